@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { formatMinorUnits, toMinorUnits } from './money.js';
+import { EVENT_TYPES, eventSchema, type VigilEvent } from './schema.js';
+
+export type EventParseResult = { ok: true; event: VigilEvent } | { ok: false; errors: string[] };
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/**
+ * Validates one posted event and normalises its amount. Errors are short sentences naming the
+ * field, so an integrator can fix the sender without reading our code.
+ */
+export function parseEvent(input: unknown): EventParseResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: ['event must be a JSON object'] };
+  }
+  const type = (input as { type?: unknown }).type;
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+    return { ok: false, errors: [`type: unknown event type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`] };
+  }
+  const parsed = eventSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: describeIssues(parsed.error.issues) };
+
+  if (!('amount' in parsed.data)) return { ok: true, event: parsed.data };
+  const minor = toMinorUnits(parsed.data.amount, parsed.data.currency);
+  if (!minor.ok) return { ok: false, errors: [`amount: ${minor.reason}`] };
+  if (minor.minor === 0) return { ok: false, errors: ['amount: must be greater than zero'] };
+  const amount = formatMinorUnits(minor.minor, parsed.data.currency);
+  return { ok: true, event: { ...parsed.data, amount, amount_minor: minor.minor } as VigilEvent };
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(event)';
+    if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+    return `${path}: ${issue.message}`;
+  });
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { toMinorUnits } from './money.js';
+
+// The one schema of what bank systems post. The envelope names (event_id, customer_id, type,
+// occurred_at, channel, amount, currency, merchant, counterparty, device, geo, attributes) are a
+// contract with integrators: rename nothing here without a new API version.
+
+export const TRANSACTION_TYPES = [
+  'card_payment', 'card_refund', 'transfer_out', 'transfer_in', 'cash_withdrawal',
+  'cash_deposit', 'salary_credit', 'bill_payment', 'loan_repayment',
+] as const;
+
+export const CHANNEL_ACTIVITY_TYPES = [
+  'login', 'login_failed', 'password_reset', 'device_added', 'profile_change', 'app_session',
+  'branch_visit', 'call_centre_contact', 'complaint', 'product_opened', 'product_closed',
+  'offer_response',
+] as const;
+
+export const EVENT_TYPES = [...TRANSACTION_TYPES, ...CHANNEL_ACTIVITY_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const CHANNELS = [
+  'pos', 'ecommerce', 'atm', 'mobile_app', 'web', 'branch', 'call_centre', 'core_banking', 'open_banking',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'only letters, digits and . _ : @ - are allowed');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "GB"');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as "EUR"');
+const amount = z
+  .union([z.string(), z.number()])
+  .describe('positive decimal in major units, preferably a string such as "125.40"');
+
+export const merchantSchema = z.strictObject({
+  id: identifier,
+  mcc: z.string().regex(/^\d{4}$/, 'a 4-digit merchant category code'),
+  country: countryCode,
+  name: z.string().max(128).optional(),
+});
+
+export const counterpartySchema = z.strictObject({
+  id: identifier.optional(),
+  account: z.string().min(1).max(64).optional(),
+  bank: z.string().min(1).max(64).optional(),
+  country: countryCode.optional(),
+  name: z.string().max(128).optional(),
+});
+
+export const deviceSchema = z.strictObject({
+  id: identifier,
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+export const geoSchema = z.strictObject({
+  country: countryCode,
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+});
+
+// Attributes are bounded so one event cannot carry an unbounded payload into every store.
+export const attributesSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(256), z.number(), z.boolean()]))
+  .refine((record) => Object.keys(record).length <= 20, 'at most 20 attributes');
+
+export const productSchema = z.strictObject({
+  type: z.enum(['current_account', 'savings', 'term_deposit', 'credit_card', 'debit_card', 'loan', 'mortgage', 'investment', 'insurance']),
+  id: identifier.optional(),
+});
+
+export const complaintSchema = z.strictObject({
+  id: identifier,
+  category: z.enum(['fees', 'service', 'fraud', 'card', 'digital', 'lending', 'other']),
+  status: z.enum(['opened', 'resolved']).default('opened'),
+});
+
+export const offerResponseSchema = z.strictObject({
+  offer_id: identifier,
+  campaign_id: identifier.optional(),
+  response: z.enum(['viewed', 'accepted', 'declined']),
+});
+
+const envelope = {
+  event_id: identifier.describe('idempotency key: the same id is accepted once per dedup window'),
+  customer_id: identifier,
+  occurred_at: z.iso.datetime({ offset: true }).describe('RFC 3339 event time, e.g. 2026-11-26T09:15:00Z'),
+  channel: z.enum(CHANNELS),
+  device: deviceSchema.optional(),
+  geo: geoSchema.optional(),
+  attributes: attributesSchema.optional(),
+};
+
+const money = { amount, currency: currencyCode };
+
+function eventOf<T extends EventType, S extends z.ZodRawShape>(type: T, shape: S) {
+  return z.strictObject({ type: z.literal(type), ...envelope, ...shape });
+}
+
+export const eventSchema = z.discriminatedUnion('type', [
+  eventOf('card_payment', { ...money, merchant: merchantSchema }),
+  eventOf('card_refund', { ...money, merchant: merchantSchema }),
+  eventOf('transfer_out', { ...money, counterparty: counterpartySchema }),
+  eventOf('transfer_in', { ...money, counterparty: counterpartySchema }),
+  eventOf('cash_withdrawal', { ...money }),
+  eventOf('cash_deposit', { ...money }),
+  eventOf('salary_credit', { ...money, counterparty: counterpartySchema.optional() }),
+  eventOf('bill_payment', { ...money, counterparty: counterpartySchema.optional(), merchant: merchantSchema.optional() }),
+  eventOf('loan_repayment', { ...money, product: productSchema.optional() }),
+  eventOf('login', {}),
+  eventOf('login_failed', {}),
+  eventOf('password_reset', {}),
+  eventOf('device_added', {}),
+  eventOf('profile_change', {}),
+  eventOf('app_session', {}),
+  eventOf('branch_visit', {}),
+  eventOf('call_centre_contact', {}),
+  eventOf('complaint', { complaint: complaintSchema }),
+  eventOf('product_opened', { product: productSchema }),
+  eventOf('product_closed', { product: productSchema }),
+  eventOf('offer_response', { offer: offerResponseSchema }),
+]);
+
+/** An event as posted by a bank system (amount still in the integrator's notation). */
+export type EventInput = z.input<typeof eventSchema>;
+type ParsedEvent = z.output<typeof eventSchema>;
+
+/**
+ * A validated event as it travels through Vigil: amounts are normalised decimal text plus
+ * integer minor units, so no stage ever adds floats.
+ */
+export type VigilEvent = Normalised<ParsedEvent>;
+type Normalised<T> = T extends { amount: unknown }
+  ? Omit<T, 'amount'> & { amount: string; amount_minor: number }
+  : T;
+
+export const eventBatchSchema = z.strictObject({
+  events: z.array(z.unknown()).min(1).describe('events, each validated on its own'),
+});

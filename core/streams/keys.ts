@@ -1,0 +1,46 @@
+// Redis key layout. Every key of one partition carries the hash tag {<prefix>:p<n>}, so in a
+// Redis Cluster a partition's stream, dedup markers, applied markers and lease share one slot and
+// one Lua script can touch them all.
+
+export const PROCESSOR_GROUP = 'processors';
+
+export interface PartitionKeys {
+  partition: number;
+  stream: string;
+  /** Prefix for `seen:<event_id>` idempotency markers set at ingest. */
+  seenPrefix: string;
+  /** Prefix for `applied:<event_id>` markers set by processors atomically with their state change. */
+  appliedPrefix: string;
+  /** Hash of stream entry id → failed attempts, for dead-lettering. */
+  attempts: string;
+  /** The aggregate flush in progress (write-ahead intent), for exactly-once ClickHouse writes. */
+  flushIntent: string;
+  /** Which worker owns the partition now. */
+  lease: string;
+  /** Per-customer activity summaries live under this prefix. */
+  customerPrefix: string;
+}
+
+export function partitionKeys(prefix: string, partition: number): PartitionKeys {
+  const tag = `${prefix}:{${prefix}:p${partition}}`;
+  return {
+    partition,
+    stream: `${tag}:events`,
+    seenPrefix: `${tag}:seen:`,
+    appliedPrefix: `${tag}:applied:`,
+    attempts: `${tag}:attempts`,
+    flushIntent: `${tag}:flush`,
+    lease: `${tag}:lease`,
+    customerPrefix: `${tag}:customer:`,
+  };
+}
+
+export interface GlobalKeys {
+  /** Sorted set of live workers, scored by their last heartbeat (ms). */
+  workers: string;
+  deadLetters: string;
+}
+
+export function globalKeys(prefix: string): GlobalKeys {
+  return { workers: `${prefix}:workers`, deadLetters: `${prefix}:deadletters` };
+}
