@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { Session, drainPending } from 'chdb';
+
+import {
+  OUTPUT_SETTINGS, assertIdentifier, bindableParams, insertSettings, parseJsonEachRow, qualifiedTable, toJsonEachRow,
+} from './shared.js';
+import { AggregateStoreError, sqlContext, type AggregateStore } from './types.js';
+
+// libchdb binds ONE data directory per process: a Session at a second directory is refused while
+// the first is open. So every store on a directory shares one Session, closed with the last store.
+// A connection runs one statement at a time (concurrent calls queue inside the engine, verified on
+// 26.7: results and errors reach the right caller), so no queue is needed here; a long SELECT does
+// delay inserts on the same process, though.
+interface SharedSession {
+  session: Session;
+  refs: number;
+}
+const sessions = new Map<string, SharedSession>();
+
+function acquireSession(dataDir: string): SharedSession {
+  const existing = sessions.get(dataDir);
+  if (existing) {
+    existing.refs += 1;
+    return existing;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  let session: Session;
+  try {
+    const connectionArgs = Object.entries(OUTPUT_SETTINGS).map(([name, value]) => `--${name}=${value}`);
+    session = new Session(dataDir, { connectionArgs });
+  } catch (error) {
+    throw AggregateStoreError.wrap(`open ${dataDir}`, error);
+  }
+  const shared = { session, refs: 1 };
+  sessions.set(dataDir, shared);
+  return shared;
+}
+
+async function releaseSession(dataDir: string, shared: SharedSession): Promise<void> {
+  shared.refs -= 1;
+  if (shared.refs > 0) return;
+  sessions.delete(dataDir);
+  shared.session.close();
+  // close() defers the native teardown while any operation is running; until it lands, a Session
+  // at a different directory would be refused.
+  await drainPending();
+}
+
+class EmbeddedAggregateStore implements AggregateStore {
+  readonly kind = 'embedded';
+  #closed = false;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(
+    readonly dataDir: string,
+    readonly database: string,
+    private readonly shared: SharedSession,
+  ) {}
+
+  async exec(sql: string): Promise<void> {
+    await this.#run(sqlContext(sql), () => this.shared.session.queryAsync(sql));
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
+    const { session } = this.shared;
+    const opts = { format: 'JSONEachRow' };
+    const result = await this.#run(sqlContext(sql), () =>
+      params === undefined || Object.keys(params).length === 0
+        ? session.queryAsync(sql, opts)
+        : session.queryBindAsync(sql, bindableParams(params), opts),
+    );
+    return parseJsonEachRow<T>(result.text());
+  }
+
+  async insertRows(table: string, rows: readonly Record<string, unknown>[], opts: { dedupToken?: string } = {}): Promise<void> {
+    if (rows.length === 0) return;
+    const target = qualifiedTable(this.database, table);
+    await this.#run(`INSERT INTO ${target}`, () =>
+      this.shared.session.insert({
+        table: target,
+        values: Buffer.from(toJsonEachRow(rows)),
+        format: 'JSONEachRow',
+        settings: insertSettings(opts.dedupToken),
+      }),
+    );
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.query('SELECT 1 AS ok');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits for this store's running statements, then releases the shared session. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#inFlight);
+    await releaseSession(this.dataDir, this.shared);
+  }
+
+  async #run<T>(context: string, operation: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new AggregateStoreError(context, 'the aggregate store is closed');
+    const pending = (async () => operation())();
+    const settled = pending.then(() => undefined, () => undefined);
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
+    try {
+      return await pending;
+    } catch (error) {
+      throw AggregateStoreError.wrap(context, error);
+    }
+  }
+}
+
+/** Opens (creating if missing) the chdb data directory and the database inside it. */
+export async function openEmbeddedStore(cfg: { dataDir: string; database: string }): Promise<AggregateStore> {
+  const database = assertIdentifier(cfg.database, 'database');
+  const dataDir = resolve(cfg.dataDir);
+  const store = new EmbeddedAggregateStore(dataDir, database, acquireSession(dataDir));
+  try {
+    await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
