@@ -7,3 +7,18 @@ export function eventCountry(event: VigilEvent): string {
   if ('counterparty' in event && event.counterparty?.country) return event.counterparty.country;
   return '';
 }
+
+const MONEY_IN: ReadonlySet<string> = new Set(['card_refund', 'transfer_in', 'cash_deposit', 'salary_credit']);
+
+/** Whether money moved into or out of the customer's accounts; '' for non-money events. */
+export function moneyDirection(event: VigilEvent): 'in' | 'out' | '' {
+  if (!('amount_minor' in event)) return '';
+  return MONEY_IN.has(event.type) ? 'in' : 'out';
+}
+
+/** The event as it is stored on a stream and in dead letters: what was posted, amount normalised. */
+export function toWireEvent(event: VigilEvent): string {
+  if (!('amount_minor' in event)) return JSON.stringify(event);
+  const { amount_minor: _minor, ...wire } = event;
+  return JSON.stringify(wire);
+}

@@ -1,4 +1,4 @@
 export * from './schema.js';
 export * from './money.js';
 export { parseEvent, describeIssues, type EventParseResult } from './parse.js';
-export { eventCountry } from './fields.js';
+export { eventCountry, moneyDirection, toWireEvent } from './fields.js';

@@ -1,0 +1,26 @@
+// Entry point: `npm start` (api + worker), `npm run api`, `npm run worker`. The only place,
+// with bin/demo.ts, that reads process.env.
+import closeWithGrace from 'close-with-grace';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { startEngine } from '../server/engine.js';
+
+const { values } = parseArgs({ options: { role: { type: 'string' } }, allowPositionals: false });
+let config;
+try {
+  config = loadConfig({ ...process.env, ...(values.role ? { VIGIL_ROLE: values.role } : {}) });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+
+const engine = await startEngine(config);
+const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
+engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind }, 'vigil started');
+
+closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
+  if (err) engine.log.error({ err }, 'shutting down after an error');
+  else engine.log.info({ signal }, 'shutting down');
+  await engine.close();
+});

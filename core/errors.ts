@@ -1,0 +1,45 @@
+/**
+ * Typed errors crossing module boundaries. Each carries a stable string code and the HTTP status
+ * the API maps it to, once, in the error handler.
+ */
+export class VigilError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus: number = 500,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthorizedError extends VigilError {
+  constructor(message = 'missing or unknown API key: send Authorization: Bearer <key>') {
+    super('UNAUTHORIZED', message, 401);
+  }
+}
+
+export class ForbiddenError extends VigilError {
+  constructor(role: string, allowed: readonly string[]) {
+    super('FORBIDDEN', `role "${role}" may not call this endpoint; allowed: ${allowed.join(', ')}`, 403);
+  }
+}
+
+export class BackpressureError extends VigilError {
+  constructor(readonly retryAfterSeconds: number, lag: number) {
+    super('BACKPRESSURE', `processing is behind by ${lag} events; retry after ${retryAfterSeconds}s`, 503);
+  }
+}
+
+export class BadRequestError extends VigilError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message, 400);
+  }
+}
+
+export class NotFoundError extends VigilError {
+  constructor(message: string) {
+    super('NOT_FOUND', message, 404);
+  }
+}

@@ -1,0 +1,36 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+// Latency buckets span a fast in-process hop (ms) to a backlog being drained (minutes).
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * All of Vigil's own metrics, on a registry per process (tests build several apps in one process,
+ * so nothing is registered globally).
+ */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  const r = [registry];
+  return {
+    registry,
+    eventsIngested: new Counter({ name: 'vigil_events_ingested_total', help: 'Events received by the ingest API, by result', labelNames: ['result'] as const, registers: r }),
+    backpressureRejections: new Counter({ name: 'vigil_ingest_backpressure_rejections_total', help: 'Requests answered 503 because consumer lag passed the bound', registers: r }),
+    streamLag: new Gauge({ name: 'vigil_stream_lag_events', help: 'Entries in a partition stream not yet delivered to the processor group', labelNames: ['partition'] as const, registers: r }),
+    streamPending: new Gauge({ name: 'vigil_stream_pending_events', help: 'Entries delivered but not yet acknowledged, per partition', labelNames: ['partition'] as const, registers: r }),
+    eventsProcessed: new Counter({ name: 'vigil_events_processed_total', help: 'Events processed and acknowledged', labelNames: ['partition'] as const, registers: r }),
+    batchSize: new Histogram({ name: 'vigil_processing_batch_size', help: 'Entries per processed read batch', buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 5000], registers: r }),
+    eventTimeLatency: new Histogram({ name: 'vigil_event_time_to_processed_seconds', help: 'From occurred_at to processed', buckets: LATENCY_BUCKETS, registers: r }),
+    ingestLatency: new Histogram({ name: 'vigil_ingest_to_processed_seconds', help: 'From accepted at ingest to processed', buckets: LATENCY_BUCKETS, registers: r }),
+    processingErrors: new Counter({ name: 'vigil_processing_errors_total', help: 'Failures while processing, by stage', labelNames: ['stage'] as const, registers: r }),
+    deadLetters: new Counter({ name: 'vigil_dead_letters_total', help: 'Entries moved to the dead-letter stream, by reason', labelNames: ['reason'] as const, registers: r }),
+    reclaimed: new Counter({ name: 'vigil_events_reclaimed_total', help: 'Pending entries reclaimed from a dead or departed consumer', registers: r }),
+    redeliveriesSkipped: new Counter({ name: 'vigil_redelivered_effects_skipped_total', help: 'Redelivered events whose state change had already been applied', registers: r }),
+    partitionsOwned: new Gauge({ name: 'vigil_partitions_owned', help: 'Partitions this worker holds a lease on', registers: r }),
+    aggregatesBuffered: new Gauge({ name: 'vigil_aggregates_buffered_events', help: 'Processed events waiting to be written to ClickHouse', registers: r }),
+    aggregateFlushSeconds: new Histogram({ name: 'vigil_aggregates_flush_seconds', help: 'Duration of one ClickHouse aggregate write', buckets: LATENCY_BUCKETS, registers: r }),
+    aggregateFlushFailures: new Counter({ name: 'vigil_aggregates_flush_failures_total', help: 'ClickHouse aggregate writes that failed and will be retried', registers: r }),
+    streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
+  };
+}
+
+export type VigilMetrics = ReturnType<typeof createMetrics>;

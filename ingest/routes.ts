@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parseEvent, type VigilEvent } from '../core/events/index.js';
+import { BackpressureError, BadRequestError } from '../core/errors.js';
+import type { VigilMetrics } from '../core/observability/index.js';
+import type { BacklogMonitor } from '../core/streams/index.js';
+import type { EventAppender } from './eventAppender.js';
+import { apiErrorSchema, ingestBodySchema, ingestResultSchema, type IngestResult } from './schemas.js';
+
+export interface IngestRouteDeps {
+  appender: EventAppender;
+  backlog: Pick<BacklogMonitor, 'totalBacklog'>;
+  metrics: VigilMetrics;
+  maxBatchEvents: number;
+  maxLagEvents: number;
+}
+
+export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().post('/v1/events', {
+    config: { roles: ['ingest', 'admin'] },
+    // The body is documented from the event schema but validated event by event below.
+    validatorCompiler: () => (data) => ({ value: data }),
+    schema: {
+      tags: ['ingest'],
+      summary: 'Post one event or a batch {"events": [...]}',
+      security: [{ bearerAuth: [] }],
+      body: ingestBodySchema,
+      response: { 202: ingestResultSchema, 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
+    },
+    handler: async (request, reply) => {
+      const lag = deps.backlog.totalBacklog;
+      if (lag > deps.maxLagEvents) {
+        deps.metrics.backpressureRejections.inc();
+        throw new BackpressureError(retryAfterSeconds(lag, deps.maxLagEvents), lag);
+      }
+      const posted = eventsOf(request.body, deps.maxBatchEvents);
+      const valid: VigilEvent[] = [];
+      const rejected: IngestResult['rejected'] = [];
+      posted.forEach((input, index) => {
+        const parsed = parseEvent(input);
+        if (parsed.ok) valid.push(parsed.event);
+        else rejected.push({ index, errors: parsed.errors });
+      });
+      const { accepted, duplicates } = valid.length ? await deps.appender.append(valid) : { accepted: 0, duplicates: 0 };
+      deps.metrics.eventsIngested.inc({ result: 'accepted' }, accepted);
+      deps.metrics.eventsIngested.inc({ result: 'duplicate' }, duplicates);
+      deps.metrics.eventsIngested.inc({ result: 'rejected' }, rejected.length);
+      return reply.status(202).send({ accepted, duplicates, rejected });
+    },
+  });
+}
+
+function eventsOf(body: unknown, maxBatchEvents: number): unknown[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestError('body must be one event object or {"events": [...]}');
+  }
+  if (!('events' in body)) return [body];
+  const { events, ...rest } = body as { events: unknown };
+  if (Object.keys(rest).length > 0) throw new BadRequestError(`unknown field(s) beside events: ${Object.keys(rest).join(', ')}`);
+  if (!Array.isArray(events) || events.length === 0) throw new BadRequestError('events must be a non-empty array');
+  if (events.length > maxBatchEvents) {
+    throw new BadRequestError(`a batch holds at most ${maxBatchEvents} events (VIGIL_MAX_BATCH_EVENTS); this one has ${events.length}`);
+  }
+  return events;
+}
+
+/** Longer waits the further behind processing is, within 1–30 s. */
+function retryAfterSeconds(lag: number, bound: number): number {
+  return Math.min(30, Math.max(1, Math.ceil((lag / bound - 1) * 10)));
+}

@@ -1,0 +1,122 @@
+import type { Redis } from 'ioredis';
+import { toEventRow, type EventRow } from '../aggregates/index.js';
+import { parseEvent, type VigilEvent } from '../core/events/index.js';
+import type { Logger, VigilMetrics } from '../core/observability/index.js';
+import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
+import type { CustomerActivityStore } from './customerActivity.js';
+import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
+import { streamIdMs, type StreamEntry } from './streamEntries.js';
+
+/** A per-event processing step. Throwing marks this event as failed; it is retried, then dead-lettered. */
+export type EventStage = (event: VigilEvent) => void | Promise<void>;
+
+export interface ProcessedEntry {
+  id: string;
+  event: VigilEvent;
+  row: EventRow;
+}
+
+export class ProcessingStopped extends Error {
+  override readonly name = 'ProcessingStopped';
+}
+
+export interface EventBatchDeps {
+  redis: Redis;
+  keys: PartitionKeys;
+  stages: readonly EventStage[];
+  activity: CustomerActivityStore;
+  deadLetters: DeadLetterQueue;
+  metrics: VigilMetrics;
+  log: Logger;
+  maxAttempts: number;
+  isStopped: () => boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Turns stream entries into processed events: decode, run the stages, apply the customer state
+ * change once. What cannot be processed is dead-lettered and acknowledged, never dropped silently;
+ * infrastructure failures are retried without limit, since they say nothing about the event.
+ */
+export class EventBatchProcessor {
+  constructor(private readonly deps: EventBatchDeps) {}
+
+  async process(entries: readonly StreamEntry[]): Promise<ProcessedEntry[]> {
+    const processed: ProcessedEntry[] = [];
+    for (const entry of entries) {
+      const decoded = decode(entry.payload);
+      if (!decoded.ok) {
+        await this.deadLetter(entry, 'invalid', decoded.error, 1);
+        continue;
+      }
+      const failure = await this.runStages(decoded.event);
+      if (failure) {
+        await this.deadLetter(entry, 'failed', failure, this.deps.maxAttempts);
+        continue;
+      }
+      const row = toEventRow(decoded.event, {
+        partition: this.deps.keys.partition,
+        streamId: entry.id,
+        ingestedAtMs: streamIdMs(entry.id),
+        processedAtMs: Date.now(),
+      });
+      processed.push({ id: entry.id, event: decoded.event, row });
+    }
+    await this.applyCustomerState(processed.map((p) => p.event));
+    return processed;
+  }
+
+  /** Dead-letters an entry and acknowledges it, so it leaves the pending list for good. */
+  async deadLetter(entry: StreamEntry, reason: DeadLetterReason, error: string, attempts: number): Promise<void> {
+    const { keys, redis } = this.deps;
+    await this.deps.deadLetters.add({ partition: keys.partition, sourceId: entry.id, reason, error, attempts, payload: entry.payload ?? '' });
+    await redis.multi().xack(keys.stream, PROCESSOR_GROUP, entry.id).hdel(keys.attempts, entry.id).exec();
+    this.deps.metrics.deadLetters.inc({ reason });
+    this.deps.log.warn({ partition: keys.partition, entryId: entry.id, reason, error }, 'event dead-lettered');
+  }
+
+  private async runStages(event: VigilEvent): Promise<string | undefined> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.deps.maxAttempts; attempt++) {
+      try {
+        for (const stage of this.deps.stages) await stage(event);
+        return undefined;
+      } catch (err) {
+        this.deps.metrics.processingErrors.inc({ stage: 'event' });
+        lastError = err instanceof Error ? err.message : String(err);
+        if (attempt < this.deps.maxAttempts) await sleep(Math.min(1000, 10 * 2 ** attempt));
+      }
+    }
+    return lastError;
+  }
+
+  private async applyCustomerState(events: VigilEvent[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.deps.isStopped()) throw new ProcessingStopped('stopped before customer state was applied');
+      try {
+        const applied = await this.deps.activity.apply(this.deps.keys.partition, events);
+        this.deps.metrics.redeliveriesSkipped.inc(events.length - applied);
+        return;
+      } catch (err) {
+        this.deps.metrics.processingErrors.inc({ stage: 'customer_state' });
+        if (attempt === 0) this.deps.log.error({ err, partition: this.deps.keys.partition }, 'cannot apply customer state; retrying');
+        await sleep(Math.min(5000, 100 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+type Decoded = { ok: true; event: VigilEvent } | { ok: false; error: string };
+
+function decode(payload: string | undefined): Decoded {
+  if (payload === undefined) return { ok: false, error: 'stream entry has no event field' };
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return { ok: false, error: 'event is not valid JSON' };
+  }
+  const parsed = parseEvent(json);
+  return parsed.ok ? parsed : { ok: false, error: parsed.errors.join('; ') };
+}

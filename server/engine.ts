@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { openAggregateStore, type AggregateStore } from '../aggregates/index.js';
+import type { VigilConfig } from '../config/index.js';
+import { createLogger, createMetrics, type Logger, type VigilMetrics } from '../core/observability/index.js';
+import { createRedis, type Redis } from '../core/redis.js';
+import { BacklogMonitor, ensureProcessorGroups } from '../core/streams/index.js';
+import { EventAppender } from '../ingest/eventAppender.js';
+import { ingestRoutes } from '../ingest/routes.js';
+import { CustomerActivityStore } from '../processors/customerActivity.js';
+import { DeadLetterQueue } from '../processors/deadLetters.js';
+import type { EventStage } from '../processors/eventBatch.js';
+import { processorRoutes } from '../processors/routes.js';
+import { Worker } from '../processors/worker.js';
+import { buildApp } from './app.js';
+
+export interface Engine {
+  config: VigilConfig;
+  app: FastifyInstance;
+  worker?: Worker;
+  store: AggregateStore;
+  redis: Redis;
+  metrics: VigilMetrics;
+  log: Logger;
+  backlog: BacklogMonitor;
+  /** Stops taking requests, lets in-flight ones finish, flushes workers, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  logger?: Logger;
+  stages?: readonly EventStage[];
+  workerName?: string;
+}
+
+/**
+ * Wires one Vigil process from its config: the HTTP API (ingest for the api role, health and
+ * metrics always), the processor worker for the worker role, or both.
+ */
+export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const redis = createRedis(config.redis.url, config.role);
+  const store = await openAggregateStore(config.clickhouse);
+  const { prefix } = config.redis;
+  await ensureProcessorGroups(redis, prefix, config.partitions);
+
+  const backlog = new BacklogMonitor(redis, { prefix, partitions: config.partitions, pollMs: config.ingest.lagPollMs }, metrics, log);
+  await backlog.start();
+
+  const serveApi = config.role !== 'worker';
+  // Applied markers must outlive any redelivery: the dedup window plus a week of recovery slack.
+  const activity = new CustomerActivityStore(redis, {
+    prefix, appliedTtlSeconds: config.ingest.dedupWindowSeconds + 7 * 86_400, customerTtlSeconds: 400 * 86_400,
+  });
+  const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
+  const app = await buildApp({
+    logger: log,
+    metrics,
+    apiKeys: config.apiKeys,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    readinessChecks: {
+      redis: async () => (await redis.ping()) === 'PONG',
+      clickhouse: () => store.ping(),
+    },
+    features: serveApi
+      ? [
+          (scope) => ingestRoutes(scope, {
+            appender: new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds }),
+            backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
+          }),
+          (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
+        ]
+      : [],
+  });
+
+  let worker: Worker | undefined;
+  if (config.role !== 'api') {
+    worker = new Worker({
+      redis, store, metrics, log, prefix, partitions: config.partitions, processing: config.processing,
+      activity, deadLetters, stages: opts.stages, name: opts.workerName,
+    });
+    await worker.start();
+  }
+
+  return {
+    config, app, worker, store, redis, metrics, log, backlog,
+    async close() {
+      await app.close();
+      await worker?.stop();
+      backlog.stop();
+      await store.close();
+      redis.disconnect();
+    },
+  };
+}

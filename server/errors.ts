@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { BackpressureError, VigilError } from '../core/errors.js';
+
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The one place errors become HTTP answers. Client mistakes get their 4xx with a message saying
+ * what to fix; only our own faults are 500 and logged with the stack.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | VigilError | Error, request, reply) => {
+    if (err instanceof BackpressureError) {
+      void reply.header('Retry-After', String(err.retryAfterSeconds));
+    }
+    if (err instanceof VigilError) {
+      if (err.httpStatus >= 500 && err.httpStatus !== 503) request.log.error({ err }, err.message);
+      return reply.status(err.httpStatus).send({ error: err.code, message: err.message } satisfies ApiErrorBody);
+    }
+    const fastifyError = err as FastifyError;
+    if ('validation' in fastifyError && fastifyError.validation) {
+      return reply.status(400).send({ error: 'VALIDATION', message: fastifyError.message, details: fastifyError.validation });
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status < 500) {
+      return reply.status(status).send({ error: fastifyError.code ?? 'BAD_REQUEST', message: clientMessage(fastifyError) });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: 'INTERNAL', message: 'internal error; it has been logged' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}
+
+function clientMessage(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body is larger than the configured limit (VIGIL_BODY_LIMIT_BYTES); split the batch';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'content type must be application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'request body is empty; send a JSON event or {"events": [...]}';
+    default:
+      return err.message;
+  }
+}
