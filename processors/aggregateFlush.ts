@@ -65,7 +65,8 @@ export class AggregateFlusher {
 
     const stopTimer = metrics.aggregateFlushSeconds.startTimer();
     try {
-      await store.insertRows(TABLES.events, batch.entries.map((e) => e.row), { dedupToken: batch.token });
+      const rows = batch.entries.flatMap((e) => (e.row ? [e.row] : []));
+      if (rows.length > 0) await store.insertRows(TABLES.events, rows, { dedupToken: batch.token });
     } catch (err) {
       metrics.aggregateFlushFailures.inc();
       throw err;

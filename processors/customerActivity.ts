@@ -2,22 +2,28 @@ import type { Redis } from 'ioredis';
 import { moneyDirection, type VigilEvent } from '../core/events/index.js';
 import { partitionKeys } from '../core/streams/index.js';
 
-// Applies a batch of events to per-customer activity summaries, each at most once: the applied
-// marker and the state change happen in one script, so a redelivered event changes nothing.
+// Applies a batch of events to per-customer activity summaries, each event at most once: the
+// applied marker (holding the stream entry that applied it) and the state change happen in one
+// script. Per event it answers 1 = applied now, 2 = this same entry was applied before (a
+// redelivery after a crash), 0 = another entry already carried this event_id (a duplicate event).
 // KEYS: per event [applied marker, customer hash]; ARGV: [appliedTtl, customerTtl, then per event
-// type, occurred_ms, direction, currency, amount_minor].
+// entry id, type, occurred_ms, direction, currency, amount_minor].
 const APPLY_ONCE = `
-local applied = 0
+local outcome = {}
 for i = 1, #KEYS / 2 do
   local customer = KEYS[2 * i]
-  local a = 2 + (i - 1) * 5
-  if redis.call('SET', KEYS[2 * i - 1], '1', 'NX', 'EX', ARGV[1]) then
-    applied = applied + 1
-    local at = tonumber(ARGV[a + 2])
+  local a = 2 + (i - 1) * 6
+  local previous = redis.call('GET', KEYS[2 * i - 1])
+  if previous then
+    outcome[i] = previous == ARGV[a + 1] and 2 or 0
+  else
+    outcome[i] = 1
+    redis.call('SET', KEYS[2 * i - 1], ARGV[a + 1], 'EX', ARGV[1])
+    local at = tonumber(ARGV[a + 3])
     redis.call('HINCRBY', customer, 'events', 1)
-    redis.call('HINCRBY', customer, 'type:' .. ARGV[a + 1], 1)
-    if ARGV[a + 3] ~= '' then
-      redis.call('HINCRBY', customer, 'money_' .. ARGV[a + 3] .. ':' .. ARGV[a + 4], ARGV[a + 5])
+    redis.call('HINCRBY', customer, 'type:' .. ARGV[a + 2], 1)
+    if ARGV[a + 4] ~= '' then
+      redis.call('HINCRBY', customer, 'money_' .. ARGV[a + 4] .. ':' .. ARGV[a + 5], ARGV[a + 6])
     end
     local last = tonumber(redis.call('HGET', customer, 'last_event_ms') or '0')
     if at > last then redis.call('HSET', customer, 'last_event_ms', at) end
@@ -26,10 +32,14 @@ for i = 1, #KEYS / 2 do
     redis.call('EXPIRE', customer, ARGV[2])
   end
 end
-return applied
+return outcome
 `;
 
-type ApplyingRedis = Redis & { vigilApplyActivity(numKeys: number, ...args: (string | number)[]): Promise<number> };
+/** What applying did to one event. */
+export type ApplyOutcome = 'applied' | 'redelivered' | 'duplicate';
+const OUTCOMES: readonly ApplyOutcome[] = ['duplicate', 'applied', 'redelivered'];
+
+type ApplyingRedis = Redis & { vigilApplyActivity(numKeys: number, ...args: (string | number)[]): Promise<number[]> };
 
 export interface CustomerActivity {
   events: number;
@@ -56,18 +66,19 @@ export class CustomerActivityStore {
     this.redis = redis as ApplyingRedis;
   }
 
-  /** Applies the events of one partition; returns how many were new (the rest were redeliveries). */
-  async apply(partition: number, events: readonly VigilEvent[]): Promise<number> {
-    if (events.length === 0) return 0;
+  /** Applies the events (with their stream entry ids) of one partition, in order. */
+  async apply(partition: number, events: readonly { id: string; event: VigilEvent }[]): Promise<ApplyOutcome[]> {
+    if (events.length === 0) return [];
     const keys = partitionKeys(this.opts.prefix, partition);
     const redisKeys: string[] = [];
     const args: (string | number)[] = [this.opts.appliedTtlSeconds, this.opts.customerTtlSeconds];
-    for (const e of events) {
+    for (const { id, event: e } of events) {
       redisKeys.push(keys.appliedPrefix + e.event_id, keys.customerPrefix + e.customer_id);
       const money = 'amount_minor' in e ? e : undefined;
-      args.push(e.type, Date.parse(e.occurred_at), moneyDirection(e), money?.currency ?? '', money?.amount_minor ?? 0);
+      args.push(id, e.type, Date.parse(e.occurred_at), moneyDirection(e), money?.currency ?? '', money?.amount_minor ?? 0);
     }
-    return this.redis.vigilApplyActivity(redisKeys.length, ...redisKeys, ...args);
+    const codes = await this.redis.vigilApplyActivity(redisKeys.length, ...redisKeys, ...args);
+    return codes.map((code) => OUTCOMES[code]!);
   }
 
   async get(partition: number, customerId: string): Promise<CustomerActivity | undefined> {

@@ -3,7 +3,7 @@ import { toEventRow, type EventRow } from '../aggregates/index.js';
 import { parseEvent, type VigilEvent } from '../core/events/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
-import type { CustomerActivityStore } from './customerActivity.js';
+import type { ApplyOutcome, CustomerActivityStore } from './customerActivity.js';
 import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
 import { streamIdMs, type StreamEntry } from './streamEntries.js';
 
@@ -13,7 +13,8 @@ export type EventStage = (event: VigilEvent) => void | Promise<void>;
 export interface ProcessedEntry {
   id: string;
   event: VigilEvent;
-  row: EventRow;
+  /** Undefined for a duplicate event (its event_id came on another entry): acknowledged, not written. */
+  row: EventRow | undefined;
 }
 
 export class ProcessingStopped extends Error {
@@ -63,7 +64,10 @@ export class EventBatchProcessor {
       });
       processed.push({ id: entry.id, event: decoded.event, row });
     }
-    await this.applyCustomerState(processed.map((p) => p.event));
+    const outcomes = await this.applyCustomerState(processed);
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'duplicate') processed[i]!.row = undefined;
+    });
     return processed;
   }
 
@@ -91,13 +95,13 @@ export class EventBatchProcessor {
     return lastError;
   }
 
-  private async applyCustomerState(events: VigilEvent[]): Promise<void> {
+  private async applyCustomerState(events: ProcessedEntry[]): Promise<ApplyOutcome[]> {
     for (let attempt = 0; ; attempt++) {
       if (this.deps.isStopped()) throw new ProcessingStopped('stopped before customer state was applied');
       try {
-        const applied = await this.deps.activity.apply(this.deps.keys.partition, events);
-        this.deps.metrics.redeliveriesSkipped.inc(events.length - applied);
-        return;
+        const outcomes = await this.deps.activity.apply(this.deps.keys.partition, events);
+        this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
+        return outcomes;
       } catch (err) {
         this.deps.metrics.processingErrors.inc({ stage: 'customer_state' });
         if (attempt === 0) this.deps.log.error({ err, partition: this.deps.keys.partition }, 'cannot apply customer state; retrying');

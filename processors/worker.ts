@@ -39,6 +39,7 @@ export class Worker {
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private rebalancing: Promise<void> = Promise.resolve();
+  private trimming: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: WorkerDeps) {
     this.name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -58,14 +59,14 @@ export class Worker {
       this.timers.push(timer);
     };
     every(Math.max(50, Math.floor(this.deps.processing.leaseMs / 3)), () => (this.rebalancing = this.rebalancing.then(() => this.rebalance())));
-    every(this.deps.processing.trimIntervalMs, () => this.trim());
+    every(this.deps.processing.trimIntervalMs, () => (this.trimming = this.trim()));
   }
 
   /** Flushes and acknowledges what is in hand, hands every partition back, and leaves the pool. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.timers.forEach(clearInterval);
-    await this.rebalancing;
+    await Promise.all([this.rebalancing, this.trimming]);
     await Promise.all(this.ownedPartitions.map((p) => this.release(p)));
     await this.deps.redis.zrem(globalKeys(this.deps.prefix).workers, this.name);
   }

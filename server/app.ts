@@ -55,7 +55,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routeMetrics: {
       enabled: { histogram: true, summary: false },
       routeBlacklist: ['/metrics', '/healthz'],
-      overrides: { histogram: { name: 'http_request_duration_seconds', registers: [opts.metrics.registry] } },
+      // Both are created even when one is disabled; keep them off the global registry.
+      overrides: {
+        histogram: { name: 'http_request_duration_seconds', registers: [opts.metrics.registry] },
+        summary: { registers: [opts.metrics.registry] },
+      },
     },
   });
   await app.register(apiKeyAuth, { apiKeys: opts.apiKeys });

@@ -30,6 +30,8 @@ export interface EngineOptions {
   logger?: Logger;
   stages?: readonly EventStage[];
   workerName?: string;
+  /** Wraps the aggregate store, e.g. to inject faults in tests. */
+  decorateStore?: (store: AggregateStore) => AggregateStore;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const redis = createRedis(config.redis.url, config.role);
-  const store = await openAggregateStore(config.clickhouse);
+  const opened = await openAggregateStore(config.clickhouse);
+  const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
   const { prefix } = config.redis;
   await ensureProcessorGroups(redis, prefix, config.partitions);
 
@@ -82,14 +85,18 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     await worker.start();
   }
 
+  let closing: Promise<void> | undefined;
   return {
     config, app, worker, store, redis, metrics, log, backlog,
-    async close() {
-      await app.close();
-      await worker?.stop();
-      backlog.stop();
-      await store.close();
-      redis.disconnect();
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await worker?.stop();
+        backlog.stop();
+        await store.close();
+        await redis.quit();
+      })();
+      return closing;
     },
   };
 }

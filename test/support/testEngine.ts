@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig, type VigilConfig } from '../../config/index.js';
+import { createLogger } from '../../core/observability/index.js';
+import { startEngine, type Engine, type EngineOptions } from '../../server/engine.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const INGEST_KEY = 'test-ingest-key-0123456789';
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const RISK_KEY = 'test-risk-key-0123456789';
+export const SRE_KEY = 'test-sre-key-0123456789';
+
+/** A key prefix no other test uses, so tests share the machine's Redis without seeing each other. */
+export function uniquePrefix(name: string): string {
+  return `t${name.replace(/[^a-z0-9]/gi, '').slice(0, 12)}${randomBytes(4).toString('hex')}`;
+}
+
+// chdb binds one data directory per process (each test file is its own fork), so every engine a
+// file starts shares this one; tests tell their rows apart by customer ids of their own.
+const processDataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+process.on('exit', () => rmSync(processDataDir, { recursive: true, force: true }));
+
+export function testConfig(overrides: Record<string, string> = {}): VigilConfig {
+  return loadConfig({
+    REDIS_URL,
+    VIGIL_REDIS_PREFIX: uniquePrefix('vigil'),
+    VIGIL_DATA_DIR: processDataDir,
+    VIGIL_PARTITIONS: '4',
+    VIGIL_API_KEYS: `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre`,
+    LOG_LEVEL: 'silent',
+    VIGIL_READ_BLOCK_MS: '50',
+    VIGIL_FLUSH_INTERVAL_MS: '50',
+    VIGIL_LAG_POLL_MS: '50',
+    VIGIL_LEASE_MS: '1000',
+    VIGIL_CLAIM_IDLE_MS: '200',
+    VIGIL_TRIM_INTERVAL_MS: '200',
+    ...overrides,
+  });
+}
+
+/** Deletes every key under a prefix (the test's own). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+export async function startTestEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine & { dispose(): Promise<void> }> {
+  const engine = await startEngine(config, { logger: createLogger('silent'), ...opts });
+  return Object.assign(engine, {
+    async dispose() {
+      await engine.close();
+      await dropPrefix(config.redis.prefix);
+    },
+  });
+}
+
+/** Polls until the check passes or the deadline passes; returns the last value for assertions. */
+export async function eventually<T>(check: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await check();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await check();
+  }
+  return value;
+}
