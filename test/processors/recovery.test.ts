@@ -95,7 +95,7 @@ describe('crash recovery', () => {
     // The dead worker had applied customer state, recorded its intent and inserted, then died.
     const activity = new CustomerActivityStore(redis, { prefix: config.redis.prefix, appliedTtlSeconds: 3600, customerTtlSeconds: 3600 });
     await activity.apply(partition, entries);
-    const token = `${config.redis.prefix}:p${partition}:${entries[0]!.id}:${entries.at(-1)!.id}`;
+    const token = `${config.redis.prefix}:batch-of-the-dead-worker`;
     await redis.set(keys.flushIntent, JSON.stringify({ from: entries[0]!.id, to: entries.at(-1)!.id, token }));
     const rows = entries.map((e) => toEventRow(e.event, { partition, streamId: e.id, ingestedAtMs: streamIdMs(e.id), processedAtMs: Date.now() }));
     await store.insertRows(TABLES.events, rows, { dedupToken: token });
