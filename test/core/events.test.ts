@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, parseEvent, toWireEvent } from '../../core/events/index.js';
+
+const base = { event_id: 'evt-1', customer_id: 'cust-1', occurred_at: '2026-11-26T09:15:00Z', channel: 'mobile_app' };
+const merchant = { id: 'm-1', mcc: '5411', country: 'GB' };
+const counterparty = { id: 'p-1', account: 'GB00XX', bank: 'OTHERBANK', country: 'GB' };
+
+// One valid example per event type: the contract integrators build against.
+const VALID: Record<string, Record<string, unknown>> = {
+  card_payment: { amount: '12.50', currency: 'GBP', merchant, channel: 'pos' },
+  card_refund: { amount: '12.50', currency: 'GBP', merchant, channel: 'ecommerce' },
+  transfer_out: { amount: '100', currency: 'GBP', counterparty },
+  transfer_in: { amount: '100', currency: 'GBP', counterparty },
+  cash_withdrawal: { amount: '60', currency: 'GBP', channel: 'atm', geo: { country: 'GB', lat: 51.5, lon: -0.12 } },
+  cash_deposit: { amount: '60', currency: 'GBP', channel: 'branch' },
+  salary_credit: { amount: '2500.00', currency: 'GBP', channel: 'core_banking', counterparty: { name: 'ACME Ltd' } },
+  bill_payment: { amount: '45.99', currency: 'GBP' },
+  loan_repayment: { amount: '300', currency: 'GBP', product: { type: 'loan' } },
+  login: { device: { id: 'd-1', ip: '203.0.113.7' } },
+  login_failed: { device: { id: 'd-1', ip: '2001:db8::1' } },
+  password_reset: {},
+  device_added: { device: { id: 'd-2' } },
+  profile_change: { attributes: { field: 'address' } },
+  app_session: { attributes: { seconds: 120 } },
+  branch_visit: { channel: 'branch' },
+  call_centre_contact: { channel: 'call_centre' },
+  complaint: { complaint: { id: 'c-1', category: 'fees' } },
+  product_opened: { product: { type: 'savings' } },
+  product_closed: { product: { type: 'credit_card', id: 'cc-1' } },
+  offer_response: { offer: { offer_id: 'o-1', response: 'accepted' } },
+};
+
+describe('event schema', () => {
+  it('has a valid example for every event type', () => {
+    expect(Object.keys(VALID).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it.each(Object.entries(VALID))('accepts a well-formed %s', (type, fields) => {
+    const result = parseEvent({ ...base, type, ...fields });
+    expect(result.ok ? 'ok' : result.errors).toBe('ok');
+  });
+
+  const INVALID: [string, Record<string, unknown>, RegExp][] = [
+    ['an unknown type', { ...base, type: 'crypto_swap' }, /unknown event type "crypto_swap"/],
+    ['a missing type', { ...base }, /unknown event type undefined/],
+    ['an unknown field', { ...base, type: 'login', colour: 'red' }, /unknown field\(s\) colour/],
+    ['an unknown nested field', { ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, owner: 'x' } }, /merchant: unknown field\(s\) owner/],
+    ['money fields on a login', { ...base, type: 'login', amount: '1', currency: 'GBP' }, /unknown field\(s\) amount, currency/],
+    ['a card payment without merchant', { ...base, type: 'card_payment', amount: '1', currency: 'GBP' }, /merchant/],
+    ['a transfer without counterparty', { ...base, type: 'transfer_out', amount: '1', currency: 'GBP' }, /counterparty/],
+    ['a time without offset', { ...base, type: 'login', occurred_at: '2026-11-26T09:15:00' }, /occurred_at/],
+    ['a date only', { ...base, type: 'login', occurred_at: '2026-11-26' }, /occurred_at/],
+    ['an unknown channel', { ...base, type: 'login', channel: 'fax' }, /channel/],
+    ['an empty customer id', { ...base, type: 'login', customer_id: '' }, /customer_id/],
+    ['a customer id with spaces', { ...base, type: 'login', customer_id: 'a b' }, /customer_id/],
+    ['a lower-case country', { ...base, type: 'login', geo: { country: 'gb' } }, /geo.country/],
+    ['latitude out of range', { ...base, type: 'login', geo: { country: 'GB', lat: 91 } }, /geo.lat/],
+    ['a bad IP', { ...base, type: 'login', device: { id: 'd', ip: '999.1.1.1' } }, /device.ip/],
+    ['a 3-digit MCC', { ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, mcc: '541' } }, /merchant.mcc/],
+    ['a negative amount', { ...base, type: 'cash_deposit', amount: '-5', currency: 'GBP' }, /amount/],
+    ['a zero amount', { ...base, type: 'cash_deposit', amount: '0.00', currency: 'GBP' }, /greater than zero/],
+    ['too many decimals for the currency', { ...base, type: 'cash_deposit', amount: '10.005', currency: 'EUR' }, /EUR has 2 decimal places/],
+    ['decimals on yen', { ...base, type: 'cash_deposit', amount: '10.5', currency: 'JPY' }, /JPY has 0 decimal places/],
+    ['exponent notation', { ...base, type: 'cash_deposit', amount: '1e3', currency: 'EUR' }, /plain positive decimal/],
+    ['an amount too large to be exact', { ...base, type: 'cash_deposit', amount: '1234567890123456', currency: 'EUR' }, /amount/],
+    ['a lower-case currency', { ...base, type: 'cash_deposit', amount: '1', currency: 'eur' }, /currency/],
+    ['21 attributes', { ...base, type: 'login', attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) }, /at most 20 attributes/],
+    ['a nested attribute value', { ...base, type: 'login', attributes: { a: { b: 1 } } }, /attributes.a/],
+    ['an offer response without response', { ...base, type: 'offer_response', offer: { offer_id: 'o' } }, /offer.response/],
+    ['an array', [], /JSON object/],
+    ['null', null, /JSON object/],
+  ];
+  it.each(INVALID)('rejects %s with a message naming the field', (_name, input, message) => {
+    const result = parseEvent(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.join('\n')).toMatch(message);
+  });
+
+  it('normalises money to decimal text and integer minor units', () => {
+    const cases: [string | number, string, string, number][] = [
+      ['12.5', 'EUR', '12.50', 1250], [12.5, 'EUR', '12.50', 1250], [0.1, 'EUR', '0.10', 10], ['1000', 'JPY', '1000', 1000],
+      ['1.234', 'KWD', '1.234', 1234], ['10.10', 'USD', '10.10', 1010], ['007.00', 'GBP', '7.00', 700],
+    ];
+    for (const [amount, currency, text, minor] of cases) {
+      const result = parseEvent({ ...base, type: 'cash_deposit', amount, currency });
+      expect(result.ok && result.event).toMatchObject({ amount: text, amount_minor: minor });
+    }
+  });
+
+  it('writes the wire form without the internal minor units, and it parses back to the same event', () => {
+    const parsed = parseEvent({ ...base, type: 'card_payment', ...VALID.card_payment });
+    if (!parsed.ok) throw new Error('fixture invalid');
+    const wire = toWireEvent(parsed.event);
+    expect(JSON.parse(wire)).not.toHaveProperty('amount_minor');
+    expect(parseEvent(JSON.parse(wire))).toEqual(parsed);
+  });
+});
