@@ -1,0 +1,91 @@
+// npm run demo — Vigil on the embedded defaults (API + workers in this process, embedded
+// ClickHouse in ./data, Redis at REDIS_URL) fed live by the simulated bank. Prints the API keys
+// once, then a status line every two seconds.
+import { parseArgs } from 'node:util';
+import { countEvents, rollupTotals } from '../aggregates/index.js';
+import { ConfigError, loadConfig, type ApiRole } from '../config/index.js';
+import { formatMinorUnits } from '../core/events/index.js';
+import { createLogger } from '../core/observability/index.js';
+import { startEngine } from '../server/engine.js';
+import { runSimulation } from '../simulator/index.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    customers: { type: 'string', default: '2000' },
+    duration: { type: 'string', default: '120' },
+    seed: { type: 'string', default: '42' },
+    'keep-running': { type: 'boolean', default: false },
+  },
+});
+const rate = Number(values.rate);
+const customers = Number(values.customers);
+const duration = Number(values.duration);
+if (![rate, customers, duration].every((n) => Number.isFinite(n) && n > 0)) {
+  console.error('--rate, --customers and --duration must be positive numbers');
+  process.exit(2);
+}
+
+let config;
+try {
+  config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, VIGIL_ROLE: 'all' }, { allowGeneratedKeys: true });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+
+const engine = await startEngine(config, { logger: createLogger(config.logLevel) });
+const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
+const keyOf = (role: ApiRole) => [...config.apiKeys].find(([, r]) => r === role)?.[0] ?? [...config.apiKeys].find(([, r]) => r === 'admin')![0];
+
+console.log(`\nVigil is running at ${address}  (API docs: ${address}/docs, metrics: ${address}/metrics)`);
+console.log(`ClickHouse: ${config.clickhouse.kind === 'embedded' ? `embedded, data in ${config.clickhouse.dataDir}` : config.clickhouse.url}; Redis: ${config.redis.url}; ${config.partitions} partitions`);
+if (config.generatedKeys) {
+  console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once):');
+  for (const [key, role] of config.apiKeys) console.log(`  ${role.padEnd(9)} ${key}`);
+}
+console.log(`\nFeeding ${rate} events/s from ${customers} simulated customers for ${duration}s…\n`);
+
+// The simulated clock may run up to a minute behind real time at speed 1.
+const startedAt = new Date(Date.now() - 2 * 60_000);
+const counter = (name: string) => engine.metrics.registry.getSingleMetric(name)!.get().then((m) => m.values.reduce((sum, v) => sum + v.value, 0));
+let lastProcessed = 0;
+async function statusLine(): Promise<string> {
+  const [processed, deadLetters, stored] = await Promise.all([
+    counter('vigil_events_processed_total'), counter('vigil_dead_letters_total'), countEvents(engine.store).catch(() => NaN),
+  ]);
+  const perSecond = (processed - lastProcessed) / 2;
+  lastProcessed = processed;
+  return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | dead letters ${deadLetters}`;
+}
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+let latestFeed = '';
+const ticker = setInterval(async () => console.log(`${latestFeed} | ${await statusLine()}`), 2000);
+const fed = await runSimulation({
+  url: address, apiKey: keyOf('ingest'), rate, customers, durationSec: duration, batchSize: Math.max(10, Math.round(rate / 5)),
+  seed: Number(values.seed), signal: controller.signal,
+  onProgress: (p) => {
+    latestFeed = `[${p.elapsedSec.toFixed(0).padStart(4)}s] sent ${p.sent.toLocaleString()} accepted ${p.accepted.toLocaleString()} rejected ${p.rejected}`;
+  },
+});
+
+// Let the workers flush what is in hand before the summary.
+for (let i = 0; i < 50 && engine.backlog.totalBacklog > 0; i++) await new Promise((r) => setTimeout(r, 200));
+await new Promise((r) => setTimeout(r, config.processing.flushIntervalMs + 500));
+clearInterval(ticker);
+console.log(`\nFeed done: ${fed.accepted.toLocaleString()} accepted, ${fed.duplicates} duplicates, ${fed.rejected} rejected, ${fed.failed} failed (${fed.achievedRate.toFixed(0)} events/s).`);
+console.log(await statusLine());
+console.log('\nWhat ClickHouse rolled up since the demo started (per-minute rollups):');
+for (const row of (await rollupTotals(engine.store, { since: startedAt })).sort((a, b) => b.events - a.events)) {
+  const money = Object.entries(row.amountMinorByCurrency).map(([currency, minor]) => `${formatMinorUnits(minor, currency)} ${currency}`).join(', ');
+  console.log(`  ${row.type.padEnd(20)} ${String(row.events).padStart(7)}  ${money}`);
+}
+
+if (values['keep-running'] && !controller.signal.aborted) {
+  console.log(`\nStill serving at ${address}; Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+}
+await engine.close();
