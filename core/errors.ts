@@ -32,6 +32,14 @@ export class BackpressureError extends VigilError {
   }
 }
 
+/** The event stream (Redis) could not take the events; nothing was accepted, the client should retry. */
+export class StreamUnavailableError extends VigilError {
+  readonly retryAfterSeconds = 5;
+  constructor(cause: unknown) {
+    super('STREAM_UNAVAILABLE', 'the event stream is unavailable; nothing from this request was accepted, retry later', 503, { cause });
+  }
+}
+
 export class BadRequestError extends VigilError {
   constructor(message: string) {
     super('BAD_REQUEST', message, 400);

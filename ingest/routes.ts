@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseEvent, type VigilEvent } from '../core/events/index.js';
-import { BackpressureError, BadRequestError } from '../core/errors.js';
+import { BackpressureError, BadRequestError, StreamUnavailableError } from '../core/errors.js';
 import type { VigilMetrics } from '../core/observability/index.js';
 import type { BacklogMonitor } from '../core/streams/index.js';
 import type { EventAppender } from './eventAppender.js';
@@ -41,13 +41,23 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
         if (parsed.ok) valid.push(parsed.event);
         else rejected.push({ index, errors: parsed.errors });
       });
-      const { accepted, duplicates } = valid.length ? await deps.appender.append(valid) : { accepted: 0, duplicates: 0 };
+      const { accepted, duplicates } = valid.length ? await appendOrUnavailable(deps.appender, valid) : { accepted: 0, duplicates: 0 };
       deps.metrics.eventsIngested.inc({ result: 'accepted' }, accepted);
       deps.metrics.eventsIngested.inc({ result: 'duplicate' }, duplicates);
       deps.metrics.eventsIngested.inc({ result: 'rejected' }, rejected.length);
       return reply.status(202).send({ accepted, duplicates, rejected });
     },
   });
+}
+
+async function appendOrUnavailable(appender: EventAppender, events: VigilEvent[]) {
+  try {
+    return await appender.append(events);
+  } catch (err) {
+    // Each partition's append is atomic, so a failed request may have appended some partitions;
+    // a client retry is safe because those events now count as duplicates.
+    throw new StreamUnavailableError(err);
+  }
 }
 
 function eventsOf(body: unknown, maxBatchEvents: number): unknown[] {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { duplicateRedis } from '../core/redis.js';
 import type { AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
@@ -112,7 +113,7 @@ export class Worker {
   private startConsumer(partition: number): void {
     const { deps } = this;
     const consumer = new PartitionConsumer({
-      redis: deps.redis, reader: deps.redis.duplicate(), store: deps.store, activity: deps.activity, deadLetters: deps.deadLetters,
+      redis: deps.redis, reader: duplicateRedis(deps.redis, `reader-p${partition}`, deps.log), store: deps.store, activity: deps.activity, deadLetters: deps.deadLetters,
       metrics: deps.metrics, log: deps.log, stages: deps.stages ?? [], keys: partitionKeys(deps.prefix, partition),
       prefix: deps.prefix, consumerName: this.name, processing: deps.processing,
     });

@@ -41,7 +41,7 @@ export interface EngineOptions {
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const redis = createRedis(config.redis.url, config.role);
+  const redis = createRedis(config.redis.url, config.role, log);
   const opened = await openAggregateStore(config.clickhouse);
   const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
   const { prefix } = config.redis;

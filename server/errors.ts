@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BackpressureError, VigilError } from '../core/errors.js';
+import { BackpressureError, StreamUnavailableError, VigilError } from '../core/errors.js';
 
 export interface ApiErrorBody {
   error: string;
@@ -13,11 +13,12 @@ export interface ApiErrorBody {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | VigilError | Error, request, reply) => {
-    if (err instanceof BackpressureError) {
+    if (err instanceof BackpressureError || err instanceof StreamUnavailableError) {
       void reply.header('Retry-After', String(err.retryAfterSeconds));
     }
     if (err instanceof VigilError) {
-      if (err.httpStatus >= 500 && err.httpStatus !== 503) request.log.error({ err }, err.message);
+      if (err instanceof StreamUnavailableError) request.log.error({ err: err.cause }, err.message);
+      else if (err.httpStatus >= 500 && err.httpStatus !== 503) request.log.error({ err }, err.message);
       return reply.status(err.httpStatus).send({ error: err.code, message: err.message } satisfies ApiErrorBody);
     }
     const fastifyError = err as FastifyError;
