@@ -1,45 +1,8 @@
 import type { Redis } from 'ioredis';
-import { moneyDirection, type VigilEvent } from '../core/events/index.js';
-import { partitionKeys } from '../core/streams/index.js';
-
-// Applies a batch of events to per-customer activity summaries, each event at most once: the
-// applied marker (holding the stream entry that applied it) and the state change happen in one
-// script. Per event it answers 1 = applied now, 2 = this same entry was applied before (a
-// redelivery after a crash), 0 = another entry already carried this event_id (a duplicate event).
-// KEYS: per event [applied marker, customer hash]; ARGV: [appliedTtl, customerTtl, then per event
-// entry id, type, occurred_ms, direction, currency, amount_minor].
-const APPLY_ONCE = `
-local outcome = {}
-for i = 1, #KEYS / 2 do
-  local customer = KEYS[2 * i]
-  local a = 2 + (i - 1) * 6
-  local previous = redis.call('GET', KEYS[2 * i - 1])
-  if previous then
-    outcome[i] = previous == ARGV[a + 1] and 2 or 0
-  else
-    outcome[i] = 1
-    redis.call('SET', KEYS[2 * i - 1], ARGV[a + 1], 'EX', ARGV[1])
-    local at = tonumber(ARGV[a + 3])
-    redis.call('HINCRBY', customer, 'events', 1)
-    redis.call('HINCRBY', customer, 'type:' .. ARGV[a + 2], 1)
-    if ARGV[a + 4] ~= '' then
-      redis.call('HINCRBY', customer, 'money_' .. ARGV[a + 4] .. ':' .. ARGV[a + 5], ARGV[a + 6])
-    end
-    local last = tonumber(redis.call('HGET', customer, 'last_event_ms') or '0')
-    if at > last then redis.call('HSET', customer, 'last_event_ms', at) end
-    local first = redis.call('HGET', customer, 'first_event_ms')
-    if not first or at < tonumber(first) then redis.call('HSET', customer, 'first_event_ms', at) end
-    redis.call('EXPIRE', customer, ARGV[2])
-  end
-end
-return outcome
-`;
-
-/** What applying did to one event. */
-export type ApplyOutcome = 'applied' | 'redelivered' | 'duplicate';
-const OUTCOMES: readonly ApplyOutcome[] = ['duplicate', 'applied', 'redelivered'];
-
-type ApplyingRedis = Redis & { vigilApplyActivity(numKeys: number, ...args: (string | number)[]): Promise<number[]> };
+import { moneyDirection } from '../core/events/index.js';
+import { partitionKeys, type PartitionKeys } from '../core/streams/index.js';
+import type { AppliedEvent, BatchEffect, PlannedEffect } from './batchEffects.js';
+import type { StateChange } from './partitionCommit.js';
 
 export interface CustomerActivity {
   events: number;
@@ -53,32 +16,35 @@ export interface CustomerActivity {
 
 /**
  * The running activity summary of each customer (counts by type, money in and out, first and
- * last activity): the first piece of the unified customer view, kept exactly once per event.
+ * last activity): the first piece of the unified customer view. Its changes are planned here and
+ * written with the rest of the batch, so they happen exactly when the event is applied.
  */
-export class CustomerActivityStore {
-  private readonly redis: ApplyingRedis;
-
+export class CustomerActivityStore implements BatchEffect {
   constructor(
-    redis: Redis,
-    private readonly opts: { prefix: string; appliedTtlSeconds: number; customerTtlSeconds: number },
-  ) {
-    redis.defineCommand('vigilApplyActivity', { lua: APPLY_ONCE });
-    this.redis = redis as ApplyingRedis;
-  }
+    private readonly redis: Redis,
+    private readonly opts: { prefix: string; customerTtlSeconds: number },
+  ) {}
 
-  /** Applies the events (with their stream entry ids) of one partition, in order. */
-  async apply(partition: number, events: readonly { id: string; event: VigilEvent }[]): Promise<ApplyOutcome[]> {
-    if (events.length === 0) return [];
-    const keys = partitionKeys(this.opts.prefix, partition);
-    const redisKeys: string[] = [];
-    const args: (string | number)[] = [this.opts.appliedTtlSeconds, this.opts.customerTtlSeconds];
-    for (const { id, event: e } of events) {
-      redisKeys.push(keys.appliedPrefix + e.event_id, keys.customerPrefix + e.customer_id);
-      const money = 'amount_minor' in e ? e : undefined;
-      args.push(id, e.type, Date.parse(e.occurred_at), moneyDirection(e), money?.currency ?? '', money?.amount_minor ?? 0);
+  async plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect> {
+    const changes: StateChange[] = [];
+    const touched = new Set<string>();
+    for (const { event } of applied) {
+      const key = keys.customerPrefix + event.customer_id;
+      const at = Date.parse(event.occurred_at);
+      changes.push(
+        { op: 'hincrby', key, field: 'events', by: 1 },
+        { op: 'hincrby', key, field: `type:${event.type}`, by: 1 },
+        { op: 'hmax', key, field: 'last_event_ms', value: at },
+        { op: 'hmin', key, field: 'first_event_ms', value: at },
+      );
+      const direction = moneyDirection(event);
+      if (direction && 'amount_minor' in event) {
+        changes.push({ op: 'hincrby', key, field: `money_${direction}:${event.currency}`, by: event.amount_minor });
+      }
+      touched.add(key);
     }
-    const codes = await this.redis.vigilApplyActivity(redisKeys.length, ...redisKeys, ...args);
-    return codes.map((code) => OUTCOMES[code]!);
+    for (const key of touched) changes.push({ op: 'expire', key, ttlSeconds: this.opts.customerTtlSeconds });
+    return { changes };
   }
 
   async get(partition: number, customerId: string): Promise<CustomerActivity | undefined> {

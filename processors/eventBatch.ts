@@ -3,7 +3,8 @@ import { toEventRow, type EventRow } from '../aggregates/index.js';
 import { parseEvent, type VigilEvent } from '../core/events/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
-import type { ApplyOutcome, CustomerActivityStore } from './customerActivity.js';
+import type { BatchEffect, PlannedEffect } from './batchEffects.js';
+import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
 import { streamIdMs, type StreamEntry } from './streamEntries.js';
 
@@ -17,6 +18,9 @@ export interface ProcessedEntry {
   row: EventRow | undefined;
 }
 
+/** What applying did to one entry: first time, the same entry again (crash), or another entry with a seen event_id. */
+export type ApplyOutcome = 'applied' | 'redelivered' | 'duplicate';
+
 export class ProcessingStopped extends Error {
   override readonly name = 'ProcessingStopped';
 }
@@ -25,7 +29,10 @@ export interface EventBatchDeps {
   redis: Redis;
   keys: PartitionKeys;
   stages: readonly EventStage[];
-  activity: CustomerActivityStore;
+  effects: readonly BatchEffect[];
+  committer: PartitionCommitter;
+  owner: string;
+  appliedTtlSeconds: number;
   deadLetters: DeadLetterQueue;
   metrics: VigilMetrics;
   log: Logger;
@@ -95,19 +102,47 @@ export class EventBatchProcessor {
     return lastError;
   }
 
-  private async applyCustomerState(events: ProcessedEntry[]): Promise<ApplyOutcome[]> {
+  private async applyCustomerState(entries: ProcessedEntry[]): Promise<ApplyOutcome[]> {
     for (let attempt = 0; ; attempt++) {
       if (this.deps.isStopped()) throw new ProcessingStopped('stopped before customer state was applied');
       try {
-        const outcomes = await this.deps.activity.apply(this.deps.keys.partition, events);
-        this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
-        return outcomes;
+        return await this.applyOnce(entries);
       } catch (err) {
+        if (err instanceof ProcessingStopped) throw err;
         this.deps.metrics.processingErrors.inc({ stage: 'customer_state' });
         if (attempt === 0) this.deps.log.error({ err, partition: this.deps.keys.partition }, 'cannot apply customer state; retrying');
         await sleep(Math.min(5000, 100 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Decides per entry whether its event is new, then commits the applied markers and every
+   * effect's changes in one script. The lease holder is the only writer of its partition, so
+   * reading the markers first and writing them after is safe; the script re-checks the lease.
+   */
+  private async applyOnce(entries: ProcessedEntry[]): Promise<ApplyOutcome[]> {
+    const { keys, committer, owner } = this.deps;
+    if (entries.length === 0) return [];
+    const appliedBy = await committer.appliedBy(keys, entries.map((e) => e.event.event_id));
+    const seenInBatch = new Set<string>();
+    const outcomes = entries.map((entry, i): ApplyOutcome => {
+      const by = appliedBy[i];
+      if (by) return by === entry.id ? 'redelivered' : 'duplicate';
+      if (seenInBatch.has(entry.event.event_id)) return 'duplicate';
+      seenInBatch.add(entry.event.event_id);
+      return 'applied';
+    });
+    const applied = entries.filter((_, i) => outcomes[i] === 'applied').map((e) => ({ entryId: e.id, event: e.event }));
+    const plans: PlannedEffect[] = await Promise.all(this.deps.effects.map((effect) => effect.plan(keys, applied)));
+    const changes = [
+      ...applied.map(({ entryId, event }) => ({ op: 'set' as const, key: keys.appliedPrefix + event.event_id, value: entryId, ttlSeconds: this.deps.appliedTtlSeconds })),
+      ...plans.flatMap((plan) => plan.changes),
+    ];
+    if (!(await committer.commit(keys, owner, changes))) throw new ProcessingStopped('partition lease lost before commit');
+    this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
+    for (const plan of plans) await plan.afterCommit?.();
+    return outcomes;
   }
 }
 

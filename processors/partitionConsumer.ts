@@ -4,7 +4,8 @@ import type { VigilConfig } from '../config/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import { AggregateFlusher, sealBatch, type SealedBatch } from './aggregateFlush.js';
-import type { CustomerActivityStore } from './customerActivity.js';
+import type { BatchEffect } from './batchEffects.js';
+import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue } from './deadLetters.js';
 import { EventBatchProcessor, ProcessingStopped, type EventStage, type ProcessedEntry } from './eventBatch.js';
 import { recoverPending } from './recovery.js';
@@ -15,7 +16,9 @@ export interface PartitionConsumerDeps {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
   reader: Redis;
   store: AggregateStore;
-  activity: CustomerActivityStore;
+  effects: readonly BatchEffect[];
+  committer: PartitionCommitter;
+  appliedTtlSeconds: number;
   deadLetters: DeadLetterQueue;
   metrics: VigilMetrics;
   log: Logger;
@@ -48,7 +51,8 @@ export class PartitionConsumer {
 
   constructor(private readonly deps: PartitionConsumerDeps) {
     this.batches = new EventBatchProcessor({
-      redis: deps.redis, keys: deps.keys, stages: deps.stages, activity: deps.activity, deadLetters: deps.deadLetters,
+      redis: deps.redis, keys: deps.keys, stages: deps.stages, effects: deps.effects, committer: deps.committer,
+      owner: deps.consumerName, appliedTtlSeconds: deps.appliedTtlSeconds, deadLetters: deps.deadLetters,
       metrics: deps.metrics, log: deps.log, maxAttempts: deps.processing.maxAttempts, isStopped: () => this.stopMode === 'lost',
     });
     this.flusher = new AggregateFlusher(deps.redis, { store: deps.store, keys: deps.keys, owner: deps.consumerName, metrics: deps.metrics });
@@ -84,7 +88,8 @@ export class PartitionConsumer {
   private async run(): Promise<void> {
     const recovered = await recoverPending({
       redis: this.deps.redis, keys: this.deps.keys, consumerName: this.deps.consumerName, processing: this.deps.processing,
-      metrics: this.deps.metrics, batches: this.batches, flusher: this.flusher, isStopped: () => this.stopMode !== undefined,
+      metrics: this.deps.metrics, batches: this.batches, flusher: this.flusher, effects: this.deps.effects,
+      isStopped: () => this.stopMode !== undefined,
     });
     if (recovered.intentBatch) this.sealed = sealBatch(this.deps.prefix, this.partition, recovered.intentBatch.entries, recovered.intentBatch.token);
     this.add(recovered.processed);

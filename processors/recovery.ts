@@ -3,6 +3,7 @@ import type { VigilConfig } from '../config/index.js';
 import type { VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import type { AggregateFlusher } from './aggregateFlush.js';
+import type { BatchEffect } from './batchEffects.js';
 import { ProcessingStopped, type EventBatchProcessor, type ProcessedEntry } from './eventBatch.js';
 import { compareStreamIds, toStreamEntries, type RawStreamEntry } from './streamEntries.js';
 
@@ -14,6 +15,7 @@ export interface RecoveryDeps {
   metrics: VigilMetrics;
   batches: EventBatchProcessor;
   flusher: AggregateFlusher;
+  effects: readonly BatchEffect[];
   isStopped: () => boolean;
 }
 
@@ -32,6 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function recoverPending(deps: RecoveryDeps): Promise<Recovered> {
   await claimFromOtherConsumers(deps);
+  for (const effect of deps.effects) await effect.recover?.(deps.keys);
   const intent = await deps.flusher.readIntent();
   const recovered: Recovered = { processed: [] };
   const intentEntries: ProcessedEntry[] = [];

@@ -6,7 +6,8 @@ import type { AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { ensureProcessorGroups, globalKeys, partitionKeys } from '../core/streams/index.js';
-import type { CustomerActivityStore } from './customerActivity.js';
+import type { BatchEffect } from './batchEffects.js';
+import { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue } from './deadLetters.js';
 import type { EventStage } from './eventBatch.js';
 import { PartitionConsumer } from './partitionConsumer.js';
@@ -21,7 +22,10 @@ export interface WorkerDeps {
   prefix: string;
   partitions: number;
   processing: VigilConfig['processing'];
-  activity: CustomerActivityStore;
+  /** What newly applied events change (activity, features and scores, alert outbox). */
+  effects: readonly BatchEffect[];
+  /** How long applied markers live: longer than any redelivery can come. */
+  appliedTtlSeconds: number;
   deadLetters: DeadLetterQueue;
   stages?: readonly EventStage[];
   /** Overrides the generated consumer name (tests). */
@@ -37,6 +41,7 @@ export class Worker {
   readonly name: string;
   private readonly consumers = new Map<number, PartitionConsumer>();
   private readonly leases: PartitionLeases;
+  private readonly committer: PartitionCommitter;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private rebalancing: Promise<void> = Promise.resolve();
@@ -44,6 +49,7 @@ export class Worker {
 
   constructor(private readonly deps: WorkerDeps) {
     this.name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.committer = new PartitionCommitter(deps.redis);
     this.leases = new PartitionLeases(deps.redis, { prefix: deps.prefix, owner: this.name, leaseMs: deps.processing.leaseMs });
   }
 
@@ -113,7 +119,7 @@ export class Worker {
   private startConsumer(partition: number): void {
     const { deps } = this;
     const consumer = new PartitionConsumer({
-      redis: deps.redis, reader: duplicateRedis(deps.redis, `reader-p${partition}`, deps.log), store: deps.store, activity: deps.activity, deadLetters: deps.deadLetters,
+      redis: deps.redis, reader: duplicateRedis(deps.redis, `reader-p${partition}`, deps.log), store: deps.store, effects: deps.effects, committer: this.committer, appliedTtlSeconds: deps.appliedTtlSeconds, deadLetters: deps.deadLetters,
       metrics: deps.metrics, log: deps.log, stages: deps.stages ?? [], keys: partitionKeys(deps.prefix, partition),
       prefix: deps.prefix, consumerName: this.name, processing: deps.processing,
     });

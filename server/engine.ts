@@ -51,10 +51,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   await backlog.start();
 
   const serveApi = config.role !== 'worker';
-  // Applied markers must outlive any redelivery: the dedup window plus a week of recovery slack.
-  const activity = new CustomerActivityStore(redis, {
-    prefix, appliedTtlSeconds: config.ingest.dedupWindowSeconds + 7 * 86_400, customerTtlSeconds: 400 * 86_400,
-  });
+  const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: 400 * 86_400 });
   const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
   const app = await buildApp({
     logger: log,
@@ -80,7 +77,9 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   if (config.role !== 'api') {
     worker = new Worker({
       redis, store, metrics, log, prefix, partitions: config.partitions, processing: config.processing,
-      activity, deadLetters, stages: opts.stages, name: opts.workerName,
+      effects: [activity], deadLetters, stages: opts.stages, name: opts.workerName,
+      // Applied markers must outlive any redelivery: the dedup window plus a week of recovery slack.
+      appliedTtlSeconds: config.ingest.dedupWindowSeconds + 7 * 86_400,
     });
     await worker.start();
   }

@@ -6,6 +6,7 @@ import { parseEvent, type EventInput, type VigilEvent } from '../../core/events/
 import { ensureProcessorGroups, partitionKeys, partitionOf, PROCESSOR_GROUP, readBacklog } from '../../core/streams/index.js';
 import { EventAppender } from '../../ingest/eventAppender.js';
 import { CustomerActivityStore } from '../../processors/customerActivity.js';
+import { PartitionCommitter } from '../../processors/partitionCommit.js';
 import { streamIdMs } from '../../processors/streamEntries.js';
 import { cardPayment, login } from '../support/events.js';
 import { FaultyStore } from '../support/faultyStore.js';
@@ -93,8 +94,13 @@ describe('crash recovery', () => {
     const entries = taken.map((t) => ({ id: t.id, event: valid(JSON.parse(t.fields[1]!)) }));
 
     // The dead worker had applied customer state, recorded its intent and inserted, then died.
-    const activity = new CustomerActivityStore(redis, { prefix: config.redis.prefix, appliedTtlSeconds: 3600, customerTtlSeconds: 3600 });
-    await activity.apply(partition, entries);
+    const activity = new CustomerActivityStore(redis, { prefix: config.redis.prefix, customerTtlSeconds: 3600 });
+    const applied = entries.map((e) => ({ entryId: e.id, event: e.event }));
+    const { changes } = await activity.plan(keys, applied);
+    await redis.set(keys.lease, 'dead-worker');
+    const markers = applied.map(({ entryId, event }) => ({ op: 'set' as const, key: keys.appliedPrefix + event.event_id, value: entryId, ttlSeconds: 3600 }));
+    expect(await new PartitionCommitter(redis).commit(keys, 'dead-worker', [...markers, ...changes])).toBe(true);
+    await redis.pexpire(keys.lease, 300);
     const token = `${config.redis.prefix}:batch-of-the-dead-worker`;
     await redis.set(keys.flushIntent, JSON.stringify({ from: entries[0]!.id, to: entries.at(-1)!.id, token }));
     const rows = entries.map((e) => toEventRow(e.event, { partition, streamId: e.id, ingestedAtMs: streamIdMs(e.id), processedAtMs: Date.now() }));

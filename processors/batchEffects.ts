@@ -1,0 +1,27 @@
+import type { VigilEvent } from '../core/events/index.js';
+import type { PartitionKeys } from '../core/streams/index.js';
+import type { StateChange } from './partitionCommit.js';
+
+/** An event applied for the first time in this batch, with the stream entry that carries it. */
+export interface AppliedEvent {
+  entryId: string;
+  event: VigilEvent;
+}
+
+export interface PlannedEffect {
+  /** Written atomically with the applied markers of the batch. */
+  changes: StateChange[];
+  /** Runs after the commit, e.g. to hand alerts from an outbox to the alert service. */
+  afterCommit?: () => Promise<void>;
+}
+
+/**
+ * Something a batch of newly applied events changes in Redis (activity, features, scores,
+ * outboxes). Effects only plan; the batch processor commits every effect's changes with the
+ * applied markers in one script, so each event changes state exactly once.
+ */
+export interface BatchEffect {
+  plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect>;
+  /** Called when a worker takes a partition over, before new entries: finish work a crash left behind. */
+  recover?(keys: PartitionKeys): Promise<void>;
+}
