@@ -1,0 +1,25 @@
+import type { CustomerProfile, FeatureVector } from './profile.js';
+import { DEFAULT_SEGMENTATION_CONFIG, type SegmentationConfig } from './segmentationConfig.js';
+import { customerTags } from './tags.js';
+import { customerTier, type CustomerTier } from './tiers.js';
+
+export interface CustomerSegment {
+  tier: CustomerTier;
+  tags: string[];
+  /** One sentence per tier criterion met and per tag, for the officer's and marketer's screens. */
+  reasons: string[];
+}
+
+/**
+ * Tier and tags of one customer from their live features and (optional) profile. Pure, so it runs
+ * on every event: a segment follows the customer's behaviour instead of a nightly batch.
+ */
+export function segmentCustomer(
+  features: FeatureVector,
+  profile: CustomerProfile | undefined,
+  cfg: SegmentationConfig = DEFAULT_SEGMENTATION_CONFIG,
+): CustomerSegment {
+  const tier = customerTier(features, profile, cfg);
+  const tags = customerTags(features, profile, cfg);
+  return { tier: tier.tier, tags: tags.map((t) => t.tag), reasons: [...tier.reasons, ...tags.map((t) => t.reason)] };
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { CUSTOMER_TIERS } from '../customers/tiers.js';
+import { fieldPathProblem } from './fields.js';
+
+// A rule's condition is a tree: `all`, `any` and `not` nodes over leaf comparisons of one field
+// with a literal. Arithmetic between fields is deliberately absent: ratios, trends and z-scores are
+// features, computed once by the features engine and named, so every threshold a rule states is
+// a plain number an officer can read.
+
+export const COMPARISON_OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq', 'in', 'not_in', 'between', 'contains', 'exists'] as const;
+export type ComparisonOp = (typeof COMPARISON_OPS)[number];
+
+const NUMERIC_OPS: ReadonlySet<ComparisonOp> = new Set(['gt', 'gte', 'lt', 'lte']);
+const SCALAR_OPS: ReadonlySet<ComparisonOp> = new Set(['eq', 'neq', 'contains']);
+const LIST_OPS: ReadonlySet<ComparisonOp> = new Set(['in', 'not_in']);
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const comparisonValue = z.union([scalar, z.array(z.union([z.string(), z.number()]))]);
+export type ComparisonValue = z.infer<typeof comparisonValue>;
+
+const fieldPath = z.string().superRefine((path, ctx) => {
+  const problem = fieldPathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export interface Comparison {
+  field: string;
+  op: ComparisonOp;
+  value?: ComparisonValue | undefined;
+}
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Comparison;
+
+// One object with every key optional, then a check that exactly one kind is present: this gives
+// "unknown field(s) valu" and "needs exactly one of all, any, not or field" instead of a union
+// error listing four failed alternatives.
+const conditionNode = z.strictObject({
+  all: z.array(z.lazy(() => conditionSchema)).min(1).optional(),
+  any: z.array(z.lazy(() => conditionSchema)).min(1).optional(),
+  not: z.lazy(() => conditionSchema).optional(),
+  field: fieldPath.optional(),
+  op: z.enum(COMPARISON_OPS).optional(),
+  value: comparisonValue.optional(),
+});
+type ConditionNode = z.infer<typeof conditionNode>;
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  conditionNode.superRefine(checkNode).transform((node) => node as Condition),
+);
+
+function checkNode(node: ConditionNode, ctx: z.RefinementCtx): void {
+  const kinds = (['all', 'any', 'not', 'field'] as const).filter((key) => node[key] !== undefined);
+  if (kinds.length !== 1) {
+    const found = kinds.length === 0 ? 'none' : kinds.join(', ');
+    ctx.addIssue({ code: 'custom', message: `a condition needs exactly one of all, any, not or field (found: ${found})` });
+    return;
+  }
+  if (kinds[0] !== 'field') {
+    if (node.op !== undefined || node.value !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `op and value belong to a field comparison, not to "${kinds[0]}"` });
+    }
+    return;
+  }
+  if (node.op === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['op'], message: `a comparison needs an op: one of ${COMPARISON_OPS.join(', ')}` });
+    return;
+  }
+  const problem = valueProblem(node.field ?? '', node.op, node.value);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+}
+
+function valueProblem(field: string, op: ComparisonOp, value: ComparisonValue | undefined): string | undefined {
+  const shown = JSON.stringify(value);
+  if (op === 'exists') return value === undefined ? undefined : 'exists takes no value (wrap it in not for "is absent")';
+  if (value === undefined) return `op "${op}" needs a value`;
+  if (NUMERIC_OPS.has(op) && typeof value !== 'number') return `op "${op}" compares numbers; value must be a number, got ${shown}`;
+  if (op === 'between') {
+    const [low, high] = Array.isArray(value) ? value : [];
+    if (!Array.isArray(value) || value.length !== 2 || typeof low !== 'number' || typeof high !== 'number' || low > high) {
+      return `op "between" needs [low, high] numbers with low ≤ high (inclusive), got ${shown}`;
+    }
+  }
+  if (LIST_OPS.has(op) && (!Array.isArray(value) || value.length === 0)) return `op "${op}" needs a non-empty list, got ${shown}`;
+  if (SCALAR_OPS.has(op) && Array.isArray(value)) return `op "${op}" needs a single value, got a list ${shown}; use in / not_in for lists`;
+  if (field === 'tier') return tierValueProblem(op, value);
+  return undefined;
+}
+
+function tierValueProblem(op: ComparisonOp, value: ComparisonValue): string | undefined {
+  if (NUMERIC_OPS.has(op) || op === 'between') return `tier is a name (${CUSTOMER_TIERS.join(', ')}); compare it with eq, neq, in or not_in`;
+  const values = Array.isArray(value) ? value : [value];
+  const unknown = values.filter((v) => !(CUSTOMER_TIERS as readonly unknown[]).includes(v));
+  return unknown.length > 0 ? `unknown tier ${JSON.stringify(unknown)}; tiers are ${CUSTOMER_TIERS.join(', ')}` : undefined;
+}
+
+/** Every leaf comparison of a condition with its path in the rule, for load-time checks. */
+export function comparisonsOf(condition: Condition, path = 'condition'): { comparison: Comparison; path: string }[] {
+  if ('all' in condition) return condition.all.flatMap((child, i) => comparisonsOf(child, `${path}.all.${i}`));
+  if ('any' in condition) return condition.any.flatMap((child, i) => comparisonsOf(child, `${path}.any.${i}`));
+  if ('not' in condition) return comparisonsOf(condition.not, `${path}.not`);
+  return [{ comparison: condition, path }];
+}

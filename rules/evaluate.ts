@@ -1,0 +1,105 @@
+import { comparisonsOf, type Comparison, type Condition } from './condition.js';
+import { parseDuration } from './duration.js';
+import { explainComparison, formatFieldValue, formatThreshold, type ComparisonReason } from './explain.js';
+import { resolveField, type RuleContext } from './fields.js';
+import { compare } from './operators.js';
+import { fillTemplate, type Placeholder } from './reasonTemplate.js';
+import type { AlertType, Rule, RuleMode, RuleSet, Severity } from './schema.js';
+
+/** One rule that fired on one event, with everything an alert needs to explain itself. */
+export interface RuleMatch {
+  ruleId: string;
+  ruleName: string;
+  alertType: AlertType;
+  severity: Severity;
+  weight: number;
+  mode: RuleMode;
+  suppressFor: string;
+  suppressForMs: number;
+  /** The officer-facing sentence: the rule's template filled in, or the comparisons' texts joined. */
+  reason: string;
+  /** Every comparison that made the rule fire; under a `not`, the ones that did not hold. */
+  reasons: ComparisonReason[];
+}
+
+/** The outcome of a (sub)condition and the comparisons that decided it. */
+interface Outcome {
+  holds: boolean;
+  because: ComparisonReason[];
+}
+
+/**
+ * Every rule of the set that fires on this event, shadow rules included (callers count them but
+ * raise nothing). Pure: the same context always gives the same matches, in rule-set order.
+ */
+export function evaluateRules(ruleSet: RuleSet, ctx: RuleContext): RuleMatch[] {
+  const matches: RuleMatch[] = [];
+  for (const rule of ruleSet.rules) {
+    if (!appliesTo(rule, ctx)) continue;
+    const outcome = evaluateCondition(rule.condition, ctx);
+    if (outcome.holds) matches.push(toMatch(rule, outcome.because, ctx));
+  }
+  return matches;
+}
+
+function appliesTo(rule: Rule, ctx: RuleContext): boolean {
+  const types = rule.when?.event_types;
+  return types === undefined || (types as readonly string[]).includes(ctx.event.type);
+}
+
+/**
+ * Evaluates every branch (no short-circuit) so the explanation is complete: an `any` reports all
+ * the branches that held, not just the first. `not` swaps what held and what failed, so its
+ * explanation is the comparisons that did not hold ("no counterparty bank").
+ */
+export function evaluateCondition(condition: Condition, ctx: RuleContext): Outcome {
+  if ('all' in condition) {
+    const outcomes = condition.all.map((child) => evaluateCondition(child, ctx));
+    const holds = outcomes.every((o) => o.holds);
+    return { holds, because: outcomes.filter((o) => o.holds === holds).flatMap((o) => o.because) };
+  }
+  if ('any' in condition) {
+    const outcomes = condition.any.map((child) => evaluateCondition(child, ctx));
+    const holds = outcomes.some((o) => o.holds);
+    return { holds, because: outcomes.filter((o) => o.holds === holds).flatMap((o) => o.because) };
+  }
+  if ('not' in condition) {
+    const inner = evaluateCondition(condition.not, ctx);
+    return { holds: !inner.holds, because: inner.because };
+  }
+  const actual = resolveField(condition.field, ctx);
+  const holds = compare(condition, actual);
+  return { holds, because: [explainComparison(condition, actual, holds, ctx)] };
+}
+
+function toMatch(rule: Rule, reasons: ComparisonReason[], ctx: RuleContext): RuleMatch {
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    alertType: rule.alert_type,
+    severity: rule.severity,
+    weight: rule.weight,
+    mode: rule.mode,
+    suppressFor: rule.suppress_for,
+    // Validated at load; 0 only for a rule built in code with a bad duration, which then never suppresses.
+    suppressForMs: parseDuration(rule.suppress_for) ?? 0,
+    reason: rule.reason === undefined ? reasons.map((r) => r.text).join('; ') : renderReason(rule.reason, rule, reasons, ctx),
+    reasons,
+  };
+}
+
+function renderReason(template: string, rule: Rule, reasons: readonly ComparisonReason[], ctx: RuleContext): string {
+  const comparisons = comparisonsOf(rule.condition).map((c) => c.comparison);
+  return fillTemplate(template, (placeholder: Placeholder) => {
+    if (placeholder.kind === 'field') return formatFieldValue(placeholder.field, resolveField(placeholder.field, ctx), ctx);
+    const comparison = thresholdComparison(placeholder.field, reasons, comparisons);
+    return comparison ? formatThreshold(comparison, ctx) : 'unknown';
+  });
+}
+
+/** `{threshold}` is the first fired comparison's; `{threshold:field}` the one on that field. */
+function thresholdComparison(field: string | undefined, fired: readonly ComparisonReason[], all: readonly Comparison[]): Comparison | undefined {
+  const reason = field === undefined ? fired[0] : fired.find((r) => r.field === field);
+  if (reason) return { field: reason.field, op: reason.op, value: reason.threshold };
+  return field === undefined ? all[0] : all.find((c) => c.field === field);
+}

@@ -1,0 +1,126 @@
+import { minorUnitDigits } from '../core/events/index.js';
+import type { Comparison, ComparisonOp, ComparisonValue } from './condition.js';
+import { featureName, type RuleContext } from './fields.js';
+import { featureText, formatInUnit, formatPlain } from './featureText.js';
+
+/** Why one comparison counted towards a rule firing: the words an officer reads, and the data behind them. */
+export interface ComparisonReason {
+  field: string;
+  op: ComparisonOp;
+  actual: unknown;
+  threshold: ComparisonValue | undefined;
+  /** True when the comparison did not hold and counts because a `not` around it fired. */
+  negated: boolean;
+  text: string;
+}
+
+const SYMBOLS: Partial<Record<ComparisonOp, string>> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
+
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  'event.type': 'event type',
+  'event.merchant.mcc': 'merchant category',
+  'event.merchant.country': "merchant's country",
+  'event.geo.country': 'country',
+  'event.counterparty.bank': "payee's bank",
+  'event.counterparty.country': "payee's country",
+  'event.complaint.status': 'complaint status',
+  'event.complaint.category': 'complaint category',
+  'event.product.type': 'product',
+  'event.device.id': 'device',
+};
+
+/** A field's name in words: "payee's bank", "tier", "risk tolerance". */
+export function fieldLabel(field: string): string {
+  const feature = featureName(field);
+  if (feature !== undefined) return feature;
+  if (field === 'tier') return 'customer tier';
+  return EVENT_LABELS[field] ?? field.replace(/^(event|profile)\./, '').replaceAll('.', ' ').replaceAll('_', ' ');
+}
+
+/** A field's value in its unit: "82%" for a ratio feature, "2,500.00 EUR" for the event amount. */
+export function formatFieldValue(field: string, value: unknown, ctx: RuleContext): string {
+  const feature = featureName(field);
+  if (feature !== undefined) return formatInUnit(value, featureText(feature).unit);
+  if (field === 'event.amount' && typeof value === 'number' && 'currency' in ctx.event) {
+    const digits = minorUnitDigits(ctx.event.currency);
+    const amount = new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return `${amount.format(value)} ${ctx.event.currency}`;
+  }
+  return formatPlain(value);
+}
+
+/** The threshold of a comparison as a reader would write it: "5", "80%", "10 and 20", "GB, IE". */
+export function formatThreshold(comparison: Comparison, ctx: RuleContext): string {
+  const { field, value } = comparison;
+  if (Array.isArray(value)) {
+    const parts = value.map((v) => formatFieldValue(field, v, ctx));
+    return comparison.op === 'between' ? parts.join(' and ') : parts.join(', ');
+  }
+  return formatFieldValue(field, value, ctx);
+}
+
+/** The explanation of one comparison that either held (fired) or failed under a `not`. */
+export function explainComparison(comparison: Comparison, actual: unknown, held: boolean, ctx: RuleContext): ComparisonReason {
+  const text = held ? heldText(comparison, actual, ctx) : failedText(comparison, actual, ctx);
+  return { field: comparison.field, op: comparison.op, actual, threshold: comparison.value, negated: !held, text };
+}
+
+function heldText(c: Comparison, actual: unknown, ctx: RuleContext): string {
+  const label = fieldLabel(c.field);
+  const shown = formatFieldValue(c.field, actual, ctx);
+  const threshold = formatThreshold(c, ctx);
+  switch (c.op) {
+    case 'gt': case 'gte': case 'lt': case 'lte':
+      return `${describe(c.field, actual, ctx)} (threshold ${SYMBOLS[c.op]} ${threshold})`;
+    case 'between': return `${describe(c.field, actual, ctx)} (threshold between ${threshold})`;
+    case 'eq': return isFlagComparison(c) ? describe(c.field, actual, ctx) : `${label} is ${shown}`;
+    case 'neq': return `${label} is ${shown}, not ${threshold}`;
+    case 'in': return Array.isArray(actual) ? `${label} include ${listedIn(actual, c.value)}` : `${label} ${shown} is one of ${threshold}`;
+    case 'not_in': return `${label} ${shown} is none of ${threshold}`;
+    case 'contains': return Array.isArray(actual) ? `${label} include ${threshold}` : `${label} "${shown}" contains "${threshold}"`;
+    case 'exists': return featureName(c.field) ? describe(c.field, actual, ctx) : `${label} present: ${shown}`;
+  }
+}
+
+function failedText(c: Comparison, actual: unknown, ctx: RuleContext): string {
+  const label = fieldLabel(c.field);
+  if (actual === undefined || actual === null) return featureName(c.field) ? `no value for feature ${label}` : `no ${label}`;
+  const shown = formatFieldValue(c.field, actual, ctx);
+  const threshold = formatThreshold(c, ctx);
+  switch (c.op) {
+    case 'gt': case 'gte': case 'lt': case 'lte':
+      return `${describe(c.field, actual, ctx)} (not ${SYMBOLS[c.op]} ${threshold})`;
+    case 'between': return `${describe(c.field, actual, ctx)} (not between ${threshold})`;
+    case 'eq': return isFlagComparison(c) ? describe(c.field, actual, ctx) : `${label} is ${shown}, not ${threshold}`;
+    case 'neq': return `${label} is ${shown}`;
+    case 'in': return `${label} ${shown} is none of ${threshold}`;
+    case 'not_in': return Array.isArray(actual) ? `${label} include ${listedIn(actual, c.value)}` : `${label} ${shown} is one of ${threshold}`;
+    case 'contains': return Array.isArray(actual) ? `${label} do not include ${threshold}` : `${label} "${shown}" does not contain "${threshold}"`;
+    case 'exists': return `no ${label}`;
+  }
+}
+
+/** The items of a list value (tags) that appear in the rule's list: the ones that decided it. */
+function listedIn(actual: readonly unknown[], listed: ComparisonValue | undefined): string {
+  const wanted = Array.isArray(listed) ? listed : [];
+  return formatPlain(actual.filter((item) => (wanted as readonly unknown[]).includes(item)));
+}
+
+function isFlagComparison(c: Comparison): boolean {
+  const feature = featureName(c.field);
+  return typeof c.value === 'boolean' && feature !== undefined && featureText(feature).unit === 'flag';
+}
+
+/** A value in a sentence: "12 card payments at new merchants in 10 min", "new device", "amount 2,500.00 EUR". */
+function describe(field: string, actual: unknown, ctx: RuleContext): string {
+  const feature = featureName(field);
+  if (feature === undefined) return `${fieldLabel(field)} ${formatFieldValue(field, actual, ctx)}`;
+  const text = featureText(feature);
+  if (text.unit === 'flag') return truthy(actual) ? text.text : (text.whenFalse ?? `not ${text.text}`);
+  if (typeof actual === 'number' && actual < 0 && text.whenNegative) return text.whenNegative;
+  return text.text.replace('{v}', formatInUnit(actual, text.unit));
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1;
+}

@@ -1,0 +1,129 @@
+// How each feature reads in an explanation. A risk officer sees "12 card payments at new merchants
+// in 10 min", not "card_payment_new_merchant_count_10m=12". Windowed families are described by
+// pattern; the rest one by one. A feature missing here still explains itself as "name = value".
+
+export type FeatureUnit = 'count' | 'amount' | 'ratio' | 'seconds' | 'days' | 'km' | 'kmh' | 'score' | 'flag' | 'number';
+
+export interface FeatureText {
+  unit: FeatureUnit;
+  /** `{v}` is replaced by the formatted value; for flags this is the sentence when true. */
+  text: string;
+  whenFalse?: string;
+  /** For seconds/km features where −1 means "never" or "unknown". */
+  whenNegative?: string;
+}
+
+const WINDOW_WORDS: Readonly<Record<string, string>> = { m: 'min', h: 'h', d: 'days' };
+
+const COUNT_FAMILIES: Readonly<Record<string, string>> = {
+  txn_count: 'transactions',
+  card_payment_count: 'card payments',
+  small_card_payment_count: 'small card payments',
+  card_payment_new_merchant_count: 'card payments at new merchants',
+  transfer_out_count: 'outgoing transfers',
+  transfer_in_count: 'incoming transfers',
+  cash_withdrawal_count: 'cash withdrawals',
+  inbound_credits_count: 'inbound credits',
+  login_count: 'logins',
+  app_session_count: 'app sessions',
+  failed_logins: 'failed logins',
+  password_resets: 'password resets',
+  device_added: 'devices added',
+  profile_changes: 'profile changes',
+  complaints: 'complaints',
+  distinct_merchants: 'distinct merchants',
+  distinct_mcc: 'distinct merchant categories',
+  distinct_countries: 'distinct countries',
+  distinct_devices: 'distinct devices',
+  distinct_payees: 'distinct payees',
+  salary_credits: 'salary credits',
+  products_closed: 'products closed',
+};
+
+const AMOUNT_FAMILIES: Readonly<Record<string, string>> = { amount_out: 'paid out', amount_in: 'received' };
+
+const trend = (what: string): FeatureText => ({ unit: 'ratio', text: `${what} over the last 30 days at {v} of the 90-day rate` });
+
+const NAMED: Readonly<Record<string, FeatureText>> = {
+  forwarded_out_ratio_24h: { unit: 'ratio', text: '{v} of the money received in 24 h forwarded out' },
+  outflow_ratio_30d: { unit: 'ratio', text: 'outflow at {v} of inflow over 30 days' },
+  outflow_to_other_banks_30d: { unit: 'amount', text: '{v} sent to other banks in 30 days' },
+  outflow_to_other_banks_ratio_30d: { unit: 'ratio', text: '{v} of 30-day outflow sent to other banks' },
+  amount_mean_90d: { unit: 'amount', text: '90-day average amount {v}' },
+  amount_stddev_90d: { unit: 'amount', text: '90-day amount standard deviation {v}' },
+  amount_zscore: { unit: 'score', text: "amount {v} standard deviations from this customer's 90-day average" },
+  amount_current: { unit: 'amount', text: 'amount {v}' },
+  new_device: { unit: 'flag', text: 'new device', whenFalse: 'known device' },
+  new_country: { unit: 'flag', text: 'first activity in this country', whenFalse: 'country seen before' },
+  new_payee: { unit: 'flag', text: 'first payment to this payee', whenFalse: 'payee paid before' },
+  new_merchant: { unit: 'flag', text: 'first payment at this merchant', whenFalse: 'merchant paid before' },
+  new_merchant_category: { unit: 'flag', text: 'first purchase in this merchant category', whenFalse: 'merchant category seen before' },
+  country_changed: { unit: 'flag', text: 'country changed since the previous event', whenFalse: 'same country as the previous event' },
+  salary_regular: { unit: 'flag', text: 'salary paid regularly', whenFalse: 'no regular salary' },
+  salary_stopped: { unit: 'flag', text: 'expected salary credit missing', whenFalse: 'salary arriving as usual' },
+  seconds_since_last_activity: { unit: 'seconds', text: 'last activity {v} ago', whenNegative: 'no earlier activity' },
+  seconds_since_last_login: { unit: 'seconds', text: 'last login {v} ago', whenNegative: 'no login on record' },
+  seconds_since_password_reset: { unit: 'seconds', text: 'password reset {v} ago', whenNegative: 'no password reset on record' },
+  seconds_since_device_added: { unit: 'seconds', text: 'device added {v} ago', whenNegative: 'no device added on record' },
+  days_since_last_txn_before_current: { unit: 'days', text: 'first transaction after {v} without any' },
+  days_since_salary: { unit: 'days', text: 'last salary {v} ago' },
+  geo_distance_km_from_previous: { unit: 'km', text: "{v} from the previous event's location", whenNegative: 'distance from the previous location unknown' },
+  geo_speed_kmh_from_previous: { unit: 'kmh', text: "travel at {v} from the previous event's location", whenNegative: 'travel speed unknown' },
+  txn_trend_30d_vs_90d: trend('transactions'),
+  login_trend_30d_vs_90d: trend('logins'),
+  app_session_trend_30d_vs_90d: trend('app sessions'),
+  complaints_open: { unit: 'count', text: '{v} complaints open' },
+  products_held_delta: { unit: 'number', text: 'products held changed by {v}' },
+  events_total: { unit: 'count', text: '{v} events on record' },
+  customer_age_days: { unit: 'days', text: 'customer for {v}' },
+};
+
+const WINDOWED = /^(.+)_(\d+)([mhd])$/;
+
+export function featureText(name: string): FeatureText {
+  const named = NAMED[name];
+  if (named) return named;
+  const match = WINDOWED.exec(name);
+  if (match) {
+    const [, family = '', size, unit = ''] = match;
+    const window = `${size} ${WINDOW_WORDS[unit]}`;
+    const counted = COUNT_FAMILIES[family];
+    if (counted) return { unit: 'count', text: `{v} ${counted} in ${window}` };
+    const moved = AMOUNT_FAMILIES[family];
+    if (moved) return { unit: 'amount', text: `{v} ${moved} in ${window}` };
+  }
+  return { unit: 'number', text: `${name} = {v}` };
+}
+
+const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const money = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A value in the unit's words: 0.82 as a ratio is "82%", 7200 seconds is "2 h". */
+export function formatInUnit(value: unknown, unit: FeatureUnit): string {
+  if (typeof value !== 'number') return formatPlain(value);
+  switch (unit) {
+    case 'count': return grouped.format(value);
+    case 'amount': return Number.isInteger(value) ? grouped.format(value) : money.format(value);
+    case 'ratio': return `${grouped.format(Math.round(value * 1000) / 10)}%`;
+    case 'seconds': return formatSeconds(value);
+    case 'days': return `${grouped.format(value)} days`;
+    case 'km': return `${grouped.format(Math.round(value))} km`;
+    case 'kmh': return `${grouped.format(Math.round(value))} km/h`;
+    case 'score': return value.toFixed(1);
+    default: return grouped.format(value);
+  }
+}
+
+export function formatPlain(value: unknown): string {
+  if (value === undefined || value === null) return 'unknown';
+  if (Array.isArray(value)) return value.map(formatPlain).join(', ');
+  if (typeof value === 'number') return grouped.format(value);
+  return String(value);
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} days`;
+}

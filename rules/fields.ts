@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { PROFILE_FIELDS, type CustomerProfile, type FeatureVector } from '../customers/profile.js';
+import type { CustomerTier } from '../customers/tiers.js';
+import { eventSchema, minorUnitDigits, type VigilEvent } from '../core/events/index.js';
+import { didYouMean } from './suggest.js';
+
+/** What a rule sees while it is evaluated: the event, the customer's live features and segment. */
+export interface RuleContext {
+  event: VigilEvent;
+  features: FeatureVector;
+  tier: CustomerTier;
+  tags: readonly string[];
+  profile?: CustomerProfile | undefined;
+}
+
+const FIELD_PATH = /^(?:features\.[a-z0-9_]+|event(?:\.[A-Za-z0-9_]+)+|tags|tier|profile\.[a-z_]+)$/;
+
+/**
+ * Every path into an event the schema allows, derived from `eventSchema` so a new event field is
+ * addressable by rules without touching this module. Objects are included for `exists`.
+ */
+export const EVENT_FIELD_PATHS: ReadonlySet<string> = collectEventPaths();
+
+function collectEventPaths(): Set<string> {
+  const paths = new Set<string>(['event.amount_minor']);
+  for (const option of eventSchema.options) addShape(paths, 'event', option.shape);
+  return paths;
+}
+
+function addShape(paths: Set<string>, prefix: string, shape: Record<string, z.ZodType>): void {
+  for (const [key, schema] of Object.entries(shape)) {
+    const path = `${prefix}.${key}`;
+    paths.add(path);
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) addShape(paths, path, inner.shape as Record<string, z.ZodType>);
+  }
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) return unwrap(schema.unwrap() as z.ZodType);
+  return schema;
+}
+
+const TOP_LEVEL_EVENT_FIELDS = [...EVENT_FIELD_PATHS].filter((p) => p.split('.').length === 2).join(', ');
+
+/** Why a field path cannot be evaluated, or undefined when it can. Feature names are checked against the catalogue separately. */
+export function fieldPathProblem(path: string): string | undefined {
+  if (!FIELD_PATH.test(path)) {
+    return `"${path}" is not a field: use features.<name>, event.<path>, tags, tier or profile.<name>`;
+  }
+  if (path.startsWith('event.') && !EVENT_FIELD_PATHS.has(path) && !path.startsWith('event.attributes.')) {
+    const hint = didYouMean(path, EVENT_FIELD_PATHS) || `; events have ${TOP_LEVEL_EVENT_FIELDS}`;
+    return `"${path}" is not an event field${hint}`;
+  }
+  if (path.startsWith('profile.') && !(PROFILE_FIELDS as readonly string[]).includes(path.slice('profile.'.length))) {
+    return `"${path}" is not a profile field; the profile has ${PROFILE_FIELDS.join(', ')}`;
+  }
+  return undefined;
+}
+
+/** The feature name of a `features.*` path, or undefined for other roots. */
+export function featureName(path: string): string | undefined {
+  return path.startsWith('features.') ? path.slice('features.'.length) : undefined;
+}
+
+/**
+ * The value at a field path, undefined when absent. `event.amount` is a number in major units,
+ * computed from the integer minor units so it is exact to the cent.
+ */
+export function resolveField(path: string, ctx: RuleContext): unknown {
+  if (path === 'tags') return ctx.tags;
+  if (path === 'tier') return ctx.tier;
+  const feature = featureName(path);
+  if (feature !== undefined) return Object.hasOwn(ctx.features, feature) ? ctx.features[feature] : undefined;
+  if (path.startsWith('profile.')) return ctx.profile?.[path.slice('profile.'.length) as keyof CustomerProfile];
+  if (path === 'event.amount') return eventAmount(ctx.event);
+  return walk(ctx.event, path.split('.').slice(1));
+}
+
+export function eventAmount(event: VigilEvent): number | undefined {
+  if (!('amount_minor' in event)) return undefined;
+  return event.amount_minor / 10 ** minorUnitDigits(event.currency);
+}
+
+function walk(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

@@ -1,0 +1,16 @@
+export {
+  ruleSchema, ruleSetSchema, validateRuleSet, ALERT_TYPES, SEVERITIES, RULE_MODES,
+  type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode,
+} from './schema.js';
+export { conditionSchema, comparisonsOf, COMPARISON_OPS, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
+export { resolveField, fieldPathProblem, EVENT_FIELD_PATHS, type RuleContext } from './fields.js';
+export { evaluateRules, evaluateCondition, type RuleMatch } from './evaluate.js';
+export type { ComparisonReason } from './explain.js';
+export {
+  scoreCustomer, noisyOr, decayScore, scoringConfigSchema, DEFAULT_SCORING_CONFIG,
+  type ScoringConfig, type ScoringConfigInput, type CustomerScores, type PreviousScores,
+} from './score.js';
+export { shouldRaise } from './suppression.js';
+export { parseDuration, durationTextSchema } from './duration.js';
+export { parseRuleSet, DEFAULT_RULE_PACK_URL, type RuleSetParseResult } from './load.js';
+export { KNOWN_FEATURES } from './knownFeatures.js';

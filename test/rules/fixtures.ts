@@ -1,0 +1,115 @@
+import { parseEvent, type VigilEvent } from '../../core/events/index.js';
+import type { FeatureVector } from '../../customers/index.js';
+import type { RuleContext } from '../../rules/index.js';
+
+let counter = 0;
+
+/** A validated, normalised event (amount in minor units), as rules see it after ingest. */
+export function vigilEvent(input: Record<string, unknown>): VigilEvent {
+  counter++;
+  const parsed = parseEvent({
+    event_id: `evt-${counter}`,
+    customer_id: 'cust-1',
+    occurred_at: '2026-03-10T14:30:00Z',
+    channel: 'mobile_app',
+    ...input,
+  });
+  if (!parsed.ok) throw new Error(`test event invalid: ${parsed.errors.join('; ')}`);
+  return parsed.event;
+}
+
+export const cardPayment = (amount = '45.00', extra: Record<string, unknown> = {}): VigilEvent =>
+  vigilEvent({ type: 'card_payment', channel: 'pos', amount, currency: 'EUR', merchant: { id: 'm-1', mcc: '5411', country: 'DE' }, ...extra });
+export const transferOut = (amount = '250.00', extra: Record<string, unknown> = {}): VigilEvent =>
+  vigilEvent({ type: 'transfer_out', amount, currency: 'EUR', counterparty: { account: 'DE89370400440532013000', bank: 'COBADEFF' }, ...extra });
+export const cashWithdrawal = (amount = '100.00'): VigilEvent => vigilEvent({ type: 'cash_withdrawal', channel: 'atm', amount, currency: 'EUR' });
+export const salaryCredit = (amount = '3200.00'): VigilEvent => vigilEvent({ type: 'salary_credit', channel: 'core_banking', amount, currency: 'EUR' });
+export const login = (extra: Record<string, unknown> = {}): VigilEvent =>
+  vigilEvent({ type: 'login', device: { id: 'dev-1' }, geo: { country: 'DE' }, ...extra });
+export const complaint = (status: 'opened' | 'resolved' = 'opened'): VigilEvent =>
+  vigilEvent({ type: 'complaint', channel: 'web', complaint: { id: 'cmp-1', category: 'fees', status } });
+export const productClosed = (type: string): VigilEvent => vigilEvent({ type: 'product_closed', channel: 'branch', product: { type } });
+
+/**
+ * A salaried commuter in their late thirties: 3,400 a month in, most of it spent by card, a few
+ * transfers, the app twice a day. Every feature of the catalogue has a value, as in production.
+ */
+export const COMMUTER: FeatureVector = {
+  txn_count_1m: 1, txn_count_10m: 1, txn_count_1h: 2, txn_count_24h: 4, txn_count_7d: 22, txn_count_30d: 85, txn_count_90d: 250,
+  card_payment_count_10m: 1, card_payment_count_1h: 1, card_payment_count_24h: 3,
+  small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0,
+  transfer_out_count_1h: 0, transfer_out_count_24h: 1, transfer_in_count_24h: 0, cash_withdrawal_count_24h: 0,
+  amount_out_1h: 45, amount_out_24h: 120, amount_out_7d: 640, amount_out_30d: 2_900,
+  amount_in_24h: 0, amount_in_7d: 0, amount_in_30d: 3_400,
+  inbound_credits_count_24h: 0, forwarded_out_ratio_24h: 0, outflow_ratio_30d: 0.85,
+  outflow_to_other_banks_30d: 600, outflow_to_other_banks_ratio_30d: 0.2,
+  amount_mean_90d: 48, amount_stddev_90d: 95, amount_zscore: -0.03, amount_current: 45,
+  distinct_merchants_24h: 3, distinct_mcc_30d: 14, distinct_countries_24h: 1, distinct_devices_30d: 2, distinct_payees_30d: 4,
+  new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false,
+  seconds_since_last_activity: 5_400, seconds_since_last_login: 20_000, days_since_last_txn_before_current: 0,
+  failed_logins_1h: 0, failed_logins_24h: 0, password_resets_24h: 0, device_added_24h: 0, profile_changes_24h: 0,
+  seconds_since_password_reset: -1, seconds_since_device_added: 15_000_000,
+  geo_distance_km_from_previous: 4, geo_speed_kmh_from_previous: 3, country_changed: false,
+  salary_credits_90d: 3, days_since_salary: 12, salary_regular: true, salary_stopped: false,
+  login_count_7d: 9, login_count_30d: 38, app_session_count_7d: 8, app_session_count_30d: 33,
+  txn_trend_30d_vs_90d: 1.02, login_trend_30d_vs_90d: 0.97, app_session_trend_30d_vs_90d: 1.05,
+  complaints_open: 0, complaints_30d: 0, products_closed_30d: 0, products_held_delta: 0,
+  events_total: 2_400, customer_age_days: 2_900,
+};
+
+/** Genuine customers whose ordinary days must raise nothing. */
+export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
+  commuter: COMMUTER,
+  // A pensioner: few transactions, cash and branch, never uses the app (trends steady at 1).
+  retiree: {
+    ...COMMUTER,
+    txn_count_1h: 1, txn_count_24h: 2, txn_count_7d: 6, txn_count_30d: 24, txn_count_90d: 75,
+    cash_withdrawal_count_24h: 1, amount_in_30d: 1_900, outflow_ratio_30d: 0.7, amount_mean_90d: 62, amount_stddev_90d: 80,
+    login_count_7d: 0, login_count_30d: 0, app_session_count_7d: 0, app_session_count_30d: 0,
+    app_session_trend_30d_vs_90d: 1, login_trend_30d_vs_90d: 1, seconds_since_last_login: -1, salary_regular: false, salary_credits_90d: 0,
+  },
+  // A student: many small card payments, a new café now and then, a busy Saturday afternoon.
+  student: {
+    ...COMMUTER,
+    txn_count_10m: 3, txn_count_1h: 7, txn_count_24h: 11, txn_count_30d: 140, txn_count_90d: 400,
+    card_payment_count_10m: 3, card_payment_count_1h: 6, card_payment_count_24h: 10,
+    small_card_payment_count_10m: 2, card_payment_new_merchant_count_10m: 2, new_merchant_category: true,
+    amount_in_30d: 900, amount_mean_90d: 9, amount_stddev_90d: 12, salary_regular: false, salary_credits_90d: 0,
+    customer_age_days: 400,
+  },
+  // An affluent customer moving 8,000 to a known payee: large, but not unusual for them.
+  affluent: {
+    ...COMMUTER,
+    amount_in_30d: 22_000, amount_out_1h: 8_000, amount_out_24h: 8_300, amount_out_30d: 14_000, outflow_ratio_30d: 0.64,
+    amount_mean_90d: 1_400, amount_stddev_90d: 3_100, amount_zscore: 2.1, amount_current: 8_000, transfer_out_count_1h: 1,
+  },
+  // On holiday: flew 1,500 km in two hours, first card payment abroad.
+  traveller: {
+    ...COMMUTER,
+    geo_distance_km_from_previous: 1_500, geo_speed_kmh_from_previous: 720, country_changed: true, new_country: true,
+    distinct_countries_24h: 2, new_merchant_category: true, card_payment_new_merchant_count_10m: 1,
+  },
+  // Reset a forgotten password yesterday, then paid rent to the usual landlord.
+  forgetful: { ...COMMUTER, seconds_since_password_reset: 30_000, password_resets_24h: 1, new_payee: false },
+  // Paid a new tradesman 800 from a known device, no credential change.
+  new_payee: { ...COMMUTER, new_payee: true, distinct_payees_30d: 5 },
+};
+
+/** Ordinary events of a genuine customer's day. */
+export const GENUINE_EVENTS: readonly VigilEvent[] = [
+  cardPayment('45.00'),
+  cardPayment('3.20'),
+  transferOut('800.00'),
+  transferOut('8000.00'),
+  cashWithdrawal('200.00'),
+  salaryCredit(),
+  login(),
+  vigilEvent({ type: 'app_session', device: { id: 'dev-1' } }),
+  complaint('resolved'),
+  productClosed('debit_card'),
+  productClosed('loan'),
+];
+
+export function ruleContext(event: VigilEvent, features: FeatureVector, extra: Partial<RuleContext> = {}): RuleContext {
+  return { event, features, tier: 'mass', tags: [], ...extra };
+}
