@@ -26,6 +26,14 @@ export interface VigilConfig {
     maxBufferedEvents: number;
     trimIntervalMs: number;
   };
+  risk: {
+    /** A rule file to load and watch; unset → the published set in Redis, or the default pack. */
+    rulesFile?: string;
+    rulesPollMs: number;
+    allowedLatenessMs: number;
+    complaintSlaHours: number;
+  };
+  alerts: { webhookAttempts: number };
   shutdownGraceMs: number;
 }
 
@@ -70,6 +78,13 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       maxBufferedEvents: e.VIGIL_MAX_BUFFERED_EVENTS,
       trimIntervalMs: e.VIGIL_TRIM_INTERVAL_MS,
     },
+    risk: {
+      rulesFile: e.VIGIL_RULES_FILE,
+      rulesPollMs: e.VIGIL_RULES_POLL_MS,
+      allowedLatenessMs: e.VIGIL_ALLOWED_LATENESS_MS,
+      complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
+    },
+    alerts: { webhookAttempts: e.VIGIL_WEBHOOK_ATTEMPTS },
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

@@ -54,6 +54,11 @@ export const envSchema = z.object({
   VIGIL_FLUSH_INTERVAL_MS: int(10, 60_000).default(1000),
   VIGIL_MAX_BUFFERED_EVENTS: int(100, 10_000_000).default(100_000),
   VIGIL_TRIM_INTERVAL_MS: int(100, 3_600_000).default(5000),
+  VIGIL_RULES_FILE: z.string().min(1).optional(),
+  VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
+  VIGIL_ALLOWED_LATENESS_MS: int(0, 30 * 86_400_000).default(6 * 3_600_000),
+  VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
+  VIGIL_WEBHOOK_ATTEMPTS: int(1, 50).default(8),
   VIGIL_SHUTDOWN_GRACE_MS: int(100, 600_000).default(10_000),
 });
 

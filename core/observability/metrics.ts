@@ -29,6 +29,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     aggregatesBuffered: new Gauge({ name: 'vigil_aggregates_buffered_events', help: 'Processed events waiting to be written to ClickHouse', registers: r }),
     aggregateFlushSeconds: new Histogram({ name: 'vigil_aggregates_flush_seconds', help: 'Duration of one ClickHouse aggregate write', buckets: LATENCY_BUCKETS, registers: r }),
     aggregateFlushFailures: new Counter({ name: 'vigil_aggregates_flush_failures_total', help: 'ClickHouse aggregate writes that failed and will be retried', registers: r }),
+    lateEvents: new Counter({ name: 'vigil_late_events_total', help: 'Events older than the newest seen for their customer, by lateness (late: within the allowed lateness; too_late: beyond it)', labelNames: ['lateness'] as const, registers: r }),
+    ruleMatches: new Counter({ name: 'vigil_rule_matches_total', help: 'Rules that fired, by rule and mode (shadow rules fire without alerting)', labelNames: ['rule', 'mode'] as const, registers: r }),
+    alertsRaised: new Counter({ name: 'vigil_alerts_raised_total', help: 'Alerts raised for risk officers, by type and severity', labelNames: ['type', 'severity'] as const, registers: r }),
     streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
   };
 }

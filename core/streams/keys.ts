@@ -19,6 +19,10 @@ export interface PartitionKeys {
   lease: string;
   /** Per-customer activity summaries live under this prefix. */
   customerPrefix: string;
+  /** Per-customer risk state (features, scores, suppression) under this prefix. */
+  riskStatePrefix: string;
+  /** Alerts decided with a batch's commit, waiting to be handed to the alert service. */
+  alertOutbox: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -32,6 +36,8 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     flushIntent: `${tag}:flush`,
     lease: `${tag}:lease`,
     customerPrefix: `${tag}:customer:`,
+    riskStatePrefix: `${tag}:risk:`,
+    alertOutbox: `${tag}:alert-outbox`,
   };
 }
 

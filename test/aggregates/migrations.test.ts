@@ -34,6 +34,8 @@ describe('aggregate migrations', () => {
         { db: cfg.database },
       );
       expect(tables).toEqual([
+        { name: 'alert_transitions', engine: 'MergeTree' },
+        { name: 'alerts', engine: 'MergeTree' },
         { name: TABLES.eventRollups1m, engine: 'SummingMergeTree' },
         { name: TABLES.events, engine: 'MergeTree' },
         { name: TABLES.eventsToRollups1m, engine: 'MaterializedView' },
@@ -56,7 +58,7 @@ describe('aggregate migrations', () => {
       expect(await migrate(reopened)).toEqual([]);
       const applied = await appliedMigrations(reopened);
       expect(applied.map((m) => m.version)).toEqual(loadMigrations(cfg.database).map((m) => m.version));
-      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m']);
+      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts']);
     } finally {
       await reopened.close();
     }
@@ -68,7 +70,7 @@ describe('aggregate migrations', () => {
       for (const migration of loadMigrations(cfg.database)) {
         for (const statement of migration.statements) await store.exec(statement);
       }
-      expect(await appliedMigrations(store)).toHaveLength(2);
+      expect(await appliedMigrations(store)).toHaveLength(3);
     } finally {
       await store.close();
     }
@@ -78,7 +80,7 @@ describe('aggregate migrations', () => {
     const store = await openEmbeddedStore({ dataDir, database: 'vigil_migrations_race' });
     try {
       await Promise.all([migrate(store), migrate(store)]);
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3]);
     } finally {
       await store.close();
     }

@@ -93,9 +93,9 @@ describe('dashboards', () => {
     }
   });
 
-  it('overview has the Ingest, Streams, Processing, ClickHouse and Runtime rows, each panel explained in the README', async () => {
+  it('overview has the Ingest, Streams, Processing, ClickHouse, Runtime and Risk rows, each panel explained in the README', async () => {
     const overview = dashboards.find((d) => d.file === 'vigil-overview.json')!.dashboard;
-    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime']);
+    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime', 'Risk']);
     const readme = await readFile(new URL('dashboards/README.md', root), 'utf8');
     const unexplained = overview.panels.filter((p) => p.type !== 'row' && !readme.includes(`### ${p.title}`)).map((p) => p.title);
     expect(unexplained).toEqual([]);

@@ -1,0 +1,201 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import {
+  AlertNotFoundError, IllegalTransitionError, InvalidAlertError, InvalidTransitionError, TransitionConflictError,
+} from './errors.js';
+import { alertIdFor } from './identity.js';
+import { alertKeys, type AlertKeys } from './keys.js';
+import { applyTransition } from './lifecycle.js';
+import type { AlertMetrics } from './metrics.js';
+import { scanIndex } from './paging.js';
+import {
+  matchesFilter, newAlertSchema, withOverdue,
+  type Alert, type AlertFilter, type AlertTransition, type NewAlert, type StoredAlert, type TransitionRequest,
+} from './schema.js';
+import { MARK_RAISED, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
+
+export interface AlertStoreOptions {
+  prefix: string;
+  /** Resolved alerts leave Redis this long after resolution (ClickHouse keeps them); default 180 days. */
+  resolvedRetentionSeconds?: number;
+  /** Outbox entries kept at most (approximately); consumers further behind lose the oldest. Default 100k. */
+  outboxMaxEntries?: number;
+  /** Per-customer scores expire this long after their last update; default 400 days, like activity. */
+  scoresTtlSeconds?: number;
+  now?: () => number;
+  metrics?: AlertMetrics;
+}
+
+type ScriptedRedis = Redis & {
+  vigilRaiseAlerts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
+  vigilTransitionAlert(numKeys: number, ...args: (string | number)[]): Promise<string | null>;
+  vigilSweepAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  vigilMarkRaised(numKeys: number, ...args: (string | number)[]): Promise<number>;
+};
+
+/** The actor recorded for alerts the engine raises itself. */
+export const SYSTEM_ACTOR = 'vigil';
+// One script call holds Redis for its whole batch; a few hundred alerts is well under a millisecond.
+const RAISE_CHUNK = 200;
+// Concurrent transitions of one alert retry their compare-and-set; beyond this the caller gets a 409.
+const MAX_CAS_ATTEMPTS = 20;
+
+/**
+ * Alerts in Redis: the document (with its full history) per id, createdAt-scored indexes for
+ * listing, and an outbox stream written in the same script as every change.
+ */
+export class AlertStore {
+  readonly keys: AlertKeys;
+  private readonly redis: ScriptedRedis;
+  private readonly now: () => number;
+  private readonly retentionSeconds: number;
+  private readonly outboxCap: number;
+  private readonly scoresTtlSeconds: number;
+  private readonly metrics: AlertMetrics | undefined;
+
+  constructor(redis: Redis, opts: AlertStoreOptions) {
+    this.keys = alertKeys(opts.prefix);
+    this.now = opts.now ?? Date.now;
+    this.retentionSeconds = opts.resolvedRetentionSeconds ?? 180 * 86_400;
+    this.outboxCap = opts.outboxMaxEntries ?? 100_000;
+    this.scoresTtlSeconds = opts.scoresTtlSeconds ?? 400 * 86_400;
+    this.metrics = opts.metrics;
+    redis.defineCommand('vigilRaiseAlerts', { lua: RAISE_ALERTS });
+    redis.defineCommand('vigilTransitionAlert', { lua: TRANSITION_ALERT });
+    redis.defineCommand('vigilSweepAlert', { lua: SWEEP_ALERT });
+    redis.defineCommand('vigilMarkRaised', { lua: MARK_RAISED });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  /** Creates the alerts not raised before (by dedup key) and answers only those, in input order. */
+  async raise(alerts: readonly NewAlert[]): Promise<Alert[]> {
+    const at = new Date(this.now()).toISOString();
+    const docs = alerts.map((input) => this.newDocument(input, at));
+    const created = new Set<string>();
+    for (let i = 0; i < docs.length; i += RAISE_CHUNK) {
+      const chunk = docs.slice(i, i + RAISE_CHUNK);
+      const keys = [this.keys.byCreated, `${this.keys.byStatusPrefix}open`, this.keys.outbox];
+      const args: (string | number)[] = [this.keys.feedChannel, this.outboxCap];
+      for (const doc of chunk) {
+        keys.push(this.keys.docPrefix + doc.id, this.keys.byCustomerPrefix + doc.customerId);
+        args.push(doc.id, JSON.stringify(doc), Date.parse(doc.createdAt));
+      }
+      for (const id of await this.redis.vigilRaiseAlerts(keys.length, ...keys, ...args)) created.add(id);
+    }
+    const nowMs = this.now();
+    // A batch may name one dedup key twice; the script created it once, report it once.
+    return docs.filter((doc) => created.delete(doc.id)).map((doc) => withOverdue(doc, nowMs));
+  }
+
+  async get(id: string): Promise<Alert | undefined> {
+    const raw = await this.redis.get(this.keys.docPrefix + id);
+    return raw === null ? undefined : withOverdue(JSON.parse(raw) as StoredAlert, this.now());
+  }
+
+  /** Newest first. The narrowest index is read (customer, else status, else all); other filters apply while paging. */
+  async list(filter: AlertFilter): Promise<{ alerts: Alert[]; nextCursor: string | null }> {
+    const index = filter.customerId
+      ? this.keys.byCustomerPrefix + filter.customerId
+      : filter.status ? this.keys.byStatusPrefix + filter.status : this.keys.byCreated;
+    const nowMs = this.now();
+    const page = await scanIndex<Alert>(this.redis, {
+      index,
+      minScore: filter.from === undefined ? undefined : Date.parse(filter.from),
+      maxScore: filter.to === undefined ? undefined : Date.parse(filter.to),
+      cursor: filter.cursor,
+      limit: filter.limit,
+      maxScan: Math.max(1000, filter.limit * 20),
+      load: async (ids) => {
+        const raws = await this.redis.mget(ids.map((id) => this.keys.docPrefix + id));
+        return raws.map((raw) => (raw === null ? undefined : withOverdue(JSON.parse(raw) as StoredAlert, nowMs)));
+      },
+      accept: (alert) => matchesFilter(alert, filter),
+    });
+    return { alerts: page.items, nextCursor: page.nextCursor ?? null };
+  }
+
+  /**
+   * Applies an officer's transition with compare-and-set: read, apply the pure lifecycle, write
+   * only if unchanged; on a race re-read and re-apply, so concurrent transitions all land in
+   * history in some order, or are refused against the state the winner left.
+   */
+  async transition(id: string, request: TransitionRequest, actor: string): Promise<{ alert: Alert; transition: AlertTransition }> {
+    const docKey = this.keys.docPrefix + id;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const raw = await this.redis.get(docKey);
+      if (raw === null) throw new AlertNotFoundError(id);
+      const current = JSON.parse(raw) as StoredAlert;
+      const nowMs = this.now();
+      const outcome = applyTransition(current, request, actor, new Date(nowMs).toISOString());
+      if (!outcome.ok) {
+        throw outcome.error.kind === 'illegal' ? new IllegalTransitionError(outcome.error.message) : new InvalidTransitionError(outcome.error.message);
+      }
+      const next = outcome.alert;
+      const keys = [docKey, this.keys.byStatusPrefix + current.status, this.keys.byStatusPrefix + next.status, this.keys.resolvedAt, this.keys.outbox];
+      const resolvedAt = next.status === 'resolved' ? nowMs : '';
+      const written = await this.redis.vigilTransitionAlert(keys.length, ...keys,
+        raw, JSON.stringify(next), id, Date.parse(current.createdAt), this.keys.feedChannel, this.outboxCap, resolvedAt);
+      if (written === null) continue;
+      this.metrics?.transitions.inc({ action: request.action });
+      return { alert: withOverdue(next, nowMs), transition: outcome.transition };
+    }
+    throw new TransitionConflictError(id);
+  }
+
+  /** Removes resolved alerts older than the retention from Redis; answers how many. Run it periodically. */
+  async sweepResolved(batch = 500): Promise<number> {
+    const cutoff = this.now() - this.retentionSeconds * 1000;
+    const ids = await this.redis.zrangebyscore(this.keys.resolvedAt, '-inf', cutoff, 'LIMIT', 0, batch);
+    let swept = 0;
+    for (const id of ids) {
+      const raw = await this.redis.get(this.keys.docPrefix + id);
+      if (raw === null) {
+        await this.redis.zrem(this.keys.resolvedAt, id);
+        continue;
+      }
+      const alert = JSON.parse(raw) as StoredAlert;
+      const keys = [this.keys.docPrefix + id, this.keys.byCreated, `${this.keys.byStatusPrefix}resolved`,
+        this.keys.byCustomerPrefix + alert.customerId, this.keys.resolvedAt];
+      swept += await this.redis.vigilSweepAlert(keys.length, ...keys, raw, id);
+    }
+    return swept;
+  }
+
+  /** When `ruleId` last raised an alert for the customer (ms), within the window markRaised was given. */
+  async lastRaisedAt(customerId: string, ruleId: string): Promise<number | undefined> {
+    const value = await this.redis.get(`${this.keys.raisedPrefix}${customerId}:${ruleId}`);
+    return value === null ? undefined : Number(value);
+  }
+
+  /** Remembers that the rules raised an alert at `atMs`, for `windowSeconds` (the suppression window). */
+  async markRaised(customerId: string, ruleIds: readonly string[], atMs: number, windowSeconds: number): Promise<void> {
+    await Promise.all(ruleIds.map((ruleId) =>
+      this.redis.vigilMarkRaised(1, `${this.keys.raisedPrefix}${customerId}:${ruleId}`, atMs, Math.max(1, Math.ceil(windowSeconds)))));
+  }
+
+  /** The customer's current scores by model (e.g. fraud, churn), 0-1. */
+  async getScores(customerId: string): Promise<Record<string, number>> {
+    const hash = await this.redis.hgetall(this.keys.scoresPrefix + customerId);
+    return Object.fromEntries(Object.entries(hash).map(([model, score]) => [model, Number(score)]));
+  }
+
+  async setScores(customerId: string, scores: Readonly<Record<string, number>>): Promise<void> {
+    if (Object.keys(scores).length === 0) return;
+    const key = this.keys.scoresPrefix + customerId;
+    await this.redis.multi().hset(key, scores).expire(key, this.scoresTtlSeconds).exec();
+  }
+
+  private newDocument(input: NewAlert, at: string): StoredAlert {
+    const parsed = newAlertSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidAlertError(z.prettifyError(parsed.error));
+    const alert = parsed.data;
+    return {
+      ...alert,
+      id: alertIdFor(alert.dedupKey),
+      status: 'open',
+      createdAt: at,
+      updatedAt: at,
+      history: [{ at, actor: SYSTEM_ACTOR, action: 'raised', from: null, to: 'open' }],
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from '../core/observability/index.js';
+import type { AlertKeys } from './keys.js';
+import type { AlertMetrics } from './metrics.js';
+import type { OutboxEntry } from './outbox.js';
+import { withOverdue, type AlertEventName } from './schema.js';
+import { signWebhook, type WebhookRegistry } from './webhooks.js';
+
+// Webhook delivery through BullMQ: one job per (alert event × subscriber). The job id is a
+// function of the alert, its change number and the subscriber, so an outbox entry consumed twice
+// (crash before XACK) enqueues nothing new. The body is fixed at enqueue time so every attempt
+// sends the same bytes; only the signature's timestamp changes. A job that exhausts its attempts
+// stays in BullMQ's failed set, which is the dead-letter list (capped by `deadLetterCap`).
+
+export interface WebhookDeliveryOptions {
+  redisUrl: string;
+  keys: Pick<AlertKeys, 'webhookQueue' | 'bullPrefix'>;
+  registry: WebhookRegistry;
+  log: Logger;
+  metrics?: AlertMetrics;
+  attempts?: number;
+  /** First retry delay; each next one doubles (BullMQ exponential backoff). */
+  backoffMs?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+  deadLetterCap?: number;
+  now?: () => number;
+}
+
+export interface WebhookJobData {
+  subscriberId: string;
+  event: AlertEventName;
+  alertId: string;
+  body: string;
+}
+
+export interface WebhookDeadLetter {
+  deliveryId: string;
+  subscriberId: string;
+  alertId: string;
+  event: AlertEventName;
+  attempts: number;
+  error: string;
+  failedAt: string | null;
+}
+
+/** A receiver answered, but not 2xx; BullMQ retries it. */
+export class WebhookReceiverError extends Error {
+  constructor(readonly status: number) {
+    super(`receiver answered HTTP ${status}`);
+    this.name = 'WebhookReceiverError';
+  }
+}
+
+export class WebhookDelivery {
+  readonly queue: Queue<WebhookJobData>;
+  private worker: Worker<WebhookJobData> | undefined;
+  private readonly attempts: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: WebhookDeliveryOptions) {
+    this.attempts = opts.attempts ?? 8;
+    this.now = opts.now ?? Date.now;
+    this.queue = new Queue<WebhookJobData>(opts.keys.webhookQueue, { connection: { url: opts.redisUrl }, prefix: opts.keys.bullPrefix });
+    this.queue.on('error', (err) => opts.log.warn({ err }, 'webhook queue connection error'));
+  }
+
+  /** The outbox handler: enqueues one job per matching subscriber for each alert change. */
+  async enqueue(entries: readonly OutboxEntry[]): Promise<void> {
+    const jobs = [];
+    for (const entry of entries) {
+      const subscribers = await this.opts.registry.matching(entry.alert);
+      if (subscribers.length === 0) continue;
+      const change = entry.alert.history.length - 1;
+      const body = JSON.stringify({ id: entry.id, event: entry.event, alert: withOverdue(entry.alert, this.now()) });
+      for (const subscriber of subscribers) {
+        jobs.push({
+          name: entry.event,
+          data: { subscriberId: subscriber.id, event: entry.event, alertId: entry.alert.id, body },
+          opts: {
+            jobId: `${entry.alert.id}.${change}.${subscriber.id}`,
+            attempts: this.attempts,
+            backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 2000 },
+            removeOnComplete: { age: 7 * 86_400, count: 10_000 },
+            removeOnFail: { count: this.opts.deadLetterCap ?? 10_000 },
+          },
+        });
+      }
+    }
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+  }
+
+  /** Starts the worker that sends the requests (run it in one or more processes). */
+  start(): void {
+    if (this.worker) return;
+    const worker = new Worker<WebhookJobData>(this.opts.keys.webhookQueue, (job) => this.deliver(job), {
+      connection: { url: this.opts.redisUrl, maxRetriesPerRequest: null },
+      prefix: this.opts.keys.bullPrefix,
+      concurrency: this.opts.concurrency ?? 10,
+    });
+    worker.on('error', (err) => this.opts.log.warn({ err }, 'webhook worker error'));
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const dead = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.opts.metrics?.webhookDeliveries.inc({ result: dead ? 'dead_lettered' : 'failed' });
+      const context = { deliveryId: job.id, subscriberId: job.data.subscriberId, attempt: job.attemptsMade, err: err.message };
+      if (dead) this.opts.log.error(context, 'webhook delivery gave up; moved to dead letters');
+      else this.opts.log.warn(context, 'webhook delivery failed; will retry');
+    });
+    this.worker = worker;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.queue.close();
+  }
+
+  /** Deliveries that exhausted their attempts, most recent first. */
+  async deadLetters(limit = 100): Promise<WebhookDeadLetter[]> {
+    const jobs = await this.queue.getFailed(0, limit - 1);
+    return jobs.map((job) => ({
+      deliveryId: String(job.id),
+      subscriberId: job.data.subscriberId,
+      alertId: job.data.alertId,
+      event: job.data.event,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    }));
+  }
+
+  private async deliver(job: Job<WebhookJobData>): Promise<void> {
+    const subscriber = await this.opts.registry.get(job.data.subscriberId);
+    // Unsubscribed since the job was queued: nobody to deliver to, which is not a failure.
+    if (!subscriber) return;
+    const started = performance.now();
+    const response = await fetch(subscriber.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Vigil-Webhooks/1',
+        'X-Vigil-Event': job.data.event,
+        'X-Vigil-Delivery': String(job.id),
+        'X-Vigil-Signature': signWebhook(subscriber.secret, job.data.body, Math.floor(this.now() / 1000)),
+      },
+      body: job.data.body,
+      // A redirect is not followed: the signed request goes only to the URL the admin registered.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+    }).catch((error: unknown) => {
+      // fetch says only "fetch failed"; the dead letter should say why (refused, timed out, DNS…).
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      throw new Error(`request to the receiver failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    });
+    this.opts.metrics?.webhookSeconds.observe((performance.now() - started) / 1000);
+    await response.body?.cancel();
+    if (!response.ok) throw new WebhookReceiverError(response.status);
+    this.opts.metrics?.webhookDeliveries.inc({ result: 'delivered' });
+  }
+}

@@ -1,0 +1,46 @@
+// Redis key layout of alerts. Keys a Lua script touches together (documents, indexes, outbox)
+// share the hash tag {<prefix>:alerts}, so in a Redis Cluster they live in one slot; per-customer
+// helper keys (suppression, scores) are never scripted together and spread across the cluster.
+
+export interface AlertKeys {
+  /** `doc:<alert id>` → the alert as JSON, history included. */
+  docPrefix: string;
+  /** Sorted sets of alert ids scored by createdAt (ms): all alerts, per status, per customer. */
+  byCreated: string;
+  byStatusPrefix: string;
+  byCustomerPrefix: string;
+  /** Sorted set of resolved alert ids scored by resolution time, for the retention sweep. */
+  resolvedAt: string;
+  /** Stream: one entry per created alert and per transition, consumed by webhooks and the archive. */
+  outbox: string;
+  /** Pub/sub channel for the live feed (not a key). */
+  feedChannel: string;
+  /** Hash: subscriber id → subscriber JSON (url, filters, secret). */
+  webhooks: string;
+  /** `raised:<customer>:<rule>` → when the rule last raised an alert for the customer (ms). */
+  raisedPrefix: string;
+  /** `scores:<customer>` → hash of current scores by model. */
+  scoresPrefix: string;
+  /** BullMQ key prefix of the webhook queue (its own hash tag, as BullMQ asks for in a cluster). */
+  bullPrefix: string;
+  /** BullMQ queue name; BullMQ refuses ':' in it. */
+  webhookQueue: string;
+}
+
+export function alertKeys(prefix: string): AlertKeys {
+  const tagged = `${prefix}:alerts:{${prefix}:alerts}`;
+  return {
+    docPrefix: `${tagged}:doc:`,
+    byCreated: `${tagged}:by-created`,
+    byStatusPrefix: `${tagged}:by-status:`,
+    byCustomerPrefix: `${tagged}:by-customer:`,
+    resolvedAt: `${tagged}:resolved-at`,
+    outbox: `${tagged}:outbox`,
+    feedChannel: `${prefix}:alerts:feed`,
+    webhooks: `${prefix}:alerts:webhooks`,
+    raisedPrefix: `${prefix}:alerts:raised:`,
+    scoresPrefix: `${prefix}:alerts:scores:`,
+    bullPrefix: `${prefix}:alerts:{${prefix}:bull}`,
+    webhookQueue: `${prefix}-alert-webhooks`,
+  };
+}

@@ -1,0 +1,94 @@
+import type {
+  AlertDisposition, AlertStatus, AlertTransition, AlertType, StoredAlert, TransitionAction, TransitionRequest,
+} from './schema.js';
+
+// The alert lifecycle as plain data in, plain data out: the store applies it inside an atomic
+// compare-and-set, the routes map its refusals to HTTP. No I/O, no clock: `nowIso` is passed in.
+//
+//   open ─acknowledge─▶ acknowledged ─assign─▶ assigned ─resolve─▶ resolved ─reopen─▶ open
+//   open ─assign─▶ assigned (acknowledging is optional)     assigned ─assign─▶ assigned (another officer)
+//   comment: in any state, the state does not change.
+
+/** `invalid`: the request itself is incomplete or inconsistent (400). `illegal`: not allowed from the alert's current state (409). */
+export interface TransitionError {
+  kind: 'invalid' | 'illegal';
+  message: string;
+}
+
+export type TransitionOutcome =
+  | { ok: true; alert: StoredAlert; transition: AlertTransition }
+  | { ok: false; error: TransitionError };
+
+/** Outcomes an officer may record per alert type; credit alerts take any but the complaint one. */
+export const DISPOSITIONS_BY_TYPE: Readonly<Record<AlertType, readonly AlertDisposition[]>> = {
+  fraud: ['confirmed_fraud', 'false_positive', 'customer_contacted', 'no_action_needed'],
+  churn: ['churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
+  complaint_sla: ['complaint_resolved', 'no_action_needed'],
+  credit: ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
+};
+
+const ALL: readonly AlertStatus[] = ['open', 'acknowledged', 'assigned', 'resolved'];
+
+/**
+ * Where each action may start. Reassigning an assigned alert is allowed (to a different officer)
+ * so work can move when someone is away; resolving requires an owner, so every resolution names
+ * who was accountable for it.
+ */
+export const ALLOWED_FROM: Readonly<Record<TransitionAction, readonly AlertStatus[]>> = {
+  acknowledge: ['open'],
+  assign: ['open', 'acknowledged', 'assigned'],
+  resolve: ['assigned'],
+  reopen: ['resolved'],
+  comment: ALL,
+};
+
+const TARGET: Readonly<Record<Exclude<TransitionAction, 'comment'>, AlertStatus>> = {
+  acknowledge: 'acknowledged', assign: 'assigned', resolve: 'resolved', reopen: 'open',
+};
+
+const invalid = (message: string): TransitionOutcome => ({ ok: false, error: { kind: 'invalid', message } });
+const illegal = (message: string): TransitionOutcome => ({ ok: false, error: { kind: 'illegal', message } });
+
+/** Checks what the request must and must not carry for its action, whatever the alert's state. */
+function requestProblem(request: TransitionRequest): string | undefined {
+  const { action } = request;
+  if (action === 'assign' && !request.assignee) return 'assign needs an assignee';
+  if (action === 'resolve' && !request.disposition) return 'resolve needs a disposition';
+  if ((action === 'reopen' || action === 'comment') && !request.comment) return `${action} needs a comment`;
+  if (action !== 'assign' && request.assignee !== undefined) return 'assignee is only accepted with assign';
+  if (action !== 'resolve' && request.disposition !== undefined) return 'disposition is only accepted with resolve';
+  return undefined;
+}
+
+export function applyTransition(alert: StoredAlert, request: TransitionRequest, actor: string, nowIso: string): TransitionOutcome {
+  const problem = requestProblem(request);
+  if (problem) return invalid(problem);
+  const { action } = request;
+  const from = alert.status;
+  if (!ALLOWED_FROM[action].includes(from)) {
+    return illegal(`cannot ${action} an alert that is ${from}; ${action} is allowed from ${ALLOWED_FROM[action].join(', ')}`);
+  }
+  if (action === 'assign' && from === 'assigned' && request.assignee === alert.assignee) {
+    return illegal(`alert is already assigned to ${request.assignee}`);
+  }
+  if (action === 'resolve' && !DISPOSITIONS_BY_TYPE[alert.type].includes(request.disposition!)) {
+    return invalid(`disposition ${request.disposition} does not apply to ${alert.type} alerts; use one of ${DISPOSITIONS_BY_TYPE[alert.type].join(', ')}`);
+  }
+
+  const to = action === 'comment' ? from : TARGET[action];
+  const transition: AlertTransition = {
+    at: nowIso, actor, action, from, to,
+    ...(request.comment !== undefined && { comment: request.comment }),
+    ...(request.assignee !== undefined && { assignee: request.assignee }),
+    ...(request.disposition !== undefined && { disposition: request.disposition }),
+  };
+  const next: StoredAlert = { ...alert, status: to, updatedAt: nowIso, history: [...alert.history, transition] };
+  if (action === 'assign') next.assignee = request.assignee;
+  if (action === 'resolve') next.disposition = request.disposition;
+  if (action === 'reopen') {
+    // A reopened alert is back in the queue: nobody owns it and it has no outcome yet (both stay in history).
+    delete next.assignee;
+    delete next.disposition;
+  }
+  return { ok: true, alert: next, transition };
+}

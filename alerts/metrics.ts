@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+// Alert metrics, registered on the process registry the engine passes in (the one /metrics serves).
+// Kept here rather than in core/observability so the alerts capability stays self-contained.
+// Raised alerts are counted by the caller of AlertStore.raise (vigil_alerts_raised_total in
+// core/observability), from what raise() answers: only newly created alerts, never duplicates.
+
+const DELIVERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+// A second service on the same registry (tests, a process serving two prefixes) reuses the metrics
+// instead of failing on a duplicate name.
+function once<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export function createAlertMetrics(registry: Registry) {
+  const r = [registry];
+  return {
+    transitions: once(registry, 'vigil_alert_transitions_total', () => new Counter({ name: 'vigil_alert_transitions_total', help: 'Alert transitions recorded by officers, by action', labelNames: ['action'] as const, registers: r })),
+    webhookDeliveries: once(registry, 'vigil_alert_webhook_deliveries_total', () => new Counter({ name: 'vigil_alert_webhook_deliveries_total', help: 'Webhook delivery attempts, by result (delivered, failed, dead_lettered)', labelNames: ['result'] as const, registers: r })),
+    webhookSeconds: once(registry, 'vigil_alert_webhook_delivery_seconds', () => new Histogram({ name: 'vigil_alert_webhook_delivery_seconds', help: 'Duration of one webhook request', buckets: DELIVERY_BUCKETS, registers: r })),
+    outboxFailures: once(registry, 'vigil_alert_outbox_failures_total', () => new Counter({ name: 'vigil_alert_outbox_failures_total', help: 'Outbox batches that failed and will be retried, by consumer (webhooks, archive)', labelNames: ['consumer'] as const, registers: r })),
+    archived: once(registry, 'vigil_alert_archive_rows_total', () => new Counter({ name: 'vigil_alert_archive_rows_total', help: 'Rows written to ClickHouse by the alert archive, by table', labelNames: ['table'] as const, registers: r })),
+    feedClients: once(registry, 'vigil_alert_feed_clients', () => new Gauge({ name: 'vigil_alert_feed_clients', help: 'Open server-sent-event streams of the alert feed', registers: r })),
+  };
+}
+
+export type AlertMetrics = ReturnType<typeof createAlertMetrics>;

@@ -1,0 +1,125 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AlertStore } from './alertStore.js';
+import { AlertNotFoundError } from './errors.js';
+import type { AlertFeed } from './feed.js';
+import {
+  ALERT_STATUSES, ALERT_TYPES, SEVERITIES, alertSchema, alertTransitionSchema, transitionRequestSchema, type AlertFilter,
+} from './schema.js';
+import { webhookRoutes, type WebhookRouteDeps } from './webhookRoutes.js';
+
+export interface AlertRouteDeps extends WebhookRouteDeps {
+  store: AlertStore;
+  feed: AlertFeed;
+}
+
+const OFFICER_ROLES = ['risk', 'admin'] as const;
+const security = [{ bearerAuth: [] }];
+const isoTime = z.iso.datetime({ offset: true });
+
+const feedQuery = z.strictObject({
+  type: z.enum(ALERT_TYPES).optional(),
+  severity: z.enum(SEVERITIES).optional().describe('exactly this severity'),
+  min_severity: z.enum(SEVERITIES).optional().describe('this severity or above'),
+});
+
+const listQuery = feedQuery.extend({
+  status: z.enum(ALERT_STATUSES).optional(),
+  customer_id: z.string().min(1).max(128).optional(),
+  from: isoTime.optional().describe('created at or after'),
+  to: isoTime.optional().describe('created at or before'),
+  overdue: z.enum(['true', 'false']).optional().describe('complaint SLA deadline passed and not resolved'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(40).optional().describe('nextCursor of the previous page'),
+});
+type ListQuery = z.infer<typeof listQuery>;
+
+const alertPage = z.object({
+  alerts: z.array(alertSchema),
+  nextCursor: z.string().nullable().describe('null when there is nothing further back; a page may hold fewer than limit alerts and still have one'),
+});
+
+const alertParams = z.object({ id: z.string().min(1).max(64) });
+const actorHeaders = z.object({
+  'x-vigil-actor': z.string({ error: 'the X-Vigil-Actor header naming the officer is required for transitions' })
+    .trim().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'X-Vigil-Actor must be printable text'),
+});
+
+export function toAlertFilter(query: Omit<ListQuery, 'customer_id'>, customerId?: string): AlertFilter {
+  return {
+    status: query.status, type: query.type, severity: query.severity, minSeverity: query.min_severity, customerId,
+    from: query.from, to: query.to, overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+    limit: query.limit, cursor: query.cursor,
+  };
+}
+
+/** Alerts for risk officers: listing, detail with history, transitions, the live feed; and webhook admin. */
+export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // Open event streams would keep app.close() waiting forever; end them before the server drains.
+  app.addHook('preClose', async () => deps.feed.endStreams());
+
+  api.get('/v1/alerts', {
+    config: { roles: OFFICER_ROLES },
+    schema: { tags: ['alerts'], summary: 'Alerts, newest first, filtered and paged', security, querystring: listQuery, response: { 200: alertPage } },
+    handler: async (request) => deps.store.list(toAlertFilter(request.query, request.query.customer_id)),
+  });
+
+  api.get('/v1/alerts/feed', {
+    config: { roles: OFFICER_ROLES },
+    schema: {
+      tags: ['alerts'], security, querystring: feedQuery,
+      summary: 'Live alerts as server-sent events (alert.created, alert.updated); a comment heartbeat every 15 s',
+    },
+    handler: async (request, reply) => {
+      const q = request.query;
+      await deps.feed.serve(reply, { type: q.type, severity: q.severity, minSeverity: q.min_severity });
+      return reply;
+    },
+  });
+
+  api.get('/v1/alerts/:id', {
+    config: { roles: OFFICER_ROLES },
+    schema: { tags: ['alerts'], summary: 'One alert with its full history', security, params: alertParams, response: { 200: alertSchema } },
+    handler: async (request) => {
+      const alert = await deps.store.get(request.params.id);
+      if (!alert) throw new AlertNotFoundError(request.params.id);
+      return alert;
+    },
+  });
+
+  api.post('/v1/alerts/:id/transitions', {
+    config: { roles: OFFICER_ROLES },
+    schema: {
+      tags: ['alerts'], security, params: alertParams, headers: actorHeaders, body: transitionRequestSchema,
+      summary: 'Acknowledge, assign, resolve (with a disposition), reopen (with a comment) or comment on an alert',
+      description: 'Recorded in the alert history with the officer (X-Vigil-Actor), their API role and the time. 409 when the alert\'s state does not allow the action.',
+      response: { 200: z.object({ alert: alertSchema, transition: alertTransitionSchema }) },
+    },
+    handler: async (request) => {
+      const actor = `${request.role}:${request.headers['x-vigil-actor']}`;
+      return deps.store.transition(request.params.id, request.body, actor);
+    },
+  });
+
+  api.get('/v1/customers/:customerId/alerts', {
+    config: { roles: OFFICER_ROLES },
+    schema: {
+      tags: ['customers'], summary: "A customer's alerts, newest first, and their current scores", security,
+      params: z.object({ customerId: z.string().min(1).max(128) }),
+      querystring: listQuery.omit({ customer_id: true }),
+      response: { 200: alertPage.extend({ customerId: z.string(), scores: z.record(z.string(), z.number()) }) },
+    },
+    handler: async (request) => {
+      const { customerId } = request.params;
+      const [page, scores] = await Promise.all([
+        deps.store.list(toAlertFilter(request.query, customerId)),
+        deps.store.getScores(customerId),
+      ]);
+      return { customerId, scores, ...page };
+    },
+  });
+
+  await webhookRoutes(app, deps);
+}

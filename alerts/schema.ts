@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+// The one definition of every alert shape: the store validates what processors raise against it,
+// the routes validate and document bodies with it, and the TypeScript types are inferred from it.
+
+export const ALERT_TYPES = ['fraud', 'churn', 'credit', 'complaint_sla'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** Ordered lowest first, so "at least high" is an index comparison. */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'assigned', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const ALERT_DISPOSITIONS = [
+  'confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed', 'complaint_resolved',
+] as const;
+export type AlertDisposition = (typeof ALERT_DISPOSITIONS)[number];
+
+/** What officers ask for; 'raised' is recorded by the store itself when an alert is created. */
+export const TRANSITION_ACTIONS = ['acknowledge', 'assign', 'resolve', 'reopen', 'comment'] as const;
+export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+const identifier = z.string().min(1).max(128);
+const isoTime = z.iso.datetime({ offset: true });
+
+export const alertReasonSchema = z.object({
+  ruleId: identifier,
+  text: z.string().min(1).max(1000).describe('why the rule fired, in words an officer can act on'),
+  field: z.string().max(128).optional(),
+  actual: z.unknown().optional(),
+  threshold: z.unknown().optional(),
+});
+export type AlertReason = z.infer<typeof alertReasonSchema>;
+
+export const triggeringEventSchema = z.object({ eventId: identifier, type: z.string().min(1).max(64), occurredAt: isoTime });
+export type TriggeringEvent = z.infer<typeof triggeringEventSchema>;
+
+export const newAlertSchema = z.object({
+  customerId: identifier,
+  type: z.enum(ALERT_TYPES),
+  severity: z.enum(SEVERITIES),
+  score: z.number().min(0).max(1),
+  ruleIds: z.array(identifier).max(100),
+  reasons: z.array(alertReasonSchema).max(100),
+  triggeringEvents: z.array(triggeringEventSchema).min(1).max(100),
+  ruleSetVersion: z.string().min(1).max(64),
+  /**
+   * Deterministic: the same triggering event and alert type always give the same key, so a
+   * redelivered event never raises a second alert. Build it with `alertDedupKey`.
+   */
+  dedupKey: z.string().min(1).max(512),
+  /** The complaint SLA deadline; past it an unresolved alert is overdue. */
+  dueAt: isoTime.optional(),
+});
+export type NewAlert = z.infer<typeof newAlertSchema>;
+
+export const alertTransitionSchema = z.object({
+  at: isoTime,
+  actor: z.string(),
+  action: z.enum(['raised', ...TRANSITION_ACTIONS]),
+  from: z.enum(ALERT_STATUSES).nullable(),
+  to: z.enum(ALERT_STATUSES),
+  comment: z.string().optional(),
+  assignee: z.string().optional(),
+  disposition: z.enum(ALERT_DISPOSITIONS).optional(),
+});
+export type AlertTransition = z.infer<typeof alertTransitionSchema>;
+
+export const alertSchema = newAlertSchema.extend({
+  id: z.string(),
+  status: z.enum(ALERT_STATUSES),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  assignee: z.string().optional(),
+  disposition: z.enum(ALERT_DISPOSITIONS).optional(),
+  overdue: z.boolean().describe('computed on read: dueAt has passed and the alert is not resolved'),
+  history: z.array(alertTransitionSchema).describe('every change, oldest first; never rewritten'),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** The alert as kept in Redis: `overdue` depends on the clock, so it is computed on every read. */
+export type StoredAlert = Omit<Alert, 'overdue'>;
+
+export const transitionRequestSchema = z.strictObject({
+  action: z.enum(TRANSITION_ACTIONS),
+  comment: z.string().trim().min(1).max(2000).optional(),
+  assignee: identifier.optional(),
+  disposition: z.enum(ALERT_DISPOSITIONS).optional(),
+});
+export type TransitionRequest = z.infer<typeof transitionRequestSchema>;
+
+/** What the alert feed and webhooks carry: one per created alert or transition. */
+export type AlertEventName = 'alert.created' | 'alert.updated';
+export interface AlertEvent {
+  /** The outbox stream entry id: unique and increasing, used as the SSE id. */
+  id: string;
+  event: AlertEventName;
+  alert: Alert;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  type?: AlertType;
+  severity?: Severity;
+  minSeverity?: Severity;
+  customerId?: string;
+  /** createdAt bounds, inclusive, ISO. */
+  from?: string;
+  to?: string;
+  overdue?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+export function isOverdue(alert: Pick<StoredAlert, 'dueAt' | 'status'>, nowMs: number): boolean {
+  return alert.dueAt !== undefined && alert.status !== 'resolved' && Date.parse(alert.dueAt) < nowMs;
+}
+
+export function withOverdue(alert: StoredAlert, nowMs: number): Alert {
+  return { ...alert, overdue: isOverdue(alert, nowMs) };
+}
+
+/** Whether an alert passes the filters the feed, webhooks and listing share (not paging or time bounds). */
+export function matchesFilter(alert: Alert, f: Omit<AlertFilter, 'limit' | 'cursor'>): boolean {
+  if (f.status && alert.status !== f.status) return false;
+  if (f.type && alert.type !== f.type) return false;
+  if (f.severity && alert.severity !== f.severity) return false;
+  if (f.minSeverity && severityRank(alert.severity) < severityRank(f.minSeverity)) return false;
+  if (f.customerId && alert.customerId !== f.customerId) return false;
+  if (f.overdue !== undefined && alert.overdue !== f.overdue) return false;
+  return true;
+}

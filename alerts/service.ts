@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { AggregateStore } from '../aggregates/index.js';
+import type { Logger } from '../core/observability/index.js';
+import { AlertArchive } from './alertArchive.js';
+import { AlertStore, type AlertStoreOptions } from './alertStore.js';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './delivery.js';
+import { AlertFeed } from './feed.js';
+import { createAlertMetrics } from './metrics.js';
+import { OutboxConsumer } from './outbox.js';
+import { alertRoutes, type AlertRouteDeps } from './routes.js';
+import { WebhookRegistry } from './webhooks.js';
+
+export interface AlertServiceOptions {
+  /** The process's command connection; duplicated for the feed subscriber and the outbox readers. */
+  redis: Redis;
+  /** BullMQ opens its own connections (its worker must have maxRetriesPerRequest: null). */
+  redisUrl: string;
+  prefix: string;
+  /** ClickHouse, for the archive. */
+  store: AggregateStore;
+  log: Logger;
+  /** Where alert metrics are registered (the engine's VigilMetrics fits). */
+  metrics?: { registry: Registry };
+  /**
+   * Run the background work here: the outbox consumers (webhook fan-out, ClickHouse archive), the
+   * webhook worker and the retention sweep. Default true. Any number of processes may run it.
+   */
+  background?: boolean;
+  alerts?: Pick<AlertStoreOptions, 'resolvedRetentionSeconds' | 'outboxMaxEntries' | 'scoresTtlSeconds'>;
+  webhooks?: Pick<WebhookDeliveryOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'concurrency' | 'deadLetterCap'>;
+  feed?: { heartbeatMs?: number };
+  outbox?: { blockMs?: number; claimIdleMs?: number; retryDelayMs?: number };
+  sweepIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface AlertService {
+  store: AlertStore;
+  feed: AlertFeed;
+  webhooks: WebhookRegistry;
+  delivery: WebhookDelivery;
+  archive: AlertArchive;
+  routeDeps: AlertRouteDeps;
+  /** The feature plugin for buildApp({ features }). */
+  routes: (scope: FastifyInstance) => Promise<void>;
+  /** Stops the background work and closes the service's own connections (not `redis`, not `store`). */
+  close(): Promise<void>;
+}
+
+/** Builds the alerts capability; with `background`, its consumers and webhook worker are running on return. */
+export async function createAlertService(opts: AlertServiceOptions): Promise<AlertService> {
+  const metrics = opts.metrics ? createAlertMetrics(opts.metrics.registry) : undefined;
+  const now = opts.now ?? Date.now;
+  const store = new AlertStore(opts.redis, { prefix: opts.prefix, now, metrics, ...opts.alerts });
+  const { keys } = store;
+  const feed = new AlertFeed(opts.redis, keys.feedChannel, { log: opts.log, metrics, now, heartbeatMs: opts.feed?.heartbeatMs });
+  const webhooks = new WebhookRegistry(opts.redis, keys.webhooks);
+  const delivery = new WebhookDelivery({ redisUrl: opts.redisUrl, keys, registry: webhooks, log: opts.log, metrics, now, ...opts.webhooks });
+  const archive = new AlertArchive(opts.store, metrics);
+  const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery };
+
+  const consumers = opts.background === false ? [] : [
+    new OutboxConsumer({ redis: opts.redis, stream: keys.outbox, group: 'webhooks', handle: (e) => delivery.enqueue(e), log: opts.log, onFailure: () => metrics?.outboxFailures.inc({ consumer: 'webhooks' }), ...opts.outbox }),
+    new OutboxConsumer({ redis: opts.redis, stream: keys.outbox, group: 'archive', handle: (e) => archive.archive(e), log: opts.log, onFailure: () => metrics?.outboxFailures.inc({ consumer: 'archive' }), ...opts.outbox }),
+  ];
+  let sweeper: NodeJS.Timeout | undefined;
+  if (opts.background !== false) {
+    await Promise.all(consumers.map((c) => c.start()));
+    delivery.start();
+    sweeper = setInterval(() => {
+      store.sweepResolved().catch((err: unknown) => opts.log.warn({ err }, 'sweeping resolved alerts failed; next interval retries'));
+    }, opts.sweepIntervalMs ?? 3_600_000);
+    sweeper.unref();
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    store, feed, webhooks, delivery, archive, routeDeps,
+    routes: (scope) => alertRoutes(scope, routeDeps),
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.all(consumers.map((c) => c.stop()));
+        await delivery.close();
+        await feed.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { ALERT_TYPES, SEVERITIES, severityRank, type AlertType, type Severity, type StoredAlert } from './schema.js';
+
+// Webhook subscribers (bank systems that want alerts pushed) and the signature scheme they check.
+// Secrets are kept in Redis in clear because every delivery must sign with them; they are shown to
+// the admin once, at registration, and never listed again.
+
+export const webhookCreateSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2048).describe('http(s) endpoint that receives POSTs'),
+  alert_types: z.array(z.enum(ALERT_TYPES)).min(1).optional().describe('only these alert types; all when absent'),
+  min_severity: z.enum(SEVERITIES).optional().describe('only alerts at least this severe'),
+});
+export type WebhookCreate = z.infer<typeof webhookCreateSchema>;
+
+export const webhookSubscriberSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  alertTypes: z.array(z.enum(ALERT_TYPES)).optional(),
+  minSeverity: z.enum(SEVERITIES).optional(),
+  createdAt: z.string(),
+});
+export type WebhookSubscriber = z.infer<typeof webhookSubscriberSchema>;
+export type WebhookSubscriberWithSecret = WebhookSubscriber & { secret: string };
+
+export class WebhookRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  /** Registers a subscriber; the secret in the answer is the only time it is revealed. */
+  async create(input: WebhookCreate, nowMs = Date.now()): Promise<{ subscriber: WebhookSubscriber; secret: string }> {
+    const subscriber: WebhookSubscriberWithSecret = {
+      id: `whk_${randomBytes(12).toString('hex')}`,
+      url: input.url,
+      ...(input.alert_types && { alertTypes: input.alert_types }),
+      ...(input.min_severity && { minSeverity: input.min_severity }),
+      createdAt: new Date(nowMs).toISOString(),
+      secret: `whsec_${randomBytes(32).toString('base64url')}`,
+    };
+    await this.redis.hset(this.key, subscriber.id, JSON.stringify(subscriber));
+    const { secret, ...visible } = subscriber;
+    return { subscriber: visible, secret };
+  }
+
+  async list(): Promise<WebhookSubscriber[]> {
+    return (await this.all()).map(({ secret: _secret, ...visible }) => visible).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async get(id: string): Promise<WebhookSubscriberWithSecret | undefined> {
+    const raw = await this.redis.hget(this.key, id);
+    return raw === null ? undefined : (JSON.parse(raw) as WebhookSubscriberWithSecret);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.key, id)) === 1;
+  }
+
+  /** Subscribers whose filters the alert passes. */
+  async matching(alert: Pick<StoredAlert, 'type' | 'severity'>): Promise<WebhookSubscriberWithSecret[]> {
+    return (await this.all()).filter((s) => subscriberWants(s, alert.type, alert.severity));
+  }
+
+  private async all(): Promise<WebhookSubscriberWithSecret[]> {
+    return Object.values(await this.redis.hgetall(this.key)).map((raw) => JSON.parse(raw) as WebhookSubscriberWithSecret);
+  }
+}
+
+function subscriberWants(s: WebhookSubscriber, type: AlertType, severity: Severity): boolean {
+  if (s.alertTypes && !s.alertTypes.includes(type)) return false;
+  return !s.minSeverity || severityRank(severity) >= severityRank(s.minSeverity);
+}
+
+function hmacHex(secret: string, timestamp: number, body: string | Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+}
+
+/** `X-Vigil-Signature` value: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+export function signWebhook(secret: string, body: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  return `t=${nowSeconds},v1=${hmacHex(secret, nowSeconds, body)}`;
+}
+
+export interface VerifyWebhookSignature {
+  secret: string;
+  /** The X-Vigil-Signature header as received. */
+  header: string | undefined;
+  /** The raw request body, byte for byte as received: do not re-serialize parsed JSON. */
+  body: string | Buffer;
+  /** How far the signed time may be from now; older deliveries are refused as replays. */
+  toleranceSeconds?: number;
+  nowSeconds?: number;
+}
+
+/**
+ * For receivers: true only when the header carries a v1 signature of this exact body by this
+ * secret, made within the tolerance. Compares in constant time, so timing reveals nothing about
+ * how much of a forged signature was right.
+ */
+export function verifyWebhookSignature(v: VerifyWebhookSignature): boolean {
+  if (!v.header) return false;
+  const parts = v.header.split(',').map((part) => part.trim().split('='));
+  const timestamp = Number(parts.find(([k]) => k === 't')?.[1]);
+  const signatures = parts.filter(([k, value]) => k === 'v1' && value !== undefined).map(([, value]) => value!);
+  if (!Number.isSafeInteger(timestamp) || signatures.length === 0) return false;
+  const now = v.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - timestamp) > (v.toleranceSeconds ?? 300)) return false;
+  const expected = Buffer.from(hmacHex(v.secret, timestamp, v.body), 'hex');
+  // Any matching v1 value passes, so a sender rotating secrets can sign with both the old and the new one.
+  return signatures.some((hex) => {
+    const presented = Buffer.from(hex, 'hex');
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  });
+}

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, MARKETING_KEY, RISK_KEY, auth, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
+
+let aggregates: Awaited<ReturnType<typeof openTestAggregates>>;
+let h: AlertHarness;
+
+beforeAll(async () => {
+  aggregates = await openTestAggregates();
+});
+afterAll(async () => aggregates?.close());
+beforeEach(async () => {
+  h = await startAlertHarness(aggregates.store, { background: false });
+});
+afterEach(async () => h?.dispose());
+
+const transition = (id: string, body: unknown, actor: string | null = 'Ana Lima', key = RISK_KEY) =>
+  h.app.inject({
+    method: 'POST', url: `/v1/alerts/${id}/transitions`, payload: body as object,
+    headers: { ...auth(key), ...(actor === null ? {} : { 'x-vigil-actor': actor }) },
+  });
+
+describe('alert API roles', () => {
+  const routes = [
+    ['GET', '/v1/alerts'], ['GET', '/v1/alerts/alt_x'], ['POST', '/v1/alerts/alt_x/transitions'], ['GET', '/v1/alerts/feed'],
+    ['GET', '/v1/customers/c-1/alerts'], ['GET', '/v1/webhooks'], ['POST', '/v1/webhooks'], ['DELETE', '/v1/webhooks/whk_x'],
+    ['GET', '/v1/webhooks/dead-letters'],
+  ] as const;
+
+  it.each(routes)('%s %s answers 401 without an API key and 403 to the marketing role', async (method, url) => {
+    expect((await h.app.inject({ method, url })).statusCode).toBe(401);
+    const forbidden = await h.app.inject({ method, url, headers: auth(MARKETING_KEY) });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error).toBe('FORBIDDEN');
+  });
+
+  it('keeps webhook management to admins: risk officers get 403', async () => {
+    expect((await h.app.inject({ url: '/v1/webhooks', headers: auth(RISK_KEY) })).statusCode).toBe(403);
+    expect((await h.app.inject({ url: '/v1/webhooks', headers: auth(ADMIN_KEY) })).statusCode).toBe(200);
+  });
+});
+
+describe('alert transitions over HTTP', () => {
+  it('records who did what and when, with comments, in the alert history', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert()]);
+    expect((await transition(alert!.id, { action: 'acknowledge', comment: 'looking' })).statusCode).toBe(200);
+    expect((await transition(alert!.id, { action: 'assign', assignee: 'bo.silva' }, 'Ana Lima', ADMIN_KEY)).statusCode).toBe(200);
+    const resolved = await transition(alert!.id, { action: 'resolve', disposition: 'confirmed_fraud', comment: 'card blocked' }, 'Bo Silva');
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json().alert).toMatchObject({ status: 'resolved', disposition: 'confirmed_fraud', assignee: 'bo.silva' });
+
+    const detail = await h.app.inject({ url: `/v1/alerts/${alert!.id}`, headers: auth(RISK_KEY) });
+    const history = detail.json().history;
+    expect(history.map((t: { action: string }) => t.action)).toEqual(['raised', 'acknowledge', 'assign', 'resolve']);
+    expect(history[1]).toMatchObject({ actor: 'risk:Ana Lima', from: 'open', to: 'acknowledged', comment: 'looking' });
+    expect(history[2]).toMatchObject({ actor: 'admin:Ana Lima', assignee: 'bo.silva' });
+    expect(history[3]).toMatchObject({ actor: 'risk:Bo Silva', disposition: 'confirmed_fraud', comment: 'card blocked' });
+    for (const t of history) expect(Date.parse(t.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('answers 409 with the reason for a transition the state does not allow', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert()]);
+    const res = await transition(alert!.id, { action: 'resolve', disposition: 'false_positive' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: 'ILLEGAL_TRANSITION', message: 'cannot resolve an alert that is open; resolve is allowed from assigned' });
+  });
+
+  it('answers 404 for an unknown alert and 400 for a bad body, a missing actor or a disposition of another alert type', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert()]);
+    expect((await transition('alt_unknown', { action: 'acknowledge' })).statusCode).toBe(404);
+    expect((await transition(alert!.id, { action: 'escalate' })).statusCode).toBe(400);
+    expect((await transition(alert!.id, { action: 'acknowledge', extra: 1 })).statusCode).toBe(400);
+    const noActor = await transition(alert!.id, { action: 'acknowledge' }, null);
+    expect(noActor.statusCode).toBe(400);
+    expect(noActor.json().message).toMatch(/X-Vigil-Actor/);
+    await transition(alert!.id, { action: 'assign', assignee: 'bo' });
+    const wrongType = await transition(alert!.id, { action: 'resolve', disposition: 'retained' });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json()).toMatchObject({ error: 'INVALID_TRANSITION', message: expect.stringContaining('does not apply to fraud alerts') });
+    expect((await h.app.inject({ url: '/v1/alerts/alt_unknown', headers: auth(RISK_KEY) })).statusCode).toBe(404);
+  });
+});
+
+describe('listing over HTTP', () => {
+  it('filters by query and pages with nextCursor', async () => {
+    await h.service.store.raise(Array.from({ length: 5 }, () => fraudAlert({ customerId: 'c-page' })));
+    await h.service.store.raise([fraudAlert({ customerId: 'c-page', type: 'churn', severity: 'low' })]);
+    const get = (qs: string) => h.app.inject({ url: `/v1/alerts?${qs}`, headers: auth(RISK_KEY) });
+    const first = (await get('type=fraud&limit=3')).json();
+    expect(first.alerts).toHaveLength(3);
+    const second = (await get(`type=fraud&limit=3&cursor=${first.nextCursor}`)).json();
+    expect(second.alerts).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect((await get('severity=low')).json().alerts).toHaveLength(1);
+    expect((await get('overdue=false&status=open')).json().alerts).toHaveLength(6);
+    expect((await get('status=closed')).statusCode).toBe(400);
+    expect((await get('cursor=nonsense')).json()).toMatchObject({ error: 'INVALID_CURSOR' });
+  });
+
+  it("answers a customer's alerts with their current scores", async () => {
+    await h.service.store.raise([fraudAlert({ customerId: 'c-score' }), fraudAlert({ customerId: 'c-other' })]);
+    await h.service.store.setScores('c-score', { fraud: 0.91 });
+    const res = await h.app.inject({ url: '/v1/customers/c-score/alerts?limit=10', headers: auth(RISK_KEY) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ customerId: 'c-score', scores: { fraud: 0.91 }, nextCursor: null });
+    expect(res.json().alerts.map((a: { customerId: string }) => a.customerId)).toEqual(['c-score']);
+  });
+
+  it('documents every alert and webhook route in the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/v1/alerts', '/v1/alerts/feed', '/v1/alerts/{id}', '/v1/alerts/{id}/transitions', '/v1/customers/{customerId}/alerts',
+      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/dead-letters',
+    ]));
+  });
+});
