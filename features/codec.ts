@@ -1,0 +1,196 @@
+import { bucketIndex, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
+import { compareRecent } from './recentLog.js';
+import {
+  emptyFeatureState, type ComplaintEntry, type CustomerFeatureState, type PreviousActivity, type RecentEvent,
+  type SeenEntry, type SeenSets,
+} from './state.js';
+
+// The stored form of a customer's feature state. It is read and written once per customer per
+// batch, so it is kept small: every time is an age before the newest event `n` (seconds, or
+// buckets for buckets), bucket counters lose trailing zeros, recent events are arrays.
+//
+//   { v, n, f: n − first, e, po, pc,
+//     r: [[age, kind, amount|0, merchant|"", country|"", lat?, lon?]],
+//     p: { a|l|m|r|d: age, g: [age, lat, lon], c: [age, country] },
+//     h, d: [[age in buckets, ...counters]],
+//     s: { m|k|c|d|p: [[key, age of last sighting, last − first]] },
+//     sal: [age], cp: [[key, age, status]] }
+//
+// Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
+// year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
+// value (decodeFeatureState then starts empty), so no half-read state is ever used.
+
+type Json = unknown;
+
+export function encodeFeatureState(state: CustomerFeatureState): string {
+  const n = state.n;
+  const age = (t: number) => n - t;
+  return JSON.stringify({
+    v: state.v, n, f: age(state.f), e: state.e, po: state.po, pc: state.pc,
+    r: state.r.map((entry) => encodeRecent(entry, n)),
+    p: encodePrevious(state.p, n),
+    h: encodeBuckets(state.h, HOUR_TIER, n),
+    d: encodeBuckets(state.d, DAY_TIER, n),
+    s: mapSets(state.s, (set) => set.map(([key, first, last]) => [key, age(last), last - first])),
+    sal: state.sal.map(age),
+    cp: state.cp.map(([key, last, status]) => [key, age(last), status]),
+  });
+}
+
+/** Tolerant: null, garbage or another version gives an empty state (the caller may count it). */
+export function decodeFeatureState(text: string | null): CustomerFeatureState {
+  return tryDecodeFeatureState(text) ?? emptyFeatureState();
+}
+
+/** Like decodeFeatureState, but `undefined` when the text is not a valid state. */
+export function tryDecodeFeatureState(text: string | null): CustomerFeatureState | undefined {
+  if (text === null || text === '') return undefined;
+  try {
+    return decodeState(JSON.parse(text) as Json);
+  } catch {
+    return undefined;
+  }
+}
+
+class CorruptState extends Error {}
+
+function decodeState(json: Json): CustomerFeatureState {
+  const o = record(json);
+  if (o.v !== 1) throw new CorruptState('version');
+  const n = int(o.n);
+  const time = (value: Json) => n - count(value);
+  const sets = record(o.s);
+  return {
+    v: 1, n, f: time(o.f), e: count(o.e), po: count(o.po), pc: count(o.pc),
+    r: sorted(list(o.r).map((entry) => decodeRecent(entry, n)), compareRecent),
+    p: decodePrevious(record(o.p), n),
+    h: decodeBuckets(o.h, HOUR_TIER, n),
+    d: decodeBuckets(o.d, DAY_TIER, n),
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p }, (set) => list(set).map((entry): SeenEntry => {
+      const [key, lastAge, span] = tuple(entry, 3);
+      const last = time(lastAge);
+      return [str(key), last - count(span), last];
+    })),
+    sal: sorted(list(o.sal).map(time), (a, b) => a - b),
+    cp: list(o.cp).map((entry): ComplaintEntry => {
+      const [key, lastAge, status] = tuple(entry, 3);
+      const bits = count(status);
+      if (bits > 3) throw new CorruptState('complaint status');
+      return [str(key), time(lastAge), bits];
+    }),
+  };
+}
+
+function encodeRecent(entry: RecentEvent, n: number): Json[] {
+  const row: Json[] = [n - entry.t, entry.k, entry.a ?? 0, entry.m ?? '', entry.c ?? ''];
+  if (entry.g) return [...row, entry.g[0], entry.g[1]];
+  while (row.length > 2 && (row.at(-1) === '' || row.at(-1) === 0)) row.pop();
+  return row;
+}
+
+function decodeRecent(json: Json, n: number): RecentEvent {
+  const row = list(json);
+  if (row.length < 2 || row.length > 7 || row.length === 6) throw new CorruptState('recent event');
+  const entry: RecentEvent = { t: n - count(row[0]), k: int(row[1]) };
+  const amount = row.length > 2 ? count(row[2]) : 0;
+  const merchant = row.length > 3 ? str(row[3]) : '';
+  const country = row.length > 4 ? str(row[4]) : '';
+  if (amount > 0) entry.a = amount;
+  if (merchant !== '') entry.m = merchant;
+  if (country !== '') entry.c = country;
+  if (row.length === 7) entry.g = [num(row[5]), num(row[6])];
+  return entry;
+}
+
+const PREVIOUS_TIMES = ['a', 'l', 'm', 'r', 'd'] as const;
+
+function encodePrevious(previous: PreviousActivity, n: number): Record<string, Json> {
+  const encoded: Record<string, Json> = {};
+  for (const kind of PREVIOUS_TIMES) {
+    const t = previous[kind];
+    if (t !== undefined) encoded[kind] = n - t;
+  }
+  if (previous.g) encoded.g = [n - previous.g[0], previous.g[1], previous.g[2]];
+  if (previous.c) encoded.c = [n - previous.c[0], previous.c[1]];
+  return encoded;
+}
+
+function decodePrevious(o: Record<string, Json>, n: number): PreviousActivity {
+  const previous: PreviousActivity = {};
+  for (const kind of PREVIOUS_TIMES) if (o[kind] !== undefined) previous[kind] = n - count(o[kind]);
+  if (o.g !== undefined) {
+    const [age, lat, lon] = tuple(o.g, 3);
+    previous.g = [n - count(age), num(lat), num(lon)];
+  }
+  if (o.c !== undefined) {
+    const [age, country] = tuple(o.c, 2);
+    previous.c = [n - count(age), str(country)];
+  }
+  return previous;
+}
+
+function encodeBuckets(buckets: readonly Bucket[], tier: BucketTier, n: number): Json[] {
+  const newest = bucketIndex(tier, n);
+  return buckets.map((bucket) => {
+    let end = bucket.length;
+    while (end > 1 && bucket[end - 1] === 0) end--;
+    const row = bucket.slice(0, end);
+    row[0] = newest - (bucket[0] as number);
+    return row;
+  });
+}
+
+function decodeBuckets(json: Json, tier: BucketTier, n: number): Bucket[] {
+  const newest = bucketIndex(tier, n);
+  let previous = -Infinity;
+  return list(json).map((rowJson) => {
+    const row = list(rowJson);
+    if (row.length < 1 || row.length > tier.fields + 1) throw new CorruptState('bucket');
+    const bucket = new Array<number>(tier.fields + 1).fill(0);
+    bucket[0] = newest - count(row[0]);
+    for (let i = 1; i < row.length; i++) bucket[i] = num(row[i]);
+    if (bucket[0] <= previous) throw new CorruptState('bucket order');
+    previous = bucket[0];
+    return bucket;
+  });
+}
+
+function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {
+  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p) };
+}
+
+function sorted<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) > 0) return items.sort(compare);
+  return items;
+}
+
+function record(json: Json): Record<string, Json> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CorruptState('object');
+  return json as Record<string, Json>;
+}
+function list(json: Json): Json[] {
+  if (!Array.isArray(json)) throw new CorruptState('array');
+  return json;
+}
+function tuple(json: Json, length: number): Json[] {
+  const items = list(json);
+  if (items.length !== length) throw new CorruptState('tuple');
+  return items;
+}
+function num(json: Json): number {
+  if (typeof json !== 'number' || !Number.isFinite(json)) throw new CorruptState('number');
+  return json;
+}
+function int(json: Json): number {
+  if (!Number.isSafeInteger(json)) throw new CorruptState('integer');
+  return json as number;
+}
+function count(json: Json): number {
+  const value = int(json);
+  if (value < 0) throw new CorruptState('negative');
+  return value;
+}
+function str(json: Json): string {
+  if (typeof json !== 'string') throw new CorruptState('string');
+  return json;
+}

@@ -1,0 +1,146 @@
+import { outgoingStats } from './amountStats.js';
+import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
+import type { FeatureVector } from './catalogue.js';
+import { distinctInWindow, isNewAt } from './distinct.js';
+import { majorUnits } from './eventFacts.js';
+import { openComplaints, salarySignals } from './lifecycle.js';
+import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
+import type { CustomerFeatureState } from './state.js';
+import { wholeDays, WINDOW_SECONDS as W } from './windows.js';
+
+/** Features that belong to one event; neutral values when features are read without an event. */
+export interface CurrentEventFeatures {
+  amount_current: number;
+  amount_zscore: number;
+  new_device: boolean;
+  new_country: boolean;
+  new_payee: boolean;
+  new_merchant_category: boolean;
+  new_merchant: boolean;
+  geo_distance_km_from_previous: number;
+  geo_speed_kmh_from_previous: number;
+  country_changed: boolean;
+}
+
+export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
+  amount_current: 0, amount_zscore: 0,
+  new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false,
+  geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1, country_changed: false,
+});
+
+/**
+ * The feature vector at time t. Window and lifetime features read `state` (which already includes
+ * the current event, if any); "since the previous …" features read `before` (the state without it).
+ */
+export function featureVector(
+  state: CustomerFeatureState,
+  t: number,
+  before: CustomerFeatureState,
+  current: Readonly<CurrentEventFeatures>,
+): FeatureVector {
+  const short = shortWindowCounts(state.r, t, (merchant, at) => isNewAt(state.s.m, merchant, at));
+  const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
+  const [d7 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['7d'], W['30d'], W['90d']]);
+  const stats90 = outgoingStats(state.d, t, W['90d']);
+  const salary = salarySignals(state.sal, t);
+  const amountOut24h = h24[HOUR_FIELD.amountOutMilli]!;
+  const amountIn24h = h24[HOUR_FIELD.amountInMilli]!;
+  const amountOut30d = d30[DAY_FIELD.amountOutMilli]!;
+  const amountIn30d = d30[DAY_FIELD.amountInMilli]!;
+  const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
+
+  return {
+    txn_count_1m: short.txn1m,
+    txn_count_10m: short.txn10m,
+    txn_count_1h: short.txn1h,
+    txn_count_24h: h24[HOUR_FIELD.txn]!,
+    txn_count_7d: d7[DAY_FIELD.txn]!,
+    txn_count_30d: d30[DAY_FIELD.txn]!,
+    txn_count_90d: d90[DAY_FIELD.txn]!,
+    card_payment_count_10m: short.card10m,
+    card_payment_count_1h: short.card1h,
+    card_payment_count_24h: h24[HOUR_FIELD.cardPayments]!,
+    small_card_payment_count_10m: short.smallCard10m,
+    card_payment_new_merchant_count_10m: short.cardNewMerchant10m,
+    transfer_out_count_1h: short.transfersOut1h,
+    transfer_out_count_24h: h24[HOUR_FIELD.transfersOut]!,
+    transfer_in_count_24h: h24[HOUR_FIELD.transfersIn]!,
+    cash_withdrawal_count_24h: h24[HOUR_FIELD.cashWithdrawals]!,
+    amount_out_1h: majorUnits(short.amountOut1hMilli),
+    amount_out_24h: majorUnits(amountOut24h),
+    amount_out_7d: majorUnits(d7[DAY_FIELD.amountOutMilli]!),
+    amount_out_30d: majorUnits(amountOut30d),
+    amount_in_24h: majorUnits(amountIn24h),
+    amount_in_7d: majorUnits(d7[DAY_FIELD.amountInMilli]!),
+    amount_in_30d: majorUnits(amountIn30d),
+    inbound_credits_count_24h: h24[HOUR_FIELD.transfersIn]! + h24[HOUR_FIELD.cashDeposits]!,
+    forwarded_out_ratio_24h: ratio(amountOut24h, amountIn24h),
+    outflow_ratio_30d: ratio(amountOut30d, amountIn30d),
+    outflow_to_other_banks_30d: majorUnits(otherBanks30d),
+    outflow_to_other_banks_ratio_30d: ratio(otherBanks30d, amountOut30d),
+    amount_mean_90d: stats90.mean,
+    amount_stddev_90d: stats90.stddev,
+    amount_zscore: current.amount_zscore,
+    amount_current: current.amount_current,
+    distinct_merchants_24h: distinctInWindow(state.s.m, t, W['24h']),
+    distinct_mcc_30d: distinctInWindow(state.s.k, t, W['30d']),
+    distinct_countries_24h: distinctInWindow(state.s.c, t, W['24h']),
+    distinct_devices_30d: distinctInWindow(state.s.d, t, W['30d']),
+    distinct_payees_30d: distinctInWindow(state.s.p, t, W['30d']),
+    new_device: current.new_device,
+    new_country: current.new_country,
+    new_payee: current.new_payee,
+    new_merchant_category: current.new_merchant_category,
+    new_merchant: current.new_merchant,
+    seconds_since_last_activity: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'any')),
+    seconds_since_last_login: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'login')),
+    days_since_last_txn_before_current: daysSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'money')),
+    failed_logins_1h: short.failedLogins1h,
+    failed_logins_24h: h24[HOUR_FIELD.failedLogins]!,
+    password_resets_24h: h24[HOUR_FIELD.passwordResets]!,
+    device_added_24h: h24[HOUR_FIELD.devicesAdded]!,
+    profile_changes_24h: h24[HOUR_FIELD.profileChanges]!,
+    seconds_since_password_reset: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'passwordReset')),
+    seconds_since_device_added: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'deviceAdded')),
+    geo_distance_km_from_previous: current.geo_distance_km_from_previous,
+    geo_speed_kmh_from_previous: current.geo_speed_kmh_from_previous,
+    country_changed: current.country_changed,
+    salary_credits_90d: salary.credits90d,
+    days_since_salary: salary.daysSince,
+    salary_regular: salary.regular,
+    salary_stopped: salary.stopped,
+    login_count_7d: d7[DAY_FIELD.logins]!,
+    login_count_30d: d30[DAY_FIELD.logins]!,
+    app_session_count_7d: d7[DAY_FIELD.appSessions]!,
+    app_session_count_30d: d30[DAY_FIELD.appSessions]!,
+    txn_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.txn]!, d90[DAY_FIELD.txn]!),
+    login_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.logins]!, d90[DAY_FIELD.logins]!),
+    app_session_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!),
+    complaints_open: openComplaints(state.cp),
+    complaints_30d: d30[DAY_FIELD.complaintsOpened]!,
+    products_closed_30d: d30[DAY_FIELD.productsClosed]!,
+    products_held_delta: state.po - state.pc,
+    events_total: state.e,
+    customer_age_days: state.e === 0 ? -1 : wholeDays(Math.max(0, t - state.f)),
+  };
+}
+
+/** Below 6 events in 90 days a trend is noise, so it reads as steady. */
+const MIN_BASELINE_FOR_TREND = 6;
+
+function trend30dVs90d(last30d: number, last90d: number): number {
+  if (last90d < MIN_BASELINE_FOR_TREND) return 1;
+  return last30d / (last90d / 3);
+}
+
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+function secondsSince(t: number, previous: number | undefined): number {
+  return previous === undefined ? -1 : t - previous;
+}
+
+function daysSince(t: number, previous: number | undefined): number {
+  return previous === undefined ? -1 : wholeDays(t - previous);
+}

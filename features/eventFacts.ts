@@ -1,0 +1,101 @@
+import { minorUnitDigits, moneyDirection, type EventType, type VigilEvent } from '../core/events/index.js';
+import type { FeatureConfig } from './config.js';
+import { eventSeconds } from './windows.js';
+
+/**
+ * Stable numeric codes for event types, stored in feature state. Explicit (not the index in
+ * EVENT_TYPES) so a new event type never shifts the meaning of stored codes; the Record type makes
+ * the compiler ask for a code whenever a type is added.
+ */
+export const EVENT_KIND: Readonly<Record<EventType, number>> = {
+  card_payment: 0, card_refund: 1, transfer_out: 2, transfer_in: 3, cash_withdrawal: 4,
+  cash_deposit: 5, salary_credit: 6, bill_payment: 7, loan_repayment: 8,
+  login: 20, login_failed: 21, password_reset: 22, device_added: 23, profile_change: 24,
+  app_session: 25, branch_visit: 26, call_centre_contact: 27, complaint: 28,
+  product_opened: 29, product_closed: 30, offer_response: 31,
+};
+
+/** Card payments at or below this (5 major units, in thousandths) count as "small": card testing. */
+export const SMALL_CARD_PAYMENT_MILLI = 5_000;
+
+/** What the feature engine needs from one event, extracted once. */
+export interface EventFacts {
+  /** occurred_at in epoch seconds. */
+  t: number;
+  type: EventType;
+  kind: number;
+  direction: 'in' | 'out' | '';
+  /**
+   * Amount in thousandths of a major unit: every ISO currency has at most 3 minor digits, so this
+   * is an exact integer whatever the currency, and sums of it do not depend on addition order.
+   */
+  amountMilli: number;
+  merchant: string | undefined;
+  mcc: string | undefined;
+  /** Where the customer was: the device's geo, else the merchant's country (not the payee's). */
+  country: string | undefined;
+  device: string | undefined;
+  payee: string | undefined;
+  geo: readonly [lat: number, lon: number] | undefined;
+  toOtherBank: boolean;
+  complaint: { key: string; resolved: boolean } | undefined;
+}
+
+/**
+ * Identifiers (merchant, device, payee, complaint ids) are kept only as 32-bit FNV-1a hashes:
+ * shorter, and no account numbers sit in feature state. With at most 64 keys per set a collision
+ * is about one in ten million.
+ */
+export function hashKey(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
+
+export function majorUnits(amountMilli: number): number {
+  return amountMilli / 1000;
+}
+
+export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
+  const merchant = 'merchant' in event ? event.merchant : undefined;
+  const geo = event.geo;
+  // Every field is always present: one object shape keeps the hot path monomorphic.
+  const facts: EventFacts = {
+    t: eventSeconds(event.occurred_at),
+    type: event.type,
+    kind: EVENT_KIND[event.type],
+    direction: moneyDirection(event),
+    amountMilli: 'amount_minor' in event ? toMilli(event.amount_minor, event.currency) : 0,
+    merchant: merchant ? hashKey(merchant.id) : undefined,
+    mcc: merchant?.mcc,
+    country: geo?.country ?? merchant?.country,
+    device: event.device ? hashKey(event.device.id) : undefined,
+    payee: undefined,
+    geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
+    toOtherBank: false,
+    complaint: undefined,
+  };
+  if (event.type === 'transfer_out') {
+    facts.payee = payeeKey(event.counterparty);
+    const bank = event.counterparty.bank?.trim().toUpperCase();
+    facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
+  }
+  if (event.type === 'complaint') {
+    facts.complaint = { key: hashKey(event.complaint.id), resolved: event.complaint.status === 'resolved' };
+  }
+  return facts;
+}
+
+function toMilli(minor: number, currency: string): number {
+  return Math.round(minor * 10 ** (3 - minorUnitDigits(currency)));
+}
+
+/** A payee is known by its id, else its account; a name alone is too loose to call it "the same". */
+function payeeKey(counterparty: { id?: string | undefined; account?: string | undefined }): string | undefined {
+  if (counterparty.id) return hashKey(`id:${counterparty.id}`);
+  if (counterparty.account) return hashKey(`account:${counterparty.account.replace(/\s+/g, '').toUpperCase()}`);
+  return undefined;
+}

@@ -1,0 +1,128 @@
+import { addOutgoingAmount } from './amountStats.js';
+import {
+  bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
+  type Bucket, type BucketTier,
+} from './buckets.js';
+import { latenessSeconds, type FeatureConfig } from './config.js';
+import { pruneSeen, recordSighting } from './distinct.js';
+import type { EventFacts } from './eventFacts.js';
+import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
+import { recordRecent } from './recentLog.js';
+import type { CustomerFeatureState, RecentEvent, SeenSetName } from './state.js';
+import { SEEN_HISTORY_SECONDS } from './windows.js';
+
+/**
+ * Records one event into the state and prunes what no window can need any more, measured from the
+ * newest event time seen. Returns a new state; the input is never changed (the caller may still
+ * hold it). Features read from the result depend only on the set of events recorded, not their
+ * arrival order, as long as none was too late (see the permutation property tests); the two
+ * exceptions are the last digits of M2 (amountStats.ts) and the seen-set cap (distinct.ts).
+ */
+export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig): CustomerFeatureState {
+  const lateness = latenessSeconds(cfg);
+  const newest = state.e === 0 ? facts.t : Math.max(state.n, facts.t);
+  const recent = recordRecent(state.r, state.p, recentEvent(facts), newest, lateness);
+  const historyStart = newest - lateness - SEEN_HISTORY_SECONDS;
+  return {
+    v: 1,
+    n: newest,
+    f: state.e === 0 ? facts.t : Math.min(state.f, facts.t),
+    e: state.e + 1,
+    po: state.po + (facts.type === 'product_opened' ? 1 : 0),
+    pc: state.pc + (facts.type === 'product_closed' ? 1 : 0),
+    r: recent.log,
+    p: recent.previous,
+    h: recordInTier(state.h, HOUR_TIER, facts, hourChange(facts), newest, lateness),
+    d: recordInTier(state.d, DAY_TIER, facts, dayChange(facts), newest, lateness),
+    s: recordSightings(state.s, facts, historyStart),
+    sal: facts.type === 'salary_credit' ? recordSalaryCredit(state.sal, facts.t) : state.sal,
+    cp: pruneComplaints(
+      facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
+      historyStart,
+    ),
+  };
+}
+
+function recentEvent(facts: EventFacts): RecentEvent {
+  const entry: RecentEvent = { t: facts.t, k: facts.kind };
+  if (facts.direction !== '') entry.a = facts.amountMilli;
+  if (facts.merchant !== undefined) entry.m = facts.merchant;
+  if (facts.country !== undefined) entry.c = facts.country;
+  if (facts.geo) entry.g = [facts.geo[0], facts.geo[1]];
+  return entry;
+}
+
+type BucketChange = ((bucket: Bucket) => void) | undefined;
+
+function recordInTier(
+  buckets: Bucket[], tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
+): Bucket[] {
+  // A too-late event still counts where its bucket is kept; where it is gone, it is not recreated.
+  const updated = change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(buckets, tier, facts.t, change) : buckets;
+  return pruneBuckets(updated, tier, newest, lateness);
+}
+
+const HOUR_COUNTER: Partial<Record<EventFacts['type'], number>> = {
+  card_payment: HOUR_FIELD.cardPayments,
+  transfer_out: HOUR_FIELD.transfersOut,
+  transfer_in: HOUR_FIELD.transfersIn,
+  cash_withdrawal: HOUR_FIELD.cashWithdrawals,
+  cash_deposit: HOUR_FIELD.cashDeposits,
+  login_failed: HOUR_FIELD.failedLogins,
+  password_reset: HOUR_FIELD.passwordResets,
+  device_added: HOUR_FIELD.devicesAdded,
+  profile_change: HOUR_FIELD.profileChanges,
+};
+
+function hourChange(facts: EventFacts): BucketChange {
+  const counter = HOUR_COUNTER[facts.type];
+  if (counter === undefined && facts.direction === '') return undefined;
+  return (hour) => {
+    if (counter !== undefined) hour[counter]! += 1;
+    if (facts.direction === '') return;
+    hour[HOUR_FIELD.txn]! += 1;
+    const sum = facts.direction === 'out' ? HOUR_FIELD.amountOutMilli : HOUR_FIELD.amountInMilli;
+    hour[sum]! += facts.amountMilli;
+  };
+}
+
+const DAY_COUNTER: Partial<Record<EventFacts['type'], number>> = {
+  login: DAY_FIELD.logins,
+  app_session: DAY_FIELD.appSessions,
+  product_closed: DAY_FIELD.productsClosed,
+};
+
+function dayChange(facts: EventFacts): BucketChange {
+  const opensComplaint = facts.complaint !== undefined && !facts.complaint.resolved;
+  const counter = opensComplaint ? DAY_FIELD.complaintsOpened : DAY_COUNTER[facts.type];
+  if (counter === undefined && facts.direction === '') return undefined;
+  return (day) => {
+    if (counter !== undefined) day[counter]! += 1;
+    if (facts.direction === '') return;
+    day[DAY_FIELD.txn]! += 1;
+    if (facts.direction === 'in') {
+      day[DAY_FIELD.amountInMilli]! += facts.amountMilli;
+      return;
+    }
+    addOutgoingAmount(day, facts.amountMilli);
+    if (facts.toOtherBank) day[DAY_FIELD.otherBanksOutMilli]! += facts.amountMilli;
+  };
+}
+
+const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string | undefined])[] = [
+  ['m', (facts) => facts.merchant],
+  ['k', (facts) => facts.mcc],
+  ['c', (facts) => facts.country],
+  ['d', (facts) => facts.device],
+  ['p', (facts) => facts.payee],
+];
+
+function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, historyStart: number): CustomerFeatureState['s'] {
+  const next = { ...sets };
+  for (const [name, keyOf] of SIGHTINGS) {
+    const key = keyOf(facts);
+    const set = key === undefined ? sets[name] : recordSighting(sets[name], key, facts.t);
+    next[name] = pruneSeen(set, historyStart);
+  }
+  return next;
+}

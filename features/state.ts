@@ -1,0 +1,81 @@
+import type { Bucket } from './buckets.js';
+
+// The per-customer feature state, stored by the caller (one Redis value per customer) and
+// encoded compactly by codec.ts. In memory all times are absolute epoch seconds; short keys keep
+// the code that touches them close to what is stored. Bump `v` whenever a field changes meaning:
+// an unknown version decodes as an empty state.
+
+/** One recent event, kept exactly for the ≤ 1 h windows and "since the previous …" features. */
+export interface RecentEvent {
+  t: number;
+  /** EVENT_KIND code. */
+  k: number;
+  /** Amount in thousandths of a major unit (money events only). */
+  a?: number;
+  /** Merchant key (hash). */
+  m?: string;
+  /** Country where the customer was (geo, else merchant). */
+  c?: string;
+  /** Geo position [lat, lon]. */
+  g?: [number, number];
+}
+
+/**
+ * The newest event of each kind that has left the recent log (by age or by its cap), so "since
+ * the previous login" still has an answer after the log forgot it.
+ */
+export interface PreviousActivity {
+  /** any event */ a?: number;
+  /** login */ l?: number;
+  /** money event */ m?: number;
+  /** password reset */ r?: number;
+  /** device added */ d?: number;
+  /** event with a geo position: [t, lat, lon] */ g?: [number, number, number];
+  /** event with a country: [t, country] */ c?: [number, string];
+}
+
+/** [key, first seen, last seen] */
+export type SeenEntry = [key: string, first: number, last: number];
+
+export interface SeenSets {
+  /** merchants */ m: SeenEntry[];
+  /** merchant category codes */ k: SeenEntry[];
+  /** countries */ c: SeenEntry[];
+  /** devices */ d: SeenEntry[];
+  /** payees */ p: SeenEntry[];
+}
+export type SeenSetName = keyof SeenSets;
+
+/** [key, last event time, status bits: 1 opened, 2 resolved] */
+export type ComplaintEntry = [key: string, last: number, status: number];
+
+export interface CustomerFeatureState {
+  v: 1;
+  /** Newest occurred_at seen: lateness and pruning are measured from it. */
+  n: number;
+  /** Oldest occurred_at seen (customer age). */
+  f: number;
+  /** Events recorded, lifetime. */
+  e: number;
+  /** Products opened / closed, lifetime. */
+  po: number;
+  pc: number;
+  /** Recent events, oldest first (recentLog.ts). */
+  r: RecentEvent[];
+  p: PreviousActivity;
+  /** 1-hour buckets (HOUR_FIELD) and 1-day buckets (DAY_FIELD), oldest first (buckets.ts). */
+  h: Bucket[];
+  d: Bucket[];
+  s: SeenSets;
+  /** Salary credit times, the newest 16, oldest first. */
+  sal: number[];
+  cp: ComplaintEntry[];
+}
+
+export function emptyFeatureState(): CustomerFeatureState {
+  return {
+    v: 1, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
+    s: { m: [], k: [], c: [], d: [], p: [] },
+    sal: [], cp: [],
+  };
+}
