@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/observability/index.js';
 import type { AlertEventName, StoredAlert } from './schema.js';
+import { duplicateRedis } from '../core/redis.js';
 
 // The alert outbox: the store XADDs an entry in the same script as every alert change, and each
 // downstream job (webhook fan-out, ClickHouse archive) is its own consumer group on it, acking an
@@ -53,7 +54,7 @@ export class OutboxConsumer {
   private wake: (() => void) | undefined;
 
   constructor(private readonly opts: OutboxConsumerOptions) {
-    this.connection = opts.redis.duplicate({ connectionName: `vigil-alerts-${opts.group}` });
+    this.connection = duplicateRedis(opts.redis, `alerts-${opts.group}`, opts.log);
   }
 
   async start(): Promise<void> {

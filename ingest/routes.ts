@@ -7,6 +7,11 @@ import type { BacklogMonitor } from '../core/streams/index.js';
 import type { EventAppender } from './eventAppender.js';
 import { apiErrorSchema, ingestBodySchema, ingestResultSchema, type IngestResult } from './schemas.js';
 
+// Event time drives every window; one event dated far ahead would age a customer's whole history
+// out at once, so events from more than a few minutes in the future are refused.
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const FUTURE_EVENT = 'occurred_at: more than 5 minutes in the future; check the sender\'s clock';
+
 export interface IngestRouteDeps {
   appender: EventAppender;
   backlog: Pick<BacklogMonitor, 'totalBacklog'>;
@@ -36,10 +41,12 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
       const posted = eventsOf(request.body, deps.maxBatchEvents);
       const valid: VigilEvent[] = [];
       const rejected: IngestResult['rejected'] = [];
+      const latestAccepted = Date.now() + MAX_CLOCK_SKEW_MS;
       posted.forEach((input, index) => {
         const parsed = parseEvent(input);
-        if (parsed.ok) valid.push(parsed.event);
-        else rejected.push({ index, errors: parsed.errors });
+        if (!parsed.ok) rejected.push({ index, errors: parsed.errors });
+        else if (Date.parse(parsed.event.occurred_at) > latestAccepted) rejected.push({ index, errors: [FUTURE_EVENT] });
+        else valid.push(parsed.event);
       });
       const { accepted, duplicates } = valid.length ? await appendOrUnavailable(deps.appender, valid) : { accepted: 0, duplicates: 0 };
       deps.metrics.eventsIngested.inc({ result: 'accepted' }, accepted);

@@ -11,12 +11,22 @@ import { DeadLetterQueue } from '../processors/deadLetters.js';
 import type { EventStage } from '../processors/eventBatch.js';
 import { processorRoutes } from '../processors/routes.js';
 import { Worker } from '../processors/worker.js';
+import { fileURLToPath } from 'node:url';
+import { createAlertService, type AlertService } from '../alerts/index.js';
+import { DEFAULT_SEGMENTATION_CONFIG } from '../customers/index.js';
+import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES } from '../features/index.js';
+import { RiskEffect } from '../risk/riskEffect.js';
+import { riskRoutes } from '../risk/routes.js';
+import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
+import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp } from './app.js';
 
 export interface Engine {
   config: VigilConfig;
   app: FastifyInstance;
   worker?: Worker;
+  alerts: AlertService;
+  rules: RuleSetRegistry;
   store: AggregateStore;
   redis: Redis;
   metrics: VigilMetrics;
@@ -51,6 +61,26 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   await backlog.start();
 
   const serveApi = config.role !== 'worker';
+  const runsWorker = config.role !== 'api';
+  const alerts = await createAlertService({
+    redis, redisUrl: config.redis.url, prefix, store, log, metrics,
+    background: runsWorker,
+    webhooks: { attempts: config.alerts.webhookAttempts },
+  });
+  const rules = new RuleSetRegistry({
+    redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
+  });
+  await rules.start({ watchFile: config.risk.rulesFile });
+  const segmentation = DEFAULT_SEGMENTATION_CONFIG;
+  const risk = new RiskEffect({
+    redis, alerts: alerts.store, metrics, log, stateTtlSeconds: 400 * 86_400,
+    context: () => ({
+      ruleSet: rules.current(),
+      featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
+      segmentation,
+      complaintSlaHours: { default: config.risk.complaintSlaHours },
+    }),
+  });
   const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: 400 * 86_400 });
   const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
   const app = await buildApp({
@@ -69,15 +99,17 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
             backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
+          (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),
+          alerts.routes,
         ]
       : [],
   });
 
   let worker: Worker | undefined;
-  if (config.role !== 'api') {
+  if (runsWorker) {
     worker = new Worker({
       redis, store, metrics, log, prefix, partitions: config.partitions, processing: config.processing,
-      effects: [activity], deadLetters, stages: opts.stages, name: opts.workerName,
+      effects: [activity, risk], deadLetters, stages: opts.stages, name: opts.workerName,
       // Applied markers must outlive any redelivery: the dedup window plus a week of recovery slack.
       appliedTtlSeconds: config.ingest.dedupWindowSeconds + 7 * 86_400,
     });
@@ -86,11 +118,13 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, store, redis, metrics, log, backlog,
+    config, app, worker, alerts, rules, store, redis, metrics, log, backlog,
     close() {
       closing ??= (async () => {
         await app.close();
         await worker?.stop();
+        await alerts.close();
+        rules.stop();
         backlog.stop();
         await store.close();
         await redis.quit();

@@ -108,6 +108,12 @@ describe('bad requests get a clear 4xx, never a 500', () => {
     expect(res.json().message).toMatch(message);
   });
 
+  it('rejects an event dated more than five minutes ahead, accepting the rest of the batch', async () => {
+    const ahead = new Date(Date.now() + 10 * 60_000).toISOString();
+    const res = await post({ events: [login({ occurred_at: ahead }), login()] });
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, errors: [expect.stringMatching(/in the future/)] }] });
+  });
+
   it('admins may ingest too', async () => {
     expect((await post(login(), { authorization: `Bearer ${ADMIN_KEY}` })).statusCode).toBe(202);
   });

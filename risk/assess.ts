@@ -1,0 +1,86 @@
+import type { NewAlert } from '../alerts/index.js';
+import type { VigilEvent } from '../core/events/index.js';
+import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
+import { applyEvent, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
+import { evaluateRules, scoreCustomer, shouldRaise, type RuleMatch, type RuleSet } from '../rules/index.js';
+
+/** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
+export interface CustomerRiskState {
+  features: CustomerFeatureState;
+  scores: { fraud: number; churn: number; atMs: number };
+  /** Rule id → when it last raised an alert for this customer (suppression windows). */
+  lastRaised: Record<string, number>;
+}
+
+export interface RiskContext {
+  ruleSet: RuleSet;
+  featureConfig: FeatureConfig;
+  segmentation: SegmentationConfig;
+  /** Hours to answer a complaint, by category; `default` for the rest. */
+  complaintSlaHours: Record<string, number>;
+  profile?: CustomerProfile;
+}
+
+export interface RiskAssessment {
+  state: CustomerRiskState;
+  features: FeatureVector;
+  tier: string;
+  tags: string[];
+  matches: RuleMatch[];
+  alerts: NewAlert[];
+  late: 'on_time' | 'late' | 'too_late';
+}
+
+/**
+ * One event through the risk pipeline, as a pure function: update the features, segment the
+ * customer, evaluate the rules, update the scores, and decide which alerts to raise (one per
+ * alert type, carrying every rule that fired for it, unless suppressed). The alert's dedup key is
+ * the event and the type, so however often the event is redelivered it raises one alert.
+ */
+export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
+  const updated = applyEvent(state.features, event, ctx.featureConfig);
+  const segment = segmentCustomer(updated.features, ctx.profile, ctx.segmentation);
+  const matches = evaluateRules(ctx.ruleSet, { event, features: updated.features, tier: segment.tier, tags: segment.tags, profile: ctx.profile });
+  const atMs = Date.parse(event.occurred_at);
+  const scored = scoreCustomer(matches.filter((m) => m.mode === 'active'), state.scores.atMs ? state.scores : undefined, atMs);
+  const scores = { fraud: scored.fraud, churn: scored.churn, atMs: Math.max(atMs, state.scores.atMs) };
+
+  const lastRaised = { ...state.lastRaised };
+  const raising = matches.filter((m) => m.mode === 'active' && shouldRaise(m, lastRaised[m.ruleId], atMs));
+  for (const match of raising) lastRaised[match.ruleId] = atMs;
+
+  return {
+    state: { features: updated.state, scores, lastRaised },
+    features: updated.features,
+    tier: segment.tier,
+    tags: segment.tags,
+    matches,
+    alerts: alertsFor(raising, event, scores, ctx),
+    late: updated.late,
+  };
+}
+
+const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
+
+function alertsFor(matches: RuleMatch[], event: VigilEvent, scores: { fraud: number; churn: number }, ctx: RiskContext): NewAlert[] {
+  const byType = new Map<RuleMatch['alertType'], RuleMatch[]>();
+  for (const match of matches) byType.set(match.alertType, [...(byType.get(match.alertType) ?? []), match]);
+  return [...byType].map(([type, fired]) => ({
+    customerId: event.customer_id,
+    type,
+    severity: fired.map((m) => m.severity).sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0]!,
+    score: type === 'churn' ? scores.churn : type === 'fraud' ? scores.fraud : Math.max(...fired.map((m) => m.weight)),
+    ruleIds: fired.map((m) => m.ruleId),
+    reasons: fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text, field: r.field, actual: r.actual, threshold: r.threshold }))),
+    triggeringEvents: [{ eventId: event.event_id, type: event.type, occurredAt: event.occurred_at }],
+    ruleSetVersion: ctx.ruleSet.version,
+    dedupKey: `${event.event_id}:${type}`,
+    ...(type === 'complaint_sla' ? { dueAt: complaintDueAt(event, ctx.complaintSlaHours) } : {}),
+  }));
+}
+
+function complaintDueAt(event: VigilEvent, slaHours: Record<string, number>): string {
+  const category = event.type === 'complaint' ? event.complaint.category : 'default';
+  const hours = slaHours[category] ?? slaHours.default ?? 48;
+  return new Date(Date.parse(event.occurred_at) + hours * 3_600_000).toISOString();
+}

@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import type { NewAlert } from '../alerts/index.js';
+import type { Logger, VigilMetrics } from '../core/observability/index.js';
+import type { PartitionKeys } from '../core/streams/index.js';
+import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
+import type { StateChange } from '../processors/partitionCommit.js';
+import { assessEvent, type RiskContext } from './assess.js';
+import { decodeRiskState, encodeRiskState } from './riskState.js';
+
+export interface AlertRaiser {
+  raise(alerts: NewAlert[]): Promise<unknown>;
+}
+
+export interface RiskEffectDeps {
+  redis: Redis;
+  /** The context of the moment: the current rule set is read at every batch, so reloads apply at once. */
+  context: () => Omit<RiskContext, 'profile'>;
+  alerts: AlertRaiser;
+  metrics: VigilMetrics;
+  log: Logger;
+  stateTtlSeconds: number;
+}
+
+const OUTBOX_PAGE = 200;
+
+/**
+ * Features, scores and alerts for newly applied events. The customers' risk states are read once
+ * per batch, every event is assessed in order in memory, and the new states plus the alerts to
+ * raise (in a per-partition outbox) are committed with the batch. The outbox is drained after the
+ * commit and again by whoever takes the partition over, so a crash between deciding an alert and
+ * raising it loses nothing; raising is idempotent on the alert's dedup key.
+ */
+export class RiskEffect implements BatchEffect {
+  constructor(private readonly deps: RiskEffectDeps) {}
+
+  async plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect> {
+    if (applied.length === 0) return { changes: [] };
+    const customers = [...new Set(applied.map((a) => a.event.customer_id))];
+    const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c));
+    const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
+    const context = this.deps.context();
+    const changes: StateChange[] = [];
+    for (const { event } of applied) {
+      const assessment = assessEvent(states.get(event.customer_id)!, event, context);
+      states.set(event.customer_id, assessment.state);
+      if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
+      for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
+      for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
+    }
+    for (const [customer, state] of states) {
+      changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
+    }
+    const hasAlerts = changes.some((c) => c.op === 'rpush');
+    return { changes, afterCommit: hasAlerts ? () => this.drainOutbox(keys) : undefined };
+  }
+
+  async recover(keys: PartitionKeys): Promise<void> {
+    await this.drainOutbox(keys);
+  }
+
+  private async drainOutbox(keys: PartitionKeys): Promise<void> {
+    for (;;) {
+      const page = await this.deps.redis.lrange(keys.alertOutbox, 0, OUTBOX_PAGE - 1);
+      if (page.length === 0) return;
+      const alerts = page.map((json) => JSON.parse(json) as NewAlert);
+      await this.deps.alerts.raise(alerts);
+      for (const alert of alerts) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
+      await this.deps.redis.ltrim(keys.alertOutbox, page.length, -1);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { decodeFeatureState, emptyFeatureState, encodeFeatureState } from '../features/index.js';
+import type { CustomerRiskState } from './assess.js';
+
+export function emptyRiskState(): CustomerRiskState {
+  return { features: emptyFeatureState(), scores: { fraud: 0, churn: 0, atMs: 0 }, lastRaised: {} };
+}
+
+/** One JSON value per customer; the feature state keeps its own compact encoding inside. */
+export function encodeRiskState(state: CustomerRiskState): string {
+  return JSON.stringify({ f: encodeFeatureState(state.features), s: state.scores, r: state.lastRaised });
+}
+
+/** Unreadable or missing state starts afresh rather than stopping the partition. */
+export function decodeRiskState(text: string | null): CustomerRiskState {
+  if (!text) return emptyRiskState();
+  try {
+    const raw = JSON.parse(text) as { f?: string; s?: CustomerRiskState['scores']; r?: Record<string, number> };
+    return {
+      features: decodeFeatureState(raw.f ?? null),
+      scores: raw.s ?? { fraud: 0, churn: 0, atMs: 0 },
+      lastRaised: raw.r ?? {},
+    };
+  } catch {
+    return emptyRiskState();
+  }
+}

@@ -1,0 +1,124 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../core/observability/index.js';
+import { parseRuleSet, type RuleSet } from '../rules/index.js';
+
+export interface PublishedRuleSet {
+  version: string;
+  format: 'yaml' | 'json';
+  text: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type PublishResult =
+  | { ok: true; ruleSet: RuleSet; published: PublishedRuleSet }
+  | { ok: false; status: 400 | 409; errors: string[] };
+
+const HISTORY_KEPT = 50;
+
+/**
+ * The rule set every worker evaluates. The published version lives in Redis, so a change made
+ * through the API or the watched file on any node reaches every worker within one poll, without
+ * a restart; a rule set that does not validate is refused and the running one stays.
+ */
+export class RuleSetRegistry {
+  private active: RuleSet | undefined;
+  private activeVersion = '';
+  private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private readonly currentKey: string;
+  private readonly historyKey: string;
+
+  constructor(
+    private readonly deps: { redis: Redis; prefix: string; knownFeatures: readonly string[]; log: Logger; defaultPackPath: string; pollMs: number },
+  ) {
+    this.currentKey = `${deps.prefix}:rules:current`;
+    this.historyKey = `${deps.prefix}:rules:history`;
+  }
+
+  current(): RuleSet {
+    if (!this.active) throw new Error('rule set registry not started');
+    return this.active;
+  }
+
+  async start(opts: { watchFile?: string } = {}): Promise<void> {
+    if (!(await this.refresh())) {
+      const text = await readFile(opts.watchFile ?? this.deps.defaultPackPath, 'utf8');
+      const result = await this.publish(text, formatOf(opts.watchFile ?? this.deps.defaultPackPath), 'system:default-pack', { onlyIfNone: true });
+      if (!result.ok && result.status === 400) throw new Error(`default rule pack is invalid:\n${result.errors.join('\n')}`);
+      await this.refresh();
+    }
+    this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.deps.log.warn({ err }, 'rule set refresh failed')), this.deps.pollMs);
+    this.timer.unref();
+    if (opts.watchFile) this.watchFile(opts.watchFile);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.watcher?.close();
+  }
+
+  async published(): Promise<PublishedRuleSet | undefined> {
+    const json = await this.deps.redis.get(this.currentKey);
+    return json ? (JSON.parse(json) as PublishedRuleSet) : undefined;
+  }
+
+  async history(): Promise<Omit<PublishedRuleSet, 'text'>[]> {
+    return (await this.deps.redis.lrange(this.historyKey, 0, -1)).map((json) => {
+      const { text: _text, ...meta } = JSON.parse(json) as PublishedRuleSet;
+      return meta;
+    });
+  }
+
+  /** Validates and publishes a rule set; its version must be new. */
+  async publish(text: string, format: 'yaml' | 'json', actor: string, opts: { onlyIfNone?: boolean } = {}): Promise<PublishResult> {
+    const parsed = parseRuleSet(text, format, this.deps.knownFeatures);
+    if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
+    const current = await this.published();
+    if (current && (opts.onlyIfNone || current.version === parsed.ruleSet.version)) {
+      return { ok: false, status: 409, errors: [`rule set version ${parsed.ruleSet.version} is already published; give the new set a new version`] };
+    }
+    const published: PublishedRuleSet = { version: parsed.ruleSet.version, format, text, updatedAt: new Date().toISOString(), updatedBy: actor };
+    const json = JSON.stringify(published);
+    await this.deps.redis.multi().set(this.currentKey, json).lpush(this.historyKey, json).ltrim(this.historyKey, 0, HISTORY_KEPT - 1).exec();
+    this.deps.log.info({ version: published.version, actor }, 'rule set published');
+    await this.refresh();
+    return { ok: true, ruleSet: parsed.ruleSet, published };
+  }
+
+  /** Loads the published rule set if its version changed; false when none is published. */
+  private async refresh(): Promise<boolean> {
+    const published = await this.published();
+    if (!published) return false;
+    if (published.version === this.activeVersion) return true;
+    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures);
+    if (!parsed.ok) {
+      this.deps.log.error({ version: published.version, errors: parsed.errors }, 'published rule set does not validate here; keeping the running one');
+      return this.active !== undefined;
+    }
+    this.active = parsed.ruleSet;
+    this.activeVersion = published.version;
+    this.deps.log.info({ version: published.version, rules: parsed.ruleSet.rules.length }, 'rule set loaded');
+    return true;
+  }
+
+  private watchFile(path: string): void {
+    let pending: NodeJS.Timeout | undefined;
+    this.watcher = watch(path, () => {
+      clearTimeout(pending);
+      // Editors write files in several steps; act once the writes settle.
+      pending = setTimeout(async () => {
+        const text = await readFile(path, 'utf8').catch(() => undefined);
+        if (text === undefined) return;
+        const result = await this.publish(text, formatOf(path), `file:${path}`);
+        if (!result.ok && result.status === 400) this.deps.log.error({ path, errors: result.errors }, 'edited rule file is invalid; not loaded');
+      }, 200);
+    });
+  }
+}
+
+function formatOf(path: string): 'yaml' | 'json' {
+  return path.endsWith('.json') ? 'json' : 'yaml';
+}
