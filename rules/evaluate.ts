@@ -22,10 +22,17 @@ export interface RuleMatch {
   reasons: ComparisonReason[];
 }
 
+/** A comparison that decided an outcome; its words are written only if the rule fires. */
+interface Decided {
+  comparison: Comparison;
+  actual: unknown;
+  held: boolean;
+}
+
 /** The outcome of a (sub)condition and the comparisons that decided it. */
 interface Outcome {
   holds: boolean;
-  because: ComparisonReason[];
+  because: Decided[];
 }
 
 /**
@@ -36,8 +43,8 @@ export function evaluateRules(ruleSet: RuleSet, ctx: RuleContext): RuleMatch[] {
   const matches: RuleMatch[] = [];
   for (const rule of ruleSet.rules) {
     if (!appliesTo(rule, ctx)) continue;
-    const outcome = evaluateCondition(rule.condition, ctx);
-    if (outcome.holds) matches.push(toMatch(rule, outcome.because, ctx));
+    const outcome = decide(rule.condition, ctx);
+    if (outcome.holds) matches.push(toMatch(rule, explain(outcome.because, ctx), ctx));
   }
   return matches;
 }
@@ -52,24 +59,35 @@ function appliesTo(rule: Rule, ctx: RuleContext): boolean {
  * the branches that held, not just the first. `not` swaps what held and what failed, so its
  * explanation is the comparisons that did not hold ("no counterparty bank").
  */
-export function evaluateCondition(condition: Condition, ctx: RuleContext): Outcome {
+export function evaluateCondition(condition: Condition, ctx: RuleContext): { holds: boolean; because: ComparisonReason[] } {
+  const outcome = decide(condition, ctx);
+  return { holds: outcome.holds, because: explain(outcome.because, ctx) };
+}
+
+// Explanations are worded only for rules that fire: formatting every comparison of every rule
+// for every event cost more than the whole evaluation.
+function explain(decided: readonly Decided[], ctx: RuleContext): ComparisonReason[] {
+  return decided.map((d) => explainComparison(d.comparison, d.actual, d.held, ctx));
+}
+
+function decide(condition: Condition, ctx: RuleContext): Outcome {
   if ('all' in condition) {
-    const outcomes = condition.all.map((child) => evaluateCondition(child, ctx));
+    const outcomes = condition.all.map((child) => decide(child, ctx));
     const holds = outcomes.every((o) => o.holds);
     return { holds, because: outcomes.filter((o) => o.holds === holds).flatMap((o) => o.because) };
   }
   if ('any' in condition) {
-    const outcomes = condition.any.map((child) => evaluateCondition(child, ctx));
+    const outcomes = condition.any.map((child) => decide(child, ctx));
     const holds = outcomes.some((o) => o.holds);
     return { holds, because: outcomes.filter((o) => o.holds === holds).flatMap((o) => o.because) };
   }
   if ('not' in condition) {
-    const inner = evaluateCondition(condition.not, ctx);
+    const inner = decide(condition.not, ctx);
     return { holds: !inner.holds, because: inner.because };
   }
   const actual = resolveField(condition.field, ctx);
   const holds = compare(condition, actual);
-  return { holds, because: [explainComparison(condition, actual, holds, ctx)] };
+  return { holds, because: [{ comparison: condition, actual, held: holds }] };
 }
 
 function toMatch(rule: Rule, reasons: ComparisonReason[], ctx: RuleContext): RuleMatch {

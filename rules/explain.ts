@@ -37,14 +37,20 @@ export function fieldLabel(field: string): string {
   return EVENT_LABELS[field] ?? field.replace(/^(event|profile)\./, '').replaceAll('.', ' ').replaceAll('_', ' ');
 }
 
+const amountFormats = new Map<number, Intl.NumberFormat>();
+function amountFormat(digits: number): Intl.NumberFormat {
+  let format = amountFormats.get(digits);
+  if (!format) amountFormats.set(digits, (format = new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return format;
+}
+
 /** A field's value in its unit: "82%" for a ratio feature, "2,500.00 EUR" for the event amount. */
 export function formatFieldValue(field: string, value: unknown, ctx: RuleContext): string {
   const feature = featureName(field);
   if (feature !== undefined) return formatInUnit(value, featureText(feature).unit);
   if (field === 'event.amount' && typeof value === 'number' && 'currency' in ctx.event) {
     const digits = minorUnitDigits(ctx.event.currency);
-    const amount = new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-    return `${amount.format(value)} ${ctx.event.currency}`;
+    return `${amountFormat(digits).format(value)} ${ctx.event.currency}`;
   }
   return formatPlain(value);
 }
