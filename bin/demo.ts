@@ -52,12 +52,13 @@ const startedAt = new Date(Date.now() - 2 * 60_000);
 const counter = (name: string) => engine.metrics.registry.getSingleMetric(name)!.get().then((m) => m.values.reduce((sum, v) => sum + v.value, 0));
 let lastProcessed = 0;
 async function statusLine(): Promise<string> {
-  const [processed, deadLetters, stored] = await Promise.all([
+  const [processed, deadLetters, stored, alerts] = await Promise.all([
     counter('vigil_events_processed_total'), counter('vigil_dead_letters_total'), countEvents(engine.store).catch(() => NaN),
+    counter('vigil_alerts_raised_total'),
   ]);
   const perSecond = (processed - lastProcessed) / 2;
   lastProcessed = processed;
-  return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | dead letters ${deadLetters}`;
+  return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | alerts ${alerts} | dead letters ${deadLetters}`;
 }
 
 const controller = new AbortController();
@@ -82,6 +83,12 @@ console.log('\nWhat ClickHouse rolled up since the demo started (per-minute roll
 for (const row of (await rollupTotals(engine.store, { since: startedAt })).sort((a, b) => b.events - a.events)) {
   const money = Object.entries(row.amountMinorByCurrency).map(([currency, minor]) => `${formatMinorUnits(minor, currency)} ${currency}`).join(', ');
   console.log(`  ${row.type.padEnd(20)} ${String(row.events).padStart(7)}  ${money}`);
+}
+
+const { alerts: latest } = await engine.alerts.store.list({ limit: 8 });
+console.log(latest.length ? '\nLatest alerts for risk officers (GET /v1/alerts):' : '\nNo alerts raised in this run.');
+for (const alert of latest) {
+  console.log(`  ${alert.type.padEnd(13)} ${alert.severity.padEnd(8)} ${alert.customerId.padEnd(12)} score ${alert.score.toFixed(2)}  ${alert.reasons[0]?.text ?? ''}`);
 }
 
 if (values['keep-running'] && !controller.signal.aborted) {
