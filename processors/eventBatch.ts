@@ -141,7 +141,14 @@ export class EventBatchProcessor {
     ];
     if (!(await committer.commit(keys, owner, changes))) throw new ProcessingStopped('partition lease lost before commit');
     this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
-    for (const plan of plans) await plan.afterCommit?.();
+    // The batch is committed: a failing follow-up (e.g. the alert store) must not make the batch
+    // run again. Its effect owns the retry (the outbox stays and is drained later).
+    for (const plan of plans) {
+      await plan.afterCommit?.().catch((err: unknown) => {
+        this.deps.metrics.processingErrors.inc({ stage: 'after_commit' });
+        this.deps.log.error({ err, partition: keys.partition }, 'follow-up after commit failed; it is retried with a later batch');
+      });
+    }
     return outcomes;
   }
 }

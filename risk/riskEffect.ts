@@ -8,7 +8,8 @@ import { assessEvent, type RiskContext } from './assess.js';
 import { decodeRiskState, encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
-  raise(alerts: NewAlert[]): Promise<unknown>;
+  /** Returns only the alerts that did not exist yet. */
+  raise(alerts: NewAlert[]): Promise<readonly { type: string; severity: string }[]>;
 }
 
 export interface RiskEffectDeps {
@@ -31,10 +32,14 @@ const OUTBOX_PAGE = 200;
  * raising it loses nothing; raising is idempotent on the alert's dedup key.
  */
 export class RiskEffect implements BatchEffect {
+  /** Partitions whose outbox may still hold alerts because a drain failed. */
+  private readonly undrained = new Set<number>();
+
   constructor(private readonly deps: RiskEffectDeps) {}
 
   async plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect> {
-    if (applied.length === 0) return { changes: [] };
+    const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
+    if (applied.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(applied.map((a) => a.event.customer_id))];
     const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c));
     const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
@@ -51,7 +56,7 @@ export class RiskEffect implements BatchEffect {
       changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
     }
     const hasAlerts = changes.some((c) => c.op === 'rpush');
-    return { changes, afterCommit: hasAlerts ? () => this.drainOutbox(keys) : undefined };
+    return { changes, afterCommit: hasAlerts ? () => this.drainOutbox(keys) : drainLater };
   }
 
   async recover(keys: PartitionKeys): Promise<void> {
@@ -59,12 +64,16 @@ export class RiskEffect implements BatchEffect {
   }
 
   private async drainOutbox(keys: PartitionKeys): Promise<void> {
+    this.undrained.add(keys.partition);
     for (;;) {
       const page = await this.deps.redis.lrange(keys.alertOutbox, 0, OUTBOX_PAGE - 1);
-      if (page.length === 0) return;
+      if (page.length === 0) {
+        this.undrained.delete(keys.partition);
+        return;
+      }
       const alerts = page.map((json) => JSON.parse(json) as NewAlert);
-      await this.deps.alerts.raise(alerts);
-      for (const alert of alerts) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
+      const created = await this.deps.alerts.raise(alerts);
+      for (const alert of created) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
       await this.deps.redis.ltrim(keys.alertOutbox, page.length, -1);
     }
   }

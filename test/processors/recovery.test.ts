@@ -127,6 +127,32 @@ describe('crash recovery', () => {
   });
 });
 
+describe('alerts decided before a crash', () => {
+  it('are raised by the next owner from the partition outbox, once', async () => {
+    const { config, redis } = await setUp();
+    const keys = partitionKeys(config.redis.prefix, partitionOf('outbox-1', config.partitions));
+    const decided = {
+      customerId: 'outbox-1', type: 'fraud', severity: 'high', score: 0.7, ruleIds: ['card-testing'],
+      reasons: [{ ruleId: 'card-testing', text: '8 card payments at new merchants in 10 min (threshold > 5)' }],
+      triggeringEvents: [{ eventId: 'evt-outbox-1', type: 'card_payment', occurredAt: new Date().toISOString() }],
+      ruleSetVersion: '2026.1', dedupKey: 'fraud:evt-outbox-1',
+    };
+    // The dead worker committed its batch (alert in the outbox) and died before draining it; the
+    // same alert also sits there twice, as if a drain had been cut short after raising it once.
+    await redis.set(keys.lease, 'dead-worker', 'PX', 200);
+    const json = JSON.stringify(decided);
+    expect(await new PartitionCommitter(redis).commit(keys, 'dead-worker', [
+      { op: 'rpush', key: keys.alertOutbox, value: json }, { op: 'rpush', key: keys.alertOutbox, value: json },
+    ])).toBe(true);
+
+    const engine = await startEngine(config);
+    const alerts = await eventually(() => engine.alerts.store.list({ customerId: 'outbox-1', limit: 10 }), (page) => page.alerts.length > 0);
+    expect(alerts.alerts).toHaveLength(1);
+    expect(alerts.alerts[0]).toMatchObject({ type: 'fraud', ruleIds: ['card-testing'] });
+    expect(await eventually(() => redis.llen(keys.alertOutbox), (n) => n === 0)).toBe(0);
+  });
+});
+
 describe('poison messages', () => {
   it('dead-letters undecodable entries with the reason, lists them for SREs, and refuses to replay them', async () => {
     const { config, redis } = await setUp();
