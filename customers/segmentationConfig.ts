@@ -70,8 +70,8 @@ const channelName = z.enum(['mobile_app', 'web', 'branch', 'call_centre']);
 
 /**
  * Which features count contacts per service channel. login/app_session events arrive on both the
- * app and the web, so their totals cannot tell the two apart: the defaults name per-channel counts
- * the features engine is expected to provide. A channel whose features are all missing counts 0,
+ * app and the web, so their totals cannot tell the two apart: the defaults use the features
+ * engine's per-channel 30-day event counts. A channel whose features are all missing counts 0,
  * and with no counts at all no channel tag is given rather than a guessed one.
  */
 const preferredChannelConfig = z.strictObject({

@@ -28,13 +28,18 @@ export const HOUR_TIER: BucketTier = { width: HOUR, fields: 12, longestWindow: D
 /**
  * Counters of a 1-day bucket; serves the 7d, 30d and 90d windows. `outM2` is the sum of squared
  * deviations (major units²) of that day's outgoing amounts from the day's mean, so days merge into
- * a numerically stable 90-day variance (Chan's parallel algorithm).
+ * a numerically stable 90-day variance (Chan's parallel algorithm). `…Events` count events of any
+ * type by the channel they came through. As in HOUR_FIELD, the most used counters come first: the
+ * app and web counts sit before the amounts most days lack, so an active digital customer's day
+ * costs one or two numbers more, not a run of zeros (state version 1, without the channel counts,
+ * is read by codec.ts).
  */
 export const DAY_FIELD = {
-  txn: 1, outCount: 2, amountOutMilli: 3, outM2: 4, logins: 5, appSessions: 6, amountInMilli: 7,
-  otherBanksOutMilli: 8, complaintsOpened: 9, productsClosed: 10,
+  txn: 1, outCount: 2, amountOutMilli: 3, outM2: 4, logins: 5, appSessions: 6, mobileAppEvents: 7,
+  webEvents: 8, amountInMilli: 9, otherBanksOutMilli: 10, branchEvents: 11, callCentreEvents: 12,
+  complaintsOpened: 13, productsClosed: 14,
 } as const;
-export const DAY_TIER: BucketTier = { width: DAY, fields: 10, longestWindow: 90 * DAY };
+export const DAY_TIER: BucketTier = { width: DAY, fields: 14, longestWindow: 90 * DAY };
 
 export function bucketIndex(tier: BucketTier, t: number): number {
   return Math.floor(t / tier.width);

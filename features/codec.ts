@@ -1,4 +1,4 @@
-import { bucketIndex, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
 import { compareRecent } from './recentLog.js';
 import {
   emptyFeatureState, type ComplaintEntry, type CustomerFeatureState, type PreviousActivity, type RecentEvent,
@@ -15,6 +15,10 @@ import {
 //     h, d: [[age in buckets, ...counters]],
 //     s: { m|k|c|d|p: [[key, age of last sighting, last − first]] },
 //     sal: [age], cp: [[key, age, status]] }
+//
+// Version 1 is still read: its day buckets had no channel counts and another counter order
+// (DAY_LAYOUT_V1), so its days decode with those counts 0. Channel features then read low for up to 30 days after
+// the upgrade, which is better than forgetting 90 days of history.
 //
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
@@ -37,7 +41,7 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
   });
 }
 
-/** Tolerant: null, garbage or another version gives an empty state (the caller may count it). */
+/** Tolerant: null, garbage or an unknown version gives an empty state (the caller may count it). */
 export function decodeFeatureState(text: string | null): CustomerFeatureState {
   return tryDecodeFeatureState(text) ?? emptyFeatureState();
 }
@@ -54,18 +58,25 @@ export function tryDecodeFeatureState(text: string | null): CustomerFeatureState
 
 class CorruptState extends Error {}
 
+/** The day-bucket counters version 1 stored, in its order; every other counter decodes as 0. */
+const DAY_LAYOUT_V1: readonly number[] = [
+  DAY_FIELD.txn, DAY_FIELD.outCount, DAY_FIELD.amountOutMilli, DAY_FIELD.outM2, DAY_FIELD.logins,
+  DAY_FIELD.appSessions, DAY_FIELD.amountInMilli, DAY_FIELD.otherBanksOutMilli, DAY_FIELD.complaintsOpened,
+  DAY_FIELD.productsClosed,
+];
+
 function decodeState(json: Json): CustomerFeatureState {
   const o = record(json);
-  if (o.v !== 1) throw new CorruptState('version');
+  if (o.v !== 1 && o.v !== 2) throw new CorruptState('version');
   const n = int(o.n);
   const time = (value: Json) => n - count(value);
   const sets = record(o.s);
   return {
-    v: 1, n, f: time(o.f), e: count(o.e), po: count(o.po), pc: count(o.pc),
+    v: 2, n, f: time(o.f), e: count(o.e), po: count(o.po), pc: count(o.pc),
     r: sorted(list(o.r).map((entry) => decodeRecent(entry, n)), compareRecent),
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
-    d: decodeBuckets(o.d, DAY_TIER, n),
+    d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
     s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p }, (set) => list(set).map((entry): SeenEntry => {
       const [key, lastAge, span] = tuple(entry, 3);
       const last = time(lastAge);
@@ -140,15 +151,17 @@ function encodeBuckets(buckets: readonly Bucket[], tier: BucketTier, n: number):
   });
 }
 
-function decodeBuckets(json: Json, tier: BucketTier, n: number): Bucket[] {
+/** `layout`: the counter each stored position holds, for an older version's buckets. */
+function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonly number[]): Bucket[] {
   const newest = bucketIndex(tier, n);
+  const storedFields = layout?.length ?? tier.fields;
   let previous = -Infinity;
   return list(json).map((rowJson) => {
     const row = list(rowJson);
-    if (row.length < 1 || row.length > tier.fields + 1) throw new CorruptState('bucket');
+    if (row.length < 1 || row.length > storedFields + 1) throw new CorruptState('bucket');
     const bucket = new Array<number>(tier.fields + 1).fill(0);
     bucket[0] = newest - count(row[0]);
-    for (let i = 1; i < row.length; i++) bucket[i] = num(row[i]);
+    for (let i = 1; i < row.length; i++) bucket[layout?.[i - 1] ?? i] = num(row[i]);
     if (bucket[0] <= previous) throw new CorruptState('bucket order');
     previous = bucket[0];
     return bucket;

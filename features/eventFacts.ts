@@ -1,4 +1,4 @@
-import { minorUnitDigits, moneyDirection, type EventType, type VigilEvent } from '../core/events/index.js';
+import { minorUnitDigits, moneyDirection, type Channel, type EventType, type VigilEvent } from '../core/events/index.js';
 import type { FeatureConfig } from './config.js';
 import { eventSeconds } from './windows.js';
 
@@ -24,6 +24,7 @@ export interface EventFacts {
   t: number;
   type: EventType;
   kind: number;
+  channel: Channel;
   direction: 'in' | 'out' | '';
   /**
    * Amount in thousandths of a major unit: every ISO currency has at most 3 minor digits, so this
@@ -67,6 +68,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     t: eventSeconds(event.occurred_at),
     type: event.type,
     kind: EVENT_KIND[event.type],
+    channel: event.channel,
     direction: moneyDirection(event),
     amountMilli: 'amount_minor' in event ? toMilli(event.amount_minor, event.currency) : 0,
     merchant: merchant ? hashKey(merchant.id) : undefined,

@@ -24,7 +24,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
   const recent = recordRecent(state.r, state.p, recentEvent(facts), newest, lateness);
   const historyStart = newest - lateness - SEEN_HISTORY_SECONDS;
   return {
-    v: 1,
+    v: 2,
     n: newest,
     f: state.e === 0 ? facts.t : Math.min(state.f, facts.t),
     e: state.e + 1,
@@ -92,12 +92,22 @@ const DAY_COUNTER: Partial<Record<EventFacts['type'], number>> = {
   product_closed: DAY_FIELD.productsClosed,
 };
 
+/** Service channels counted per day, whatever the event type (a cash deposit at a branch counts). */
+const CHANNEL_COUNTER: Partial<Record<EventFacts['channel'], number>> = {
+  mobile_app: DAY_FIELD.mobileAppEvents,
+  web: DAY_FIELD.webEvents,
+  branch: DAY_FIELD.branchEvents,
+  call_centre: DAY_FIELD.callCentreEvents,
+};
+
 function dayChange(facts: EventFacts): BucketChange {
   const opensComplaint = facts.complaint !== undefined && !facts.complaint.resolved;
   const counter = opensComplaint ? DAY_FIELD.complaintsOpened : DAY_COUNTER[facts.type];
-  if (counter === undefined && facts.direction === '') return undefined;
+  const channelCounter = CHANNEL_COUNTER[facts.channel];
+  if (counter === undefined && channelCounter === undefined && facts.direction === '') return undefined;
   return (day) => {
     if (counter !== undefined) day[counter]! += 1;
+    if (channelCounter !== undefined) day[channelCounter]! += 1;
     if (facts.direction === '') return;
     day[DAY_FIELD.txn]! += 1;
     if (facts.direction === 'in') {

@@ -3,7 +3,7 @@ import type { Bucket } from './buckets.js';
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
 // encoded compactly by codec.ts. In memory all times are absolute epoch seconds; short keys keep
 // the code that touches them close to what is stored. Bump `v` whenever a field changes meaning:
-// an unknown version decodes as an empty state.
+// an unknown version decodes as an empty state; codec.ts says which older versions it still reads.
 
 /** One recent event, kept exactly for the ≤ 1 h windows and "since the previous …" features. */
 export interface RecentEvent {
@@ -50,7 +50,7 @@ export type SeenSetName = keyof SeenSets;
 export type ComplaintEntry = [key: string, last: number, status: number];
 
 export interface CustomerFeatureState {
-  v: 1;
+  v: 2;
   /** Newest occurred_at seen: lateness and pruning are measured from it. */
   n: number;
   /** Oldest occurred_at seen (customer age). */
@@ -74,7 +74,7 @@ export interface CustomerFeatureState {
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
-    v: 1, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
+    v: 2, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: [], k: [], c: [], d: [], p: [] },
     sal: [], cp: [],
   };

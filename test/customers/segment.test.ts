@@ -85,18 +85,20 @@ describe('tags', () => {
   });
 
   it('gives no channel tag without per-channel counts rather than guessing', () => {
-    expect(tagsOf(COMMUTER).filter((t) => t.startsWith('channel:'))).toEqual([]);
+    const noContacts = { ...COMMUTER, mobile_app_event_count_30d: 0, web_event_count_30d: 0, branch_visit_count_30d: 0, call_centre_contact_count_30d: 0 };
+    expect(tagsOf(noContacts).filter((t) => t.startsWith('channel:'))).toEqual([]);
   });
 
-  it('tags the genuine commuter as a digital-first family customer and explains every tag', () => {
+  it('tags the genuine commuter as a digital-first family customer who prefers the app, and explains every tag', () => {
     const segment = segmentCustomer(COMMUTER, { age: 38 }, cfg);
     expect(segment).toEqual({
       tier: 'mass',
-      tags: ['life_stage:family', 'behaviour:digital_first'],
+      tags: ['life_stage:family', 'behaviour:digital_first', 'channel:mobile_app'],
       reasons: [
         'mass: no VIP or potential criterion met',
         'life stage family: age 38',
         'digital first: 38 digital sessions in 30 days, 100% of contacts',
+        'prefers mobile app: 60 of 64 contacts in 30 days',
       ],
     });
   });

@@ -29,9 +29,12 @@ export function eventArb(maxOffsetMs: number): fc.Arbitrary<VigilEvent> {
       bank: fc.constantFrom(undefined, 'VIGIL', 'OTHERBANK'),
       complaintId: fc.integer({ min: 1, max: 3 }),
       resolved: fc.boolean(),
+      /** undefined keeps the type's usual channel (builders.ts); the rest move it elsewhere. */
+      channel: fc.constantFrom(undefined, undefined, 'mobile_app', 'web', 'branch', 'call_centre', 'atm'),
     })
     .map((r) => {
       const fields: Record<string, unknown> = {};
+      if (r.channel !== undefined) fields.channel = r.channel;
       if (r.device !== undefined) fields.device = { id: `dev-${r.device}` };
       if (r.geo) fields.geo = { country: r.country, lat: r.geo[0], lon: r.geo[1] };
       switch (r.type) {

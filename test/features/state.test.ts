@@ -8,6 +8,49 @@ import {
 import { eventsArb, newestMs } from './arbitraries.js';
 import { DAY, ev, HOUR, MINUTE, replay, SECOND, T0 } from './builders.js';
 
+/**
+ * Stored by the previous release (state version 1, day buckets without channel counts): logins,
+ * an app session and a card payment 3 days before T0 + 8 h, a transfer to another bank and a
+ * transfer in 2 days before, a complaint, a closed product and a branch visit the day before,
+ * and a login at T0 + 8 h.
+ */
+const VERSION_1_STATE = '{"v":1,"n":1772438400,"f":259200,"e":9,"po":0,"pc":1,"r":[[0,20]],'
+  + '"p":{"a":64800,"l":259200,"m":162000,"c":[255600,"DE"]},"h":[],'
+  + '"d":[[3,1,1,12500,0,1,1],[2,2,1,200000,0,0,0,300000,200000],[1,0,0,0,0,0,0,0,0,1,1],[0,0,0,0,0,1]],'
+  + '"s":{"m":[["avr4d6",255600,0]],"k":[["5411",255600,0]],"c":[["DE",255600,0]],"d":[],"p":[["1pbi3ao",165600,0]]},'
+  + '"sal":[],"cp":[["kl2bf8",72000,1]]}';
+
+describe('state version 1 (before the per-channel counts)', () => {
+  const at = T0 + 9 * HOUR;
+
+  it('decodes with every count it stored, and 0 for the channel counts it did not have', () => {
+    const state = tryDecodeFeatureState(VERSION_1_STATE);
+    expect(state).toBeDefined();
+    expect(featuresAt(state!, at)).toMatchObject({
+      txn_count_30d: 3, amount_out_30d: 212.5, amount_in_30d: 300, outflow_to_other_banks_30d: 200,
+      amount_mean_90d: 106.25, amount_stddev_90d: 93.75, login_count_30d: 2, app_session_count_30d: 1,
+      complaints_30d: 1, products_closed_30d: 1, complaints_open: 1, products_held_delta: -1,
+      events_total: 9, customer_age_days: 3,
+      mobile_app_event_count_30d: 0, web_event_count_30d: 0, branch_visit_count_30d: 0, call_centre_contact_count_30d: 0,
+    });
+  });
+
+  it('keeps counting on top of the old days and is stored back in the current version', () => {
+    const next = applyEvent(decodeFeatureState(VERSION_1_STATE), ev('login', at, { channel: 'mobile_app' }), DEFAULT_FEATURE_CONFIG);
+    expect(next.features).toMatchObject({ login_count_30d: 3, txn_count_30d: 3, mobile_app_event_count_30d: 1, events_total: 10 });
+    const text = encodeFeatureState(next.state);
+    expect(JSON.parse(text)).toMatchObject({ v: 2 });
+    expect(decodeFeatureState(text)).toEqual(next.state);
+  });
+
+  it.each([
+    ['a day bucket with more counters than version 1 had', VERSION_1_STATE.replace('[1,0,0,0,0,0,0,0,0,1,1]', '[1,0,0,0,0,0,0,0,0,1,1,1]')],
+    ['an hour bucket with too many counters', VERSION_1_STATE.replace('"h":[]', '"h":[[0,1,1,1,1,1,1,1,1,1,1,1,1,1]]')],
+  ] as const)('rejects %s', (_case, text) => {
+    expect(tryDecodeFeatureState(text)).toBeUndefined();
+  });
+});
+
 describe('encoding', () => {
   it('round-trips any state exactly (events in any order, too-late ones included)', () => {
     fc.assert(
@@ -45,7 +88,8 @@ describe('encoding', () => {
     ['an empty string', ''],
     ['not JSON', 'not json{'],
     ['a JSON array', '[]'],
-    ['another version', valid.replace('"v":1', '"v":2')],
+    ['an unknown version', valid.replace('"v":2', '"v":3')],
+    ['no version', valid.replace('"v":2,', '')],
     ['a wrong field type', valid.replace('"e":1', '"e":"1"')],
     ['a negative age', valid.replace(/"f":\d+/, '"f":-5')],
     ['a missing field', valid.replace(/"sal":\[[^\]]*\],/, '')],

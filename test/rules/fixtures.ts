@@ -35,6 +35,7 @@ export const productClosed = (type: string): VigilEvent => vigilEvent({ type: 'p
  * transfers, the app twice a day. Every feature of the catalogue has a value, as in production.
  */
 export const COMMUTER: FeatureVector = {
+  mobile_app_event_count_30d: 60, web_event_count_30d: 4, branch_visit_count_30d: 0, call_centre_contact_count_30d: 0,
   txn_count_1m: 1, txn_count_10m: 1, txn_count_1h: 2, txn_count_24h: 4, txn_count_7d: 22, txn_count_30d: 85, txn_count_90d: 250,
   card_payment_count_10m: 1, card_payment_count_1h: 1, card_payment_count_24h: 3,
   small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0,
