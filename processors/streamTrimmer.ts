@@ -1,13 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { VigilMetrics } from '../core/observability/index.js';
-import { partitionKeys } from '../core/streams/index.js';
+import { fieldsOf, partitionKeys } from '../core/streams/index.js';
 import { compareStreamIds } from './streamEntries.js';
-
-function fieldsOf(reply: unknown[]): Map<string, unknown> {
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
-  return fields;
-}
 
 /**
  * The oldest entry any consumer group may still need: its oldest pending entry, or, with none

@@ -9,8 +9,8 @@ export interface PartitionBacklog {
   pending: number;
 }
 
-/** XINFO GROUPS replies as a flat [field, value, ...] list per group. */
-function fieldsOf(reply: unknown[]): Map<string, unknown> {
+/** XINFO replies come as a flat [field, value, ...] list per item. */
+export function fieldsOf(reply: unknown[]): Map<string, unknown> {
   const fields = new Map<string, unknown>();
   for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
   return fields;

@@ -1,5 +1,5 @@
 export { partitionOf } from './partitioning.js';
 export { partitionKeys, globalKeys, PROCESSOR_GROUP, type PartitionKeys, type GlobalKeys } from './keys.js';
 export { ensureProcessorGroups } from './groups.js';
-export { readBacklog, type PartitionBacklog } from './backlog.js';
+export { fieldsOf, readBacklog, type PartitionBacklog } from './backlog.js';
 export { BacklogMonitor } from './backlogMonitor.js';

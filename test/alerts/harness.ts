@@ -100,13 +100,4 @@ export function fraudAlert(overrides: Partial<NewAlert> = {}): NewAlert {
   };
 }
 
-/** Polls until the check passes or the deadline passes; returns the last value for assertions. */
-export async function eventually<T>(check: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await check();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await check();
-  }
-  return value;
-}
+export { eventually } from '../support/testEngine.js';
