@@ -85,8 +85,8 @@ export const BILL_CATEGORIES: readonly MerchantCategory[] = [
   { mcc: '4899', label: 'subscriptions', medianGbp: 14, sigma: 0.3, ecommerceShare: 0, weight: 1, brands: ['Streamly Premium', 'CableVision'] },
 ];
 
-/** Banks payees hold accounts at; 'Vigil Bank' is the simulated bank itself. */
-export const OWN_BANK = 'Vigil Bank';
+/** Banks payees hold accounts at; 'VIGIL' is the simulated bank itself (the features' default ownBankId). */
+export const OWN_BANK = 'VIGIL';
 export const OTHER_BANKS: readonly string[] = [
   'Northwind Bank', 'Harbour Building Society', 'Crown Mutual', 'Meridian Bank', 'Atlas Savings', 'Penny Lane Bank',
 ];

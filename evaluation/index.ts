@@ -1,0 +1,11 @@
+// Detection quality of the engine on labelled synthetic streams: replay, score, report.
+export { evaluate, alertRecord, type EvaluateInput, type EvaluationResult } from './evaluate.js';
+export {
+  evaluateDetection, detectionWindow, quantile, wilsonInterval, FRAUD_DETECTION_WINDOW_MS, TYPOLOGY_RULES,
+  type AlertRecord, type ChurnPatternResult, type CustomerShare, type DetectionInput, type DetectionReport,
+  type FraudTypologyResult, type RuleResult, type TypologyResult,
+} from './metrics.js';
+export { noiseImpact, type NoiseImpact } from './noiseImpact.js';
+export { replayThroughEngine, ReplayError, type ReplayConfig, type ReplayProgress, type ReplayResult } from './replay.js';
+export { formatReport, table } from './report.js';
+export { loadLabelledStream, saveLabelledStream, StreamFileError, EVENTS_FILE, LABELS_FILE } from './streamFiles.js';

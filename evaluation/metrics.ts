@@ -1,0 +1,223 @@
+import {
+  CHURN_PATTERNS, FRAUD_TYPOLOGIES, isFraudTypology, type ChurnPattern, type FraudTypology, type Label,
+} from '../simulator/scenarios/index.js';
+
+// Detection quality from labels and alerts, as plain data in and out. Alert times are EVENT times
+// (the triggering event's occurred_at), never the wall clock of the replay.
+
+export interface AlertRecord {
+  customerId: string;
+  /** fraud, churn, complaint_sla … */
+  type: string;
+  ruleIds: readonly string[];
+  /** occurred_at of the triggering event, ms. */
+  atMs: number;
+}
+
+/** The rules of the default pack meant for each typology; their alerts make that typology's precision. */
+export const TYPOLOGY_RULES: Readonly<Record<FraudTypology | ChurnPattern, readonly string[]>> = {
+  'card-testing': ['card-testing'],
+  'account-takeover': ['account-takeover'],
+  'velocity-burst': ['velocity-burst'],
+  'impossible-travel': ['impossible-travel'],
+  'money-mule': ['money-mule'],
+  'unusual-amount': ['unusual-amount'],
+  'dormant-account': ['dormant-account-reactivated'],
+  'activity-decline': ['activity-decline'],
+  'salary-stopped': ['salary-stopped'],
+  'outflows-to-other-banks': ['outflows-to-other-banks'],
+  'complaints-then-closure': ['repeated-complaints', 'product-closed'],
+  'app-sessions-fading': ['app-sessions-fading'],
+};
+
+/** A fraud alert counts for a victim if it comes at or after the first bad event and within a week. */
+export const FRAUD_DETECTION_WINDOW_MS = 7 * 86_400_000;
+
+export interface DetectionInput {
+  labels: readonly Label[];
+  alerts: readonly AlertRecord[];
+  /** Every customer in the stream; those without a label are genuine. */
+  customers: readonly string[];
+  /** Alerts triggered before this are left out: the engine was still learning what normal is. */
+  measureFromMs: number;
+}
+
+export interface TypologyResult {
+  typology: FraudTypology | ChurnPattern;
+  customers: number;
+  detected: number;
+  recall: number | null;
+  /** Wilson 95% interval: with a handful of customers per typology, the point estimate alone misleads. */
+  recallInterval: readonly [number, number] | null;
+  /** Detected by the typology's own rule(s), not only by some other rule. */
+  detectedByOwnRules: number;
+  /** Alerts carrying the typology's rules, and how many of those were on its customers in time. */
+  ruleAlerts: number;
+  ruleAlertsOnTypology: number;
+  precision: number | null;
+}
+
+export interface FraudTypologyResult extends TypologyResult {
+  minutesToAlert: { median: number; p90: number } | null;
+}
+
+export interface ChurnPatternResult extends TypologyResult {
+  /** left_at − first churn alert, days: median and the pessimistic 10th percentile. */
+  leadDays: { median: number; p10: number } | null;
+}
+
+export interface RuleResult {
+  ruleId: string;
+  alerts: number;
+  onIntended: number;
+  onOtherLabelled: number;
+  onGenuine: number;
+}
+
+export interface CustomerShare {
+  alerted: number;
+  of: number;
+  share: number | null;
+}
+
+export interface DetectionReport {
+  fraud: FraudTypologyResult[];
+  churn: ChurnPatternResult[];
+  rules: RuleResult[];
+  genuineCustomers: number;
+  genuineFraudAlerted: CustomerShare;
+  genuineChurnAlerted: CustomerShare;
+  /** Of the customers with a fraud alert, the share labelled fraud; likewise churn. */
+  fraudPrecision: CustomerShare;
+  churnPrecision: CustomerShare;
+  alertsBeforeMeasurement: number;
+}
+
+export function evaluateDetection(input: DetectionInput): DetectionReport {
+  const measured = input.alerts.filter((alert) => alert.atMs >= input.measureFromMs);
+  const labelsByCustomer = groupBy(input.labels, (label) => label.customer_id);
+  const alertsByCustomer = groupBy(measured, (alert) => alert.customerId);
+  const genuine = input.customers.filter((customer) => !labelsByCustomer.has(customer));
+  const alertedWith = (type: string) => new Set(measured.filter((alert) => alert.type === type).map((alert) => alert.customerId));
+  const fraudAlerted = alertedWith('fraud');
+  const churnAlerted = alertedWith('churn');
+  const labelledAs = (kind: Label['kind']) => new Set(input.labels.filter((label) => label.kind === kind).map((label) => label.customer_id));
+
+  const results = [...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS].map((typology) => typologyResult(typology, input.labels, alertsByCustomer, measured));
+  return {
+    fraud: results.filter((r): r is FraudTypologyResult => isFraudTypology(r.typology)),
+    churn: results.filter((r): r is ChurnPatternResult => !isFraudTypology(r.typology)),
+    rules: ruleResults(measured, labelsByCustomer),
+    genuineCustomers: genuine.length,
+    genuineFraudAlerted: share(genuine.filter((c) => fraudAlerted.has(c)).length, genuine.length),
+    genuineChurnAlerted: share(genuine.filter((c) => churnAlerted.has(c)).length, genuine.length),
+    fraudPrecision: share([...fraudAlerted].filter((c) => labelledAs('fraud').has(c)).length, fraudAlerted.size),
+    churnPrecision: share([...churnAlerted].filter((c) => labelledAs('churn').has(c)).length, churnAlerted.size),
+    alertsBeforeMeasurement: input.alerts.length - measured.length,
+  };
+}
+
+/** When a label's customer counts as caught: fraud within a week of the first bad event, churn before leaving. */
+export function detectionWindow(label: Label): { fromMs: number; toMs: number } {
+  const fromMs = Date.parse(label.first_bad_at);
+  if (label.kind === 'fraud') return { fromMs, toMs: fromMs + FRAUD_DETECTION_WINDOW_MS };
+  return { fromMs, toMs: label.left_at ? Date.parse(label.left_at) : Number.POSITIVE_INFINITY };
+}
+
+function typologyResult(
+  typology: FraudTypology | ChurnPattern, labels: readonly Label[], alertsByCustomer: ReadonlyMap<string, AlertRecord[]>, measured: readonly AlertRecord[],
+): FraudTypologyResult | ChurnPatternResult {
+  const own = labels.filter((label) => label.typology === typology);
+  const kind = isFraudTypology(typology) ? 'fraud' : 'churn';
+  const rules = TYPOLOGY_RULES[typology];
+  const carriesRule = (alert: AlertRecord) => alert.ruleIds.some((ruleId) => rules.includes(ruleId));
+  const delays: number[] = [];
+  let detected = 0;
+  let detectedByOwnRules = 0;
+  for (const label of own) {
+    const inWindow = alertsInWindow(label, alertsByCustomer.get(label.customer_id) ?? [], kind);
+    if (inWindow.length === 0) continue;
+    detected++;
+    if (inWindow.some(carriesRule)) detectedByOwnRules++;
+    const firstAlertMs = inWindow[0]!.atMs;
+    delays.push(kind === 'fraud'
+      ? (firstAlertMs - Date.parse(label.first_bad_at)) / 60_000
+      : (Date.parse(label.left_at!) - firstAlertMs) / 86_400_000);
+  }
+  const ruleAlerts = measured.filter((alert) => alert.type === kind && carriesRule(alert));
+  const onTypology = ruleAlerts.filter((alert) => own.some((label) => label.customer_id === alert.customerId && within(alert.atMs, detectionWindow(label))));
+  const base: TypologyResult = {
+    typology, customers: own.length, detected,
+    recall: own.length === 0 ? null : detected / own.length,
+    recallInterval: own.length === 0 ? null : wilsonInterval(detected, own.length),
+    detectedByOwnRules,
+    ruleAlerts: ruleAlerts.length, ruleAlertsOnTypology: onTypology.length,
+    precision: ruleAlerts.length === 0 ? null : onTypology.length / ruleAlerts.length,
+  };
+  if (kind === 'fraud') return { ...base, minutesToAlert: delays.length ? { median: quantile(delays, 0.5), p90: quantile(delays, 0.9) } : null };
+  return { ...base, leadDays: delays.length ? { median: quantile(delays, 0.5), p10: quantile(delays, 0.1) } : null };
+}
+
+/** The customer's alerts of the label's kind inside its detection window, earliest first. */
+function alertsInWindow(label: Label, alerts: readonly AlertRecord[], kind: 'fraud' | 'churn'): AlertRecord[] {
+  const window = detectionWindow(label);
+  return alerts.filter((alert) => alert.type === kind && within(alert.atMs, window)).sort((a, b) => a.atMs - b.atMs);
+}
+
+function ruleResults(measured: readonly AlertRecord[], labelsByCustomer: ReadonlyMap<string, Label[]>): RuleResult[] {
+  const byRule = new Map<string, RuleResult>();
+  for (const alert of measured) {
+    if (alert.type !== 'fraud' && alert.type !== 'churn') continue;
+    const labels = labelsByCustomer.get(alert.customerId) ?? [];
+    for (const ruleId of alert.ruleIds) {
+      const result = byRule.get(ruleId) ?? { ruleId, alerts: 0, onIntended: 0, onOtherLabelled: 0, onGenuine: 0 };
+      result.alerts++;
+      const intended = labels.some((label) => TYPOLOGY_RULES[label.typology].includes(ruleId) && within(alert.atMs, detectionWindow(label)));
+      if (intended) result.onIntended++;
+      else if (labels.length > 0) result.onOtherLabelled++;
+      else result.onGenuine++;
+      byRule.set(ruleId, result);
+    }
+  }
+  return [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+}
+
+function within(atMs: number, window: { fromMs: number; toMs: number }): boolean {
+  return atMs >= window.fromMs && atMs <= window.toMs;
+}
+
+/** Linear interpolation between closest ranks (the usual "type 7" quantile). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new RangeError('quantile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+/** Wilson score interval at 95%: sensible for small n and for 0 or n successes. */
+export function wilsonInterval(successes: number, trials: number): readonly [number, number] {
+  if (trials === 0) return [0, 1];
+  const z = 1.96;
+  const p = successes / trials;
+  const denominator = 1 + (z * z) / trials;
+  const centre = (p + (z * z) / (2 * trials)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function share(alerted: number, of: number): CustomerShare {
+  return { alerted, of, share: of === 0 ? null : alerted / of };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

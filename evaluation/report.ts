@@ -1,0 +1,71 @@
+import type { StreamMeta } from '../simulator/scenarios/index.js';
+import type { EvaluationResult } from './evaluate.js';
+import type { CustomerShare, TypologyResult } from './metrics.js';
+
+// The evaluation as text for a terminal: one table per question, every rate with its counts.
+
+export function formatReport(result: EvaluationResult, meta: StreamMeta, labelled: { fraud: number; churn: number }): string {
+  const { detection: d, cost } = result;
+  const warmupDays = Math.round((Date.parse(meta.measure_from) - Date.parse(meta.start)) / 86_400_000);
+  const lines = [
+    `Vigil detection evaluation: seed ${meta.seed}, ${meta.customers} customers, ${meta.days} days (${day(meta.start)} → ${day(meta.end)}), default rule pack`,
+    `${meta.events.toLocaleString('en-GB')} events; ${labelled.fraud} fraud customers, ${labelled.churn} churners, ${d.genuineCustomers} genuine; `
+      + `alerts scored from ${day(meta.measure_from)} (first ${warmupDays} days are warm-up: the engine starts with no history)`,
+    '',
+    table(
+      ['fraud typology', 'n', 'recall', '95% CI', 'own rule', 'rule precision', 'min to alert (median / p90)'],
+      d.fraud.map((r) => [...typologyCells(r), r.minutesToAlert ? `${num(r.minutesToAlert.median, 1)} / ${num(r.minutesToAlert.p90, 1)}` : '–']),
+    ),
+    '',
+    table(
+      ['churn pattern', 'n', 'recall', '95% CI', 'own rule', 'rule precision', 'lead days (median / p10)'],
+      d.churn.map((r) => [...typologyCells(r), r.leadDays ? `${num(r.leadDays.median, 1)} / ${num(r.leadDays.p10, 1)}` : '–']),
+    ),
+    '',
+    `genuine customers alerted   fraud ${shareText(d.genuineFraudAlerted)}   churn ${shareText(d.genuineChurnAlerted)}`,
+    `customer-level precision    fraud ${shareText(d.fraudPrecision)}   churn ${shareText(d.churnPrecision)}   (alerted customers who carry a label of that kind)`,
+    '',
+    table(
+      ['rule', 'alerts', 'on its typology', 'on other labelled', 'on genuine'],
+      d.rules.map((r) => [r.ruleId, String(r.alerts), String(r.onIntended), String(r.onOtherLabelled), String(r.onGenuine)]),
+    ),
+    '',
+    table(
+      ['genuine noise', 'episodes', 'fraud alert within 16 d', 'rules'],
+      result.noise.map((n) => [n.kind, String(n.episodes), shareText({ alerted: n.withFraudAlert, of: n.episodes, share: n.episodes ? n.withFraudAlert / n.episodes : null }),
+        Object.entries(n.rules).map(([rule, count]) => `${rule} ${count}`).join(', ') || '–']),
+      [3],
+    ),
+    '',
+    `processing: ${cost.events.toLocaleString('en-GB')} events in ${num(cost.seconds, 1)} s end to end = ${Math.round(cost.eventsPerSecond).toLocaleString('en-GB')} events/s `
+      + `(rule pack on; api + worker + alerts in one process with the poster); ${cost.alerts} alerts, ${d.alertsBeforeMeasurement} of them in the warm-up`,
+  ];
+  return lines.join('\n');
+}
+
+function typologyCells(r: TypologyResult): string[] {
+  const interval = r.recallInterval ? `${num(r.recallInterval[0], 2)}–${num(r.recallInterval[1], 2)}` : '–';
+  const ownRule = r.customers ? num(r.detectedByOwnRules / r.customers, 2) : '–';
+  const precision = r.precision === null ? '– (0 alerts)' : `${num(r.precision, 2)} (${r.ruleAlertsOnTypology}/${r.ruleAlerts})`;
+  return [r.typology, String(r.customers), r.recall === null ? '–' : num(r.recall, 2), interval, ownRule, precision];
+}
+
+function shareText(s: CustomerShare): string {
+  return s.share === null ? '– (0/0)' : `${num(s.share * 100, 1)}% (${s.alerted}/${s.of})`;
+}
+
+/** Names (the first column) and free text (`textColumns`) align left, figures right. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], textColumns: readonly number[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const left = (i: number) => i === 0 || textColumns.includes(i);
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (left(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function num(value: number, digits: number): string {
+  return value.toFixed(digits);
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// The ground truth kept beside a labelled stream. One schema for the records the builder returns,
+// for labels.json on disk and for what the evaluation reads back.
+
+export const FRAUD_TYPOLOGIES = [
+  'card-testing', 'account-takeover', 'velocity-burst', 'impossible-travel', 'money-mule', 'unusual-amount', 'dormant-account',
+] as const;
+export type FraudTypology = (typeof FRAUD_TYPOLOGIES)[number];
+
+export const CHURN_PATTERNS = [
+  'activity-decline', 'salary-stopped', 'outflows-to-other-banks', 'complaints-then-closure', 'app-sessions-fading',
+] as const;
+export type ChurnPattern = (typeof CHURN_PATTERNS)[number];
+
+/** Ordinary life that looks a little like fraud or churn; genuine customers with noise carry no label. */
+export const NOISE_KINDS = ['new-device', 'travel-abroad', 'large-purchase', 'password-reset', 'new-payee', 'shopping-spree'] as const;
+export type NoiseKind = (typeof NOISE_KINDS)[number];
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const labelSchema = z.strictObject({
+  customer_id: z.string().min(1),
+  kind: z.enum(['fraud', 'churn']),
+  typology: z.enum([...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS]),
+  /** The first event that belongs to the bad behaviour (for churn: the first event once the pattern started). */
+  first_bad_event_id: z.string().min(1),
+  first_bad_at: isoTime,
+  /** Churn only: when the customer effectively leaves (their last event, or the product closure). */
+  left_at: isoTime.optional(),
+});
+export type Label = z.infer<typeof labelSchema>;
+
+export const noiseRecordSchema = z.strictObject({
+  customer_id: z.string().min(1),
+  kind: z.enum(NOISE_KINDS),
+  at: isoTime,
+});
+export type NoiseRecord = z.infer<typeof noiseRecordSchema>;
+
+export const streamMetaSchema = z.strictObject({
+  seed: z.number().int(),
+  customers: z.number().int().positive(),
+  days: z.number().positive(),
+  start: isoTime,
+  end: isoTime,
+  /**
+   * Alerts before this are not scored: the engine starts with no history, so in the first weeks
+   * every payee, device and merchant is "new". No bad behaviour is injected before it.
+   */
+  measure_from: isoTime,
+  fraud_share: z.number().min(0).max(1),
+  churn_share: z.number().min(0).max(1),
+  events: z.number().int().nonnegative(),
+});
+export type StreamMeta = z.infer<typeof streamMetaSchema>;
+
+/** labels.json: everything about a saved stream except the events themselves. */
+export const labelFileSchema = z.strictObject({
+  stream: streamMetaSchema,
+  labels: z.array(labelSchema),
+  noise: z.array(noiseRecordSchema),
+});
+export type LabelFile = z.infer<typeof labelFileSchema>;
+
+export function isFraudTypology(typology: string): typology is FraudTypology {
+  return (FRAUD_TYPOLOGIES as readonly string[]).includes(typology);
+}

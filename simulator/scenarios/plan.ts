@@ -1,0 +1,158 @@
+import type { MerchantDirectory } from '../merchants.js';
+import type { SimulatedCustomer } from '../population.js';
+import { SeededRandom, deriveSeed } from '../random.js';
+import { accountTakeover, dormantAccount, moneyMule, unusualAmount } from './accountFraud.js';
+import { cardTesting, impossibleTravel, velocityBurst } from './cardFraud.js';
+import { activityDecline, appSessionsFading, complaintsThenClosure, outflowsToOtherBanks, salaryStopped } from './churn.js';
+import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
+import { NOISE_KINDS, type ChurnPattern, type FraudTypology, type NoiseKind } from './labels.js';
+import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
+
+/** An injector gets a customer and a start time and returns the extra events; `endMs` is where the stream stops. */
+export type Injector = (ctx: EpisodeContext, atMs: number, endMs: number) => Episode;
+
+export const FRAUD_INJECTORS: Readonly<Record<FraudTypology, Injector>> = {
+  'card-testing': cardTesting,
+  'account-takeover': accountTakeover,
+  'velocity-burst': velocityBurst,
+  'impossible-travel': impossibleTravel,
+  'money-mule': moneyMule,
+  'unusual-amount': unusualAmount,
+  'dormant-account': dormantAccount,
+};
+
+export const CHURN_INJECTORS: Readonly<Record<ChurnPattern, Injector>> = {
+  'activity-decline': activityDecline,
+  'salary-stopped': salaryStopped,
+  'outflows-to-other-banks': outflowsToOtherBanks,
+  'complaints-then-closure': complaintsThenClosure,
+  'app-sessions-fading': appSessionsFading,
+};
+
+export const NOISE_INJECTORS: Readonly<Record<NoiseKind, Injector>> = {
+  'new-device': newDevice,
+  'travel-abroad': travelAbroad,
+  'large-purchase': largePurchase,
+  'password-reset': forgottenPassword,
+  'new-payee': newPayeeNoise,
+  'shopping-spree': shoppingSpree,
+};
+
+/**
+ * How often a genuine customer does each noisy thing in 90 days. On top of what the base
+ * simulator already does (its own password resets, device enrolments and foreign card spend).
+ */
+const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
+  'new-device': 0.08, 'travel-abroad': 0.12, 'large-purchase': 0.1, 'password-reset': 0.08, 'new-payee': 0.25, 'shopping-spree': 0.06,
+};
+
+/** Fading app use only shows on customers who used the app in the first place. */
+const SUITS: Partial<Record<FraudTypology | ChurnPattern, (customer: SimulatedCustomer) => boolean>> = {
+  'app-sessions-fading': (customer) => customer.digitalActivity >= 0.5,
+};
+
+export interface PlanOptions {
+  seed: number;
+  fraudShare: number;
+  churnShare: number;
+  fraudTypologies: readonly FraudTypology[];
+  churnPatterns: readonly ChurnPattern[];
+  noise: boolean;
+  startMs: number;
+  /** Nothing bad happens before this: the engine is still learning what normal is. */
+  measureFromMs: number;
+  endMs: number;
+}
+
+/**
+ * Picks who suffers which typology, who churns and how, and what genuine customers do that looks
+ * suspicious; builds every episode. Typologies are dealt round-robin over a seeded shuffle so
+ * each gets its share; each episode has its own random stream, so adding one changes no other.
+ */
+export function planEpisodes(population: readonly SimulatedCustomer[], merchants: MerchantDirectory, opts: PlanOptions): Map<string, Episode[]> {
+  const rng = new SeededRandom(deriveSeed(opts.seed, 'scenario-plan'));
+  const pool = shuffle(rng, population);
+  const episodes = new Map<string, Episode[]>();
+  const build = (customer: SimulatedCustomer, injector: Injector, atMs: number, endMs: number, attempt = 0): Episode => {
+    const index = episodes.get(customer.id)?.length ?? 0;
+    const ctx: EpisodeContext = {
+      customer, merchants,
+      rng: new SeededRandom(deriveSeed(opts.seed, `episode:${customer.id}:${index}:${attempt}`)),
+      idPrefix: `scn-${opts.seed}-${customer.id.slice(5)}-${index}${attempt ? `r${attempt}` : ''}`,
+    };
+    return injector(ctx, Math.round(atMs), endMs);
+  };
+  const keep = (customer: SimulatedCustomer, episode: Episode) => episodes.set(customer.id, [...(episodes.get(customer.id) ?? []), episode]);
+  const add = (customer: SimulatedCustomer, injector: Injector, atMs: number, endMs: number) => keep(customer, build(customer, injector, atMs, endMs));
+  const take = (kind: FraudTypology | ChurnPattern): SimulatedCustomer | undefined => {
+    const suits = SUITS[kind];
+    const index = suits ? pool.findIndex(suits) : 0;
+    return pool.splice(Math.max(0, index), 1)[0];
+  };
+
+  const { startMs, measureFromMs, endMs } = opts;
+  const fraudCount = opts.fraudTypologies.length === 0 ? 0 : Math.round(opts.fraudShare * population.length);
+  for (let i = 0; i < fraudCount && pool.length > 0; i++) {
+    const typology = opts.fraudTypologies[i % opts.fraudTypologies.length]!;
+    const customer = take(typology)!;
+    add(customer, FRAUD_INJECTORS[typology], between(rng, measureFromMs + 12 * HOUR_MS, endMs - 2 * DAY_MS), endMs);
+  }
+  const churnCount = opts.churnPatterns.length === 0 ? 0 : Math.round(opts.churnShare * population.length);
+  const churnFromMs = churnEarliest(opts);
+  for (let i = 0; i < churnCount && pool.length > 0; i++) {
+    const pattern = opts.churnPatterns[i % opts.churnPatterns.length]!;
+    const customer = take(pattern)!;
+    add(customer, CHURN_INJECTORS[pattern], between(rng, churnFromMs, endMs - 30 * DAY_MS), endMs - DAY_MS);
+  }
+  if (!opts.noise) return episodes;
+  const scale = (endMs - measureFromMs) / (90 * DAY_MS);
+  for (const customer of pool) {
+    for (const kind of NOISE_KINDS) {
+      if (!rng.chance(NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      const latest = kind === 'travel-abroad' ? endMs - 16 * DAY_MS : endMs - DAY_MS;
+      // One person cannot pay a new landlord from home while on a beach abroad: episodes that
+      // contradict each other are moved, and dropped after a few tries.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const episode = build(customer, NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), latest)), endMs, attempt);
+        if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
+        keep(customer, episode);
+        break;
+      }
+    }
+  }
+  return episodes;
+}
+
+/** Neither episode removes an event the other adds (a trip abroad removes everything at home). */
+function consistent(a: Episode, b: Episode): boolean {
+  return b.events.every((event) => !a.keepBase || a.keepBase(event)) && a.events.every((event) => !b.keepBase || b.keepBase(event));
+}
+
+/**
+ * Churn is a break from an established habit, and a real bank has years of it on file. The
+ * stream gives the engine at least half its length (up to the rules' 90-day baseline) of the
+ * customer's habit before a churn pattern starts, while leaving 30 days for the pattern to run.
+ */
+function churnEarliest(opts: PlanOptions): number {
+  const habit = opts.startMs + Math.min(90 * DAY_MS, (opts.endMs - opts.startMs) / 2);
+  return Math.max(opts.measureFromMs, Math.min(habit, opts.endMs - 30 * DAY_MS));
+}
+
+/** Uniform in [min, max]; when the range is empty (a very short stream), its lower end. */
+function between(rng: SeededRandom, min: number, max: number): number {
+  return max <= min ? min : rng.between(min, max);
+}
+
+/** The same day, at a waking hour: people buy sofas and fly out between 7:00 and 22:00. */
+function daytime(rng: SeededRandom, atMs: number): number {
+  return Math.floor(atMs / DAY_MS) * DAY_MS + rng.between(7, 22) * HOUR_MS;
+}
+
+function shuffle<T>(rng: SeededRandom, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent, type EventInput } from '../../core/events/index.js';
+import { HOME_COUNTRIES } from '../../simulator/catalogue.js';
+import { MerchantDirectory } from '../../simulator/merchants.js';
+import { buildPopulation, type SimulatedCustomer } from '../../simulator/population.js';
+import { SeededRandom, deriveSeed } from '../../simulator/random.js';
+import {
+  CHURN_INJECTORS, FRAUD_INJECTORS, NOISE_INJECTORS, type Episode, type EpisodeContext, type Injector,
+} from '../../simulator/scenarios/index.js';
+import { distanceKm } from '../../simulator/scenarios/places.js';
+
+const DAY = 86_400_000;
+const AT = Date.parse('2026-03-10T14:00:00Z');
+const END = AT + 60 * DAY;
+const { customers: population } = buildPopulation(40, new SeededRandom(7));
+const merchants = new MerchantDirectory(HOME_COUNTRIES.map((country) => country.code));
+
+function run(injector: Injector, customer: SimulatedCustomer, seed: number): Episode {
+  const ctx: EpisodeContext = { customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-t-${customer.id.slice(5)}-${seed}` };
+  return injector(ctx, AT, END);
+}
+
+const ms = (event: EventInput) => Date.parse(event.occurred_at);
+const byTime = (events: readonly EventInput[]) => [...events].sort((a, b) => ms(a) - ms(b));
+const gbp = (event: EventInput) => ('amount' in event ? Number(event.amount) : 0);
+const ALL = [...Object.entries(FRAUD_INJECTORS), ...Object.entries(CHURN_INJECTORS), ...Object.entries(NOISE_INJECTORS)] as const;
+const CASES = population.slice(0, 12).flatMap((customer, i) => [{ customer, seed: i + 1 }]);
+
+describe.each(ALL)('the %s injector', (name, injector) => {
+  it('produces events that pass the ingest contract, for this customer, with unique ids', () => {
+    for (const { customer, seed } of CASES) {
+      const { events } = run(injector, customer, seed);
+      for (const event of events) expect(parseEvent(event), `${name} ${event.event_id}`).toMatchObject({ ok: true });
+      expect(events.every((event) => event.customer_id === customer.id)).toBe(true);
+      expect(new Set(events.map((event) => event.event_id)).size).toBe(events.length);
+    }
+  });
+
+  it('is deterministic by seed and varies with it', () => {
+    const [a, b] = [CASES[0]!, CASES[1]!];
+    expect(run(injector, a.customer, a.seed).events).toEqual(run(injector, a.customer, a.seed).events);
+    const differs = run(injector, a.customer, a.seed).events.length === 0
+      || JSON.stringify(run(injector, a.customer, a.seed).events) !== JSON.stringify(run(injector, a.customer, b.seed).events);
+    expect(differs).toBe(true);
+  });
+
+  it('labels fraud and churn, never noise, and points the label at one of its own events or a start time', () => {
+    for (const { customer, seed } of CASES) {
+      const episode = run(injector, customer, seed);
+      if (name in NOISE_INJECTORS) {
+        expect(episode.label).toBeUndefined();
+        expect(episode.noise?.kind).toBe(name);
+        continue;
+      }
+      expect(episode.label).toMatchObject({ kind: name in FRAUD_INJECTORS ? 'fraud' : 'churn', typology: name });
+      const firstBad = episode.label!.firstBad;
+      if ('eventId' in firstBad) expect(episode.events.map((event) => event.event_id)).toContain(firstBad.eventId);
+      else expect(firstBad.fromMs).toBe(AT);
+    }
+  });
+});
+
+describe('fraud typologies look like their descriptions', () => {
+  it('card testing: 6–20 payments of 0.50–5.00 at merchants the customer never used, 20 s to 3 min apart', () => {
+    for (const { customer, seed } of CASES.filter((c) => c.customer.currency === 'GBP')) {
+      const payments = byTime(run(FRAUD_INJECTORS['card-testing'], customer, seed).events);
+      const small = payments.filter((event) => gbp(event) <= 5);
+      expect(small.length).toBeGreaterThanOrEqual(6);
+      expect(small.length).toBeLessThanOrEqual(20);
+      expect(small.every((event) => gbp(event) >= 0.5)).toBe(true);
+      const favourites = new Set(customer.favouriteMerchants.map((f) => f.merchant.id));
+      expect(small.every((event) => event.type === 'card_payment' && !favourites.has(event.merchant.id))).toBe(true);
+      for (let i = 1; i < small.length; i++) {
+        const gap = (ms(small[i]!) - ms(small[i - 1]!)) / 1000;
+        expect(gap).toBeGreaterThanOrEqual(19.9);
+        expect(gap).toBeLessThanOrEqual(180.1);
+      }
+    }
+  });
+
+  it('account takeover: a credential event or new device, then 800–15,000 out to a payee the customer never had', () => {
+    for (const { customer, seed } of CASES.filter((c) => c.customer.currency === 'GBP')) {
+      const events = byTime(run(FRAUD_INJECTORS['account-takeover'], customer, seed).events);
+      expect(['login_failed', 'password_reset', 'device_added', 'login']).toContain(events[0]!.type);
+      const transfers = events.filter((event) => event.type === 'transfer_out');
+      const known = new Set(customer.payees.map((p) => p.id));
+      expect(transfers[0]!.type === 'transfer_out' && known.has(transfers[0]!.counterparty.id!)).toBe(false);
+      expect(gbp(transfers[0]!)).toBeGreaterThanOrEqual(800);
+      expect(gbp(transfers[0]!)).toBeLessThanOrEqual(15_000);
+      expect(ms(transfers[0]!) - ms(events[0]!)).toBeLessThan(9 * 3_600_000);
+    }
+  });
+
+  it('impossible travel: an event over 1,000 km from home within an hour of activity at home', () => {
+    for (const { customer, seed } of CASES) {
+      const episode = run(FRAUD_INJECTORS['impossible-travel'], customer, seed);
+      const far = episode.events.find((event) => event.event_id === (episode.label!.firstBad as { eventId: string }).eventId)!;
+      expect(ms(far) - AT).toBeGreaterThan(0);
+      expect(ms(far) - AT).toBeLessThanOrEqual(3_600_000);
+      expect(far.geo?.country).not.toBe(customer.homeCountry);
+      if (far.geo?.lat !== undefined) {
+        expect(distanceKm(customer.city, { name: '', lat: far.geo.lat, lon: far.geo.lon! })).toBeGreaterThan(900);
+      }
+    }
+  });
+
+  it('dormant account: a few weeks of history, six months or more of silence, and the ordinary stream silenced', () => {
+    for (const { customer, seed } of CASES) {
+      const episode = run(FRAUD_INJECTORS['dormant-account'], customer, seed);
+      const firstBad = episode.events.find((event) => event.event_id === (episode.label!.firstBad as { eventId: string }).eventId)!;
+      const before = episode.events.filter((event) => ms(event) < ms(firstBad));
+      expect(before.length).toBeGreaterThan(0);
+      expect(ms(firstBad) - Math.max(...before.map(ms))).toBeGreaterThanOrEqual(183 * DAY);
+      expect(episode.keepBase?.(firstBad)).toBe(false);
+    }
+  });
+
+  it('money mule: credits from several different senders, most of the money sent on within a day and a half', () => {
+    for (const { customer, seed } of CASES.filter((c) => c.customer.currency === 'GBP')) {
+      const events = run(FRAUD_INJECTORS['money-mule'], customer, seed).events;
+      const credits = events.filter((event) => event.type === 'transfer_in');
+      const outflows = events.filter((event) => event.type !== 'transfer_in');
+      expect(credits.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(credits.map((event) => event.type === 'transfer_in' && event.counterparty.id)).size).toBe(credits.length);
+      const ratio = outflows.reduce((sum, e) => sum + gbp(e), 0) / credits.reduce((sum, e) => sum + gbp(e), 0);
+      expect(ratio).toBeGreaterThan(0.65);
+      expect(ratio).toBeLessThan(1);
+      expect(Math.max(...events.map(ms)) - AT).toBeLessThan(40 * 3_600_000);
+    }
+  });
+});
+
+describe('churn and noise', () => {
+  it('churn patterns thin the customer out and drop everything after they leave', () => {
+    for (const [name, injector] of Object.entries(CHURN_INJECTORS)) {
+      const episode = run(injector, CASES[2]!.customer, 3);
+      const afterEnd: EventInput = { type: 'login', event_id: 'x', customer_id: CASES[2]!.customer.id, channel: 'mobile_app', occurred_at: new Date(END).toISOString() };
+      const beforeStart: EventInput = { ...afterEnd, occurred_at: new Date(AT - DAY).toISOString() };
+      expect(episode.keepBase?.(afterEnd), name).toBe(false);
+      expect(episode.keepBase?.(beforeStart), name).toBe(true);
+    }
+  });
+
+  it('a trip abroad keeps the customer off home tills and apps while away, and gets there no faster than a plane', () => {
+    for (const { customer, seed } of CASES) {
+      const episode = run(NOISE_INJECTORS['travel-abroad'], customer, seed);
+      const abroad = byTime(episode.events.filter((event) => event.geo && event.geo.country !== customer.homeCountry && event.geo.lat !== undefined));
+      if (abroad.length === 0) continue;
+      const first = abroad[0]!;
+      const km = distanceKm(customer.city, { name: '', lat: first.geo!.lat!, lon: first.geo!.lon! });
+      expect(km / ((ms(first) - AT) / 3_600_000)).toBeLessThan(900);
+      const homeTill: EventInput = { type: 'login', event_id: 'y', customer_id: customer.id, channel: 'mobile_app', occurred_at: first.occurred_at, geo: { country: customer.homeCountry } };
+      expect(episode.keepBase?.(homeTill)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseEvent, type EventInput } from '../../core/events/index.js';
+import { loadLabelledStream, saveLabelledStream } from '../../evaluation/index.js';
+import {
+  CHURN_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
+} from '../../simulator/scenarios/index.js';
+
+const DAY = 86_400_000;
+const OPTIONS: LabelledStreamOptions = {
+  seed: 11, customers: 200, days: 40, start: new Date('2026-02-02T00:00:00Z'), fraudShare: 0.15, churnShare: 0.15,
+};
+const stream = buildLabelledStream(OPTIONS);
+const ms = (iso: string) => Date.parse(iso);
+const digest = (events: readonly EventInput[]) => createHash('sha256').update(JSON.stringify(events)).digest('hex');
+const byCustomer = new Map<string, EventInput[]>();
+for (const event of stream.events) byCustomer.set(event.customer_id, [...(byCustomer.get(event.customer_id) ?? []), event]);
+
+describe('buildLabelledStream', () => {
+  it('hands out valid events with unique ids, sorted by occurred_at', () => {
+    expect(stream.events.filter((event) => !parseEvent(event).ok)).toEqual([]);
+    expect(new Set(stream.events.map((event) => event.event_id)).size).toBe(stream.events.length);
+    for (let i = 1; i < stream.events.length; i++) expect(stream.events[i]!.occurred_at >= stream.events[i - 1]!.occurred_at).toBe(true);
+    expect(stream.meta.events).toBe(stream.events.length);
+  });
+
+  it('stays near two ordinary events per customer per day, so a large run stays bounded', () => {
+    const perCustomerDay = stream.events.length / (OPTIONS.customers * OPTIONS.days);
+    expect(perCustomerDay).toBeGreaterThan(1.5);
+    expect(perCustomerDay).toBeLessThan(2.8);
+  });
+
+  it('gives every typology and churn pattern its share of customers, each customer at most one label', () => {
+    const typologies = new Set(stream.labels.map((label) => label.typology));
+    for (const typology of [...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS]) expect(typologies.has(typology)).toBe(true);
+    expect(stream.labels.filter((l) => l.kind === 'fraud')).toHaveLength(30);
+    expect(stream.labels.filter((l) => l.kind === 'churn')).toHaveLength(30);
+    expect(new Set(stream.labels.map((label) => label.customer_id)).size).toBe(stream.labels.length);
+  });
+
+  it('keeps labels consistent with the stream: the first bad event exists, is the customer\'s, and is dated as labelled', () => {
+    const byId = new Map(stream.events.map((event) => [event.event_id, event]));
+    for (const label of stream.labels) {
+      expect(labelSchema.safeParse(label).success).toBe(true);
+      const first = byId.get(label.first_bad_event_id);
+      expect(first?.customer_id).toBe(label.customer_id);
+      expect(first?.occurred_at).toBe(label.first_bad_at);
+      expect(ms(label.first_bad_at)).toBeGreaterThanOrEqual(ms(stream.meta.measure_from));
+      expect(ms(label.first_bad_at)).toBeLessThan(ms(stream.meta.end));
+    }
+  });
+
+  it('dates each churner\'s leaving at their last event, after the first sign and before the stream ends', () => {
+    for (const label of stream.labels.filter((l) => l.kind === 'churn')) {
+      const own = byCustomer.get(label.customer_id)!;
+      expect(label.left_at).toBe(own.at(-1)!.occurred_at);
+      expect(ms(label.left_at!)).toBeGreaterThanOrEqual(ms(label.first_bad_at));
+      expect(ms(label.left_at!)).toBeLessThan(ms(stream.meta.end));
+    }
+    for (const label of stream.labels.filter((l) => l.kind === 'fraud')) expect(label.left_at).toBeUndefined();
+  });
+
+  it('silences a dormant account for six months or more before its first bad event', () => {
+    for (const label of stream.labels.filter((l) => l.typology === 'dormant-account')) {
+      const before = byCustomer.get(label.customer_id)!.filter((event) => ms(event.occurred_at) < ms(label.first_bad_at));
+      expect(before.length).toBeGreaterThan(0);
+      expect(ms(label.first_bad_at) - ms(before.at(-1)!.occurred_at)).toBeGreaterThanOrEqual(180 * DAY);
+    }
+  });
+
+  it('leaves genuine customers with noise unlabelled', () => {
+    const labelled = new Set(stream.labels.map((label) => label.customer_id));
+    expect(stream.noise.length).toBeGreaterThan(10);
+    for (const record of stream.noise) expect(labelled.has(record.customer_id)).toBe(false);
+  });
+
+  it('replays the identical stream and labels from the same seed, and a different one from another', () => {
+    const again = buildLabelledStream(OPTIONS);
+    expect(digest(again.events)).toBe(digest(stream.events));
+    expect(again.labels).toEqual(stream.labels);
+    expect(digest(buildLabelledStream({ ...OPTIONS, seed: 12 }).events)).not.toBe(digest(stream.events));
+  });
+
+  it('injects only the typologies asked for', () => {
+    const only = buildLabelledStream({ ...OPTIONS, customers: 60, fraudTypologies: ['card-testing'], churnPatterns: [], noise: false });
+    expect(new Set(only.labels.map((label) => label.typology))).toEqual(new Set(['card-testing']));
+    expect(only.noise).toEqual([]);
+  });
+});
+
+describe('a saved labelled stream', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-labelled-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads back exactly as it was written', async () => {
+    const small = buildLabelledStream({ ...OPTIONS, customers: 30, days: 20 });
+    await saveLabelledStream(dir, small);
+    const loaded = await loadLabelledStream(dir);
+    expect(loaded.meta).toEqual(small.meta);
+    expect(loaded.labels).toEqual(small.labels);
+    expect(loaded.noise).toEqual(small.noise);
+    expect(digest(loaded.events)).toBe(digest(small.events));
+  });
+});
