@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoadResult, runIngestLoad } from '../loadtests/ingest-autocannon.js';
 import { newRunId, sampleBatch } from '../loadtests/sampleEvents.js';
+import { deleteKeysMatching } from '../core/redis.js';
 
 const { values } = parseArgs({
   options: {
@@ -105,11 +106,6 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
   const { Redis } = await import('ioredis');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 }

@@ -38,3 +38,15 @@ function logOutages(redis: Redis, log: Logger, name: string): void {
 }
 
 export type { Redis };
+
+/** Removes every key matching a SCAN pattern (a deployment's or a test's prefix); returns how many. */
+export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) deleted += await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return deleted;
+}

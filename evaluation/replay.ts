@@ -10,6 +10,7 @@ import type { EventInput } from '../core/events/index.js';
 import { createLogger } from '../core/observability/index.js';
 import { partitionKeys, readBacklog } from '../core/streams/index.js';
 import { startEngine, type Engine } from '../server/engine.js';
+import { deleteKeysMatching } from '../core/redis.js';
 
 // Replays a stream through a real Vigil in this process: API, worker, rules and alerts, on a
 // fresh data directory and a key prefix of its own, both removed afterwards. chdb binds one data
@@ -169,12 +170,7 @@ async function dropKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
   } finally {
     redis.disconnect();
   }

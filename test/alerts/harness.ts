@@ -8,6 +8,7 @@ import { openAggregateStore, type AggregateStore } from '../../aggregates/index.
 import { createLogger, createMetrics, type VigilMetrics } from '../../core/observability/index.js';
 import { buildApp } from '../../server/app.js';
 import { alertDedupKey, createAlertService, type AlertService, type AlertServiceOptions, type NewAlert } from '../../alerts/index.js';
+import { deleteKeysMatching } from '../../core/redis.js';
 
 // The alerts capability on its own: a real Redis under a key prefix of its own per test, the real
 // embedded ClickHouse (one data directory per test file, as chdb binds one per process), and the
@@ -26,12 +27,7 @@ export function uniquePrefix(): string {
 
 /** Deletes every key under the test's prefix. */
 export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
 }
 
 /** One ClickHouse per test file; close it in afterAll. */

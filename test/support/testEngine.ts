@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type VigilConfig } from '../../config/index.js';
 import { createLogger } from '../../core/observability/index.js';
 import { startEngine, type Engine, type EngineOptions } from '../../server/engine.js';
+import { deleteKeysMatching } from '../../core/redis.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const INGEST_KEY = 'test-ingest-key-0123456789';
@@ -44,12 +45,7 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
 /** Deletes every key under a prefix (the test's own). */
 export async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 }
 
