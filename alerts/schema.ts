@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { ALERT_TYPES, SEVERITIES, type AlertType, type Severity } from '../rules/schema.js';
 
 // The one definition of every alert shape: the store validates what processors raise against it,
 // the routes validate and document bodies with it, and the TypeScript types are inferred from it.
 
-export const ALERT_TYPES = ['fraud', 'churn', 'credit', 'complaint_sla'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-
-/** Ordered lowest first, so "at least high" is an index comparison. */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+// Alert types and severities are the rules' vocabulary: an alert carries what a rule declared.
+// SEVERITIES is ordered lowest first, so "at least high" is an index comparison.
+export { ALERT_TYPES, SEVERITIES, type AlertType, type Severity } from '../rules/schema.js';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'assigned', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
