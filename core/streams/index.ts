@@ -3,3 +3,4 @@ export { partitionKeys, globalKeys, PROCESSOR_GROUP, type PartitionKeys, type Gl
 export { ensureProcessorGroups } from './groups.js';
 export { fieldsOf, readBacklog, type PartitionBacklog } from './backlog.js';
 export { BacklogMonitor } from './backlogMonitor.js';
+export { StreamGroupConsumer, type GroupConsumerOptions } from './groupConsumer.js';
