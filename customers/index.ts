@@ -6,3 +6,9 @@ export {
 export { customerTier, CUSTOMER_TIERS, type CustomerTier, type TierDecision } from './tiers.js';
 export { customerTags, lifeStageTag, LIFE_STAGES, type CustomerTag, type LifeStage } from './tags.js';
 export { segmentCustomer, type CustomerSegment } from './segment.js';
+export {
+  ProfileStore, decodeStoredProfile, customerIdSchema,
+  InvalidCustomerIdError, ProfileNotFoundError, StaleProfileVersionError,
+  type StoredProfile, type PutResult, type ProfileStoreOptions,
+} from './profileStore.js';
+export { customerProfileRoutes, ImportTooLargeError, MAX_IMPORT_ROWS, type CustomerProfileRouteDeps } from './routes.js';

@@ -24,7 +24,8 @@ export const CHANNELS = [
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-const identifier = z
+/** Ids of events, customers, merchants: safe in Redis keys, logs and URLs. */
+export const identifier = z
   .string()
   .min(1)
   .max(128)
@@ -66,8 +67,10 @@ export const attributesSchema = z
   .record(z.string().min(1).max(64), z.union([z.string().max(256), z.number(), z.boolean()]))
   .refine((record) => Object.keys(record).length <= 20, 'at most 20 attributes');
 
+export const PRODUCT_TYPES = ['current_account', 'savings', 'term_deposit', 'credit_card', 'debit_card', 'loan', 'mortgage', 'investment', 'insurance'] as const;
+
 export const productSchema = z.strictObject({
-  type: z.enum(['current_account', 'savings', 'term_deposit', 'credit_card', 'debit_card', 'loan', 'mortgage', 'investment', 'insurance']),
+  type: z.enum(PRODUCT_TYPES),
   id: identifier.optional(),
 });
 

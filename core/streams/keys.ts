@@ -23,6 +23,10 @@ export interface PartitionKeys {
   riskStatePrefix: string;
   /** Alerts decided with a batch's commit, waiting to be handed to the alert service. */
   alertOutbox: string;
+  /** Per-customer reference profile (CRM data the events do not carry), read with the batch. */
+  profilePrefix: string;
+  /** Offer triggers and offer responses decided with a batch's commit, waiting to be decided and sent. */
+  offerOutbox: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -38,6 +42,8 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     customerPrefix: `${tag}:customer:`,
     riskStatePrefix: `${tag}:risk:`,
     alertOutbox: `${tag}:alert-outbox`,
+    profilePrefix: `${tag}:profile:`,
+    offerOutbox: `${tag}:offer-outbox`,
   };
 }
 

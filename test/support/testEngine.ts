@@ -13,6 +13,7 @@ export const INGEST_KEY = 'test-ingest-key-0123456789';
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const RISK_KEY = 'test-risk-key-0123456789';
 export const SRE_KEY = 'test-sre-key-0123456789';
+export const MARKETING_KEY = 'test-marketing-key-0123456789';
 
 /** A key prefix no other test uses, so tests share the machine's Redis without seeing each other. */
 export function uniquePrefix(name: string): string {
@@ -30,7 +31,7 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     VIGIL_REDIS_PREFIX: uniquePrefix('vigil'),
     VIGIL_DATA_DIR: processDataDir,
     VIGIL_PARTITIONS: '4',
-    VIGIL_API_KEYS: `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre`,
+    VIGIL_API_KEYS: `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre,${MARKETING_KEY}:marketing`,
     LOG_LEVEL: 'silent',
     VIGIL_READ_BLOCK_MS: '50',
     VIGIL_FLUSH_INTERVAL_MS: '50',
