@@ -4,4 +4,7 @@ export const TABLES = {
   eventRollups1m: 'event_rollups_1m',
   eventsToRollups1m: 'events_to_rollups_1m',
   schemaMigrations: 'schema_migrations',
+  offerDecisions: 'offer_decisions',
+  offerDeliveries: 'offer_deliveries',
+  offerResponses: 'offer_responses',
 } as const;

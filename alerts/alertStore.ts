@@ -115,6 +115,21 @@ export class AlertStore {
   }
 
   /**
+   * Whether the customer has an unresolved alert of this type among their most recent ones (a
+   * customer under fraud review gets no marketing). Reads the customer's index newest first.
+   */
+  async hasUnresolved(customerId: string, type: StoredAlert['type'], scan = 200): Promise<boolean> {
+    const ids = await this.redis.zrevrange(this.keys.byCustomerPrefix + customerId, 0, scan - 1);
+    if (ids.length === 0) return false;
+    const raws = await this.redis.mget(ids.map((id) => this.keys.docPrefix + id));
+    return raws.some((raw) => {
+      if (raw === null) return false;
+      const alert = JSON.parse(raw) as StoredAlert;
+      return alert.type === type && alert.status !== 'resolved';
+    });
+  }
+
+  /**
    * Applies an officer's transition with compare-and-set: read, apply the pure lifecycle, write
    * only if unchanged; on a race re-read and re-apply, so concurrent transitions all land in
    * history in some order, or are refused against the state the winner left.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { OfferPolicy } from '../offers/policy.js';
 import { envSchema, type ApiRole } from './schema.js';
 
 export interface VigilConfig {
@@ -34,6 +35,13 @@ export interface VigilConfig {
     complaintSlaHours: number;
   };
   alerts: { webhookAttempts: number };
+  offers: {
+    /** Campaigns to seed at start: missing ones are created, existing ones left as the API made them. */
+    campaignsFile?: string;
+    campaignsPollMs: number;
+    policy: OfferPolicy;
+    deliveryAttempts: number;
+  };
   shutdownGraceMs: number;
 }
 
@@ -85,6 +93,12 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
     },
     alerts: { webhookAttempts: e.VIGIL_WEBHOOK_ATTEMPTS },
+    offers: {
+      campaignsFile: e.VIGIL_CAMPAIGNS_FILE,
+      campaignsPollMs: e.VIGIL_CAMPAIGNS_POLL_MS,
+      policy: e.VIGIL_OFFER_POLICY,
+      deliveryAttempts: e.VIGIL_OFFER_DELIVERY_ATTEMPTS,
+    },
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { offerPolicySchema } from '../offers/policy.js';
 
 export const API_ROLES = ['ingest', 'risk', 'marketing', 'sre', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
@@ -20,6 +21,28 @@ const apiKeys = z
       keys.set(key, role as ApiRole);
     }
     return keys;
+  });
+
+/** The bank's contact policy as inline JSON (caps, channel order, quiet hours); the defaults when unset. */
+const offerPolicyJson = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    let document: unknown = undefined;
+    if (text !== undefined && text.trim() !== '') {
+      try {
+        document = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"frequency_caps":{"overall":[{"window":"7d","limit":3}]}}' });
+        return z.NEVER;
+      }
+    }
+    const parsed = offerPolicySchema.safeParse(document);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      return z.NEVER;
+    }
+    return parsed.data;
   });
 
 /**
@@ -60,6 +83,10 @@ export const envSchema = z.object({
   VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
   VIGIL_WEBHOOK_ATTEMPTS: int(1, 50).default(8),
   VIGIL_SHUTDOWN_GRACE_MS: int(100, 600_000).default(10_000),
+  VIGIL_CAMPAIGNS_FILE: z.string().min(1).optional(),
+  VIGIL_CAMPAIGNS_POLL_MS: int(50, 600_000).default(2000),
+  VIGIL_OFFER_POLICY: offerPolicyJson,
+  VIGIL_OFFER_DELIVERY_ATTEMPTS: int(1, 50).default(8),
 });
 
 export type VigilEnv = z.output<typeof envSchema>;

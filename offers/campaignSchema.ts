@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../core/events/index.js';
+import { EVENT_TYPES, PRODUCT_TYPES } from '../core/events/index.js';
 import { CUSTOMER_TIERS } from '../customers/index.js';
 import { MARKETING_CHANNELS, RISK_TOLERANCES } from '../customers/profile.js';
 import { conditionSchema, durationTextSchema } from '../rules/index.js';
@@ -59,6 +59,18 @@ export const campaignContentSchema = z
   .refine((content) => Object.values(content).some((message) => message !== undefined), 'content needs at least one channel: push, sms, email or rm_task');
 export type CampaignContent = z.infer<typeof campaignContentSchema>;
 
+/**
+ * The behaviour the campaign wants, observed in the event stream for offered and control customers
+ * alike: "opened a savings product within 30 days of the decision". An accepted offer_response
+ * exists only for customers who were sent something, so it cannot measure uplift; the goal can.
+ */
+export const campaignGoalSchema = z.strictObject({
+  event_type: z.enum(EVENT_TYPES),
+  product_type: z.enum(PRODUCT_TYPES).optional().describe('for product_opened / product_closed goals: the product type that counts'),
+  within: durationTextSchema.default('30d').describe('how long after the decision a goal event counts'),
+});
+export type CampaignGoal = z.output<typeof campaignGoalSchema>;
+
 export const campaignSchema = z.strictObject({
   id: slug.describe('stable id: decisions, caps, holdout and metrics refer to it'),
   name: z.string().min(1).max(120),
@@ -81,6 +93,7 @@ export const campaignSchema = z.strictObject({
     .optional()
     .describe('offers sent per calendar day (budget time zone); unlimited when absent'),
   holdout_share: z.number().min(0).max(0.5).default(0).describe('share of customers kept as a control group, decided but not sent'),
+  goal: campaignGoalSchema.optional().describe('what counts as converted, for treated and control alike; uplift is measured on it'),
 });
 export type Campaign = z.output<typeof campaignSchema>;
 export type CampaignInput = z.input<typeof campaignSchema>;

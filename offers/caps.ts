@@ -7,10 +7,10 @@ import type { CapReason } from './reasons.js';
 
 // Caps are decided in two steps so that the I/O layer can make them atomic: `capChecks` says
 // which counters a decision needs (key, rolling window, limit), and the store checks them all and
-// records the offer in one step (a Redis Lua script over sorted sets: per check
+// records the offer (capStore.ts: Lua scripts over sorted sets, per check
 // ZCOUNT key (now−window) +inf < limit; if every check passes, ZADD key now <decision id> for each
 // recorded key and PEXPIRE it past its longest window). `applyCaps` is that step in memory: the
-// reference the script must match, and what the property tests run.
+// reference the store must match, and what the property tests run.
 //
 // A counter holds the instants of the offers recorded under its key. Counting everything after
 // now − window, later instants included, keeps a cap safe when decisions arrive out of time
@@ -21,6 +21,8 @@ export interface CapCheck {
   key: string;
   /** Customer keys can share the customer's Redis slot; a campaign's budget is one global counter. */
   scope: 'customer' | 'campaign';
+  /** Set for scope 'campaign': the campaign whose Redis slot holds the counter. */
+  campaignId?: string;
   reason: CapReason;
   windowMs: number;
   /** Allowed while fewer than `limit` offers are counted in the window. */
@@ -50,7 +52,10 @@ export type CapOutcome = { allowed: true } | { allowed: false; failed: CapCheck;
 
 const DAY_MS = 86_400_000;
 
-/** Every counter this decision must pass, cooldown first (the reason most specific to the campaign). */
+/**
+ * Every counter this decision must pass, cooldown first (the reason most specific to the campaign)
+ * and the budget last: the store checks the budget in a second step, after the customer's caps.
+ */
 export function capChecks(ctx: CapDecisionContext, policy: OfferPolicy = DEFAULT_OFFER_POLICY): CapCheck[] {
   const { customerId, campaign, channel, holdout } = ctx;
   const sent = !holdout;
@@ -78,7 +83,7 @@ export function capChecks(ctx: CapDecisionContext, policy: OfferPolicy = DEFAULT
   if (campaign.budget) {
     const day = localDate(ctx.nowMs, policy.budget_time_zone);
     checks.push({
-      key: `campaign:${campaign.id}:budget:${day}`, scope: 'campaign', reason: 'budget_exhausted',
+      key: `campaign:${campaign.id}:budget:${day}`, scope: 'campaign', campaignId: campaign.id, reason: 'budget_exhausted',
       // The day is in the key; the window only has to keep all of that day's offers, and a day
       // with a DST change lasts 25 hours, so two days.
       windowMs: 2 * DAY_MS, limit: campaign.budget.max_offers_per_day, record: sent,

@@ -28,6 +28,11 @@ export const offerPolicySchema = z.strictObject({
   default_time_zone: timeZone.default('Europe/Berlin'),
   /** The zone whose calendar day a campaign's daily budget counts. */
   budget_time_zone: timeZone.default('Europe/Berlin'),
+  /**
+   * Campaigns fire only on events this recent: a backfill, a replay or a badly late event updates
+   * the features but offers nothing, because the moment the offer answers has passed.
+   */
+  max_trigger_age: windowMs.default(3_600_000),
   frequency_caps: z.strictObject({
     per_channel: z.array(frequencyCap).prefault([{ window: '1d', limit: 1 }]),
     overall: z.array(frequencyCap).prefault([{ window: '7d', limit: 3 }]),

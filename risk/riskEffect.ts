@@ -1,15 +1,37 @@
 import type { Redis } from 'ioredis';
 import type { NewAlert } from '../alerts/index.js';
+import type { VigilEvent } from '../core/events/index.js';
+import { decodeStoredProfile, type CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
 import type { StateChange } from '../processors/partitionCommit.js';
-import { assessEvent, type RiskContext } from './assess.js';
+import { assessEvent, type RiskAssessment, type RiskContext } from './assess.js';
 import { decodeRiskState, encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
   /** Returns only the alerts that did not exist yet. */
   raise(alerts: NewAlert[]): Promise<readonly { type: string; severity: string }[]>;
+}
+
+/** One event as the risk pipeline saw it: what followers such as offers decide from. */
+export interface AssessedEvent {
+  entryId: string;
+  event: VigilEvent;
+  assessment: RiskAssessment;
+  profile: CustomerProfile | undefined;
+}
+
+/**
+ * Work that follows the risk assessment of each event (campaign triggers, offer responses). It
+ * plans inside the batch, purely, and its changes commit with the batch, so what it decided is
+ * never lost nor decided twice; `afterCommit` then acts on it (and runs again on takeover).
+ */
+export interface AssessmentFollower {
+  follow(keys: PartitionKeys, assessed: AssessedEvent): StateChange[];
+  afterCommit(keys: PartitionKeys): Promise<void>;
+  /** On takeover: finish what a crashed worker committed but did not act on. */
+  recover(keys: PartitionKeys): Promise<void>;
 }
 
 export interface RiskEffectDeps {
@@ -20,6 +42,7 @@ export interface RiskEffectDeps {
   metrics: VigilMetrics;
   log: Logger;
   stateTtlSeconds: number;
+  followers?: readonly AssessmentFollower[];
 }
 
 const OUTBOX_PAGE = 200;
@@ -41,13 +64,18 @@ export class RiskEffect implements BatchEffect {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (applied.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(applied.map((a) => a.event.customer_id))];
-    const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c));
+    // State and profile share the partition's slot: one round trip for both.
+    const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c));
     const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
+    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[customers.length + i] ?? null)?.profile]));
     const context = this.deps.context();
+    const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
-    for (const { event } of applied) {
-      const assessment = assessEvent(states.get(event.customer_id)!, event, context);
+    for (const { event, entryId } of applied) {
+      const profile = profiles.get(event.customer_id);
+      const assessment = assessEvent(states.get(event.customer_id)!, event, profile ? { ...context, profile } : context);
       states.set(event.customer_id, assessment.state);
+      for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile }));
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
       for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
@@ -55,12 +83,23 @@ export class RiskEffect implements BatchEffect {
     for (const [customer, state] of states) {
       changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
     }
-    const hasAlerts = changes.some((c) => c.op === 'rpush');
-    return { changes, afterCommit: hasAlerts ? () => this.drainOutbox(keys) : drainLater };
+    const hasAlerts = changes.some((c) => c.op === 'rpush' && c.key === keys.alertOutbox);
+    const drainAlerts = hasAlerts ? () => this.drainOutbox(keys) : drainLater;
+    if (followers.length === 0) return { changes, afterCommit: drainAlerts };
+    return {
+      changes,
+      afterCommit: async () => {
+        // Followers act even when the alert drain fails: an offer never waits on an alert webhook.
+        const results = await Promise.allSettled([drainAlerts?.(), ...followers.map((f) => f.afterCommit(keys))]);
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      },
+    };
   }
 
   async recover(keys: PartitionKeys): Promise<void> {
     await this.drainOutbox(keys);
+    for (const follower of this.deps.followers ?? []) await follower.recover(keys);
   }
 
   private async drainOutbox(keys: PartitionKeys): Promise<void> {

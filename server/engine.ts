@@ -20,12 +20,17 @@ import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp } from './app.js';
+import { readFileSync } from 'node:fs';
+import { ProfileStore, customerProfileRoutes } from '../customers/index.js';
+import { createOfferService, parseCampaignSet, type CampaignSet, type OfferService } from '../offers/index.js';
 
 export interface Engine {
   config: VigilConfig;
   app: FastifyInstance;
   worker?: Worker;
   alerts: AlertService;
+  offers: OfferService;
+  profiles: ProfileStore;
   rules: RuleSetRegistry;
   store: AggregateStore;
   redis: Redis;
@@ -71,9 +76,20 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
   });
   await rules.start({ watchFile: config.risk.rulesFile });
+  const profiles = new ProfileStore(redis, { prefix, partitions: config.partitions });
+  const offers = await createOfferService({
+    redis, redisUrl: config.redis.url, prefix, store, profiles, log, metrics,
+    fraudReview: alerts.store,
+    policy: config.offers.policy,
+    campaignsPollMs: config.offers.campaignsPollMs,
+    initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,
+    background: runsWorker,
+    delivery: { attempts: config.offers.deliveryAttempts },
+  });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   const risk = new RiskEffect({
     redis, alerts: alerts.store, metrics, log, stateTtlSeconds: 400 * 86_400,
+    followers: [offers.follower],
     context: () => ({
       ruleSet: rules.current(),
       featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
@@ -100,7 +116,9 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),
+          (scope) => customerProfileRoutes(scope, { profiles }),
           alerts.routes,
+          offers.routes,
         ]
       : [],
   });
@@ -118,11 +136,12 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, rules, store, redis, metrics, log, backlog,
+    config, app, worker, alerts, offers, profiles, rules, store, redis, metrics, log, backlog,
     close() {
       closing ??= (async () => {
         await app.close();
         await worker?.stop();
+        await offers.close();
         await alerts.close();
         rules.stop();
         backlog.stop();
@@ -132,4 +151,11 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
       return closing;
     },
   };
+}
+
+/** Campaigns from a YAML or JSON file; an invalid file stops start-up with every problem listed. */
+function readCampaignFile(path: string): CampaignSet {
+  const parsed = parseCampaignSet(readFileSync(path, 'utf8'), /\.json$/i.test(path) ? 'json' : 'yaml');
+  if (!parsed.ok) throw new Error(`campaign file ${path} is invalid:\n  ${parsed.errors.join('\n  ')}`);
+  return parsed.campaignSet;
 }

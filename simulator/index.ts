@@ -12,3 +12,4 @@ export { SeededRandom, deriveSeed } from './random.js';
 export type { Merchant } from './merchants.js';
 export { postEvents, retryAfterSeconds, IngestUnreachableError, type PostEventsOptions, type PostEventsResult } from './poster.js';
 export { runSimulation, type SimulationOptions, type SimulationProgress } from './run.js';
+export { simulatedProfiles, type ProfileOptions } from './profiles.js';

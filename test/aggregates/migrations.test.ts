@@ -39,6 +39,9 @@ describe('aggregate migrations', () => {
         { name: TABLES.eventRollups1m, engine: 'SummingMergeTree' },
         { name: TABLES.events, engine: 'MergeTree' },
         { name: TABLES.eventsToRollups1m, engine: 'MaterializedView' },
+        { name: TABLES.offerDecisions, engine: 'ReplacingMergeTree' },
+        { name: TABLES.offerDeliveries, engine: 'ReplacingMergeTree' },
+        { name: TABLES.offerResponses, engine: 'ReplacingMergeTree' },
         { name: TABLES.schemaMigrations, engine: 'MergeTree' },
       ]);
     } finally {
@@ -58,7 +61,7 @@ describe('aggregate migrations', () => {
       expect(await migrate(reopened)).toEqual([]);
       const applied = await appliedMigrations(reopened);
       expect(applied.map((m) => m.version)).toEqual(loadMigrations(cfg.database).map((m) => m.version));
-      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts']);
+      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers']);
     } finally {
       await reopened.close();
     }
@@ -70,7 +73,7 @@ describe('aggregate migrations', () => {
       for (const migration of loadMigrations(cfg.database)) {
         for (const statement of migration.statements) await store.exec(statement);
       }
-      expect(await appliedMigrations(store)).toHaveLength(3);
+      expect(await appliedMigrations(store)).toHaveLength(loadMigrations(cfg.database).length);
     } finally {
       await store.close();
     }
@@ -80,7 +83,7 @@ describe('aggregate migrations', () => {
     const store = await openEmbeddedStore({ dataDir, database: 'vigil_migrations_race' });
     try {
       await Promise.all([migrate(store), migrate(store)]);
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4]);
     } finally {
       await store.close();
     }

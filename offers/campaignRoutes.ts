@@ -1,0 +1,164 @@
+import type { FastifyInstance } from 'fastify';
+import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CampaignNotFoundError, InvalidCampaignError } from './campaignErrors.js';
+import type { CampaignRegistry, StoredCampaign } from './campaignRegistry.js';
+import { CAMPAIGN_STATES, campaignSchema } from './campaignSchema.js';
+
+export interface CampaignRouteDeps {
+  campaigns: CampaignRegistry;
+}
+
+const MARKETING_ROLES = ['marketing', 'admin'] as const;
+const security = [{ bearerAuth: [] }];
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+// Ids are checked by the registry, so a malformed one gets the registry's INVALID_CAMPAIGN answer.
+const campaignParams = z.object({ id: z.string().min(1).max(200) });
+const actor = z.string({ error: 'the X-Vigil-Actor header naming the person making the change is required' })
+  .trim().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'X-Vigil-Actor must be printable text');
+const changeHeaders = z.object({
+  'x-vigil-actor': actor,
+  'if-match': z.string().regex(/^(W\/)?"?\d{1,15}"?$/, 'If-Match must be a campaign revision, e.g. "3"').optional()
+    .describe('the revision the change is based on; 409 if the campaign has moved on'),
+});
+
+// The campaign goes out as stored: the request schema documents its shape, and re-encoding it
+// through campaignSchema would fail on the condition language's one-way transforms.
+const storedCampaign = z.object({
+  campaign: z.looseObject({ id: z.string(), state: z.enum(CAMPAIGN_STATES) }).describe('the campaign as validated and stored (see the request body schema)'), revision: z.number().int(), createdAt: z.string(), createdBy: z.string(),
+  updatedAt: z.string(), updatedBy: z.string(), activatedAt: z.string().optional(),
+});
+const campaignSummary = z.object({
+  id: z.string(), name: z.string(), state: z.enum(CAMPAIGN_STATES), priority: z.number(), revision: z.number().int(),
+  updatedAt: z.string(), updatedBy: z.string(),
+});
+const auditEntry = z.object({
+  at: z.string(), actor: z.string(), action: z.enum(['created', 'replaced', 'state_changed', 'imported']), campaignId: z.string(),
+  revision: z.number().int(), fromState: z.enum(CAMPAIGN_STATES).optional(), toState: z.enum(CAMPAIGN_STATES).optional(),
+  changes: z.array(z.string()).optional(),
+});
+// 400 is also the app's answer to a malformed header or query (error VALIDATION, with details).
+const badRequest = z.object({
+  error: z.string().describe('INVALID_CAMPAIGN for a campaign that does not validate'), message: z.string(),
+  errors: z.array(z.string()).optional().describe('every problem of the campaign, each with its path'),
+  details: z.unknown().optional(),
+});
+
+// The body is documented as a campaign but validated by the registry alone, so every problem is
+// reported at once in the registry's words (unknown features with a suggestion, placeholders, …).
+function registryValidatesBody<S>(route: FastifyRouteSchemaDef<S>): FastifyValidationResult {
+  return route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route as unknown as FastifyRouteSchemaDef<z.ZodType>);
+}
+
+const BODY_DESCRIPTION = 'The campaign as JSON, or as YAML with Content-Type: application/yaml. `state` defaults to draft.';
+
+/** Campaign management for marketing: definitions, states, audit trail. Changes reach every worker within one poll. */
+export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDeps): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // Only in this plugin's scope: campaigns are authored in YAML, other endpoints stay JSON-only.
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseYaml(body as string, { uniqueKeys: true }));
+    } catch (error) {
+      done(new InvalidCampaignError([`YAML syntax: ${(error as Error).message.trimEnd()}`]), undefined);
+    }
+  });
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof InvalidCampaignError) {
+      return reply.status(400).send({ error: error.code, message: error.message, errors: [...error.errors] });
+    }
+    throw error; // the app's error handler answers everything else
+  });
+  const actorOf = (request: { role?: string; headers: Record<string, unknown> }) => `${request.role}:${String(request.headers['x-vigil-actor']).trim()}`;
+
+  api.get('/v1/campaigns', {
+    config: { roles: MARKETING_ROLES },
+    schema: { tags: ['campaigns'], summary: 'Every campaign with its state and last change, by id', security, response: { 200: z.object({ campaigns: z.array(campaignSummary) }) } },
+    handler: async () => ({ campaigns: (await deps.campaigns.list()).map(summaryOf) }),
+  });
+
+  api.get('/v1/campaigns/audit', {
+    config: { roles: MARKETING_ROLES },
+    schema: {
+      tags: ['campaigns'], summary: 'Who changed which campaign, when and what, newest first', security,
+      querystring: z.strictObject({
+        campaign_id: z.string().min(1).max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(50),
+      }),
+      response: { 200: z.object({ entries: z.array(auditEntry) }) },
+    },
+    handler: async (request) => ({ entries: await deps.campaigns.audit({ campaignId: request.query.campaign_id, limit: request.query.limit }) }),
+  });
+
+  api.get('/v1/campaigns/:id', {
+    config: { roles: MARKETING_ROLES },
+    schema: {
+      tags: ['campaigns'], summary: 'One campaign; its revision is also the ETag', security, params: campaignParams,
+      response: { 200: storedCampaign, 400: badRequest },
+    },
+    handler: async (request, reply) => {
+      const stored = await deps.campaigns.get(request.params.id);
+      if (!stored) throw new CampaignNotFoundError(request.params.id);
+      void reply.header('etag', `"${stored.revision}"`);
+      return stored;
+    },
+  });
+
+  api.post('/v1/campaigns', {
+    config: { roles: MARKETING_ROLES },
+    validatorCompiler: registryValidatesBody,
+    schema: {
+      tags: ['campaigns'], summary: 'Create a campaign (409 if the id exists)', description: BODY_DESCRIPTION, security,
+      headers: changeHeaders.pick({ 'x-vigil-actor': true }), body: campaignSchema,
+      response: { 201: storedCampaign, 400: badRequest },
+    },
+    handler: async (request, reply) => {
+      const stored = await deps.campaigns.create(request.body as unknown, actorOf(request));
+      return reply.status(201).header('etag', `"${stored.revision}"`).send(stored);
+    },
+  });
+
+  api.put('/v1/campaigns/:id', {
+    config: { roles: MARKETING_ROLES },
+    validatorCompiler: registryValidatesBody,
+    schema: {
+      tags: ['campaigns'], security, params: campaignParams, headers: changeHeaders, body: campaignSchema,
+      summary: 'Replace a campaign\'s definition (state kept unless given)', description: BODY_DESCRIPTION,
+      response: { 200: storedCampaign, 400: badRequest },
+    },
+    handler: async (request, reply) => {
+      const stored = await deps.campaigns.replace(request.params.id, request.body as unknown, actorOf(request), revisionOf(request.headers['if-match']));
+      return reply.header('etag', `"${stored.revision}"`).send(stored);
+    },
+  });
+
+  api.post('/v1/campaigns/:id/state', {
+    config: { roles: MARKETING_ROLES },
+    schema: {
+      tags: ['campaigns'], security, params: campaignParams, headers: changeHeaders,
+      summary: 'Activate, pause or resume a campaign; a campaign that has been active cannot return to draft',
+      body: z.strictObject({ state: z.enum(CAMPAIGN_STATES) }),
+      response: { 200: storedCampaign, 400: badRequest },
+    },
+    handler: async (request, reply) => {
+      const stored = await deps.campaigns.setState(request.params.id, request.body.state, actorOf(request), revisionOf(request.headers['if-match']));
+      return reply.header('etag', `"${stored.revision}"`).send(stored);
+    },
+  });
+}
+
+function summaryOf(stored: StoredCampaign): z.infer<typeof campaignSummary> {
+  const { campaign } = stored;
+  return {
+    id: campaign.id, name: campaign.name, state: campaign.state, priority: campaign.priority,
+    revision: stored.revision, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy,
+  };
+}
+
+/** `3`, `"3"` or `W/"3"` → 3; the header schema has already refused anything else. */
+function revisionOf(ifMatch: string | undefined): number | undefined {
+  return ifMatch === undefined ? undefined : Number(ifMatch.replace(/\D/g, ''));
+}

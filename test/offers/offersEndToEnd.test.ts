@@ -1,0 +1,173 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhookSignature } from '../../core/webhooks/signature.js';
+import type { EventInput } from '../../core/events/index.js';
+import { cardPayment } from '../support/events.js';
+import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+
+// The issue's integration test: a churn signal in the stream produces a retention offer that is
+// delivered, signed, to the push channel's endpoint; a second trigger inside the cooldown is
+// suppressed with its reason; a customer under fraud review gets no marketing; and the whole
+// funnel shows in the campaign's stats from ClickHouse.
+
+const config = testConfig({ VIGIL_CAMPAIGNS_POLL_MS: '50' });
+let engine: Awaited<ReturnType<typeof startTestEngine>>;
+const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    received.push({ headers: req.headers, body });
+    res.writeHead(202).end();
+  });
+});
+let secret = '';
+
+const as = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+const marketer = as(MARKETING_KEY, { 'x-vigil-actor': 'anna.marketing' });
+
+/** Quiet hours one to two hours from now (UTC), so the test never runs inside them. */
+function quietHoursAwayFromNow() {
+  const hour = (new Date().getUTCHours() + 2) % 24;
+  const pad = (h: number) => String(h).padStart(2, '0');
+  return { start: `${pad(hour)}:00`, end: `${pad((hour + 1) % 24)}:00` };
+}
+
+const profile = (extra: Record<string, unknown> = {}) => ({
+  kyc_status: 'verified', preferred_channel: 'push', marketing_consent: { push: true, email: true },
+  time_zone: 'UTC', quiet_hours: quietHoursAwayFromNow(), language: 'en-GB', ...extra,
+});
+
+const retentionCampaign = {
+  id: 'test-retention',
+  name: 'Retention offer on churn signal',
+  description: 'A closed savings product lifts the churn score; offer the fee-free account before the customer leaves.',
+  state: 'active',
+  priority: 80,
+  expected_value: 400,
+  product: { id: 'fee-free-current-account', risk_level: 'low' },
+  trigger: { event_types: ['product_closed'], condition: { field: 'features.score_churn', op: 'gte', value: 0.3 } },
+  content: { push: { title: 'Stay with fewer fees', body: 'Your {tier} account can be fee-free for 12 months.' } },
+  caps: { cooldown: '30d' },
+  goal: { event_type: 'product_opened', product_type: 'current_account', within: '30d' },
+};
+
+let seq = 0;
+function productClosed(customer: string, type = 'savings'): EventInput {
+  seq += 1;
+  return {
+    type: 'product_closed', event_id: `e2e-closed-${customer}-${seq}`, customer_id: customer,
+    occurred_at: new Date(Date.now() - 1000).toISOString(), channel: 'web', product: { type, id: `p-${seq}` },
+  } as EventInput;
+}
+
+async function post(events: EventInput[]) {
+  const res = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: as(INGEST_KEY), payload: { events } });
+  expect(res.json().accepted).toBe(events.length);
+}
+
+async function decisions(customer: string) {
+  return (await engine.app.inject({ url: `/v1/customers/${customer}/offers`, headers: as(MARKETING_KEY) })).json().decisions as {
+    decisionId: string; offer?: { offerId: string; campaignId: string; channel: string; holdout: boolean }; suppressed: { campaignId: string; reason: string; detail: string }[]; explanation: string[];
+  }[];
+}
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  engine = await startTestEngine(config);
+  const channel = await engine.app.inject({
+    method: 'PUT', url: '/v1/offers/channels/push', headers: as(ADMIN_KEY),
+    payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push` },
+  });
+  expect(channel.statusCode).toBe(200);
+  secret = channel.json().secret;
+  const created = await engine.app.inject({ method: 'POST', url: '/v1/campaigns', headers: marketer, payload: retentionCampaign });
+  expect(created.statusCode).toBe(201);
+  // Workers pick campaign changes up by polling; wait until this process's registry has it.
+  await eventually(async () => engine.offers.campaigns.current().some((c) => c.id === 'test-retention'), Boolean);
+});
+afterAll(async () => {
+  await engine?.dispose();
+  receiver.close();
+});
+
+describe('engagement offers end to end', () => {
+  it('turns a churn signal into a signed retention offer, then suppresses the second trigger inside the cooldown', async () => {
+    const customer = 'offer-churn-1';
+    expect((await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: marketer, payload: profile() })).statusCode).toBe(201);
+
+    await post([productClosed(customer)]);
+    const first = await eventually(() => decisions(customer), (d) => d.length === 1);
+    expect(first[0]!.offer).toMatchObject({ campaignId: 'test-retention', channel: 'push', holdout: false });
+    expect(first[0]!.explanation[0]).toMatch(/Offered "Retention offer on churn signal".*score_churn/);
+
+    const delivery = await eventually(async () => received.find((r) => r.body.includes(first[0]!.offer!.offerId)), Boolean);
+    expect(delivery!.headers['x-vigil-event']).toBe('offer.send');
+    expect(delivery!.headers['idempotency-key']).toBe(first[0]!.offer!.offerId);
+    expect(verifyWebhookSignature({ secret, header: String(delivery!.headers['x-vigil-signature']), body: delivery!.body })).toBe(true);
+    const body = JSON.parse(delivery!.body);
+    expect(body).toMatchObject({ customer_id: customer, campaign_id: 'test-retention', channel: 'push', title: 'Stay with fewer fees' });
+    expect(body.body).toMatch(/^Your (mass|potential|vip) account can be fee-free/);
+
+    await post([productClosed(customer, 'credit_card')]);
+    const both = await eventually(() => decisions(customer), (d) => d.length === 2);
+    expect(both[0]!.offer).toBeUndefined();
+    expect(both[0]!.suppressed).toEqual([expect.objectContaining({ campaignId: 'test-retention', reason: 'cooldown' })]);
+    expect(both[0]!.suppressed[0]!.detail).toMatch(/once per 30d for test-retention: 1 already in the window/);
+    // Give a wrongly sent second offer time to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received.filter((r) => JSON.parse(r.body).customer_id === customer)).toHaveLength(1);
+
+    // The customer accepts: the response closes the loop in the campaign's stats.
+    await post([{
+      type: 'offer_response', event_id: `e2e-response-${customer}`, customer_id: customer, occurred_at: new Date().toISOString(),
+      channel: 'mobile_app', offer: { offer_id: first[0]!.offer!.offerId, campaign_id: 'test-retention', response: 'accepted' },
+    } as EventInput]);
+    const stats = await eventually(
+      async () => (await engine.app.inject({ url: '/v1/campaigns/test-retention/stats', headers: as(MARKETING_KEY) })).json(),
+      (s) => s.responses?.accepted === 1 && s.delivery?.delivered === 1 && s.triggered >= 2,
+      15_000,
+    );
+    expect(stats).toMatchObject({
+      triggered: 2, offered: 1, holdout: 0, suppressed: { total: 1, byReason: { cooldown: 1 } },
+      delivery: { delivered: 1, cancelled: 0, deadLettered: 0 }, responses: { accepted: 1 }, conversion: 1,
+    });
+    expect(stats.uplift).toMatchObject({ treated: { customers: 1 }, control: { customers: 0 }, ci: null });
+  });
+
+  it('sends no marketing to a customer under fraud review, nor on a channel without consent', async () => {
+    const suspect = 'offer-fraud-1';
+    const quiet = 'offer-noconsent-1';
+    await engine.app.inject({ method: 'PUT', url: `/v1/customers/${suspect}`, headers: marketer, payload: profile() });
+    await engine.app.inject({ method: 'PUT', url: `/v1/customers/${quiet}`, headers: marketer, payload: profile({ marketing_consent: { sms: true } }) });
+    // A card-testing run raises a fraud alert on the suspect.
+    const start = Date.now() - 10 * 60_000;
+    await post(Array.from({ length: 8 }, (_, i) => cardPayment({
+      customer_id: suspect, channel: 'ecommerce', amount: '1.00', occurred_at: new Date(start + i * 50_000).toISOString(),
+      merchant: { id: `m-offer-${i}`, mcc: '5999', country: 'GB' },
+    })));
+    await eventually(() => engine.alerts.store.hasUnresolved(suspect, 'fraud'), Boolean);
+
+    await post([productClosed(suspect), productClosed(quiet)]);
+    const [suspectDecision] = await eventually(() => decisions(suspect), (d) => d.length === 1);
+    expect(suspectDecision!.suppressed[0]).toMatchObject({ campaignId: 'test-retention', reason: 'not_eligible:fraud_review' });
+    const [quietDecision] = await eventually(() => decisions(quiet), (d) => d.length === 1);
+    expect(quietDecision!.suppressed[0]).toMatchObject({ campaignId: 'test-retention', reason: 'no_consented_channel' });
+    expect(received.some((r) => [suspect, quiet].includes(JSON.parse(r.body).customer_id))).toBe(false);
+  });
+
+  it('refuses a campaign with an unknown feature, naming it, and audits who changed what', async () => {
+    const bad = await engine.app.inject({
+      method: 'POST', url: '/v1/campaigns', headers: marketer,
+      payload: { ...retentionCampaign, id: 'test-bad', trigger: { event_types: ['login'], condition: { field: 'features.score_churns', op: 'gte', value: 0.5 } } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/unknown feature "score_churns".*score_churn/);
+    const paused = await engine.app.inject({ method: 'POST', url: '/v1/campaigns/test-retention/state', headers: marketer, payload: { state: 'paused' } });
+    expect(paused.statusCode).toBe(200);
+    const audit = (await engine.app.inject({ url: '/v1/campaigns/audit?campaign_id=test-retention', headers: as(MARKETING_KEY) })).json();
+    const entries = Array.isArray(audit) ? audit : audit.entries;
+    expect(entries[0]).toMatchObject({ actor: 'marketing:anna.marketing', action: 'state_changed', fromState: 'active', toState: 'paused' });
+  });
+});
