@@ -1,13 +1,18 @@
 // npm run demo — Vigil on the embedded defaults (API + workers in this process, embedded
-// ClickHouse in ./data, Redis at REDIS_URL) fed live by the simulated bank. Prints the API keys
-// once, then a status line every two seconds.
+// ClickHouse in ./data, Redis at REDIS_URL) fed live by the simulated bank, with the example
+// campaigns live and the simulated CRM's profiles imported. Prints the API keys once, a status
+// line every two seconds and each offer as it fires; then replays a labelled history and sums up
+// alerts, offers per campaign and the contact caps.
 import { parseArgs } from 'node:util';
 import { countEvents, rollupTotals } from '../aggregates/index.js';
 import { ConfigError, loadConfig, type ApiRole } from '../config/index.js';
 import { formatMinorUnits } from '../core/events/index.js';
 import { createLogger } from '../core/observability/index.js';
 import { startEngine } from '../server/engine.js';
-import { postEvents, runSimulation } from '../simulator/index.js';
+import { fileURLToPath } from 'node:url';
+import { BankSimulator, postEvents, runSimulation } from '../simulator/index.js';
+import { EXAMPLE_CAMPAIGNS_URL, campaignStats } from '../offers/index.js';
+import { capViolations, startOfferDemo } from './demoOffers.js';
 import { buildLabelledStream } from '../simulator/scenarios/index.js';
 
 const { values } = parseArgs({
@@ -30,7 +35,14 @@ if (![rate, customers, duration].every((n) => Number.isFinite(n) && n > 0)) {
 
 let config;
 try {
-  config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, VIGIL_ROLE: 'all' }, { allowGeneratedKeys: true });
+  config = loadConfig({
+    LOG_LEVEL: 'warn',
+    VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
+    // The demo replays months of history; in production campaigns fire only on events of the last hour.
+    VIGIL_OFFER_POLICY: JSON.stringify({ max_trigger_age: '400d' }),
+    ...process.env,
+    VIGIL_ROLE: 'all',
+  }, { allowGeneratedKeys: true });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
@@ -47,6 +59,16 @@ if (config.generatedKeys) {
   console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once):');
   for (const [key, role] of config.apiKeys) console.log(`  ${role.padEnd(9)} ${key}`);
 }
+const scenarioCustomers = 150;
+const scenarioDays = 200;
+const offerDemo = await startOfferDemo({
+  engine, address, adminKey: keyOf('admin'), marketingKey: keyOf('marketing'), seed: Number(values.seed), show: 12,
+  customers: [
+    ...new BankSimulator({ customers, seed: Number(values.seed) }).population,
+    // The labelled scenario's customers carry their own ids (scn-…).
+    ...new BankSimulator({ customers: scenarioCustomers, seed: Number(values.seed) }).population.map((c) => ({ ...c, id: `scn-${c.id}` })),
+  ],
+});
 console.log(`\nFeeding ${rate} events/s from ${customers} simulated customers for ${duration}s…\n`);
 
 // The simulated clock may run up to a minute behind real time at speed 1.
@@ -60,7 +82,8 @@ async function statusLine(): Promise<string> {
   ]);
   const perSecond = (processed - lastProcessed) / 2;
   lastProcessed = processed;
-  return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | alerts ${alerts} | dead letters ${deadLetters}`;
+  const { offered, holdout, suppressed } = offerDemo.decided;
+  return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | alerts ${alerts} | offers ${offered} (+${holdout} held out, ${suppressed} suppressed) | dead letters ${deadLetters}`;
 }
 
 const controller = new AbortController();
@@ -91,11 +114,11 @@ if (!values['no-scenarios'] && !controller.signal.aborted) {
   // The live feed is a genuine population; to show the rule pack at work, replay 45 days of a
   // small labelled bank in which some customers suffer fraud typologies and churn (own ids).
   const scenario = buildLabelledStream({
-    seed: Number(values.seed), customers: 150, days: 45, start: new Date(Date.now() - 45 * 86_400_000), fraudShare: 0.12, churnShare: 0.06,
+    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12,
   });
   const events = scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` }));
   const typologies = [...new Set(scenario.labels.map((l) => l.typology))].join(', ');
-  console.log(`\nReplaying a labelled scenario: ${events.length.toLocaleString()} events of 150 customers over 45 days, with ${typologies}…`);
+  console.log(`\nReplaying a labelled scenario: ${events.length.toLocaleString()} events of ${scenarioCustomers} customers over ${scenarioDays} days, with ${typologies}…`);
   for (let i = 0; i < events.length; i += 500) {
     await postEvents({ url: address, apiKey: keyOf('ingest'), events: events.slice(i, i + 500) as typeof events });
   }
@@ -111,6 +134,21 @@ console.log(latest.length ? '\nLatest alerts for risk officers (GET /v1/alerts):
 for (const alert of latest) {
   console.log(`  ${alert.type.padEnd(13)} ${alert.severity.padEnd(8)} ${alert.customerId.padEnd(16)} score ${alert.score.toFixed(2)}  [${alert.ruleIds.join(', ')}] ${alert.reasons.map((r) => r.text).join('; ').slice(0, 140)}`);
 }
+
+// Let the last offers reach the channel gateway and the archive before the sums.
+await new Promise((r) => setTimeout(r, 2500));
+console.log('\nCampaigns (GET /v1/campaigns/{id}/stats, from ClickHouse):');
+const since = Date.now() - 86_400_000;
+for (const campaign of engine.offers.campaigns.current()) {
+  const s = await campaignStats(engine.store, campaign, since, Date.now() + 1);
+  const reasons = Object.entries(s.suppressed.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} ${n}`).join(', ');
+  console.log(`  ${campaign.id.padEnd(20)} fired ${String(s.triggered).padStart(5)}  offered ${String(s.offered).padStart(4)}  held out ${String(s.holdout).padStart(3)}  delivered ${String(s.delivery.delivered).padStart(4)}  suppressed ${String(s.suppressed.total).padStart(5)}${reasons ? ` (${reasons})` : ''}`);
+}
+const unsigned = offerDemo.received.filter((r) => !r.signed).length;
+const caps = config.offers.policy.frequency_caps;
+const violations = capViolations(offerDemo.received, caps.per_channel[0]?.limit ?? 1, caps.overall[0]?.limit ?? 3);
+console.log(`Channel gateway received ${offerDemo.received.length} offers (${unsigned} with a bad signature); contact-cap violations: ${violations}.`);
+await offerDemo.stop();
 
 if (values['keep-running'] && !controller.signal.aborted) {
   console.log(`\nStill serving at ${address}; Ctrl-C to stop.`);
