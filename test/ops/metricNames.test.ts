@@ -3,7 +3,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { createAlertMetrics } from '../../alerts/metrics.js';
 import { createMetrics } from '../../core/observability/metrics.js';
+import { createOfferMetrics } from '../../offers/metrics.js';
 import { isKnownMetric, metricNamesIn } from './promql.js';
 
 const root = new URL('../../', import.meta.url);
@@ -20,6 +22,8 @@ let rules: Rule[];
 
 beforeAll(async () => {
   const metrics = createMetrics();
+  createAlertMetrics(metrics.registry);
+  createOfferMetrics(metrics.registry);
   registered = new Map((await metrics.registry.getMetricsAsJSON()).map((m) => [m.name, String(m.type)]));
   const files = (await readdir(new URL('dashboards/', root))).filter((f) => f.endsWith('.json'));
   dashboards = await Promise.all(
@@ -60,6 +64,8 @@ describe('dashboards', () => {
     const used = new Set(dashboards.flatMap(({ dashboard }) => dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => metricNamesIn(t.expr ?? '')))));
     const usedBases = new Set([...used].map((n) => n.replace(/_(?:bucket|sum|count)$/, '')));
     const own = createMetrics({ defaultMetrics: false });
+    createAlertMetrics(own.registry);
+    createOfferMetrics(own.registry);
     const defined = (await own.registry.getMetricsAsJSON()).map((m) => m.name);
     expect(defined.length).toBeGreaterThan(10);
     expect(defined.filter((name) => !used.has(name) && !usedBases.has(name))).toEqual([]);
@@ -93,9 +99,9 @@ describe('dashboards', () => {
     }
   });
 
-  it('overview has the Ingest, Streams, Processing, ClickHouse, Runtime and Risk rows, each panel explained in the README', async () => {
+  it('overview has the Ingest, Streams, Processing, ClickHouse, Runtime, Risk, Alerts and Offers rows, each panel explained in the README', async () => {
     const overview = dashboards.find((d) => d.file === 'vigil-overview.json')!.dashboard;
-    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime', 'Risk']);
+    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime', 'Risk', 'Alerts', 'Offers']);
     const readme = await readFile(new URL('dashboards/README.md', root), 'utf8');
     const unexplained = overview.panels.filter((p) => p.type !== 'row' && !readme.includes(`### ${p.title}`)).map((p) => p.title);
     expect(unexplained).toEqual([]);
