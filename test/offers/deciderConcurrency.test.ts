@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AlertStore } from '../../alerts/alertStore.js';
+import type { VigilEvent } from '../../core/events/index.js';
+import { createLogger } from '../../core/observability/index.js';
+import { deleteKeysMatching } from '../../core/redis.js';
+import { partitionKeys } from '../../core/streams/index.js';
+import {
+  CapStore, DecisionStore, OfferDecider, OfferFollower, OfferLog, customerOfferKeys, offerKeys, offerPolicySchema,
+  type DecisionRecord, type Offer, type OfferOutboxRecord,
+} from '../../offers/index.js';
+import { REDIS_URL, uniquePrefix } from '../support/testEngine.js';
+import { CONSENTING_PROFILE, campaign } from './fixtures.js';
+
+// The issue's concurrency test at the level of whole decisions: many workers (each with its own
+// Redis connection, cap store and decider, as separate processes would have) decide triggers for
+// ONE customer at the same time. In production one partition has one owner, but a takeover after
+// a lease expiry can overlap two; whatever the overlap, the customer is never contacted more than
+// the caps allow, and every decision is recorded with its reason.
+
+const WORKERS = 8;
+const TRIGGERS_PER_WORKER = 40;
+const prefix = uniquePrefix('decstorm');
+const admin = new Redis(REDIS_URL);
+const connections: Redis[] = [];
+afterAll(async () => {
+  await deleteKeysMatching(admin, `${prefix}*`);
+  await admin.quit();
+  await Promise.all(connections.map((c) => c.quit()));
+});
+
+// One push a day, three offers a week (the bank's default caps); a 30-day cooldown per campaign.
+// Quiet hours are another test's subject: here no channel has them, so the hour of the run cannot matter.
+const policy = offerPolicySchema.parse({ quiet_hours_channels: [] });
+const CAMPAIGNS = [
+  campaign({ id: 'savings', priority: 60, caps: { cooldown: '30d' } }),
+  campaign({ id: 'pension', priority: 50, caps: { cooldown: '30d' } }),
+  // E-mail only: it can still reach the customer after the day's push is used.
+  campaign({ id: 'newsletter', priority: 40, caps: { cooldown: '30d' }, content: { email: { title: 'News', body: 'Our news.' } } }),
+];
+const source = { current: () => CAMPAIGNS, revision: () => 1 };
+
+function trigger(worker: number, i: number): Extract<OfferOutboxRecord, { kind: 'trigger' }> {
+  const event = {
+    type: 'transfer_in', event_id: `w${worker}-t${i}`, customer_id: 'hammered', occurred_at: new Date().toISOString(), channel: 'web',
+    amount: '100.00', amount_minor: 10_000, currency: 'EUR',
+  } as VigilEvent;
+  return {
+    kind: 'trigger', entryId: `${Date.now()}-0`, event,
+    customer: { customerId: 'hammered', profile: CONSENTING_PROFILE, tier: 'mass', tags: [], features: {}, scores: { churn: 0, fraud: 0 } },
+    fired: CAMPAIGNS.map((c) => ({ campaignId: c.id, because: ['transfer_in event'] })),
+  };
+}
+
+describe('deciding for one customer from many workers at once', () => {
+  it('never contacts the customer beyond the caps, and records every decision', async () => {
+    const sent: Offer[] = [];
+    const deciders = Array.from({ length: WORKERS }, () => {
+      const redis = new Redis(REDIS_URL);
+      connections.push(redis);
+      return new OfferDecider({
+        campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
+        fraudReview: new AlertStore(redis, { prefix }), decisions: new DecisionStore(redis, { prefix }),
+        log: new OfferLog(redis, offerKeys(prefix).log), publish: async () => {}, policy, logger: createLogger('silent'),
+      });
+    });
+    const records: DecisionRecord[] = await Promise.all(deciders.flatMap((decider, worker) =>
+      Array.from({ length: TRIGGERS_PER_WORKER }, (_, i) => decider.decide(trigger(worker, i)))));
+
+    const perChannel = new Map<string, number>();
+    for (const offer of sent) perChannel.set(offer.channel, (perChannel.get(offer.channel) ?? 0) + 1);
+    const perCampaign = new Map<string, number>();
+    for (const offer of sent) perCampaign.set(offer.campaignId, (perCampaign.get(offer.campaignId) ?? 0) + 1);
+    const violations = [...perChannel.values()].reduce((n, c) => n + Math.max(0, c - 1), 0)
+      + [...perCampaign.values()].reduce((n, c) => n + Math.max(0, c - 1), 0)
+      + Math.max(0, sent.length - 3);
+    console.log(`decider concurrency: ${records.length} decisions from ${WORKERS} workers for one customer, ${sent.length} offers sent, ${violations} cap violations`);
+
+    expect(violations).toBe(0);
+    // Not under-admitting either: one push (the better of savings and pension) and the e-mail-only campaign.
+    expect(sent.map((o) => `${o.campaignId}:${o.channel}`).sort()).toEqual(['newsletter:email', 'savings:push']);
+    expect(records.filter((r) => r.offer)).toHaveLength(2);
+    const reasons = new Set(records.flatMap((r) => r.suppressed.map((s) => s.reason)));
+    expect([...reasons].every((reason) => ['cooldown', 'cap:channel', 'lower_priority'].includes(reason))).toBe(true);
+    // The record keeps the customer's latest 100 decisions.
+    const stored = await new DecisionStore(admin, { prefix }).list('hammered', 1000);
+    expect(stored).toHaveLength(100);
+    expect(new Set(stored.map((r) => r.decisionId)).size).toBe(100);
+  });
+});
+
+describe('deciding a trigger again after a crash', () => {
+  it('ends the same way whether the crash came before or after the decision record was saved', async () => {
+    const redis = new Redis(REDIS_URL);
+    connections.push(redis);
+    const sent: Offer[] = [];
+    const decisions = new DecisionStore(redis, { prefix });
+    const decider = new OfferDecider({
+      campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
+      fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
+      publish: async () => {}, policy, logger: createLogger('silent'),
+    });
+    const record = trigger(99, 0);
+    record.customer = { ...record.customer, customerId: 'replayed' };
+    record.event = { ...record.event, customer_id: 'replayed' };
+
+    const first = await decider.decide(record);
+    expect(first.offer?.campaignId).toBe('savings');
+    // Crash after the caps were committed but before the record was saved: the replay must not be
+    // refused by the cooldown its own first attempt recorded.
+    await redis.del(customerKeysOf('replayed').decisionDocs, customerKeysOf('replayed').decisions);
+    const replayed = await decider.decide(record);
+    expect(replayed.offer?.offerId).toBe(first.offer?.offerId);
+    // Crash after the record was saved: the replay reads it and only re-offers (delivery is keyed by offer id).
+    const again = await decider.decide(record);
+    expect(again.offer?.offerId).toBe(first.offer?.offerId);
+    expect(new Set(sent.map((o) => o.offerId))).toEqual(new Set([first.offer!.offerId]));
+    expect(await decisions.list('replayed', 10)).toHaveLength(1);
+  });
+});
+const customerKeysOf = (customer: string) => customerOfferKeys(prefix, customer);
+
+describe('a worker taking a partition over', () => {
+  it('decides the triggers its crashed predecessor committed to the offer outbox, then empties it', async () => {
+    const redis = new Redis(REDIS_URL);
+    connections.push(redis);
+    const sent: Offer[] = [];
+    const decisions = new DecisionStore(redis, { prefix });
+    const decider = new OfferDecider({
+      campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
+      fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
+      publish: async () => {}, policy, logger: createLogger('silent'),
+    });
+    const follower = new OfferFollower({ redis, campaigns: source, decider, policy, log: createLogger('silent') });
+    const keys = partitionKeys(prefix, 3);
+    const left = [0, 1, 2].map((i) => {
+      const record = trigger(7, i);
+      const customerId = `orphan-${i}`;
+      return { ...record, customer: { ...record.customer, customerId }, event: { ...record.event, customer_id: customerId } };
+    });
+    await redis.rpush(keys.offerOutbox, ...left.map((r) => JSON.stringify(r)));
+
+    await follower.recover(keys);
+    expect(await redis.llen(keys.offerOutbox)).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await decisions.list(`orphan-${i}`, 5))[0]?.offer?.campaignId).toBe('savings');
+    expect(sent).toHaveLength(3);
+  });
+});
