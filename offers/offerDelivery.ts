@@ -142,7 +142,8 @@ export class OfferDelivery {
     const worker = new Worker<OfferJobData, OfferJobResult>(this.opts.keys.deliveryQueue, (job) => this.process(job), {
       connection: { url: this.opts.redisUrl, maxRetriesPerRequest: null },
       prefix: this.opts.keys.bullPrefix,
-      concurrency: this.opts.concurrency ?? 10,
+      // Channel endpoints are remote HTTP services: most of a job is waiting, so many run at once.
+      concurrency: this.opts.concurrency ?? 50,
     });
     worker.on('error', (err) => this.opts.log.warn({ err }, 'offer delivery worker error'));
     this.worker = worker;
