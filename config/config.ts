@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { OfferPolicy } from '../offers/policy.js';
+import type { OfferPolicy } from '../offers/decide/policy.js';
 import { envSchema, type ApiRole } from './schema.js';
 
 export interface VigilConfig {

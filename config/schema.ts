@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { offerPolicySchema } from '../offers/policy.js';
+import { offerPolicySchema } from '../offers/decide/policy.js';
 
 export const API_ROLES = ['ingest', 'risk', 'marketing', 'sre', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];

@@ -5,24 +5,24 @@ import { toClickHouseDateTime64, type AggregateStore } from '../aggregates/index
 import type { Logger } from '../core/observability/index.js';
 import { StreamGroupConsumer } from '../core/streams/index.js';
 import type { ProfileStore } from '../customers/index.js';
-import { CampaignRegistry } from './campaignRegistry.js';
-import { campaignRoutes } from './campaignRoutes.js';
-import type { CampaignSet } from './campaignSchema.js';
-import { CapStore } from './capStore.js';
-import { ChannelEndpointRegistry } from './channelEndpoints.js';
-import { DecisionStore } from './decisionStore.js';
-import { offerDeliveryRoutes } from './deliveryRoutes.js';
+import { CampaignRegistry } from './campaigns/campaignRegistry.js';
+import { campaignRoutes } from './campaigns/campaignRoutes.js';
+import type { CampaignSet } from './campaigns/campaignSchema.js';
+import { CapStore } from './pipeline/capStore.js';
+import { ChannelEndpointRegistry } from './delivery/channelEndpoints.js';
+import { DecisionStore } from './pipeline/decisionStore.js';
+import { offerDeliveryRoutes } from './delivery/deliveryRoutes.js';
 import { offerKeys, type OfferKeys } from './keys.js';
 import { createOfferMetrics, type OfferMetrics } from './metrics.js';
-import type { Offer } from './offer.js';
-import { OfferArchive } from './offerArchive.js';
-import { OfferDecider, type FraudReview } from './offerDecider.js';
-import { OfferDelivery, type DeliveryOutcome, type StillAllowed } from './offerDelivery.js';
-import { OfferFeed } from './offerFeed.js';
-import { OfferFollower } from './offerFollower.js';
-import { OfferLog, parseOfferLogEntry } from './offerLog.js';
-import { offerRoutes } from './offerRoutes.js';
-import type { OfferPolicy } from './policy.js';
+import type { Offer } from './delivery/offer.js';
+import { OfferArchive } from './reporting/offerArchive.js';
+import { OfferDecider, type FraudReview } from './pipeline/offerDecider.js';
+import { OfferDelivery, type DeliveryOutcome, type StillAllowed } from './delivery/offerDelivery.js';
+import { OfferFeed } from './pipeline/offerFeed.js';
+import { OfferFollower } from './pipeline/offerFollower.js';
+import { OfferLog, parseOfferLogEntry } from './reporting/offerLog.js';
+import { offerRoutes } from './pipeline/offerRoutes.js';
+import type { OfferPolicy } from './decide/policy.js';
 
 export interface OfferServiceOptions {
   /** The process's command connection; duplicated for the feed and the log consumer. */

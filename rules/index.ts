@@ -14,3 +14,4 @@ export { shouldRaise } from './suppression.js';
 export { parseDuration, durationTextSchema } from './duration.js';
 export { parseRuleSet, DEFAULT_RULE_PACK_URL, type RuleSetParseResult } from './load.js';
 export { KNOWN_FEATURES } from './knownFeatures.js';
+export { didYouMean } from './suggest.js';

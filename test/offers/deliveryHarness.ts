@@ -6,7 +6,7 @@ import { createLogger } from '../../core/observability/index.js';
 import { ChannelEndpointRegistry, OfferDelivery, type DeliveryOutcome, type OfferDeliveryOptions } from '../../offers/index.js';
 import { offerKeys } from '../../offers/keys.js';
 import { createOfferMetrics, type OfferMetrics } from '../../offers/metrics.js';
-import type { Offer } from '../../offers/offer.js';
+import type { Offer } from '../../offers/delivery/offer.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../support/testEngine.js';
 
 // Offer delivery on its own: real Redis under a prefix of its own, real BullMQ, and a channel

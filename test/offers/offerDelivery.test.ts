@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../core/webhooks/signature.js';
 import { deliveryJobId, OfferDeadLetterNotFoundError } from '../../offers/index.js';
 import { customerOfferKeys } from '../../offers/keys.js';
-import { offerPayload, type Offer } from '../../offers/offer.js';
+import { offerPayload, type Offer } from '../../offers/delivery/offer.js';
 import { eventually } from '../support/testEngine.js';
 import { deliveriesCounted, pause, Receiver, startDeliveryHarness, testOffer, type DeliveryHarness } from './deliveryHarness.js';
 

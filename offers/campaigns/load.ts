@@ -1,0 +1,94 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { describeIssues } from '../../core/events/index.js';
+import { MARKETING_CHANNELS } from '../../customers/profile.js';
+import { comparisonsOf, didYouMean, fieldPathProblem } from '../../rules/index.js';
+import { campaignSetSchema, type CampaignSet } from './campaignSchema.js';
+import { placeholderFields } from '../decide/content.js';
+import { CAMPAIGN_FEATURE_NAMES } from '../decide/offerContext.js';
+
+/** Where the example campaigns ship; reading the file is the caller's (start-up's) I/O. */
+export const EXAMPLE_CAMPAIGNS_URL = new URL('./examples.yaml', import.meta.url);
+
+export type CampaignSetParseResult = { ok: true; campaignSet: CampaignSet } | { ok: false; errors: string[] };
+
+/**
+ * Parses and fully validates a campaign file. Every problem is reported at once, each naming the
+ * campaign and the path ("campaigns.2 (travel-card).trigger.condition.op: ..."); nothing partial
+ * is returned, so a file with one bad campaign is rejected whole rather than run without it.
+ */
+export function parseCampaignSet(
+  text: string,
+  format: 'yaml' | 'json',
+  knownFeatures: readonly string[] = CAMPAIGN_FEATURE_NAMES,
+): CampaignSetParseResult {
+  let document: unknown;
+  try {
+    // uniqueKeys: a key written twice is an error, not "the last one wins".
+    document = format === 'json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+  } catch (error) {
+    if (error instanceof YAMLParseError || error instanceof SyntaxError) {
+      return { ok: false, errors: [`${format.toUpperCase()} syntax: ${error.message.trimEnd()}`] };
+    }
+    throw error;
+  }
+  const parsed = campaignSetSchema.safeParse(document);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, document)) };
+  const errors = validateCampaignSet(parsed.data, knownFeatures);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, campaignSet: parsed.data };
+}
+
+/**
+ * What a schema-valid campaign set still gets wrong: features nobody computes, placeholders that
+ * name nothing, a tag or product both required and excluded, duplicate ids. Empty when loadable.
+ */
+export function validateCampaignSet(campaignSet: CampaignSet, knownFeatures: readonly string[] = CAMPAIGN_FEATURE_NAMES): string[] {
+  const known = new Set(knownFeatures);
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  campaignSet.campaigns.forEach((campaign, index) => {
+    const where = `campaigns.${index} (${campaign.id})`;
+    if (seen.has(campaign.id)) errors.push(`${where}.id: duplicate campaign id "${campaign.id}"`);
+    seen.add(campaign.id);
+    const condition = campaign.trigger.condition;
+    for (const { comparison, path } of condition ? comparisonsOf(condition, 'trigger.condition') : []) {
+      const problem = unknownFeature(comparison.field, known);
+      if (problem) errors.push(`${where}.${path}.field: ${problem}`);
+    }
+    for (const channel of MARKETING_CHANNELS) {
+      const message = campaign.content[channel];
+      if (!message) continue;
+      for (const part of ['title', 'body'] as const) {
+        for (const field of placeholderFields(message[part])) {
+          const problem = fieldPathProblem(field) ?? unknownFeature(field, known);
+          if (problem) errors.push(`${where}.content.${channel}.${part}: {${field}}: ${problem}`);
+        }
+      }
+    }
+    const { required_tags, excluded_tags, products_required, products_excluded } = campaign.eligibility;
+    for (const tag of required_tags.filter((t) => excluded_tags.includes(t))) {
+      errors.push(`${where}.eligibility: tag "${tag}" is both required and excluded`);
+    }
+    for (const product of products_required.filter((p) => products_excluded.includes(p))) {
+      errors.push(`${where}.eligibility: product "${product}" is both required and excluded`);
+    }
+  });
+  return errors;
+}
+
+function unknownFeature(path: string, known: ReadonlySet<string>): string | undefined {
+  if (!path.startsWith('features.')) return undefined;
+  const name = path.slice('features.'.length);
+  return known.has(name) ? undefined : `unknown feature "${name}"${didYouMean(name, known)}`;
+}
+
+/** One schema issue, its path naming the campaign id too. */
+function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
+  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+  const text = missing ? `${issue.path.map(String).join('.')}: required (${issue.expected})` : (describeIssues([issue])[0] ?? issue.message);
+  const [root, index] = issue.path;
+  if (root !== 'campaigns' || typeof index !== 'number') return text;
+  const campaigns = (document as { campaigns?: unknown }).campaigns;
+  const id = Array.isArray(campaigns) ? (campaigns[index] as { id?: unknown } | undefined)?.id : undefined;
+  return typeof id === 'string' ? text.replace(`campaigns.${index}`, `campaigns.${index} (${id})`) : text;
+}

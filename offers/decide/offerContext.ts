@@ -1,0 +1,55 @@
+import type { VigilEvent } from '../../core/events/index.js';
+import type { CustomerProfile, CustomerTier, FeatureVector } from '../../customers/index.js';
+import { FEATURE_NAMES } from '../../features/index.js';
+import type { RuleContext } from '../../rules/index.js';
+import { localDate } from './localTime.js';
+
+/** Everything an offer decision knows about the customer at one event. */
+export interface OfferCustomer {
+  customerId: string;
+  profile?: CustomerProfile | undefined;
+  tier: CustomerTier;
+  tags: readonly string[];
+  features: FeatureVector;
+  /** The risk pipeline's current scores, each in [0, 1]; absent before the first scored event. */
+  scores?: { churn: number; fraud: number } | undefined;
+  /** An open fraud alert: the account may be in a fraudster's hands, so no marketing reaches it. */
+  openFraudAlert: boolean;
+}
+
+/**
+ * Values campaigns need that the features engine does not compute. They are added to the
+ * trigger's feature vector because the rules evaluator reads `features.*` and nothing else
+ * beyond event, tags, tier and profile; one evaluator, one field syntax.
+ */
+export const OFFER_FEATURES = ['score_churn', 'score_fraud', 'birthday_today'] as const;
+
+/** What a campaign trigger may name under `features.`: the catalogue plus the offer features. */
+export const CAMPAIGN_FEATURE_NAMES: readonly string[] = Object.freeze([...FEATURE_NAMES, ...OFFER_FEATURES]);
+
+/** The rules context a campaign trigger is evaluated in. */
+export function triggerContext(event: VigilEvent, customer: OfferCustomer, nowMs: number, defaultTimeZone: string): RuleContext {
+  const features: Record<string, number | boolean> = { ...customer.features };
+  if (customer.scores) {
+    features.score_churn = customer.scores.churn;
+    features.score_fraud = customer.scores.fraud;
+  }
+  const birthday = customer.profile?.birthday;
+  if (birthday !== undefined) {
+    features.birthday_today = isBirthday(birthday, localDate(nowMs, customer.profile?.time_zone ?? defaultTimeZone));
+  }
+  return { event, features, tier: customer.tier, tags: customer.tags, profile: customer.profile };
+}
+
+/**
+ * Whether `today` (local 'YYYY-MM-DD') is the birthday. A 29 February birthday is celebrated on
+ * 28 February in other years, so a leap-day customer is not skipped three years in four.
+ */
+export function isBirthday(birthday: string, today: string): boolean {
+  const monthDay = birthday.slice(5);
+  const todayMonthDay = today.slice(5);
+  if (monthDay === todayMonthDay) return true;
+  const year = Number(today.slice(0, 4));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return monthDay === '02-29' && !leap && todayMonthDay === '02-28';
+}
