@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
-import { segmentCustomer, type SegmentationConfig } from '../customers/index.js';
+import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
 import { featuresAt } from '../features/index.js';
 import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
@@ -37,12 +37,12 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
     handler: async (request, reply) => {
       const { customerId } = request.params;
       const keys = partitionKeys(deps.prefix, partitionOf(customerId, deps.partitions));
-      const stored = await deps.redis.get(keys.riskStatePrefix + customerId);
+      const [stored, profile] = await deps.redis.mget(keys.riskStatePrefix + customerId, keys.profilePrefix + customerId);
       if (!stored) return reply.status(404).send({ error: 'NOT_FOUND', message: `no features recorded for customer ${customerId}` });
       const state = decodeRiskState(stored);
       const asOf = Date.now();
       const features = featuresAt(state.features, asOf);
-      const segment = segmentCustomer(features, undefined, deps.segmentation);
+      const segment = segmentCustomer(features, decodeStoredProfile(profile ?? null)?.profile, deps.segmentation);
       return {
         customerId, asOf: new Date(asOf).toISOString(), tier: segment.tier, tags: segment.tags, segmentReasons: segment.reasons,
         scores: { fraud: state.scores.fraud, churn: state.scores.churn, scoredAt: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },

@@ -171,3 +171,58 @@ describe('engagement offers end to end', () => {
     expect(entries[0]).toMatchObject({ actor: 'marketing:anna.marketing', action: 'state_changed', fromState: 'active', toState: 'paused' });
   });
 });
+
+describe('the live offer feed', () => {
+  it('streams each decision as a server-sent event, filtered by outcome', async () => {
+    const paused = engine.offers.campaigns.current().find((c) => c.id === 'test-retention')!;
+    if (paused.state !== 'active') {
+      await engine.app.inject({ method: 'POST', url: '/v1/campaigns/test-retention/state', headers: marketer, payload: { state: 'active' } });
+      await eventually(async () => engine.offers.campaigns.current().find((c) => c.id === 'test-retention')?.state, (s) => s === 'active');
+    }
+    const base = await engine.app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${base}/v1/offers/feed?outcome=offered`, { headers: as(MARKETING_KEY) });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    const received = (async () => {
+      while (!text.includes('event: offer.offered')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+
+    const customer = 'offer-feed-1';
+    await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: marketer, payload: profile() });
+    // A customer without consent is decided too, but as suppressed: the filter keeps it out.
+    await engine.app.inject({ method: 'PUT', url: '/v1/customers/offer-feed-2', headers: marketer, payload: profile({ marketing_consent: {} }) });
+    await post([productClosed('offer-feed-2'), productClosed(customer)]);
+    await Promise.race([received, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    const data = text.split('\n').find((line) => line.startsWith('data: '));
+    expect(data).toBeDefined();
+    const record = JSON.parse(data!.slice(6));
+    expect(record).toMatchObject({ customerId: customer, offer: { campaignId: 'test-retention', channel: 'push' } });
+    expect(text).not.toContain('offer-feed-2');
+    await reader.cancel();
+  });
+});
+
+describe('profiles feed tiers and channels', () => {
+  it('makes a customer with large assets VIP, and their offer becomes a task for their relationship manager', async () => {
+    const campaignWithRm = { ...retentionCampaign, id: 'test-retention-rm', priority: 90,
+      content: { ...retentionCampaign.content, rm_task: { title: 'Retention call', body: 'Call this {tier} customer about the fee-free account.' } } };
+    expect((await engine.app.inject({ method: 'POST', url: '/v1/campaigns', headers: marketer, payload: campaignWithRm })).statusCode).toBe(201);
+    await eventually(async () => engine.offers.campaigns.current().some((c) => c.id === 'test-retention-rm'), Boolean);
+    const customer = 'offer-vip-1';
+    await engine.app.inject({
+      method: 'PUT', url: `/v1/customers/${customer}`, headers: marketer,
+      payload: profile({ assets_under_management: 2_500_000, relationship_manager: 'rm-42', marketing_consent: { push: true, rm_task: true } }),
+    });
+    await post([productClosed(customer)]);
+    const [decision] = await eventually(() => decisions(customer), (d) => d.length === 1);
+    expect(decision!.offer).toMatchObject({ campaignId: 'test-retention-rm', channel: 'rm_task', relationshipManager: 'rm-42' });
+    const features = (await engine.app.inject({ url: `/v1/customers/${customer}/features`, headers: as(ADMIN_KEY) })).json();
+    expect(features.tier).toBe('vip');
+    expect(features.segmentReasons.join(' ')).toMatch(/assets under management/);
+  });
+});
