@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerOnce as once } from '../core/observability/index.js';
 
 // Alert metrics, registered on the process registry the engine passes in (the one /metrics serves).
 // Kept here rather than in core/observability so the alerts capability stays self-contained.
@@ -6,12 +7,6 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 // core/observability), from what raise() answers: only newly created alerts, never duplicates.
 
 const DELIVERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-// A second service on the same registry (tests, a process serving two prefixes) reuses the metrics
-// instead of failing on a duplicate name.
-function once<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
 
 export function createAlertMetrics(registry: Registry) {
   const r = [registry];

@@ -1,15 +1,12 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerOnce as once } from '../core/observability/index.js';
 
 // Offer metrics, registered on the process registry the engine passes in (the one /metrics
-// serves), as the alerts capability does. These count work done by this process: a trigger
-// replayed after a crash is decided once (the cap store remembers), so decisions are not counted
-// twice, but the numbers marketing reports on come from ClickHouse (stats.ts), not from here.
+// serves), as the alerts capability does. They count work done by this process for SREs; a trigger
+// replayed after a crash may be counted again, so the numbers marketing reports on come from
+// ClickHouse (reporting/stats.ts), not from here.
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-function once<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
 
 export function createOfferMetrics(registry: Registry) {
   const r = [registry];

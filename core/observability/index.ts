@@ -1,2 +1,3 @@
 export { createMetrics, type VigilMetrics } from './metrics.js';
 export { createLogger, type Logger } from './logger.js';
+export { registerOnce } from './registerOnce.js';
