@@ -40,9 +40,24 @@ const CAMPAIGNS = [
 ];
 const source = { current: () => CAMPAIGNS, revision: () => 1 };
 
-function trigger(worker: number, i: number): Extract<OfferOutboxRecord, { kind: 'trigger' }> {
+/** One worker as a separate process would have it: its own connection, stores and decider; offers it sends land in `sent`. */
+function worker(sent: Offer[]) {
+  const redis = new Redis(REDIS_URL);
+  connections.push(redis);
+  const decisions = new DecisionStore(redis, { prefix });
+  const decider = new OfferDecider({
+    campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
+    fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
+    publish: async () => {}, policy, logger: createLogger('silent'),
+  });
+  return { redis, decider, decisions };
+}
+
+const customerKeysOf = (customer: string) => customerOfferKeys(prefix, customer);
+
+function trigger(workerNo: number, i: number): Extract<OfferOutboxRecord, { kind: 'trigger' }> {
   const event = {
-    type: 'transfer_in', event_id: `w${worker}-t${i}`, customer_id: 'hammered', occurred_at: new Date().toISOString(), channel: 'web',
+    type: 'transfer_in', event_id: `w${workerNo}-t${i}`, customer_id: 'hammered', occurred_at: new Date().toISOString(), channel: 'web',
     amount: '100.00', amount_minor: 10_000, currency: 'EUR',
   } as VigilEvent;
   return {
@@ -55,15 +70,7 @@ function trigger(worker: number, i: number): Extract<OfferOutboxRecord, { kind: 
 describe('deciding for one customer from many workers at once', () => {
   it('never contacts the customer beyond the caps, and records every decision', async () => {
     const sent: Offer[] = [];
-    const deciders = Array.from({ length: WORKERS }, () => {
-      const redis = new Redis(REDIS_URL);
-      connections.push(redis);
-      return new OfferDecider({
-        campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
-        fraudReview: new AlertStore(redis, { prefix }), decisions: new DecisionStore(redis, { prefix }),
-        log: new OfferLog(redis, offerKeys(prefix).log), publish: async () => {}, policy, logger: createLogger('silent'),
-      });
-    });
+    const deciders = Array.from({ length: WORKERS }, () => worker(sent).decider);
     const records: DecisionRecord[] = await Promise.all(deciders.flatMap((decider, worker) =>
       Array.from({ length: TRIGGERS_PER_WORKER }, (_, i) => decider.decide(trigger(worker, i)))));
 
@@ -91,15 +98,8 @@ describe('deciding for one customer from many workers at once', () => {
 
 describe('deciding a trigger again after a crash', () => {
   it('ends the same way whether the crash came before or after the decision record was saved', async () => {
-    const redis = new Redis(REDIS_URL);
-    connections.push(redis);
     const sent: Offer[] = [];
-    const decisions = new DecisionStore(redis, { prefix });
-    const decider = new OfferDecider({
-      campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
-      fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
-      publish: async () => {}, policy, logger: createLogger('silent'),
-    });
+    const { redis, decider, decisions } = worker(sent);
     const record = trigger(99, 0);
     record.customer = { ...record.customer, customerId: 'replayed' };
     record.event = { ...record.event, customer_id: 'replayed' };
@@ -118,19 +118,11 @@ describe('deciding a trigger again after a crash', () => {
     expect(await decisions.list('replayed', 10)).toHaveLength(1);
   });
 });
-const customerKeysOf = (customer: string) => customerOfferKeys(prefix, customer);
 
 describe('a worker taking a partition over', () => {
   it('decides the triggers its crashed predecessor committed to the offer outbox, then empties it', async () => {
-    const redis = new Redis(REDIS_URL);
-    connections.push(redis);
     const sent: Offer[] = [];
-    const decisions = new DecisionStore(redis, { prefix });
-    const decider = new OfferDecider({
-      campaigns: source, caps: new CapStore(redis, prefix), sender: { enqueue: async (offers) => void sent.push(...offers) },
-      fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
-      publish: async () => {}, policy, logger: createLogger('silent'),
-    });
+    const { redis, decider, decisions } = worker(sent);
     const follower = new OfferFollower({ redis, campaigns: source, decider, policy, log: createLogger('silent') });
     const keys = partitionKeys(prefix, 3);
     const left = [0, 1, 2].map((i) => {
