@@ -151,6 +151,7 @@ async function offers(): Promise<void> {
 
     // Latency is measured below saturation: 500 events/s for 10 s, 50 every 100 ms.
     const steadyFrom = new Date().toISOString();
+    const steadyBefore = await metric('vigil_offer_decisions_total{');
     const steadyRun = newRunId('steady');
     for (let tick = 0; tick < 100; tick++) {
       const tickStart = Date.now();
@@ -158,8 +159,15 @@ async function offers(): Promise<void> {
       await sleep(Math.max(0, 100 - (Date.now() - tickStart)));
     }
     await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 60_000);
-    await sleep(2500); // the offer log reaches ClickHouse
-    const stats = (await (await api(`/v1/campaigns/bench-every-event/stats?from=${encodeURIComponent(steadyFrom)}`)).json()) as { decisionLatencyMs: { p50: number; p95: number } | null; triggered: number };
+    const steadyDecisions = (await metric('vigil_offer_decisions_total{')) - steadyBefore;
+    type Stats = { decisionLatencyMs: { p50: number; p95: number } | null; triggered: number };
+    const readStats = async () => (await (await api(`/v1/campaigns/bench-every-event/stats?from=${encodeURIComponent(steadyFrom)}`)).json()) as Stats;
+    // The offer log reaches ClickHouse through its archive consumer; wait until it has them all.
+    let stats = await readStats();
+    for (let i = 0; i < 60 && stats.triggered < steadyDecisions; i++) {
+      await sleep(500);
+      stats = await readStats();
+    }
     console.log(`offer decision latency at 500 events/s (event in stream → decision committed, ${stats.triggered} decisions): p50 ${stats.decisionLatencyMs?.p50} ms, p95 ${stats.decisionLatencyMs?.p95} ms`);
   } finally {
     receiver.close();
