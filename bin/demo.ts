@@ -142,7 +142,7 @@ const since = Date.now() - 86_400_000;
 for (const campaign of engine.offers.campaigns.current()) {
   const s = await campaignStats(engine.store, campaign, since, Date.now() + 1);
   const reasons = Object.entries(s.suppressed.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} ${n}`).join(', ');
-  console.log(`  ${campaign.id.padEnd(20)} fired ${String(s.triggered).padStart(5)}  offered ${String(s.offered).padStart(4)}  held out ${String(s.holdout).padStart(3)}  delivered ${String(s.delivery.delivered).padStart(4)}  suppressed ${String(s.suppressed.total).padStart(5)}${reasons ? ` (${reasons})` : ''}`);
+  console.log(`  ${campaign.id.padEnd(20)} fired ${String(s.triggered).padStart(5)}  sent ${String(s.sent).padStart(4)}  held out ${String(s.holdout).padStart(3)}  delivered ${String(s.delivery.delivered).padStart(4)}  suppressed ${String(s.suppressed.total).padStart(5)}${reasons ? ` (${reasons})` : ''}`);
 }
 const unsigned = offerDemo.received.filter((r) => !r.signed).length;
 const caps = config.offers.policy.frequency_caps;

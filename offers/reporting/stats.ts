@@ -16,7 +16,9 @@ export interface CampaignStats {
   to: string;
   /** Decisions on which the campaign fired. */
   triggered: number;
-  offered: number;
+  /** Offers decided and handed to the channel queue (the treated group). */
+  sent: number;
+  /** Decided for the control group: recorded, not sent. */
   holdout: number;
   suppressed: { total: number; byReason: Record<string, number> };
   delivery: { delivered: number; cancelled: number; deadLettered: number };
@@ -72,7 +74,7 @@ export async function campaignStats(store: AggregateStore, campaign: Campaign, f
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
     triggered: funnel.reduce((sum, r) => sum + Number(r.n), 0),
-    offered: count('offered'),
+    sent: count('offered'),
     holdout: count('holdout'),
     suppressed: { total: count('suppressed'), byReason },
     delivery: { delivered, cancelled: status('cancelled'), deadLettered: status('dead_lettered') },

@@ -130,7 +130,7 @@ describe('engagement offers end to end', () => {
       15_000,
     );
     expect(stats).toMatchObject({
-      triggered: 2, offered: 1, holdout: 0, suppressed: { total: 1, byReason: { cooldown: 1 } },
+      triggered: 2, sent: 1, holdout: 0, suppressed: { total: 1, byReason: { cooldown: 1 } },
       delivery: { delivered: 1, cancelled: 0, deadLettered: 0 }, responses: { accepted: 1 }, conversion: 1,
     });
     expect(stats.uplift).toMatchObject({ treated: { customers: 1 }, control: { customers: 0 }, ci: null });
