@@ -57,3 +57,4 @@ export { OfferFeed } from './pipeline/offerFeed.js';
 export { campaignStats, type CampaignStats, type UpliftStats } from './reporting/stats.js';
 export { offerRoutes, type OfferRouteDeps } from './pipeline/offerRoutes.js';
 export { createOfferService, type OfferService, type OfferServiceOptions } from './service.js';
+export { DeadTriggers, type DeadTrigger } from './pipeline/deadTriggers.js';

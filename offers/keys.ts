@@ -19,6 +19,8 @@ export interface OfferKeys {
   channelEndpoints: string;
   /** Stream of offer decisions, deliveries and responses for the ClickHouse archive. */
   log: string;
+  /** Stream of triggers that failed every attempt, set aside so they hold up no partition. */
+  deadTriggers: string;
   /** BullMQ key prefix of the delivery queue (its own hash tag). */
   bullPrefix: string;
   /** BullMQ queue name; BullMQ refuses ':' in it. */
@@ -34,6 +36,7 @@ export function offerKeys(prefix: string): OfferKeys {
     feedChannel: `${prefix}:offers:feed`,
     channelEndpoints: `${prefix}:offers:channels`,
     log: `${prefix}:offers:{${prefix}:offers-log}:log`,
+    deadTriggers: `${prefix}:offers:dead-triggers`,
     bullPrefix: `${prefix}:offers:{${prefix}:offers-bull}`,
     deliveryQueue: `${prefix}-offer-delivery`,
   };

@@ -18,6 +18,7 @@ export function createOfferMetrics(registry: Registry) {
     deliverySeconds: once(registry, 'vigil_offer_delivery_seconds', () => new Histogram({ name: 'vigil_offer_delivery_seconds', help: 'Duration of one request to a channel endpoint', buckets: LATENCY_BUCKETS, registers: r })),
     responses: once(registry, 'vigil_offer_responses_total', () => new Counter({ name: 'vigil_offer_responses_total', help: 'offer_response events applied, by response (viewed, accepted, declined)', labelNames: ['response'] as const, registers: r })),
     feedClients: once(registry, 'vigil_offer_feed_clients', () => new Gauge({ name: 'vigil_offer_feed_clients', help: 'Open server-sent-event streams of the offer feed', registers: r })),
+    deadTriggers: once(registry, 'vigil_offer_dead_triggers_total', () => new Counter({ name: 'vigil_offer_dead_triggers_total', help: 'Offer triggers set aside after failing every attempt (see GET /v1/offers/dead-triggers)', registers: r })),
     archiveFailures: once(registry, 'vigil_offer_archive_failures_total', () => new Counter({ name: 'vigil_offer_archive_failures_total', help: 'Offer log batches that failed to reach ClickHouse and will be retried', registers: r })),
   };
 }

@@ -10,6 +10,7 @@ import { campaignRoutes } from './campaigns/campaignRoutes.js';
 import type { CampaignSet } from './campaigns/campaignSchema.js';
 import { CapStore } from './pipeline/capStore.js';
 import { ChannelEndpointRegistry } from './delivery/channelEndpoints.js';
+import { DeadTriggers } from './pipeline/deadTriggers.js';
 import { DecisionStore } from './pipeline/decisionStore.js';
 import { offerDeliveryRoutes } from './delivery/deliveryRoutes.js';
 import { offerKeys, type OfferKeys } from './keys.js';
@@ -92,7 +93,8 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
     campaigns, caps: new CapStore(opts.redis, opts.prefix), sender: delivery, fraudReview: opts.fraudReview, decisions, log,
     publish: (record) => feed.publish(record), policy: opts.policy, metrics, logger: opts.log, now,
   });
-  const follower = new OfferFollower({ redis: opts.redis, campaigns, decider, policy: opts.policy, log: opts.log, now });
+  const deadTriggers = new DeadTriggers(opts.redis, keys.deadTriggers, opts.prefix);
+  const follower = new OfferFollower({ redis: opts.redis, campaigns, decider, policy: opts.policy, log: opts.log, deadTriggers, metrics, now });
 
   const archive = new OfferArchive(opts.store);
   const consumers = opts.background ? [new StreamGroupConsumer({
@@ -110,7 +112,7 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
     routes: async (scope) => {
       await campaignRoutes(scope, { campaigns });
       await offerDeliveryRoutes(scope, { endpoints, delivery });
-      await offerRoutes(scope, { campaigns, decisions, feed, store: opts.store });
+      await offerRoutes(scope, { campaigns, decisions, feed, store: opts.store, deadTriggers });
     },
     close() {
       closing ??= (async () => {

@@ -43,9 +43,10 @@ function clientMessage(err: FastifyError): string {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'request body is larger than the configured limit (VIGIL_BODY_LIMIT_BYTES); split the batch';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'content type must be application/json';
+      // Routes that take more (campaigns: YAML; profile import: NDJSON) say so in their OpenAPI docs.
+      return 'this content type is not accepted here; send application/json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'request body is empty; send a JSON event or {"events": [...]}';
+      return 'request body is empty; send a JSON body (for events: one event or {"events": [...]})';
     default:
       return err.message;
   }

@@ -127,7 +127,8 @@ export class CapStore {
    * counter's instants within its longest window (later instants included). One round trip.
    * `campaignIds` name the campaigns whose budgets the checks may read (a check that carries its
    * `campaignId` needs none). A replayed decision passes its own id as `excludeDecisionId`, so it
-   * is decided against the counters as they were before it was first committed.
+   * is decided against the counters as they were before it was first committed; its retries after
+   * a refused commit (`<id>#<attempt>`, '#' cannot occur in an event id) are left out too.
    */
   async read(
     customerId: string,
@@ -151,7 +152,8 @@ export class CapStore {
       // WITHSCORES answers member, score, member, score…; the members are decision ids.
       const flat = reply as string[];
       const instants: number[] = [];
-      for (let j = 0; j < flat.length; j += 2) if (flat[j] !== excludeDecisionId) instants.push(Number(flat[j + 1]));
+      const own = (member: string) => excludeDecisionId !== undefined && (member === excludeDecisionId || member.startsWith(`${excludeDecisionId}#`));
+      for (let j = 0; j < flat.length; j += 2) if (!own(flat[j]!)) instants.push(Number(flat[j + 1]));
       counters[key] = instants;
     });
     return counters;

@@ -1,7 +1,7 @@
 import { MARKETING_CHANNELS } from '../../customers/profile.js';
 import type { Logger } from '../../core/observability/index.js';
 import { toClickHouseDateTime64 } from '../../aggregates/index.js';
-import { decideOffers } from '../decide/arbitrate.js';
+import { decideOffers, type ChosenOffer, type OfferDecision } from '../decide/arbitrate.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import { capChecks, type CapCheck, type CapCounters, type CapOutcome } from '../decide/caps.js';
 import { decisionRows, offerIdOf, type DecisionRecord } from './decisionRecord.js';
@@ -9,7 +9,8 @@ import type { DecisionStore } from './decisionStore.js';
 import type { OfferMetrics } from '../metrics.js';
 import type { Offer } from '../delivery/offer.js';
 import type { OfferLog, OfferLogRecord } from '../reporting/offerLog.js';
-import type { OfferOutboxRecord } from '../decide/offerTriggers.js';
+import type { OfferOutboxRecord, TriggerCustomer } from '../decide/offerTriggers.js';
+import type { VigilEvent } from '../../core/events/index.js';
 import type { OfferPolicy } from '../decide/policy.js';
 import type { Suppression } from '../decide/reasons.js';
 import type { TriggeredCampaign } from '../decide/trigger.js';
@@ -20,6 +21,9 @@ import type { TriggeredCampaign } from '../decide/trigger.js';
 // decision id (the event id), so a record decided again after a crash ends the same way: the cap
 // store answers the outcome it committed the first time, delivery jobs are keyed by offer id, the
 // archive replaces by key and the decision record is overwritten with itself.
+
+/** How often a decision whose chosen campaign lost its slot to a concurrent one tries the next best. */
+const COMMIT_ATTEMPTS = 3;
 
 export interface CampaignSource {
   current(): readonly Campaign[];
@@ -96,39 +100,37 @@ export class OfferDecider {
     const openFraudAlert = needsFraudCheck ? await this.deps.fraudReview.hasUnresolved(customer.customerId, 'fraud') : false;
     const possible = triggered.flatMap(({ campaign }) => MARKETING_CHANNELS.flatMap((channel) =>
       capChecks({ customerId: customer.customerId, campaign, channel, nowMs, holdout: false }, this.deps.policy)));
-    const counters = await this.deps.caps.read(customer.customerId, triggered.map((t) => t.campaign.id), possible, nowMs, decisionId);
-    const decision = decideOffers(triggered, { event, customer: { ...customer, openFraudAlert } }, counters, nowMs, this.deps.policy);
+    const context = { event, customer: { ...customer, openFraudAlert } };
 
+    // A concurrent decision may take the chosen campaign's last slot between our read and our
+    // commit; then the counters are read again and the next best campaign gets its chance. Each
+    // attempt commits under its own id, so a replay after a crash walks the same attempts and the
+    // cap store answers each one as it did the first time.
+    let decision: OfferDecision | undefined;
     let offer: Offer | undefined;
-    const suppressed: Suppression[] = [...decision.suppressed];
-    const explanation = [...decision.explanation];
-    if (decision.chosen) {
+    const lost: Suppression[] = [];
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS && !offer; attempt++) {
+      const counters = await this.deps.caps.read(customer.customerId, triggered.map((t) => t.campaign.id), possible, nowMs, decisionId);
+      decision = decideOffers(triggered, context, counters, nowMs, this.deps.policy);
       const { chosen } = decision;
-      const committed = await this.deps.caps.commit(customer.customerId, decisionId, chosen.capChecks, nowMs);
+      if (!chosen) break;
+      const commitId = attempt === 1 ? decisionId : `${decisionId}#${attempt}`;
+      const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, nowMs);
       if (committed.allowed) {
-        offer = {
-          offerId: offerIdOf(customer.customerId, decisionId, chosen.campaign.id),
-          decisionId,
-          customerId: customer.customerId,
-          campaignId: chosen.campaign.id,
-          campaignName: chosen.campaign.name,
-          channel: chosen.channel,
-          content: chosen.content,
-          holdout: chosen.holdout,
-          because: chosen.because,
-          decidedAt: new Date(nowMs).toISOString(),
-          triggeringEvent: { eventId: event.event_id, type: event.type, occurredAt: event.occurred_at },
-          ...(customer.profile?.relationship_manager !== undefined && chosen.channel === 'rm_task' && { relationshipManager: customer.profile.relationship_manager }),
-          ...(customer.profile?.language !== undefined && { language: customer.profile.language }),
-        };
+        offer = offerOf(chosen, customer, decisionId, event, nowMs);
       } else {
-        // Another decision took the last slot between our read and our commit.
-        const detail = `${committed.failed.describe}: ${committed.count} already in the window when committing`;
-        suppressed.unshift({ campaignId: chosen.campaign.id, reason: committed.failed.reason, detail });
-        explanation.splice(0, explanation.length, 'No offer: the chosen campaign lost its cap slot to a concurrent decision.',
-          ...suppressed.map((s) => `Not offered ${s.campaignId}: ${s.reason} (${s.detail}).`));
+        const detail = `${committed.failed.describe}: ${committed.count} already in the window when committing (a concurrent decision took the slot)`;
+        lost.push({ campaignId: chosen.campaign.id, reason: committed.failed.reason, detail });
       }
     }
+    const lostIds = new Set(lost.map((s) => s.campaignId));
+    // The last attempt's reasons, except for campaigns that lost a race: those say so.
+    const suppressed: Suppression[] = [...lost, ...(decision?.suppressed ?? []).filter((s) => !lostIds.has(s.campaignId))];
+    const notOffered = suppressed.map((s) => `Not offered ${s.campaignId}: ${s.reason} (${s.detail}).`);
+    const head = offer
+      ? (decision?.explanation ?? []).filter((line) => !line.startsWith('Not offered '))
+      : [triggered.length === 0 ? 'No campaign fired on this event.' : 'No offer: every campaign that fired was suppressed.'];
+    const explanation = [...head, ...notOffered];
 
     const result: DecisionRecord = {
       decisionId,
@@ -173,6 +175,24 @@ export class OfferDecider {
     for (const s of record.suppressed) metrics.suppressions.inc({ reason: s.reason });
     metrics.decisionSeconds.observe(record.latencyMs / 1000);
   }
+}
+
+function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: string, event: VigilEvent, nowMs: number): Offer {
+  return {
+    offerId: offerIdOf(customer.customerId, decisionId, chosen.campaign.id),
+    decisionId,
+    customerId: customer.customerId,
+    campaignId: chosen.campaign.id,
+    campaignName: chosen.campaign.name,
+    channel: chosen.channel,
+    content: chosen.content,
+    holdout: chosen.holdout,
+    because: chosen.because,
+    decidedAt: new Date(nowMs).toISOString(),
+    triggeringEvent: { eventId: event.event_id, type: event.type, occurredAt: event.occurred_at },
+    ...(customer.profile?.relationship_manager !== undefined && chosen.channel === 'rm_task' && { relationshipManager: customer.profile.relationship_manager }),
+    ...(customer.profile?.language !== undefined && { language: customer.profile.language }),
+  };
 }
 
 /** A stream entry id is "<ms>-<seq>": the instant Redis appended the event. */

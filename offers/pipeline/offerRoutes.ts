@@ -5,6 +5,7 @@ import type { AggregateStore } from '../../aggregates/index.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CampaignRegistry } from '../campaigns/campaignRegistry.js';
 import { outcomeOf } from './decisionRecord.js';
+import type { DeadTriggers } from './deadTriggers.js';
 import type { DecisionStore } from './decisionStore.js';
 import type { OfferFeed } from './offerFeed.js';
 import { campaignStats } from '../reporting/stats.js';
@@ -14,6 +15,7 @@ export interface OfferRouteDeps {
   decisions: DecisionStore;
   feed: OfferFeed;
   store: AggregateStore;
+  deadTriggers: DeadTriggers;
 }
 
 const MARKETING = ['marketing', 'admin'] as const;
@@ -55,6 +57,29 @@ export async function offerRoutes(app: FastifyInstance, deps: OfferRouteDeps): P
       await deps.feed.serve(reply, (record) =>
         (outcome === undefined || outcomeOf(record) === outcome)
         && (campaignId === undefined || record.offer?.campaignId === campaignId || record.suppressed.some((s) => s.campaignId === campaignId)));
+    },
+  });
+
+  api.get('/v1/offers/dead-triggers', {
+    config: { roles: MARKETING },
+    schema: {
+      tags: ['offers'], security,
+      summary: 'Triggers set aside after failing every attempt to decide them (a defect, not an outage), newest first',
+      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    },
+    handler: async (request) => ({ deadTriggers: await deps.deadTriggers.list(request.query.limit) }),
+  });
+
+  api.post('/v1/offers/dead-triggers/:id/retry', {
+    config: { roles: MARKETING },
+    schema: {
+      tags: ['offers'], security,
+      summary: "Puts a dead trigger back into its partition's offer outbox, once the defect is fixed; it is decided within seconds",
+      params: z.object({ id: z.string().regex(/^\d+-\d+$/, 'a dead-trigger id such as 1764150000000-0') }),
+    },
+    handler: async (request, reply) => {
+      await deps.deadTriggers.retry(request.params.id);
+      return reply.status(202).send({ id: request.params.id, status: 'queued' });
     },
   });
 

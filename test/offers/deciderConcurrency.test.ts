@@ -6,7 +6,7 @@ import { createLogger } from '../../core/observability/index.js';
 import { deleteKeysMatching } from '../../core/redis.js';
 import { partitionKeys } from '../../core/streams/index.js';
 import {
-  CapStore, DecisionStore, OfferDecider, OfferFollower, OfferLog, customerOfferKeys, offerKeys, offerPolicySchema,
+  CapStore, DeadTriggers, DecisionStore, OfferDecider, OfferFollower, OfferLog, customerOfferKeys, offerKeys, offerPolicySchema,
   type DecisionRecord, type Offer, type OfferOutboxRecord,
 } from '../../offers/index.js';
 import { REDIS_URL, uniquePrefix } from '../support/testEngine.js';
@@ -123,7 +123,7 @@ describe('a worker taking a partition over', () => {
   it('decides the triggers its crashed predecessor committed to the offer outbox, then empties it', async () => {
     const sent: Offer[] = [];
     const { redis, decider, decisions } = worker(sent);
-    const follower = new OfferFollower({ redis, campaigns: source, decider, policy, log: createLogger('silent') });
+    const follower = new OfferFollower({ redis, campaigns: source, decider, policy, log: createLogger('silent'), deadTriggers: new DeadTriggers(redis, offerKeys(prefix).deadTriggers, prefix) });
     const keys = partitionKeys(prefix, 3);
     const left = [0, 1, 2].map((i) => {
       const record = trigger(7, i);
@@ -136,5 +136,86 @@ describe('a worker taking a partition over', () => {
     expect(await redis.llen(keys.offerOutbox)).toBe(0);
     for (let i = 0; i < 3; i++) expect((await decisions.list(`orphan-${i}`, 5))[0]?.offer?.campaignId).toBe('savings');
     expect(sent).toHaveLength(3);
+  });
+});
+
+describe('a trigger that cannot be decided', () => {
+  it('is set aside after five attempts instead of holding up the partition, and can be put back', async () => {
+    const sent: Offer[] = [];
+    const { redis, decider, decisions } = worker(sent);
+    const deadTriggers = new DeadTriggers(redis, offerKeys(prefix).deadTriggers, prefix);
+    const follower = new OfferFollower({ redis, campaigns: source, decider, policy, log: createLogger('silent'), deadTriggers });
+    const keys = partitionKeys(prefix, 5);
+    const recordFor = (customerId: string, i: number, timeZone = 'Europe/Berlin') => {
+      const record = trigger(5, i);
+      return JSON.stringify({
+        ...record, event: { ...record.event, customer_id: customerId },
+        customer: { ...record.customer, customerId, profile: { ...CONSENTING_PROFILE, time_zone: timeZone } },
+      });
+    };
+    // A profile written before time zones were validated: the birthday check cannot read it.
+    await redis.rpush(keys.offerOutbox, recordFor('poison-ok-1', 0), recordFor('poison-bad', 1, 'Mars/Olympus_Mons'), '{not json', recordFor('poison-ok-2', 2));
+
+    for (let attempt = 1; attempt < 5; attempt++) await expect(follower.recover(keys)).rejects.toThrow(/time zone/i);
+    // Customers are decided concurrently, so the record after the poison is decided too; it stays in
+    // the outbox behind the poison, and is found decided (not decided twice) when the page is retried.
+    expect((await decisions.list('poison-ok-1', 5))[0]?.offer?.campaignId).toBe('savings');
+    expect(await redis.llen(keys.offerOutbox)).toBe(3);
+
+    await follower.recover(keys);
+    expect(await redis.llen(keys.offerOutbox)).toBe(0);
+    const okTwo = await decisions.list('poison-ok-2', 5);
+    expect(okTwo).toHaveLength(1);
+    expect(okTwo[0]?.offer?.campaignId).toBe('savings');
+    expect(new Set(sent.filter((o) => o.customerId === 'poison-ok-2').map((o) => o.offerId)).size).toBe(1);
+    const dead = await deadTriggers.list(10);
+    expect(dead.map((d) => d.partition)).toEqual([5, 5]);
+    expect(dead.map((d) => d.error).sort()).toEqual([expect.stringMatching(/time zone/i), 'unreadable offer outbox record'].sort());
+
+    const poison = dead.find((d) => d.record.includes('poison-bad'))!;
+    await deadTriggers.retry(poison.id);
+    expect(await redis.lrange(keys.offerOutbox, 0, -1)).toEqual([poison.record]);
+    expect(await deadTriggers.list(10)).toHaveLength(1);
+    await expect(deadTriggers.retry(poison.id)).rejects.toThrow(/no dead trigger/);
+  });
+});
+
+describe('a decision that loses its slot between reading and committing', () => {
+  it('offers the next best campaign, says why the first one lost, and decides the same way on replay', async () => {
+    const redis = new Redis(REDIS_URL);
+    connections.push(redis);
+    const store = new CapStore(redis, prefix);
+    let rivalled = false;
+    // The real store, with a rival decision committed right after our first read: the race, made certain.
+    const caps = {
+      read: store.read.bind(store),
+      commit: async (customerId: string, decisionId: string, checks: Parameters<CapStore['commit']>[2], nowMs: number) => {
+        if (!rivalled) {
+          rivalled = true;
+          await store.commit(customerId, 'rival-event', checks.filter((c) => c.reason === 'cap:channel'), nowMs);
+        }
+        return store.commit(customerId, decisionId, checks, nowMs);
+      },
+    };
+    const sent: Offer[] = [];
+    const decisions = new DecisionStore(redis, { prefix });
+    const decider = new OfferDecider({
+      campaigns: source, caps, sender: { enqueue: async (offers) => void sent.push(...offers) },
+      fraudReview: new AlertStore(redis, { prefix }), decisions, log: new OfferLog(redis, offerKeys(prefix).log),
+      publish: async () => {}, policy, logger: createLogger('silent'),
+    });
+    const record = trigger(42, 0);
+    record.customer = { ...record.customer, customerId: 'raced' };
+    record.event = { ...record.event, customer_id: 'raced' };
+
+    const decided = await decider.decide(record);
+    expect(decided.offer).toMatchObject({ campaignId: 'newsletter', channel: 'email' });
+    expect(decided.suppressed[0]).toMatchObject({ campaignId: 'savings', reason: 'cap:channel' });
+    expect(decided.suppressed[0]!.detail).toMatch(/concurrent decision took the slot/);
+    expect(decided.explanation[0]).toMatch(/^Offered ".*" \(newsletter\) by email/);
+
+    await redis.del(customerKeysOf('raced').decisionDocs, customerKeysOf('raced').decisions);
+    const replayed = await decider.decide(record);
+    expect(replayed.offer?.offerId).toBe(decided.offer?.offerId);
   });
 });
