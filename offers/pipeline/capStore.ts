@@ -127,8 +127,8 @@ export class CapStore {
    * counter's instants within its longest window (later instants included). One round trip.
    * `campaignIds` name the campaigns whose budgets the checks may read (a check that carries its
    * `campaignId` needs none). A replayed decision passes its own id as `excludeDecisionId`, so it
-   * is decided against the counters as they were before it was first committed; its retries after
-   * a refused commit (`<id>#<attempt>`, '#' cannot occur in an event id) are left out too.
+   * is decided against the counters as they were before it was first committed; the decider commits
+   * each campaign under `<id>#<campaign>` ('#' cannot occur in an event id), and those are left out too.
    */
   async read(
     customerId: string,

@@ -104,8 +104,8 @@ export class OfferDecider {
 
     // A concurrent decision may take the chosen campaign's last slot between our read and our
     // commit; then the counters are read again and the next best campaign gets its chance. Each
-    // attempt commits under its own id, so a replay after a crash walks the same attempts and the
-    // cap store answers each one as it did the first time.
+    // campaign is committed under its own id (<event id>#<campaign id>), so a replay after a crash
+    // gets, for whichever campaign it chooses, the answer the cap store gave the first time.
     let decision: OfferDecision | undefined;
     let offer: Offer | undefined;
     const lost: Suppression[] = [];
@@ -114,7 +114,7 @@ export class OfferDecider {
       decision = decideOffers(triggered, context, counters, nowMs, this.deps.policy);
       const { chosen } = decision;
       if (!chosen) break;
-      const commitId = attempt === 1 ? decisionId : `${decisionId}#${attempt}`;
+      const commitId = `${decisionId}#${chosen.campaign.id}`;
       const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, nowMs);
       if (committed.allowed) {
         offer = offerOf(chosen, customer, decisionId, event, nowMs);

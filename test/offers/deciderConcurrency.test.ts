@@ -217,5 +217,7 @@ describe('a decision that loses its slot between reading and committing', () => 
     await redis.del(customerKeysOf('raced').decisionDocs, customerKeysOf('raced').decisions);
     const replayed = await decider.decide(record);
     expect(replayed.offer?.offerId).toBe(decided.offer?.offerId);
+    const why = (r: typeof decided) => r.suppressed.map((s) => `${s.campaignId}:${s.reason}`);
+    expect(why(replayed)).toEqual(why(decided));
   });
 });
