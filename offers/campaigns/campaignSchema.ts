@@ -93,6 +93,18 @@ export const campaignSchema = z.strictObject({
     .optional()
     .describe('offers sent per calendar day (budget time zone); unlimited when absent'),
   holdout_share: z.number().min(0).max(0.5).default(0).describe('share of customers kept as a control group, decided but not sent'),
+  schedule: z
+    .strictObject({
+      starts_at: z.iso.datetime({ offset: true }).optional(),
+      ends_at: z.iso.datetime({ offset: true }).optional(),
+    })
+    .refine((w) => !w.starts_at || !w.ends_at || Date.parse(w.starts_at) < Date.parse(w.ends_at), 'starts_at must be before ends_at')
+    .optional()
+    .describe('when an active campaign may send (a seasonal offer); always when absent'),
+  quiet_hours: z
+    .enum(['suppress', 'defer'])
+    .default('suppress')
+    .describe("a trigger inside the customer's quiet hours: drop the offer, or send it when they end (a birthday greeting must not arrive the next day; a travel card may)"),
   goal: campaignGoalSchema.optional().describe('what counts as converted, for treated and control alike; uplift is measured on it'),
 });
 export type Campaign = z.output<typeof campaignSchema>;

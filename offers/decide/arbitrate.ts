@@ -28,6 +28,8 @@ export interface ChosenOffer {
   capChecks: CapCheck[];
   /** Why the trigger fired, in words. */
   because: string[];
+  /** Deferred past the customer's quiet hours: send at this instant (epoch ms), not now. */
+  sendAtMs?: number;
 }
 
 export interface OfferDecision {
@@ -89,6 +91,8 @@ function screen(
   const { campaign } = fired;
   const campaignId = campaign.id;
   if (campaign.state !== 'active') return { campaignId, reason: 'not_active', detail: `campaign is ${campaign.state}` };
+  const outside = outsideSchedule(campaign, nowMs);
+  if (outside) return { campaignId, reason: 'not_active', detail: outside };
 
   const eligibility = checkEligibility(campaign, customer);
   if (!eligibility.eligible) return { campaignId, reason: eligibility.reason, detail: eligibility.detail };
@@ -100,24 +104,45 @@ function screen(
   const rendered = message ? renderMessage(message, ruleCtx) : { ok: false as const, missing: [] };
   if (!rendered.ok) return { campaignId, reason: 'content_incomplete', detail: `no value for ${rendered.missing.join(', ')} in the ${route.channel} message` };
 
+  let sendAtMs: number | undefined;
+  let deferredWhy = '';
   if (policy.quiet_hours_channels.includes(route.channel)) {
     const quiet = customer.profile?.quiet_hours ?? policy.default_quiet_hours;
     const zone = customer.profile?.time_zone ?? policy.default_time_zone;
     if (isQuietTime(quiet, zone, nowMs)) {
       const retryAtMs = nextAllowedSendTime(quiet, zone, nowMs);
-      const detail = `${route.channel} inside quiet hours ${quiet.start}–${quiet.end} ${zone}; next allowed ${new Date(retryAtMs).toISOString()}`;
-      return { campaignId, reason: 'quiet_hours', detail, retryAtMs };
+      const window = `quiet hours ${quiet.start}–${quiet.end} ${zone}`;
+      const endsInSchedule = !outsideSchedule(campaign, retryAtMs);
+      if (campaign.quiet_hours !== 'defer' || !endsInSchedule) {
+        const detail = `${route.channel} inside ${window}; next allowed ${new Date(retryAtMs).toISOString()}${endsInSchedule ? '' : ', after the campaign ends'}`;
+        return { campaignId, reason: 'quiet_hours', detail, retryAtMs };
+      }
+      sendAtMs = retryAtMs;
+      deferredWhy = `; inside ${window}, so held until ${new Date(retryAtMs).toISOString()}`;
     }
   }
 
   // Control and treatment pass the same screens, so the control group is comparable.
   const holdout = isInHoldout(campaign, customer.customerId);
-  const checks = capChecks({ customerId: customer.customerId, campaign, channel: route.channel, nowMs, holdout }, policy);
-  const caps = evaluateCaps(checks, counters, nowMs);
+  // A deferred offer counts against the caps when the customer will get it, not when it was decided.
+  const contactAtMs = sendAtMs ?? nowMs;
+  const checks = capChecks({ customerId: customer.customerId, campaign, channel: route.channel, nowMs: contactAtMs, holdout }, policy);
+  const caps = evaluateCaps(checks, counters, contactAtMs);
   if (!caps.allowed) {
     return { campaignId, reason: caps.failed.reason, detail: `${caps.failed.describe}: ${caps.count} already in the window` };
   }
-  return { campaign, channel: route.channel, holdout, content: rendered.message, capChecks: checks, because: fired.because, channelWhy: route.why };
+  return {
+    campaign, channel: route.channel, holdout, content: rendered.message, capChecks: checks, because: fired.because,
+    channelWhy: route.why + deferredWhy, ...(sendAtMs !== undefined && { sendAtMs }),
+  };
+}
+
+/** Why the instant is outside the campaign's schedule, or undefined when it may send. */
+function outsideSchedule(campaign: Campaign, atMs: number): string | undefined {
+  const { schedule } = campaign;
+  if (schedule?.starts_at && atMs < Date.parse(schedule.starts_at)) return `campaign starts at ${schedule.starts_at}`;
+  if (schedule?.ends_at && atMs >= Date.parse(schedule.ends_at)) return `campaign ended at ${schedule.ends_at}`;
+  return undefined;
 }
 
 function byRank(a: Candidate, b: Candidate): number {

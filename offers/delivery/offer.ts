@@ -21,6 +21,8 @@ export interface Offer {
   because: string[];
   /** ISO instant of the decision. */
   decidedAt: string;
+  /** Held past the customer's quiet hours: delivered at this ISO instant, not at once. */
+  sendAt?: string;
   triggeringEvent: { eventId: string; type: string; occurredAt: string };
   /** For rm_task offers: whose task it is. */
   relationshipManager?: string;

@@ -121,11 +121,14 @@ export class OfferDelivery {
         this.opts.log.warn({ offerId: offer.offerId, campaignId: offer.campaignId }, 'holdout offer passed to delivery; not sent');
         continue;
       }
+      // An offer held past the customer's quiet hours waits in BullMQ's delayed set until then.
+      const delay = offer.sendAt === undefined ? 0 : Math.max(0, Date.parse(offer.sendAt) - this.now());
       jobs.push({
         name: 'offer.send',
         data: { offer, body: JSON.stringify(offerPayload(offer)) },
         opts: {
           jobId: deliveryJobId(offer.offerId),
+          ...(delay > 0 && { delay }),
           attempts: this.attempts,
           backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 2000 },
           removeOnComplete: { age: 7 * 86_400, count: 10_000 },

@@ -115,7 +115,7 @@ export class OfferDecider {
       const { chosen } = decision;
       if (!chosen) break;
       const commitId = `${decisionId}#${chosen.campaign.id}`;
-      const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, nowMs);
+      const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, chosen.sendAtMs ?? nowMs);
       if (committed.allowed) {
         offer = offerOf(chosen, customer, decisionId, event, nowMs);
       } else {
@@ -189,6 +189,7 @@ function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: str
     holdout: chosen.holdout,
     because: chosen.because,
     decidedAt: new Date(nowMs).toISOString(),
+    ...(chosen.sendAtMs !== undefined && { sendAt: new Date(chosen.sendAtMs).toISOString() }),
     triggeringEvent: { eventId: event.event_id, type: event.type, occurredAt: event.occurred_at },
     ...(customer.profile?.relationship_manager !== undefined && chosen.channel === 'rm_task' && { relationshipManager: customer.profile.relationship_manager }),
     ...(customer.profile?.language !== undefined && { language: customer.profile.language }),

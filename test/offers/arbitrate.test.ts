@@ -72,6 +72,33 @@ describe('decideOffers', () => {
     expect(decision.suppressed[0]).toMatchObject({ reason: 'quiet_hours', retryAtMs: Date.parse('2026-03-11T07:00:00Z') });
   });
 
+  it('defers, rather than drops, a campaign that says so: sent when the quiet hours end, counted against the caps then', () => {
+    const lateEvening = Date.parse('2026-03-10T21:30:00Z'); // 22:30 in Berlin
+    const morning = Date.parse('2026-03-11T07:00:00Z'); // 08:00 in Berlin
+    const deferring = campaign({ id: 'best', priority: 90, quiet_hours: 'defer' });
+    const decision = decide(fired(deferring), customer(), {}, lateEvening);
+    expect(decision.chosen).toMatchObject({ channel: 'push', sendAtMs: morning });
+    expect(decision.explanation[0]).toContain('held until 2026-03-11T07:00:00.000Z');
+    // A push sent at 09:00 yesterday is more than a day before the morning send, so it does not count...
+    const yesterdayMorning = { 'customer:cust-1:channel:push': [Date.parse('2026-03-10T06:59:00Z')] };
+    expect(decide(fired(deferring), customer(), yesterdayMorning, lateEvening).chosen?.sendAtMs).toBe(morning);
+    // ...but one sent this afternoon does.
+    const thisAfternoon = { 'customer:cust-1:channel:push': [Date.parse('2026-03-10T14:00:00Z')] };
+    expect(decide(fired(deferring), customer(), thisAfternoon, lateEvening).suppressed[0]).toMatchObject({ reason: 'cap:channel' });
+  });
+
+  it('runs a campaign only inside its schedule, and does not defer past its end', () => {
+    const seasonal = (schedule: { starts_at?: string; ends_at?: string }) => campaign({ id: 'best', priority: 90, quiet_hours: 'defer', schedule });
+    expect(decide(fired(seasonal({ starts_at: '2026-03-11T00:00:00Z' })), customer(), {}, NOON).suppressed[0])
+      .toMatchObject({ reason: 'not_active', detail: 'campaign starts at 2026-03-11T00:00:00Z' });
+    expect(decide(fired(seasonal({ ends_at: '2026-03-10T12:00:00Z' })), customer(), {}, NOON).suppressed[0])
+      .toMatchObject({ reason: 'not_active', detail: 'campaign ended at 2026-03-10T12:00:00Z' });
+    expect(decide(fired(seasonal({ starts_at: '2026-03-01T00:00:00Z', ends_at: '2026-04-01T00:00:00Z' })), customer(), {}, NOON).chosen?.campaign.id).toBe('best');
+    const endsTonight = decide(fired(seasonal({ ends_at: '2026-03-11T00:00:00Z' })), customer(), {}, Date.parse('2026-03-10T21:30:00Z'));
+    expect(endsTonight.suppressed[0]).toMatchObject({ reason: 'quiet_hours' });
+    expect(endsTonight.suppressed[0]!.detail).toMatch(/after the campaign ends/);
+  });
+
   it('sends an e-mail during quiet hours: only interrupting channels are held back', () => {
     const decision = decide(fired(best), customer({}, { preferred_channel: 'email' }), {}, Date.parse('2026-03-10T23:30:00Z'));
     expect(decision.chosen).toMatchObject({ channel: 'email', holdout: false });

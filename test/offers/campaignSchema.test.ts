@@ -42,6 +42,10 @@ describe('parseCampaignSet', () => {
     ['a misspelt condition key', { trigger: { event_types: ['login'], condition: { field: 'features.txn_count_1h', op: 'gt', valu: 1 } } }, 'trigger.condition: unknown field(s) valu'],
     ['an unknown tier', { eligibility: { tiers: ['gold'] } }, 'eligibility.tiers.0: Invalid option'],
     ['an unknown eligibility key', { eligibility: { min_aum: 5 } }, 'eligibility: unknown field(s) min_aum'],
+    ['a schedule that ends before it starts', { schedule: { starts_at: '2026-12-31T00:00:00Z', ends_at: '2026-12-01T00:00:00Z' } }, 'schedule: starts_at must be before ends_at'],
+    ['a schedule date without a time', { schedule: { starts_at: '2026-12-01' } }, 'schedule.starts_at:'],
+    ['an unknown quiet-hours rule', { quiet_hours: 'wait' }, 'quiet_hours: Invalid option'],
+    ['a goal of an unknown product type', { goal: { event_type: 'product_opened', product_type: 'yacht' } }, 'goal.product_type: Invalid option'],
   ])('rejects %s', (_, changes, message) => {
     expect(errorsFor(changes).join('\n')).toContain(message);
   });

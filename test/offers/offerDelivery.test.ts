@@ -179,6 +179,19 @@ describe('offer delivery', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('holds an offer deferred past quiet hours in the delayed set until its send time', async () => {
+    await withEndpoint();
+    const later = testOffer({ sendAt: new Date(Date.now() + 600).toISOString() });
+    await h.delivery.enqueue([later]);
+    expect(await h.delivery.queue.getDelayedCount()).toBe(1);
+    expect(await h.delivery.queue.getWaitingCount()).toBe(0);
+    h.delivery.start();
+    await pause(200);
+    expect(receiver.received).toHaveLength(0);
+    await eventually(async () => receiver.received.length, (n) => n === 1, 5000);
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(later.sendAt!));
+  });
+
   it('never enqueues a holdout offer: the control group is decided, not sent', async () => {
     await withEndpoint();
     const held = testOffer({ holdout: true });
