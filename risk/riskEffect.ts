@@ -89,7 +89,7 @@ export class RiskEffect implements BatchEffect {
     return {
       changes,
       afterCommit: async () => {
-        // Followers act even when the alert drain fails: an offer never waits on an alert webhook.
+        // Alerts and followers drain side by side: a failure in one holds up neither the other nor the batch.
         const results = await Promise.allSettled([drainAlerts?.(), ...followers.map((f) => f.afterCommit(keys))]);
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;

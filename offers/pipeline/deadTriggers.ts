@@ -35,7 +35,7 @@ export class DeadTriggers {
     return entries.map(([id, fields]) => toDeadTrigger(id, fields));
   }
 
-  /** Puts a dead trigger back at the end of its partition's outbox; the owner decides it within seconds. */
+  /** Puts a dead trigger back at the end of its partition's outbox; the partition's owner decides it after its next batch of events (or on takeover). */
   async retry(id: string): Promise<void> {
     const [entry] = await this.redis.xrange(this.stream, id, id);
     if (!entry) throw new NotFoundError(`no dead trigger ${id}`);

@@ -74,7 +74,7 @@ export async function offerRoutes(app: FastifyInstance, deps: OfferRouteDeps): P
     config: { roles: MARKETING },
     schema: {
       tags: ['offers'], security,
-      summary: "Puts a dead trigger back into its partition's offer outbox, once the defect is fixed; it is decided within seconds",
+      summary: "Puts a dead trigger back into its partition's offer outbox, once the defect is fixed; it is decided after the partition's next batch of events",
       params: z.object({ id: z.string().regex(/^\d+-\d+$/, 'a dead-trigger id such as 1764150000000-0') }),
     },
     handler: async (request, reply) => {
