@@ -8,6 +8,7 @@ import { countEvents, rollupTotals } from '../aggregates/index.js';
 import { ConfigError, loadConfig, type ApiRole } from '../config/index.js';
 import { formatMinorUnits } from '../core/events/index.js';
 import { createLogger } from '../core/observability/index.js';
+import { createRedis, deleteKeysMatching } from '../core/redis.js';
 import { startEngine } from '../server/engine.js';
 import { fileURLToPath } from 'node:url';
 import { BankSimulator, postEvents, runSimulation } from '../simulator/index.js';
@@ -37,6 +38,9 @@ let config;
 try {
   config = loadConfig({
     LOG_LEVEL: 'warn',
+    // A key prefix of its own for each run, so a second demo starts from an empty bank, not from
+    // the first run's features, alerts and contact counters (removed again at the end).
+    VIGIL_REDIS_PREFIX: `demo${Date.now().toString(36)}`,
     VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
     // The demo replays months of history; in production campaigns fire only on events of the last hour.
     VIGIL_OFFER_POLICY: JSON.stringify({ max_trigger_age: '400d' }),
@@ -49,6 +53,8 @@ try {
   process.exit(2);
 }
 
+// ClickHouse data in ./data outlives the run; the summary counts only this run's decisions.
+const demoStartedAt = Date.now();
 const engine = await startEngine(config, { logger: createLogger(config.logLevel) });
 const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
 const keyOf = (role: ApiRole) => [...config.apiKeys].find(([, r]) => r === role)?.[0] ?? [...config.apiKeys].find(([, r]) => r === 'admin')![0];
@@ -60,7 +66,7 @@ if (config.generatedKeys) {
   for (const [key, role] of config.apiKeys) console.log(`  ${role.padEnd(9)} ${key}`);
 }
 const scenarioCustomers = 150;
-const scenarioDays = 200;
+const scenarioDays = 300;
 const offerDemo = await startOfferDemo({
   engine, address, adminKey: keyOf('admin'), marketingKey: keyOf('marketing'), seed: Number(values.seed), show: 12,
   customers: [
@@ -138,7 +144,7 @@ for (const alert of latest) {
 // Let the last offers reach the channel gateway and the archive before the sums.
 await new Promise((r) => setTimeout(r, 2500));
 console.log('\nCampaigns (GET /v1/campaigns/{id}/stats, from ClickHouse):');
-const since = Date.now() - 86_400_000;
+const since = demoStartedAt;
 for (const campaign of engine.offers.campaigns.current()) {
   const s = await campaignStats(engine.store, campaign, since, Date.now() + 1);
   const reasons = Object.entries(s.suppressed.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} ${n}`).join(', ');
@@ -155,3 +161,8 @@ if (values['keep-running'] && !controller.signal.aborted) {
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 }
 await engine.close();
+if (!process.env.VIGIL_REDIS_PREFIX) {
+  const redis = createRedis(config.redis.url, 'demo-cleanup', createLogger('silent'));
+  await deleteKeysMatching(redis, `${config.redis.prefix}*`);
+  await redis.quit();
+}
