@@ -1,35 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseOutboxEntry } from '../../alerts/outbox.js';
 import { signWebhook, verifyWebhookSignature } from '../../alerts/index.js';
+import { Receiver } from '../support/receiver.js';
 import { ADMIN_KEY, auth, eventually, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
-
-interface Received { headers: IncomingHttpHeaders; body: string }
-
-/** A bank system receiving webhooks on a loopback port; `answer` decides each response status. */
-class Receiver {
-  readonly received: Received[] = [];
-  answer: (nth: number) => number = () => 200;
-  private server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = this.answer(this.received.length);
-      res.end();
-    });
-  });
-  url = '';
-
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/vigil`;
-  }
-  stop() {
-    return new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 let aggregates: Awaited<ReturnType<typeof openTestAggregates>>;
 let h: AlertHarness;
@@ -43,8 +16,7 @@ afterAll(async () => aggregates?.close());
 /** A fresh service, app and receiver per test of the calling describe block. */
 function withServiceAndReceiver() {
   beforeEach(async () => {
-    receiver = new Receiver();
-    await receiver.start();
+    receiver = await new Receiver('/hooks/vigil').start();
     h = await startAlertHarness(aggregates.store, { webhooks: { attempts: 3, backoffMs: 20, timeoutMs: 2000 } });
   });
   afterEach(async () => {

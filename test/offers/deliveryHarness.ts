@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../core/observability/index.js';
@@ -12,33 +10,7 @@ import { dropPrefix, REDIS_URL, uniquePrefix } from '../support/testEngine.js';
 // Offer delivery on its own: real Redis under a prefix of its own, real BullMQ, and a channel
 // endpoint that is a real HTTP server on a loopback port.
 
-export interface Received { headers: IncomingHttpHeaders; body: string }
-
-/** A channel endpoint (push gateway, SMS provider…); `answer` decides each response status. */
-export class Receiver {
-  readonly received: Received[] = [];
-  answer: (nth: number) => number = () => 200;
-  url = '';
-  private server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = this.answer(this.received.length);
-      res.end();
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/offers`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+export { Receiver, type Received } from '../support/receiver.js';
 
 export interface DeliveryHarness {
   prefix: string;

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function withEndpoint(overrides: Parameters<typeof startDeliveryHarness>[0] = {}): Promise<string> {
-  receiver = await new Receiver().start();
+  receiver = await new Receiver('/offers').start();
   h = startDeliveryHarness(overrides);
   const { secret } = await h.endpoints.set('push', { url: receiver.url });
   return secret;
@@ -124,7 +124,7 @@ describe('offer delivery', () => {
   });
 
   it('dead-letters an offer whose channel has no endpoint, and delivers it on retry once one is set', async () => {
-    receiver = await new Receiver().start();
+    receiver = await new Receiver('/offers').start();
     h = startDeliveryHarness();
     const offer = testOffer({ channel: 'sms' });
     h.delivery.start();

@@ -1,9 +1,8 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../core/webhooks/signature.js';
 import type { EventInput } from '../../core/events/index.js';
 import { cardPayment } from '../support/events.js';
+import { Receiver } from '../support/receiver.js';
 import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 // The issue's integration test: a churn signal in the stream produces a retention offer that is
@@ -13,15 +12,9 @@ import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, eventually, startTestEngine, test
 
 const config = testConfig({ VIGIL_CAMPAIGNS_POLL_MS: '50' });
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => (body += chunk));
-  req.on('end', () => {
-    received.push({ headers: req.headers, body });
-    res.writeHead(202).end();
-  });
-});
+const receiver = new Receiver('/push');
+receiver.answer = () => 202;
+const received = receiver.received;
 let secret = '';
 
 const as = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
@@ -74,11 +67,11 @@ async function decisions(customer: string) {
 }
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await receiver.start();
   engine = await startTestEngine(config);
   const channel = await engine.app.inject({
     method: 'PUT', url: '/v1/offers/channels/push', headers: as(ADMIN_KEY),
-    payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push` },
+    payload: { url: receiver.url },
   });
   expect(channel.statusCode).toBe(200);
   secret = channel.json().secret;
@@ -89,7 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await engine?.dispose();
-  receiver.close();
+  await receiver.stop();
 });
 
 describe('engagement offers end to end', () => {

@@ -1,30 +1,23 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../alerts/index.js';
 import { partitionKeys, partitionOf, readBacklog } from '../../core/streams/index.js';
 import { cardPayment } from '../support/events.js';
+import { Receiver } from '../support/receiver.js';
 import { ADMIN_KEY, INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 const config = testConfig();
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => (body += chunk));
-  req.on('end', () => {
-    received.push({ headers: req.headers, body });
-    res.writeHead(204).end();
-  });
-});
+const receiver = new Receiver('/alerts');
+receiver.answer = () => 204;
+const received = receiver.received;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await receiver.start();
   engine = await startTestEngine(config);
 });
 afterAll(async () => {
   await engine?.dispose();
-  receiver.close();
+  await receiver.stop();
 });
 
 const as = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
@@ -45,7 +38,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
   it('raises one explained card-testing alert, delivers it signed, and lets a risk officer work it', async () => {
     const hook = await engine.app.inject({
       method: 'POST', url: '/v1/webhooks', headers: as(ADMIN_KEY),
-      payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`, alert_types: ['fraud'] },
+      payload: { url: receiver.url, alert_types: ['fraud'] },
     });
     expect(hook.statusCode).toBe(201);
     const { secret } = hook.json();
