@@ -15,3 +15,4 @@ export { parseDuration, durationTextSchema } from './duration.js';
 export { parseRuleSet, DEFAULT_RULE_PACK_URL, type RuleSetParseResult } from './load.js';
 export { KNOWN_FEATURES } from './knownFeatures.js';
 export { didYouMean } from './suggest.js';
+export { parseAuthoredDocument, describeDocumentIssue, type DocumentParseResult } from './authoredDocument.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeIssues } from '../../core/events/index.js';
+import { describeDocumentIssue } from '../../rules/index.js';
 import { campaignSchema, type Campaign, type CampaignState } from './campaignSchema.js';
 import { validateCampaignSet } from './load.js';
 import { CAMPAIGN_FEATURE_NAMES } from '../decide/offerContext.js';
@@ -62,10 +62,9 @@ function canonicalJson(value: unknown): string {
     isPlainObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
 }
 
+/** One issue of a single campaign (no list around it); the whole object is "(campaign)". */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  if (missing) return `${issue.path.map(String).join('.')}: required (${issue.expected})`;
-  return (describeIssues([issue])[0] ?? issue.message).replace(/^\(event\)/, '(campaign)');
+  return describeDocumentIssue(issue, undefined, '').replace(/^\(event\)/, '(campaign)');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,5 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
-import { describeIssues } from '../../core/events/index.js';
 import { MARKETING_CHANNELS } from '../../customers/profile.js';
-import { comparisonsOf, didYouMean, fieldPathProblem } from '../../rules/index.js';
+import { comparisonsOf, describeDocumentIssue, didYouMean, fieldPathProblem, parseAuthoredDocument } from '../../rules/index.js';
 import { campaignSetSchema, type CampaignSet } from './campaignSchema.js';
 import { placeholderFields } from '../decide/content.js';
 import { CAMPAIGN_FEATURE_NAMES } from '../decide/offerContext.js';
@@ -22,18 +19,10 @@ export function parseCampaignSet(
   format: 'yaml' | 'json',
   knownFeatures: readonly string[] = CAMPAIGN_FEATURE_NAMES,
 ): CampaignSetParseResult {
-  let document: unknown;
-  try {
-    // uniqueKeys: a key written twice is an error, not "the last one wins".
-    document = format === 'json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true, prettyErrors: true });
-  } catch (error) {
-    if (error instanceof YAMLParseError || error instanceof SyntaxError) {
-      return { ok: false, errors: [`${format.toUpperCase()} syntax: ${error.message.trimEnd()}`] };
-    }
-    throw error;
-  }
-  const parsed = campaignSetSchema.safeParse(document);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, document)) };
+  const document = parseAuthoredDocument(text, format);
+  if (!document.ok) return document;
+  const parsed = campaignSetSchema.safeParse(document.value);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'campaigns')) };
   const errors = validateCampaignSet(parsed.data, knownFeatures);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, campaignSet: parsed.data };
 }
@@ -80,15 +69,4 @@ function unknownFeature(path: string, known: ReadonlySet<string>): string | unde
   if (!path.startsWith('features.')) return undefined;
   const name = path.slice('features.'.length);
   return known.has(name) ? undefined : `unknown feature "${name}"${didYouMean(name, known)}`;
-}
-
-/** One schema issue, its path naming the campaign id too. */
-function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  const text = missing ? `${issue.path.map(String).join('.')}: required (${issue.expected})` : (describeIssues([issue])[0] ?? issue.message);
-  const [root, index] = issue.path;
-  if (root !== 'campaigns' || typeof index !== 'number') return text;
-  const campaigns = (document as { campaigns?: unknown }).campaigns;
-  const id = Array.isArray(campaigns) ? (campaigns[index] as { id?: unknown } | undefined)?.id : undefined;
-  return typeof id === 'string' ? text.replace(`campaigns.${index}`, `campaigns.${index} (${id})`) : text;
 }
