@@ -143,7 +143,7 @@ async function offers(): Promise<void> {
     await drained(processedTarget, 300_000);
     const decisions = (await metric('vigil_offer_decisions_total{')) - decisionsBefore;
     const decidedSeconds = (Date.now() - started) / 1000;
-    const offered = await metric('vigil_offer_decisions_total{outcome="offered"}');
+    const offered = await metric('vigil_offer_decisions_total{outcome="offered"');
     for (let i = 0; i < 600 && delivered < offered; i++) await sleep(100);
     const deliveredSeconds = (Date.now() - started) / 1000;
     console.log(`offers, events posted as fast as they are taken: ${offerEvents} events → ${decisions} decisions in ${decidedSeconds.toFixed(1)} s = ${Math.round(decisions / decidedSeconds)} decisions/s; ` +

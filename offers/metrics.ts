@@ -11,8 +11,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export function createOfferMetrics(registry: Registry) {
   const r = [registry];
   return {
-    decisions: once(registry, 'vigil_offer_decisions_total', () => new Counter({ name: 'vigil_offer_decisions_total', help: 'Offer decisions on events that fired a campaign, by outcome (offered, holdout, suppressed)', labelNames: ['outcome'] as const, registers: r })),
-    suppressions: once(registry, 'vigil_offer_suppressions_total', () => new Counter({ name: 'vigil_offer_suppressions_total', help: 'Campaigns that fired and were not offered, by reason', labelNames: ['reason'] as const, registers: r })),
+    decisions: once(registry, 'vigil_offer_decisions_total', () => new Counter({ name: 'vigil_offer_decisions_total', help: 'Offer decisions on events that fired a campaign, by outcome (offered, holdout, suppressed) and chosen campaign (none when suppressed)', labelNames: ['outcome', 'campaign'] as const, registers: r })),
+    suppressions: once(registry, 'vigil_offer_suppressions_total', () => new Counter({ name: 'vigil_offer_suppressions_total', help: 'Campaigns that fired and were not offered, by reason and campaign', labelNames: ['reason', 'campaign'] as const, registers: r })),
     decisionSeconds: once(registry, 'vigil_offer_decision_latency_seconds', () => new Histogram({ name: 'vigil_offer_decision_latency_seconds', help: 'From the event entering the stream to its offer decision being committed', buckets: LATENCY_BUCKETS, registers: r })),
     deliveries: once(registry, 'vigil_offer_deliveries_total', () => new Counter({ name: 'vigil_offer_deliveries_total', help: 'Offer delivery attempts to channel endpoints, by channel and result (delivered, failed, dead_lettered, cancelled, duplicate_skipped)', labelNames: ['channel', 'result'] as const, registers: r })),
     deliverySeconds: once(registry, 'vigil_offer_delivery_seconds', () => new Histogram({ name: 'vigil_offer_delivery_seconds', help: 'Duration of one request to a channel endpoint', buckets: LATENCY_BUCKETS, registers: r })),

@@ -4,7 +4,7 @@ import { toClickHouseDateTime64 } from '../../aggregates/index.js';
 import { decideOffers, type ChosenOffer, type OfferDecision } from '../decide/arbitrate.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import { capChecks, type CapCheck, type CapCounters, type CapOutcome } from '../decide/caps.js';
-import { decisionRows, offerIdOf, type DecisionRecord } from './decisionRecord.js';
+import { decisionRows, offerIdOf, outcomeOf, type DecisionRecord } from './decisionRecord.js';
 import type { DecisionStore } from './decisionStore.js';
 import type { OfferMetrics } from '../metrics.js';
 import type { Offer } from '../delivery/offer.js';
@@ -171,8 +171,8 @@ export class OfferDecider {
   private count(record: DecisionRecord): void {
     const metrics = this.deps.metrics;
     if (!metrics) return;
-    metrics.decisions.inc({ outcome: record.offer ? (record.offer.holdout ? 'holdout' : 'offered') : 'suppressed' });
-    for (const s of record.suppressed) metrics.suppressions.inc({ reason: s.reason });
+    metrics.decisions.inc({ outcome: outcomeOf(record), campaign: record.offer?.campaignId ?? 'none' });
+    for (const s of record.suppressed) metrics.suppressions.inc({ reason: s.reason, campaign: s.campaignId });
     metrics.decisionSeconds.observe(record.latencyMs / 1000);
   }
 }
