@@ -90,6 +90,7 @@ export class OfferFollower implements AssessmentFollower {
       const records = page.map(parseRecord);
       try {
         await this.deps.decider.handle(records.filter((r) => r !== undefined));
+        if (this.attempts.size > 0) for (const r of records) if (r) this.attempts.delete(`${keys.partition}:${r.event.event_id}`);
       } catch (error) {
         this.deps.log.warn({ err: error, partition: keys.partition }, 'offer outbox page failed as a whole; deciding its records one by one');
         await this.oneByOne(keys, page, records);
@@ -110,10 +111,11 @@ export class OfferFollower implements AssessmentFollower {
   private async oneByOne(keys: PartitionKeys, page: readonly string[], records: readonly (OfferOutboxRecord | undefined)[]): Promise<void> {
     for (const [index, record] of records.entries()) {
       if (record === undefined) continue;
+      const key = `${keys.partition}:${record.event.event_id}`;
       try {
         await this.deps.decider.handle([record]);
+        this.attempts.delete(key);
       } catch (error) {
-        const key = `${keys.partition}:${record.event.event_id}`;
         const attempts = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, attempts);
         if (attempts < MAX_ATTEMPTS) {
