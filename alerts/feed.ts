@@ -38,7 +38,7 @@ export class AlertFeed extends PubSubFeed<AlertEvent> {
   }
 
   /** Streams alert events matching the filter as server-sent events. */
-  override serve(reply: FastifyReply, filter: FeedFilter | ((event: AlertEvent) => boolean)): Promise<void> {
-    return super.serve(reply, typeof filter === 'function' ? filter : (event) => matchesFilter(event.alert, filter));
+  serveFiltered(reply: FastifyReply, filter: FeedFilter): Promise<void> {
+    return this.serve(reply, (event) => matchesFilter(event.alert, filter));
   }
 }

@@ -74,7 +74,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
     },
     handler: async (request, reply) => {
       const q = request.query;
-      await deps.feed.serve(reply, { type: q.type, severity: q.severity, minSeverity: q.min_severity });
+      await deps.feed.serveFiltered(reply, { type: q.type, severity: q.severity, minSeverity: q.min_severity });
       return reply;
     },
   });
