@@ -119,8 +119,13 @@ describe('offer delivery', () => {
   it('sends when the customer may still be contacted', async () => {
     await withEndpoint({ checkStillAllowed: async () => ({ ok: true }) });
     h.delivery.start();
-    await h.delivery.enqueue([testOffer()]);
-    await eventually(async () => receiver.received.length, (n) => n === 1);
+    const offer = testOffer();
+    await h.delivery.enqueue([offer]);
+    await eventually(async () => h.outcomes.length, (n) => n === 1);
+
+    expect(h.outcomes).toEqual([{ offerId: offer.offerId, status: 'delivered', at: expect.any(String), attempts: 1 }]);
+    expect(receiver.received).toHaveLength(1);
+    expect(JSON.parse(receiver.received[0]!.body)).toEqual(offerPayload(offer));
   });
 
   it('dead-letters an offer whose channel has no endpoint, and delivers it on retry once one is set', async () => {

@@ -60,13 +60,27 @@ export async function startTestEngine(config: VigilConfig, opts: EngineOptions =
   });
 }
 
-/** Polls until the check passes or the deadline passes; returns the last value for assertions. */
+/**
+ * Polls until the check's value is accepted and returns it; throws when the deadline passes, with
+ * the last value seen, so a wait that never comes true fails the test instead of passing quietly.
+ */
 export async function eventually<T>(check: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let value = await check();
-  while (!accept(value) && Date.now() < deadline) {
+  for (;;) {
+    const value = await check();
+    if (accept(value)) return value;
+    if (Date.now() >= deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${describe(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await check();
   }
-  return value;
+}
+
+function describe(value: unknown): string {
+  try {
+    const text = typeof value === 'object' && value !== null && 'json' in value && typeof value.json === 'function'
+      ? JSON.stringify(value.json())
+      : JSON.stringify(value);
+    return (text ?? String(value)).slice(0, 500);
+  } catch {
+    return String(value).slice(0, 500);
+  }
 }
