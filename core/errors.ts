@@ -32,11 +32,28 @@ export class BackpressureError extends VigilError {
   }
 }
 
+/**
+ * A dependency (Redis, ClickHouse) cannot be reached right now. Nothing of the request was carried
+ * out; the client retries after Retry-After. Answered at once rather than after the driver's
+ * retries, so callers and load balancers are not held up during an outage.
+ */
+export class DependencyUnavailableError extends VigilError {
+  readonly retryAfterSeconds: number = 5;
+  constructor(readonly dependency: 'redis' | 'clickhouse', options?: { cause?: unknown; code?: string; message?: string }) {
+    const name = dependency === 'redis' ? 'Redis' : 'ClickHouse';
+    super(
+      options?.code ?? `${dependency.toUpperCase()}_UNAVAILABLE`,
+      options?.message ?? `${name} is unreachable; nothing from this request was carried out, retry later`,
+      503,
+      { cause: options?.cause },
+    );
+  }
+}
+
 /** The event stream (Redis) could not take the events; nothing was accepted, the client should retry. */
-export class StreamUnavailableError extends VigilError {
-  readonly retryAfterSeconds = 5;
-  constructor(cause: unknown) {
-    super('STREAM_UNAVAILABLE', 'the event stream is unavailable; nothing from this request was accepted, retry later', 503, { cause });
+export class StreamUnavailableError extends DependencyUnavailableError {
+  constructor(cause?: unknown) {
+    super('redis', { cause, code: 'STREAM_UNAVAILABLE', message: 'the event stream is unavailable; nothing from this request was accepted, retry later' });
   }
 }
 

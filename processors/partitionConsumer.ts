@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
+import { FailureStreak } from '../core/failureStreak.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
-import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
+import { ensureGroup, isMissingGroup, PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import { AggregateFlusher, sealBatch, type SealedBatch } from './aggregateFlush.js';
 import type { BatchEffect } from './batchEffects.js';
 import type { PartitionCommitter } from './partitionCommit.js';
@@ -34,20 +35,36 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Consumes one partition while this worker holds its lease: read a batch, process it, buffer the
- * aggregate rows and acknowledge entries only once their rows are in ClickHouse. While ClickHouse
- * is down, customer state keeps moving and rows wait in memory up to maxBufferedEvents; past that
- * the consumer stops reading and the backlog stays in Redis, where ingest backpressure sees it.
+ * aggregate rows and acknowledge entries only once their rows are in ClickHouse.
+ *
+ * Detection never waits for the archive: a sealed batch is written in the background while the
+ * next entries are read and processed. While ClickHouse is slow or down, rows wait in memory up
+ * to maxBufferedEvents; past that the consumer stops reading and the backlog stays in Redis, where
+ * ingest backpressure sees it.
+ *
+ * It outlives any Redis outage: a failed step is retried with backoff, and the entries it had read
+ * but not finished are read again from this consumer's pending list before anything new. It ends
+ * only when stopped, or when the lease turns out to be someone else's.
  */
 export class PartitionConsumer {
   private stopMode: StopMode | undefined;
   private open: ProcessedEntry[] = [];
   private openSince = 0;
   private sealed: SealedBatch | undefined;
+  private flushing: Promise<void> | undefined;
   private flushFailures = 0;
   private nextFlushAt = 0;
+  /** Every entry up to this id is processed (buffered, acknowledged or dead-lettered). */
+  private processedUpTo = '0';
+  /** After a failed step: own pending entries above processedUpTo were read but not processed. */
+  private rereadPending = false;
+  private finished = false;
+  /** Entries a recovery already counted towards a crash loop, kept while an outage interrupts it. */
+  private crashLoopCounted = new Set<string>();
   private running: Promise<void> = Promise.resolve();
   private readonly batches: EventBatchProcessor;
   private readonly flusher: AggregateFlusher;
+  private readonly trouble: FailureStreak;
 
   constructor(private readonly deps: PartitionConsumerDeps) {
     this.batches = new EventBatchProcessor({
@@ -56,6 +73,7 @@ export class PartitionConsumer {
       metrics: deps.metrics, log: deps.log, maxAttempts: deps.processing.maxAttempts, isStopped: () => this.stopMode === 'lost',
     });
     this.flusher = new AggregateFlusher(deps.redis, { store: deps.store, keys: deps.keys, owner: deps.consumerName, metrics: deps.metrics });
+    this.trouble = new FailureStreak(deps.log, 'partition consumer', { partition: deps.keys.partition });
   }
 
   get partition(): number {
@@ -66,11 +84,21 @@ export class PartitionConsumer {
     return this.open.length + (this.sealed?.entries.length ?? 0);
   }
 
+  /** True once the consumer ended without being asked to stop: its lease is lost, or it hit a defect. */
+  get ended(): boolean {
+    return this.finished;
+  }
+
   start(): void {
-    this.running = this.run().catch((err: unknown) => {
-      if (err instanceof ProcessingStopped) return;
-      this.deps.log.error({ err, partition: this.partition }, 'partition consumer failed; its lease will lapse and another worker takes over');
-    });
+    this.running = this.run()
+      .catch((err: unknown) => {
+        if (err instanceof ProcessingStopped) return;
+        this.deps.metrics.processingErrors.inc({ stage: 'consumer' });
+        this.deps.log.error({ err, partition: this.partition }, 'partition consumer ended by a defect; the worker hands the partition back');
+      })
+      .finally(() => {
+        this.finished = true;
+      });
   }
 
   /** Graceful: flush and acknowledge what was processed. Lost: stop at once, leave entries pending. */
@@ -86,33 +114,72 @@ export class PartitionConsumer {
   }
 
   private async run(): Promise<void> {
+    await this.retrying(() => this.recover());
+    while (!this.stopMode) {
+      await this.retrying(() => (this.rereadPending ? this.readOwnPending() : this.step()));
+    }
+    await this.flushing;
+    if (this.stopMode === 'graceful') await this.drain();
+  }
+
+  /**
+   * Runs one step, and on failure waits and returns so the loop tries again: a Redis outage of any
+   * length is waited out. ProcessingStopped ends the loop; a lease lost mid-batch means the
+   * partition is someone else's now, and the worker drops this consumer on its next beat.
+   */
+  private async retrying(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      this.trouble.succeeded();
+    } catch (err) {
+      if (err instanceof ProcessingStopped) {
+        this.stopMode ??= 'lost';
+        return;
+      }
+      this.deps.metrics.processingErrors.inc({ stage: 'consumer' });
+      this.rereadPending = true;
+      const wait = this.trouble.failed(err);
+      if (isMissingGroup(err)) await ensureGroup(this.deps.redis, this.deps.keys.stream, PROCESSOR_GROUP).catch(() => undefined);
+      await sleep(wait);
+    }
+  }
+
+  private async recover(): Promise<void> {
     const recovered = await recoverPending({
       redis: this.deps.redis, keys: this.deps.keys, consumerName: this.deps.consumerName, processing: this.deps.processing,
       metrics: this.deps.metrics, batches: this.batches, flusher: this.flusher, effects: this.deps.effects,
-      isStopped: () => this.stopMode !== undefined,
+      isStopped: () => this.stopMode !== undefined, counted: this.crashLoopCounted,
     });
+    this.crashLoopCounted = new Set();
     if (recovered.intentBatch) this.sealed = sealBatch(this.deps.prefix, this.partition, recovered.intentBatch.entries, recovered.intentBatch.token);
     this.add(recovered.processed);
-    while (!this.stopMode) await this.step();
-    if (this.stopMode === 'graceful') await this.drain();
+    this.processedUpTo = recovered.lastId;
   }
 
   private async step(): Promise<void> {
     const { processing } = this.deps;
     const now = Date.now();
-    if (this.sealed) {
-      if (now >= this.nextFlushAt) return this.tryFlush();
-    } else if (this.open.length >= processing.flushRows || (this.open.length > 0 && now - this.openSince >= processing.flushIntervalMs)) {
-      this.sealOpen();
+    if (!this.sealed && this.openIsDue(now)) this.sealOpen();
+    if (this.sealed && !this.flushing && now >= this.nextFlushAt) {
+      this.flushing = this.tryFlush().finally(() => {
+        this.flushing = undefined;
+      });
+    }
+    if (this.buffered >= processing.maxBufferedEvents) {
+      await (this.flushing ?? sleep(Math.min(250, Math.max(1, this.nextFlushAt - now))));
       return;
     }
-    if (this.buffered >= processing.maxBufferedEvents) return sleep(Math.min(250, Math.max(1, this.nextFlushAt - now)));
     await this.readNew(this.blockMs(now));
+  }
+
+  private openIsDue(now: number): boolean {
+    const { processing } = this.deps;
+    return this.open.length >= processing.flushRows || (this.open.length > 0 && now - this.openSince >= processing.flushIntervalMs);
   }
 
   private blockMs(now: number): number {
     const { processing } = this.deps;
-    const due = this.sealed ? this.nextFlushAt : this.open.length > 0 ? this.openSince + processing.flushIntervalMs : Infinity;
+    const due = this.sealed ? (this.flushing ? Infinity : this.nextFlushAt) : this.open.length > 0 ? this.openSince + processing.flushIntervalMs : Infinity;
     return Math.max(1, Math.min(processing.readBlockMs, due - now));
   }
 
@@ -127,8 +194,23 @@ export class PartitionConsumer {
     await this.absorb(toStreamEntries(raw));
   }
 
+  /** Entries this consumer read before a failed step and has not processed yet, in stream order. */
+  private async readOwnPending(): Promise<void> {
+    const { redis, keys, consumerName, processing } = this.deps;
+    const reply = (await redis.xreadgroup(
+      'GROUP', PROCESSOR_GROUP, consumerName, 'COUNT', processing.readCount, 'STREAMS', keys.stream, this.processedUpTo,
+    )) as [string, RawStreamEntry[]][] | null;
+    const raw = reply?.[0]?.[1] ?? [];
+    if (raw.length === 0) {
+      this.rereadPending = false;
+      return;
+    }
+    await this.absorb(toStreamEntries(raw));
+  }
+
   private async absorb(entries: StreamEntry[]): Promise<void> {
     this.add(await this.batches.process(entries));
+    this.processedUpTo = entries[entries.length - 1]!.id;
   }
 
   private add(processed: ProcessedEntry[]): void {
@@ -148,7 +230,7 @@ export class PartitionConsumer {
     const batch = this.sealed!;
     try {
       if ((await this.flusher.flush(batch)) === 'lost') {
-        this.stopMode = 'lost';
+        this.stopMode ??= 'lost';
         return;
       }
       this.sealed = undefined;

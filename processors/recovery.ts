@@ -17,12 +17,19 @@ export interface RecoveryDeps {
   flusher: AggregateFlusher;
   effects: readonly BatchEffect[];
   isStopped: () => boolean;
+  /**
+   * Entries whose takeover was already counted towards a crash loop. A recovery interrupted by a
+   * Redis outage runs again; the entries it had read must not count twice.
+   */
+  counted: Set<string>;
 }
 
 export interface Recovered {
   /** Entries of an interrupted flush, to be written again under the same token before anything else. */
   intentBatch?: { token: string; entries: ProcessedEntry[] };
   processed: ProcessedEntry[];
+  /** The last pending entry read: new entries come after it. '0' when nothing was pending. */
+  lastId: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,7 +43,7 @@ export async function recoverPending(deps: RecoveryDeps): Promise<Recovered> {
   await claimFromOtherConsumers(deps);
   for (const effect of deps.effects) await effect.recover?.(deps.keys);
   const intent = await deps.flusher.readIntent();
-  const recovered: Recovered = { processed: [] };
+  const recovered: Recovered = { processed: [], lastId: '0' };
   const intentEntries: ProcessedEntry[] = [];
   let cursor = '0';
   for (;;) {
@@ -47,6 +54,7 @@ export async function recoverPending(deps: RecoveryDeps): Promise<Recovered> {
     const raw = reply?.[0]?.[1] ?? [];
     if (raw.length === 0) break;
     cursor = raw[raw.length - 1]![0];
+    recovered.lastId = cursor;
     const entries = await withoutCrashLoops(deps, toStreamEntries(raw));
     for (const entry of await deps.batches.process(entries)) {
       const inIntent = intent !== undefined && compareStreamIds(entry.id, intent.to) <= 0;
@@ -79,8 +87,15 @@ async function claimFromOtherConsumers(deps: RecoveryDeps): Promise<void> {
  */
 async function withoutCrashLoops(deps: RecoveryDeps, entries: ReturnType<typeof toStreamEntries>) {
   const pipeline = deps.redis.pipeline();
-  for (const entry of entries) pipeline.hincrby(deps.keys.attempts, entry.id, 1);
-  const counts = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n));
+  for (const entry of entries) {
+    if (deps.counted.has(entry.id)) pipeline.hget(deps.keys.attempts, entry.id);
+    else pipeline.hincrby(deps.keys.attempts, entry.id, 1);
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0];
+  const counts = replies.map(([, n]) => Number(n ?? 0));
+  for (const entry of entries) deps.counted.add(entry.id);
   const keep = [];
   for (const [i, entry] of entries.entries()) {
     if ((counts[i] ?? 0) > deps.processing.maxAttempts) {

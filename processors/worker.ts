@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { duplicateRedis } from '../core/redis.js';
+import { FailureStreak } from '../core/failureStreak.js';
 import type { AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
@@ -46,11 +47,13 @@ export class Worker {
   private stopping = false;
   private rebalancing: Promise<void> = Promise.resolve();
   private trimming: Promise<void> = Promise.resolve();
+  private readonly trouble: FailureStreak;
 
   constructor(private readonly deps: WorkerDeps) {
     this.name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.committer = new PartitionCommitter(deps.redis);
     this.leases = new PartitionLeases(deps.redis, { prefix: deps.prefix, owner: this.name, leaseMs: deps.processing.leaseMs });
+    this.trouble = new FailureStreak(deps.log, 'lease renewal', { worker: this.name });
   }
 
   get ownedPartitions(): number[] {
@@ -81,6 +84,9 @@ export class Worker {
   private async rebalance(): Promise<void> {
     if (this.stopping) return;
     try {
+      // A consumer that ended (its lease turned out lost, or a defect) must not keep its lease
+      // renewed: hand the partition back so this or another worker starts a fresh consumer.
+      for (const [p, consumer] of this.consumers) if (consumer.ended) await this.release(p);
       const live = await this.heartbeat();
       for (const p of await this.leases.renew(this.ownedPartitions)) await this.drop(p, 'lost');
       const target = Math.ceil(this.deps.partitions / Math.max(1, live));
@@ -88,8 +94,9 @@ export class Worker {
       for (const p of owned.slice(target)) await this.release(p);
       if (owned.length < target) await this.acquireUpTo(target);
       this.deps.metrics.partitionsOwned.set(this.consumers.size);
+      this.trouble.succeeded();
     } catch (err) {
-      this.deps.log.error({ err }, 'rebalance failed; leases are retried on the next beat');
+      this.trouble.failed(err);
     }
   }
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/observability/index.js';
 import { parseRuleSet, type RuleSet } from '../rules/index.js';
+import { FailureStreak } from '../core/failureStreak.js';
 
 export interface PublishedRuleSet {
   version: string;
@@ -50,7 +51,8 @@ export class RuleSetRegistry {
       if (!result.ok && result.status === 400) throw new Error(`default rule pack is invalid:\n${result.errors.join('\n')}`);
       await this.refresh();
     }
-    this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.deps.log.warn({ err }, 'rule set refresh failed')), this.deps.pollMs);
+    const trouble = new FailureStreak(this.deps.log, 'rule set refresh');
+    this.timer = setInterval(() => void this.refresh().then(() => trouble.succeeded(), (err: unknown) => void trouble.failed(err)), this.deps.pollMs);
     this.timer.unref();
     if (opts.watchFile) this.watchFile(opts.watchFile);
   }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import fastifyMetrics from 'fastify-metrics';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiRole } from '../config/index.js';
+import { DependencyUnavailableError } from '../core/errors.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { apiKeyAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   apiKeys: ReadonlyMap<string, ApiRole>;
   bodyLimitBytes: number;
   readinessChecks: Record<string, () => Promise<boolean>>;
+  /** Whether Redis can take commands now; API routes answer 503 at once while it cannot (the engine passes its connection's state). */
+  redisUp?: () => boolean;
   /** Each capability contributes its routes (ingest, dead letters, later alerts and offers). */
   features: FastifyPluginAsync[];
 }
@@ -63,6 +66,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(apiKeyAuth, { apiKeys: opts.apiKeys });
+  // Every API route works on Redis. While it is down they fail in microseconds with 503 and
+  // Retry-After instead of waiting out the driver's reconnect attempts (after auth: a wrong key is
+  // still a 401, whatever Redis is doing).
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.roles && opts.redisUp?.() === false) throw new DependencyUnavailableError('redis');
+  });
   await app.register(healthRoutes, { registry: opts.metrics.registry, readinessChecks: opts.readinessChecks });
   for (const feature of opts.features) await app.register(feature);
   return app;

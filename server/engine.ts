@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { openAggregateStore, type AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { createLogger, createMetrics, type Logger, type VigilMetrics } from '../core/observability/index.js';
-import { createRedis, type Redis } from '../core/redis.js';
+import { createRedis, redisIsUp, redisReady, type Redis } from '../core/redis.js';
 import { BacklogMonitor, ensureProcessorGroups } from '../core/streams/index.js';
 import { EventAppender } from '../ingest/eventAppender.js';
 import { ingestRoutes } from '../ingest/routes.js';
@@ -56,7 +56,8 @@ export interface EngineOptions {
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const redis = createRedis(config.redis.url, config.role, log);
+  const redis = createRedis(config.redis.url, config.role, log, { failFast: true });
+  await redisReady(redis);
   const opened = await openAggregateStore(config.clickhouse);
   const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
   const { prefix } = config.redis;
@@ -104,8 +105,9 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     metrics,
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    redisUp: () => redisIsUp(redis),
     readinessChecks: {
-      redis: async () => (await redis.ping()) === 'PONG',
+      redis: async () => redisIsUp(redis) && (await redis.ping()) === 'PONG',
       clickhouse: () => store.ping(),
     },
     features: serveApi

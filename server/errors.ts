@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BackpressureError, StreamUnavailableError, VigilError } from '../core/errors.js';
+import { AggregateStoreError } from '../aggregates/index.js';
+import { BackpressureError, DependencyUnavailableError, VigilError } from '../core/errors.js';
+import { isRedisUnreachable } from '../core/redis.js';
 
 export interface ApiErrorBody {
   error: string;
@@ -12,12 +14,14 @@ export interface ApiErrorBody {
  * what to fix; only our own faults are 500 and logged with the stack.
  */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | VigilError | Error, request, reply) => {
-    if (err instanceof BackpressureError || err instanceof StreamUnavailableError) {
+  const outages = new OutageLog();
+  app.setErrorHandler((thrown: FastifyError | VigilError | Error, request, reply) => {
+    const err = asUnavailable(thrown) ?? thrown;
+    if (err instanceof BackpressureError || err instanceof DependencyUnavailableError) {
       void reply.header('Retry-After', String(err.retryAfterSeconds));
     }
     if (err instanceof VigilError) {
-      if (err instanceof StreamUnavailableError) request.log.error({ err: err.cause }, err.message);
+      if (err instanceof DependencyUnavailableError) outages.report(request.log, err);
       else if (err.httpStatus >= 500 && err.httpStatus !== 503) request.log.error({ err }, err.message);
       return reply.status(err.httpStatus).send({ error: err.code, message: err.message } satisfies ApiErrorBody);
     }
@@ -36,6 +40,26 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
+}
+
+/** Driver failures that mean a dependency is unreachable become a 503 the client can retry. */
+function asUnavailable(err: Error): DependencyUnavailableError | undefined {
+  if (err instanceof DependencyUnavailableError) return undefined;
+  if (err instanceof AggregateStoreError && err.unreachable) return new DependencyUnavailableError('clickhouse', { cause: err });
+  if (isRedisUnreachable(err)) return new DependencyUnavailableError('redis', { cause: err });
+  return undefined;
+}
+
+/** During an outage every request fails alike: one log line per dependency every 30 s is enough. */
+class OutageLog {
+  private readonly lastLogged = new Map<string, number>();
+
+  report(log: { warn(obj: object, msg: string): void }, err: DependencyUnavailableError): void {
+    const now = Date.now();
+    if (now - (this.lastLogged.get(err.dependency) ?? 0) < 30_000) return;
+    this.lastLogged.set(err.dependency, now);
+    log.warn({ err: err.cause ?? err, dependency: err.dependency }, `${err.dependency} unreachable; answering 503 with Retry-After`);
+  }
 }
 
 function clientMessage(err: FastifyError): string {

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
+// Readiness answers within this even when a dependency hangs: probes and load balancers must not wait.
+const CHECK_TIMEOUT_MS = 250;
+
 export interface HealthDeps {
   registry: Registry;
   /** Named dependency checks for readiness; each resolves true when reachable and never throws. */
@@ -12,7 +15,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
 
   app.get('/readyz', { schema: { tags: ['operations'], summary: 'Redis and ClickHouse are reachable' } }, async (_request, reply) => {
     const names = Object.keys(deps.readinessChecks);
-    const results = await Promise.all(names.map((name) => deps.readinessChecks[name]!().catch(() => false)));
+    const results = await Promise.all(names.map((name) => withinDeadline(deps.readinessChecks[name]!())));
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'ok' : 'unreachable']));
     const ready = results.every(Boolean);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
@@ -21,4 +24,16 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
     return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+}
+
+async function withinDeadline(check: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check.catch(() => false), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -16,6 +16,7 @@ export interface AggregateStore {
 // ClickHouse error texts quote the rows they failed on; the message stays short so logs do not
 // carry customer payloads, while `cause` keeps the full engine error for debugging.
 const MAX_CAUSE_CHARS = 300;
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Timeout error|timed out/i;
 
 /** Any failure of the aggregate store, whichever transport; `context` names the statement that failed. */
 export class AggregateStoreError extends Error {
@@ -23,10 +24,13 @@ export class AggregateStoreError extends Error {
   readonly code = 'AGGREGATE_STORE';
   /** The first words of the failing statement (e.g. "INSERT INTO vigil.events") or the operation. */
   readonly context: string;
+  /** The engine could not be reached (refused, reset, timed out), as opposed to a statement failing. */
+  readonly unreachable: boolean;
 
-  constructor(context: string, message: string, options?: { cause?: unknown }) {
+  constructor(context: string, message: string, options?: { cause?: unknown; unreachable?: boolean }) {
     super(`${context}: ${message}`, options);
     this.context = context;
+    this.unreachable = options?.unreachable ?? false;
   }
 
   /** Wraps a transport error, keeping it as `cause`; an AggregateStoreError passes through unchanged. */
@@ -34,7 +38,7 @@ export class AggregateStoreError extends Error {
     if (error instanceof AggregateStoreError) return error;
     const text = error instanceof Error ? error.message : String(error);
     const short = text.length > MAX_CAUSE_CHARS ? `${text.slice(0, MAX_CAUSE_CHARS)}…` : text;
-    return new AggregateStoreError(context, short, { cause: error });
+    return new AggregateStoreError(context, short, { cause: error, unreachable: UNREACHABLE.test(text) });
   }
 }
 

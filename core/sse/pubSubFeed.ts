@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import { duplicateRedis } from '../redis.js';
 import type { Gauge } from 'prom-client';
 import type { Logger } from '../observability/index.js';
 
@@ -101,8 +102,7 @@ export class PubSubFeed<T> {
   }
 
   private async connect(): Promise<void> {
-    const subscriber = this.redis.duplicate({ connectionName: `vigil-${this.opts.name}-feed` });
-    subscriber.on('error', (err: Error) => this.opts.log.warn({ err: err.message }, `${this.opts.name} feed subscriber error`));
+    const subscriber = duplicateRedis(this.redis, `${this.opts.name}-feed`, this.opts.log);
     subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
     this.subscriber = subscriber;
     await subscriber.subscribe(this.channel);

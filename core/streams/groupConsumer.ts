@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/index.js';
 import { duplicateRedis } from '../redis.js';
+import { FailureStreak } from '../failureStreak.js';
+import { ensureGroup, isMissingGroup } from './groups.js';
 
 // A consumer group on an outbox stream: entries are handled in batches and acked only after the
 // handler's effect is durable, so a crash between "recorded" and "handled" loses nothing. Retries
@@ -41,12 +43,8 @@ export class StreamGroupConsumer<E> {
   }
 
   async start(): Promise<void> {
-    try {
-      // From 0: a group created after alerts already exist still sees every retained entry.
-      await this.connection.xgroup('CREATE', this.opts.stream, this.opts.group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
-    }
+    // From 0: a group created after alerts already exist still sees every retained entry.
+    await ensureGroup(this.connection, this.opts.stream, this.opts.group);
     this.running = true;
     this.loop = this.run();
   }
@@ -61,8 +59,8 @@ export class StreamGroupConsumer<E> {
   private async run(): Promise<void> {
     const { stream, group } = this.opts;
     const claimIdleMs = this.opts.claimIdleMs ?? 60_000;
-    const baseDelay = this.opts.retryDelayMs ?? 1000;
-    let delay = baseDelay;
+    const baseMs = this.opts.retryDelayMs ?? 1000;
+    const trouble = new FailureStreak(this.opts.log, 'outbox consumer', { group }, { baseMs, maxMs: MAX_RETRY_DELAY_MS });
     let backlog = true;
     let nextClaimAt = 0;
     while (this.running) {
@@ -82,14 +80,15 @@ export class StreamGroupConsumer<E> {
         const parsed = entries.map(([id, fields]) => this.opts.parse(id, fields)).filter((e) => e !== undefined);
         if (parsed.length > 0) await this.opts.handle(parsed);
         await this.connection.xack(stream, group, ...entries.map(([id]) => id));
-        delay = baseDelay;
+        trouble.succeeded();
       } catch (error) {
         if (!this.running) break;
         this.opts.onFailure?.();
-        this.opts.log.warn({ err: error, group, retryInMs: delay }, 'outbox consumer failed; retrying the same entries');
+        // The same entries are retried: they stay pending until handled.
         backlog = true;
-        await this.sleep(delay);
-        delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+        const wait = trouble.failed(error);
+        if (isMissingGroup(error)) await ensureGroup(this.connection, stream, group).catch(() => undefined);
+        await this.sleep(wait);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { FailureStreak } from '../../core/failureStreak.js';
 import type { Logger } from '../../core/observability/index.js';
 import { decodeAuditEntry, encodeAuditEntry, type CampaignAction, type CampaignAuditEntry } from './campaignAudit.js';
 import { campaignIdProblems, changedFields, checkCampaignInput, sameCampaign, stateChangeProblem } from './campaignChanges.js';
@@ -65,12 +66,14 @@ export class CampaignRegistry {
   private snapshotRevision = -1;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private readonly pollTrouble: FailureStreak;
 
   constructor(private readonly opts: CampaignRegistryOptions) {
     this.keys = offerKeys(opts.prefix);
     this.now = opts.now ?? Date.now;
     this.knownFeatures = opts.knownFeatures ?? CAMPAIGN_FEATURE_NAMES;
     this.auditCap = opts.auditMaxEntries ?? 10_000;
+    this.pollTrouble = new FailureStreak(opts.log, 'campaign refresh');
     opts.redis.defineCommand('vigilWriteCampaign', { lua: WRITE_CAMPAIGN });
     this.redis = opts.redis as ScriptedRedis;
   }
@@ -297,8 +300,10 @@ export class CampaignRegistry {
     try {
       const counter = Number((await this.redis.get(this.keys.campaignsRevision)) ?? 0);
       if (counter !== this.snapshotRevision) await this.refresh();
+      this.pollTrouble.succeeded();
     } catch (err) {
-      this.opts.log.warn({ err }, 'campaign refresh failed; keeping the running campaigns');
+      // The running campaigns stay in force meanwhile.
+      this.pollTrouble.failed(err);
     } finally {
       this.polling = false;
     }
