@@ -6,6 +6,7 @@ import type { AggregateStore } from './store/types.js';
 
 export { AggregateStoreError, type AggregateStore } from './store/types.js';
 export { TABLES } from './tables.js';
+export { RelayedAggregateStore, drainArchiveRelay, relayStreamKey } from './archiveRelay.js';
 export { toClickHouseDateTime64 } from './store/shared.js';
 export { toEventRow, type EventRow, type EventRowMeta } from './eventRows.js';
 export { countEvents, minuteSeries, rollupTotals, type MinuteCount, type TypeTotals } from './queries.js';

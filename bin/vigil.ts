@@ -15,7 +15,14 @@ try {
   process.exit(2);
 }
 
-const engine = await startEngine(config);
+let engine;
+try {
+  engine = await startEngine(config);
+} catch (err) {
+  // A start-up failure is the operator's to fix (a directory in use, a dependency missing): say it plainly.
+  console.error(`vigil did not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
 engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind }, 'vigil started');
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { openAggregateStore, type AggregateStore } from '../aggregates/index.js';
+import { drainArchiveRelay, openAggregateStore, RelayedAggregateStore, type AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { createLogger, createMetrics, type Logger, type VigilMetrics } from '../core/observability/index.js';
 import { createRedis, redisIsUp, redisReady, type Redis } from '../core/redis.js';
@@ -58,9 +58,14 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const metrics = createMetrics();
   const redis = createRedis(config.redis.url, config.role, log, { failFast: true });
   await redisReady(redis);
-  const opened = await openAggregateStore(config.clickhouse);
-  const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
   const { prefix } = config.redis;
+  // The embedded ClickHouse belongs to one process per data directory: the one serving the API.
+  // Workers started beside it hand their rows over through Redis (aggregates/archiveRelay.ts).
+  const relaysRows = config.clickhouse.kind === 'embedded' && config.role === 'worker';
+  const opened = relaysRows ? new RelayedAggregateStore(redis, config.clickhouse.database, prefix) : await openAggregateStore(config.clickhouse);
+  const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
+  const relayDrain = relaysRows ? undefined : drainArchiveRelay({ redis, prefix, store, log });
+  await relayDrain?.start();
   await ensureProcessorGroups(redis, prefix, config.partitions);
 
   const backlog = new BacklogMonitor(redis, { prefix, partitions: config.partitions, pollMs: config.ingest.lagPollMs }, metrics, log);
@@ -147,6 +152,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await alerts.close();
         rules.stop();
         backlog.stop();
+        await relayDrain?.stop();
         await store.close();
         await redis.quit();
       })();

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { Session, drainPending } from 'chdb';
 
@@ -19,6 +19,11 @@ interface SharedSession {
 }
 const sessions = new Map<string, SharedSession>();
 
+const DIRECTORY_IN_USE =
+  'the embedded ClickHouse data directory is in use by another Vigil process. Run one process with VIGIL_ROLE=api (or all) ' +
+  'per data directory and start workers beside it with VIGIL_ROLE=worker (they hand their rows to it through Redis), ' +
+  'or set CLICKHOUSE_URL to share a ClickHouse server';
+
 function acquireSession(dataDir: string): SharedSession {
   const existing = sessions.get(dataDir);
   if (existing) {
@@ -31,11 +36,33 @@ function acquireSession(dataDir: string): SharedSession {
     const connectionArgs = Object.entries(OUTPUT_SETTINGS).map(([name, value]) => `--${name}=${value}`);
     session = new Session(dataDir, { connectionArgs });
   } catch (error) {
+    const holder = otherProcessHolding(dataDir);
+    if (holder !== undefined) throw new AggregateStoreError(`open ${dataDir}`, `${DIRECTORY_IN_USE} (held by process ${holder})`, { cause: error });
     throw AggregateStoreError.wrap(`open ${dataDir}`, error);
   }
   const shared = { session, refs: 1 };
   sessions.set(dataDir, shared);
   return shared;
+}
+
+/**
+ * The engine writes its PID into `status` and locks the file while the directory is open; it
+ * reports the lock on stderr, not in the error, so the holder is read from the file instead.
+ */
+function otherProcessHolding(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(/PID:\s*(\d+)/.exec(readFileSync(join(dataDir, 'status'), 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
 }
 
 async function releaseSession(dataDir: string, shared: SharedSession): Promise<void> {

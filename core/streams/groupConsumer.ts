@@ -26,6 +26,8 @@ export interface GroupConsumerOptions<E> {
   claimIdleMs?: number;
   retryDelayMs?: number;
   onFailure?: () => void;
+  /** The group is the stream's only reader: handled entries are deleted with their XACK, so the stream holds only what is still to do. */
+  deleteHandled?: boolean;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -79,7 +81,9 @@ export class StreamGroupConsumer<E> {
         }
         const parsed = entries.map(([id, fields]) => this.opts.parse(id, fields)).filter((e) => e !== undefined);
         if (parsed.length > 0) await this.opts.handle(parsed);
-        await this.connection.xack(stream, group, ...entries.map(([id]) => id));
+        const ids = entries.map(([id]) => id);
+        if (this.opts.deleteHandled) await this.connection.multi().xack(stream, group, ...ids).xdel(stream, ...ids).exec();
+        else await this.connection.xack(stream, group, ...ids);
         trouble.succeeded();
       } catch (error) {
         if (!this.running) break;

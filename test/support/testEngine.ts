@@ -15,6 +15,9 @@ export const RISK_KEY = 'test-risk-key-0123456789';
 export const SRE_KEY = 'test-sre-key-0123456789';
 export const MARKETING_KEY = 'test-marketing-key-0123456789';
 
+/** VIGIL_API_KEYS for the keys above (tests that start Vigil in a process of its own pass it on). */
+export const TEST_API_KEYS = `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre,${MARKETING_KEY}:marketing`;
+
 /** A key prefix no other test uses, so tests share the machine's Redis without seeing each other. */
 export function uniquePrefix(name: string): string {
   return `t${name.replace(/[^a-z0-9]/gi, '').slice(0, 12)}${randomBytes(4).toString('hex')}`;
@@ -31,7 +34,7 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     VIGIL_REDIS_PREFIX: uniquePrefix('vigil'),
     VIGIL_DATA_DIR: processDataDir,
     VIGIL_PARTITIONS: '4',
-    VIGIL_API_KEYS: `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre,${MARKETING_KEY}:marketing`,
+    VIGIL_API_KEYS: TEST_API_KEYS,
     LOG_LEVEL: 'silent',
     VIGIL_READ_BLOCK_MS: '50',
     VIGIL_FLUSH_INTERVAL_MS: '50',
