@@ -26,6 +26,12 @@ describe('the keyed hash that stands for customers in analytics', () => {
     expect(values.size).toBe(3);
   });
 
+  it('answers the same from its cache as from the hash, also after the cache filled and was emptied', () => {
+    const cached = pseudonymiser(KEY, 2);
+    const fresh = (value: string) => createHmac('sha256', KEY).update(value).digest('hex').slice(0, 32);
+    for (const id of ['a', 'b', 'c', 'a', 'd', 'b', 'a']) expect(cached(id)).toBe(fresh(id));
+  });
+
   it('refuses a key shorter than 32 characters', () => {
     expect(() => pseudonymiser('short')).toThrow(/at least 32 characters/);
   });
