@@ -5,6 +5,7 @@ import type { CustomerDataHolder, Pseudonymise } from '../core/privacy/index.js'
 import { profileData, type ProfileStore } from '../customers/index.js';
 import { offerData, type OfferService } from '../offers/index.js';
 import { activityData } from '../processors/activityData.js';
+import { deadLetterData } from '../processors/deadLetterData.js';
 import type { CustomerActivityStore } from '../processors/customerActivity.js';
 import { riskData } from '../risk/riskData.js';
 
@@ -29,6 +30,7 @@ export function customerDataHolders(deps: HolderDeps): CustomerDataHolder[] {
   return [
     profileData(deps.profiles),
     activityData(deps.activity, deps.partitions),
+    deadLetterData(deps.redis, deps.prefix),
     riskData(deps.redis, { prefix: deps.prefix, partitions: deps.partitions }),
     alertData({ store: deps.alerts.store, delivery: deps.alerts.delivery, webhooks: deps.alerts.webhooks }),
     // Before the ClickHouse rows: it reads the customer's older decision and offer ids from offer_decisions.

@@ -4,4 +4,4 @@ export { ensureProcessorGroups } from './groups.js';
 export { fieldsOf, readBacklog, type PartitionBacklog } from './backlog.js';
 export { BacklogMonitor } from './backlogMonitor.js';
 export { StreamGroupConsumer, type GroupConsumerOptions } from './groupConsumer.js';
-export { deleteStreamEntries } from './entryErasure.js';
+export { deleteStreamEntries, findStreamEntries } from './entryErasure.js';

@@ -105,7 +105,9 @@ async function buildCustomer(customer: string) {
     ...riskyHistory(customer),
     { type: 'offer_response', event_id: nextId(), customer_id: customer, occurred_at: at(500), channel: 'mobile_app', offer: { offer_id: offerId, campaign_id: campaign.id, response: 'accepted' } } as EventInput,
     productEvent(customer, 'product_opened', 'current_account'),
+    { type: 'app_session', event_id: nextId(), customer_id: customer, occurred_at: at(0), channel: 'mobile_app', attributes: { poison: true } } as EventInput,
   ]);
+  await eventually(async () => ((await engine.privacy.export(customer, { rowLimit: 1 })).data.dead_letters as unknown[]).length, (n) => n === 1);
   // Churn (the savings account closed), fraud (the card-testing run), complaint SLA (the privacy complaint).
   await eventually(() => engine.alerts.store.ofCustomer(customer), (alerts) => alerts.length === 3);
   // Everything reaches ClickHouse: 1 + 11 + 2 events, the 3 alerts, the decision, delivery and response.
@@ -122,7 +124,12 @@ let erasedOfferId = '';
 
 beforeAll(async () => {
   await receiver.start();
-  engine = await startTestEngine(config);
+  // A stage that fails on a marked event, so each customer also has a dead letter.
+  engine = await startTestEngine(config, {
+    stages: [(event) => {
+      if (event.attributes?.poison) throw new Error('enrichment failed');
+    }],
+  });
   expect((await engine.app.inject({ method: 'PUT', url: '/v1/offers/channels/push', headers: as(ADMIN_KEY), payload: { url: receiver.url } })).statusCode).toBe(200);
   expect((await engine.app.inject({ method: 'POST', url: '/v1/campaigns', headers: marketer, payload: campaign })).statusCode).toBe(201);
   await eventually(async () => engine.offers.campaigns.current().some((c) => c.id === campaign.id), Boolean);
@@ -166,7 +173,7 @@ describe('subject access', () => {
   it("answers every holder's data on the customer, with ClickHouse rows paged newest first", async () => {
     const { customer_id, data } = await exportOf(ERASED);
     expect(customer_id).toBe(ERASED);
-    expect(Object.keys(data)).toEqual(['profile', 'activity', 'risk', 'alerts', 'offers', 'clickhouse']);
+    expect(Object.keys(data)).toEqual(['profile', 'activity', 'dead_letters', 'risk', 'alerts', 'offers', 'clickhouse']);
     expect(data.profile.current).toMatchObject({ customerId: ERASED, version: 2, profile: { language: 'en-GB' } });
     expect(data.profile.previous_versions).toHaveLength(1);
     expect(data.activity).toMatchObject({ events: 14, byType: { card_payment: 8, complaint: 1, login: 1 } });
@@ -174,6 +181,7 @@ describe('subject access', () => {
     expect(data.risk.scores.fraud).toBeGreaterThan(0);
     expect(data.alerts.alerts.map((a: { type: string }) => a.type).sort()).toEqual(['churn', 'complaint_sla', 'fraud']);
     expect(data.alerts.alerts[0].history[0]).toMatchObject({ action: 'raised' });
+    expect(data.dead_letters).toEqual([expect.objectContaining({ reason: 'failed', error: 'enrichment failed', payload: expect.stringContaining(ERASED) })]);
     expect(data.offers.decisions).toEqual([expect.objectContaining({ customerId: ERASED, offer: expect.objectContaining({ offerId: erasedOfferId }) })]);
     expect(Object.keys(data.offers.cap_counters).length).toBeGreaterThanOrEqual(2);
     const { pseudonym, tables } = data.clickhouse;
@@ -221,7 +229,7 @@ describe('erasure', () => {
       customer_id: ERASED,
       removed: {
         profile: 1, profile_versions: 1, activity: 1, risk_state: 1, alerts: 3, offer_decisions: 1,
-        cap_counters: Object.keys(before.offers.cap_counters).length, sent_markers: 1,
+        cap_counters: Object.keys(before.offers.cap_counters).length, sent_markers: 1, dead_letters: 1,
         clickhouse: {
           events: before.clickhouse.tables.events.total, alerts: 3, alert_transitions: before.clickhouse.tables.alert_transitions.total,
           offer_decisions: 1, offer_deliveries: 1, offer_responses: 1,
@@ -235,7 +243,7 @@ describe('erasure', () => {
     // Every holder is empty, read through the API and straight from the stores.
     const after = (await exportOf(ERASED)).data;
     expect(after).toMatchObject({
-      profile: { current: null, previous_versions: [] }, activity: null, risk: null,
+      profile: { current: null, previous_versions: [] }, activity: null, risk: null, dead_letters: [],
       alerts: { alerts: [], scores: {} }, offers: { decisions: [], cap_counters: {} },
     });
     for (const table of Object.values(after.clickhouse.tables) as { total: number; rows: unknown[] }[]) expect(table).toMatchObject({ total: 0, rows: [] });
@@ -253,7 +261,7 @@ describe('erasure', () => {
       cursor = next;
     } while (cursor !== '0');
     expect(named).toEqual([]);
-    for (const stream of [engine.alerts.store.keys.outbox, engine.offers.keys.log]) {
+    for (const stream of [engine.alerts.store.keys.outbox, engine.offers.keys.log, `${config.redis.prefix}:deadletters`]) {
       const entries = await engine.redis.xrange(stream, '-', '+');
       expect(entries.length).toBeGreaterThan(0);
       expect(entries.filter(([, fields]) => fields.join(' ').includes(ERASED))).toEqual([]);
@@ -274,6 +282,8 @@ describe('erasure', () => {
     const keptAfter = (await exportOf(KEPT)).data;
     expect(keptAfter.profile).toEqual(keptBefore.profile);
     expect(keptAfter.activity).toEqual(keptBefore.activity);
+    expect(keptAfter.dead_letters).toHaveLength(1);
+    expect(keptAfter.dead_letters).toEqual(keptBefore.dead_letters);
     expect(keptAfter.alerts.alerts.map((a: { id: string }) => a.id)).toEqual(keptBefore.alerts.alerts.map((a: { id: string }) => a.id));
     expect(keptAfter.offers).toEqual(keptBefore.offers);
     for (const table of ['events', 'alerts', 'alert_transitions', 'offer_decisions', 'offer_deliveries', 'offer_responses']) {

@@ -28,10 +28,11 @@ describe('privacy complaints', () => {
     const posted = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: as(INGEST_KEY), payload: { events } });
     expect(posted.json()).toMatchObject({ accepted: 2, rejected: [] });
 
-    const alertOf = async (customer: string) =>
+    const alertOf = async (customer: string): Promise<{ dueAt: string } | undefined> =>
       (await engine.app.inject({ url: `/v1/alerts?customer_id=${customer}`, headers: as(RISK_KEY) })).json().alerts?.[0];
     const privacy = await eventually(() => alertOf('cmp-privacy-1'), Boolean);
     const fees = await eventually(() => alertOf('cmp-fees-1'), Boolean);
+    if (!privacy || !fees) throw new Error('both complaints raise an alert');
     expect(privacy).toMatchObject({ type: 'complaint_sla', ruleIds: ['complaint-opened'], overdue: true });
     expect(Date.parse(privacy.dueAt) - Date.parse(events[0]!.occurred_at as string)).toBe(24 * HOUR);
     expect(fees).toMatchObject({ type: 'complaint_sla', overdue: false });
