@@ -20,6 +20,11 @@ export const CUSTOMER_ROW_TIME = {
 
 type CustomerTable = keyof typeof CUSTOMER_ROW_TIME;
 
+/** A DateTime64(3) as ClickHouse writes it ('YYYY-MM-DD hh:mm:ss.sss', UTC) in epoch ms. */
+function instantOf(text: string): number {
+  return Date.parse(`${text.replace(' ', 'T')}Z`);
+}
+
 export function customerRows(store: AggregateStore, pseudonymise: Pseudonymise): CustomerDataHolder {
   const db = store.database;
   // Transitions carry the alert id only; they are the customer's through their alert's row.
@@ -39,19 +44,42 @@ export function customerRows(store: AggregateStore, pseudonymise: Pseudonymise):
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * The newest rows older than `before`. A page never splits the rows of one instant: when the
+   * page's last instant continues past the limit, its rows move to the next page (`next_before`
+   * just after it), or, when the page is that one instant, the page holds all of it. One row more
+   * than the limit is read to tell whether another page follows.
+   */
   async function page(table: CustomerTable | 'alert_transitions', pseudonym: string, options: ExportOptions) {
     const time = table === 'alert_transitions' ? 'at' : CUSTOMER_ROW_TIME[table];
-    const before = options.before ? ` AND ${time} < {before:DateTime64(3, 'UTC')}` : '';
-    const rows = await store.query<Record<string, unknown>>(
-      `SELECT * FROM ${db}.${table} WHERE ${where(table, pseudonym)}${before} ORDER BY ${time} DESC LIMIT {limit:UInt32}`,
-      { limit: options.rowLimit, ...(options.before ? { before: options.before } : {}) },
+    const select = (condition: string, params: Record<string, unknown>, limit: number) => store.query<Record<string, unknown>>(
+      `SELECT * FROM ${db}.${table} WHERE ${where(table, pseudonym)}${condition} ORDER BY ${time} DESC LIMIT {limit:UInt32}`,
+      { ...params, limit },
     );
-    const last = rows.at(-1);
+    const olderThan = (instant: number | undefined, limit: number) => instant === undefined
+      ? select('', {}, limit)
+      : select(` AND ${time} < {before:DateTime64(3, 'UTC')}`, { before: new Date(instant) }, limit);
+    let rows = await olderThan(options.before?.getTime(), options.rowLimit + 1);
+    let nextBefore: number | null = null;
+    if (rows.length > options.rowLimit) {
+      const boundary = String(rows[options.rowLimit - 1]![time]);
+      const continues = String(rows[options.rowLimit]![time]) === boundary;
+      rows = rows.slice(0, options.rowLimit);
+      nextBefore = instantOf(boundary);
+      const newer = rows.filter((row) => String(row[time]) !== boundary);
+      if (continues && newer.length > 0) {
+        rows = newer;
+        nextBefore += 1;
+      } else if (continues) {
+        rows = await select(` AND ${time} = {at:DateTime64(3, 'UTC')}`, { at: boundary }, 1_000_000);
+        if ((await olderThan(nextBefore, 1)).length === 0) nextBefore = null;
+      }
+    }
     return {
       total: await count(table, pseudonym),
       rows: table === TABLES.events ? rows.map((row) => ({ ...row, payload: JSON.parse(String(row.payload)) as unknown })) : rows,
       // Pass as `before` for the next page; null when this page is the last.
-      next_before: rows.length === options.rowLimit && last ? `${String(last[time]).replace(' ', 'T')}Z` : null,
+      next_before: nextBefore === null ? null : new Date(nextBefore).toISOString(),
     };
   }
 
