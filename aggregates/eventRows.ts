@@ -1,4 +1,5 @@
 import { eventCountry, type VigilEvent } from '../core/events/index.js';
+import type { Pseudonymise } from '../core/privacy/pseudonym.js';
 import { toClickHouseDateTime64 } from './store/shared.js';
 
 /**
@@ -51,4 +52,39 @@ export function toEventRow(event: VigilEvent, meta: EventRowMeta): EventRow {
     ...money,
     payload: JSON.stringify(event),
   };
+}
+
+/** How identifiers leave for analytics: the keyed hash, and whether raw IPs and account numbers may stay. */
+export interface AnalyticsIdentifiers {
+  pseudonymise: Pseudonymise;
+  /** VIGIL_ANALYTICS_RAW_IDENTIFIERS: keep device.ip and counterparty.account as posted. */
+  rawIdentifiers: boolean;
+}
+
+/**
+ * The row as analytics may keep it: the customer id (column and payload) replaced by its
+ * pseudonym, and unless raw identifiers are allowed, `device.ip` and `counterparty.account`
+ * replaced by `ip_hash` / `account_hash` (keyed too, so "same IP, other customers" still shows).
+ * The payload is then no longer a postable event; it is for analysis, not replay.
+ */
+export function pseudonymisedEventRow(row: EventRow, ids: AnalyticsIdentifiers): EventRow {
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  const customerId = ids.pseudonymise(row.customer_id);
+  payload.customer_id = customerId;
+  if (!ids.rawIdentifiers) {
+    payload.device = withHashed(payload.device, 'ip', 'ip_hash', (ip) => ids.pseudonymise(ip, 'ip'));
+    payload.counterparty = withHashed(payload.counterparty, 'account', 'account_hash', (account) => ids.pseudonymise(normalisedAccount(account), 'account'));
+  }
+  return { ...row, customer_id: customerId, payload: JSON.stringify(payload) };
+}
+
+function withHashed(part: unknown, field: string, hashedField: string, hash: (value: string) => string): unknown {
+  if (typeof part !== 'object' || part === null || typeof (part as Record<string, unknown>)[field] !== 'string') return part;
+  const { [field]: raw, ...rest } = part as Record<string, unknown>;
+  return { ...rest, [hashedField]: hash(raw as string) };
+}
+
+// One account written "DE89 3704…" and "de8937…" is one account.
+function normalisedAccount(account: string): string {
+  return account.replace(/\s+/g, '').toUpperCase();
 }

@@ -23,3 +23,7 @@ export async function openAggregateStore(cfg: VigilConfig['clickhouse']): Promis
   }
   return store;
 }
+export { pseudonymisedEventRow, type AnalyticsIdentifiers } from './eventRows.js';
+export { pseudonymisingStore, CUSTOMER_TABLES } from './analyticsStore.js';
+export { applyRetention, ttlDays, type RetentionChange } from './retention.js';
+export { customerRows, CUSTOMER_ROW_TIME } from './customerRows.js';

@@ -9,10 +9,11 @@ import { applyTransition } from './lifecycle.js';
 import type { AlertMetrics } from './metrics.js';
 import { scanIndex } from './paging.js';
 import {
-  matchesFilter, newAlertSchema, withOverdue,
+  ALERT_STATUSES, matchesFilter, newAlertSchema, withOverdue,
   type Alert, type AlertFilter, type AlertTransition, type NewAlert, type StoredAlert, type TransitionRequest,
 } from './schema.js';
-import { MARK_RAISED, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
+import { deleteStreamEntries, fieldsOf } from '../core/streams/index.js';
+import { ERASE_ALERT, MARK_RAISED, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
 
 export interface AlertStoreOptions {
   prefix: string;
@@ -31,6 +32,7 @@ type ScriptedRedis = Redis & {
   vigilTransitionAlert(numKeys: number, ...args: (string | number)[]): Promise<string | null>;
   vigilSweepAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
   vigilMarkRaised(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  vigilEraseAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 /** The actor recorded for alerts the engine raises itself. */
@@ -64,6 +66,7 @@ export class AlertStore {
     redis.defineCommand('vigilTransitionAlert', { lua: TRANSITION_ALERT });
     redis.defineCommand('vigilSweepAlert', { lua: SWEEP_ALERT });
     redis.defineCommand('vigilMarkRaised', { lua: MARK_RAISED });
+    redis.defineCommand('vigilEraseAlert', { lua: ERASE_ALERT });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -198,6 +201,43 @@ export class AlertStore {
     if (Object.keys(scores).length === 0) return;
     const key = this.keys.scoresPrefix + customerId;
     await this.redis.multi().hset(key, scores).expire(key, this.scoresTtlSeconds).exec();
+  }
+
+  /** Every alert of the customer still in Redis, newest first, with its history. */
+  async ofCustomer(customerId: string): Promise<Alert[]> {
+    const ids = await this.redis.zrevrange(this.keys.byCustomerPrefix + customerId, 0, -1);
+    if (ids.length === 0) return [];
+    const nowMs = this.now();
+    const raws = await this.redis.mget(ids.map((id) => this.keys.docPrefix + id));
+    return raws.filter((raw): raw is string => raw !== null).map((raw) => withOverdue(JSON.parse(raw) as StoredAlert, nowMs));
+  }
+
+  /**
+   * Privacy erasure: deletes the customer's alerts with their index entries, whatever their state
+   * (an officer's transition racing it finds the alert gone: 404), then the customer's index,
+   * scores and the suppression markers of `ruleIds`. Answers how many alerts and other keys went.
+   */
+  async eraseCustomer(customerId: string, alertIds: readonly string[], ruleIds: readonly string[]): Promise<{ alerts: number; keys: number }> {
+    const statusKeys = ALERT_STATUSES.map((status) => this.keys.byStatusPrefix + status);
+    const customerIndex = this.keys.byCustomerPrefix + customerId;
+    let alerts = 0;
+    for (const id of alertIds) {
+      const keys = [this.keys.docPrefix + id, this.keys.byCreated, this.keys.resolvedAt, customerIndex, ...statusKeys];
+      alerts += await this.redis.vigilEraseAlert(keys.length, ...keys, id);
+    }
+    const markers = ruleIds.map((ruleId) => `${this.keys.raisedPrefix}${customerId}:${ruleId}`);
+    const keys = await this.redis.del(customerIndex, this.keys.scoresPrefix + customerId, ...markers);
+    return { alerts, keys };
+  }
+
+  /** Privacy erasure: deletes the outbox entries (alert changes in transit or kept under the cap) of the customer's alerts. */
+  async eraseOutboxEntries(customerId: string): Promise<number> {
+    const quoted = JSON.stringify(customerId);
+    return deleteStreamEntries(this.redis, this.keys.outbox, (fields) => {
+      const doc = fieldsOf(fields).get('alert');
+      // The substring test skips parsing the entries of other customers.
+      return typeof doc === 'string' && doc.includes(quoted) && (JSON.parse(doc) as StoredAlert).customerId === customerId;
+    });
   }
 
   private newDocument(input: NewAlert, at: string): StoredAlert {

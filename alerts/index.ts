@@ -12,3 +12,4 @@ export { alertKeys, type AlertKeys } from './keys.js';
 export { createAlertMetrics, type AlertMetrics } from './metrics.js';
 export * from './errors.js';
 export * from './schema.js';
+export { alertData } from './alertData.js';

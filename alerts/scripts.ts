@@ -69,3 +69,14 @@ if tonumber(ARGV[1]) > previous then
 end
 return 1
 `;
+
+/**
+ * Erases one alert whatever its state (privacy erasure): the document and its id in every index.
+ * KEYS: doc, by-created, resolved-at, by-customer, then by-status:<status> for every status.
+ * ARGV: id. Answers 1 when the document existed.
+ */
+export const ERASE_ALERT = `
+local existed = redis.call('DEL', KEYS[1])
+for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return existed
+`;

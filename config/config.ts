@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 import type { OfferPolicy } from '../offers/decide/policy.js';
 import { envSchema, type ApiRole } from './schema.js';
@@ -33,6 +34,8 @@ export interface VigilConfig {
     rulesPollMs: number;
     allowedLatenessMs: number;
     complaintSlaHours: number;
+    /** Privacy complaints have their own, usually shorter, deadline (docs/privacy.md). */
+    privacyComplaintSlaHours: number;
   };
   alerts: { webhookAttempts: number };
   offers: {
@@ -42,8 +45,33 @@ export interface VigilConfig {
     policy: OfferPolicy;
     deliveryAttempts: number;
   };
+  privacy: {
+    /**
+     * The key of the keyed hash that stands for customer ids (and IPs, account numbers) in
+     * ClickHouse: given, or kept in a file the engine creates once (embedded ClickHouse only).
+     */
+    pseudonymKey: { kind: 'configured'; key: string } | { kind: 'file'; path: string };
+    /** Keep raw IPs and account numbers in ClickHouse event payloads; customer ids are hashed regardless. */
+    rawIdentifiers: boolean;
+  };
+  retention: {
+    /** Days each ClickHouse table keeps a row (its TTL), applied at start when the table's differs. */
+    clickhouseDays: Record<RetainedTable, number>;
+    /** Activity, risk state (features, scores, suppression) and alert scores in Redis, after the customer's last event. */
+    customerStateDays: number;
+    /** Profiles after the CRM last sent them; undefined keeps them until replaced or erased. */
+    profileDays?: number;
+    /** The Redis copy of a resolved alert (ClickHouse keeps its record). */
+    resolvedAlertsDays: number;
+    /** A customer's offer decision record after their last decision. */
+    offerRecordsDays: number;
+  };
   shutdownGraceMs: number;
 }
+
+/** ClickHouse tables whose retention is a setting (aggregates/retention.ts applies it). */
+export type RetainedTable =
+  | 'events' | 'event_rollups_1m' | 'alerts' | 'alert_transitions' | 'offer_decisions' | 'offer_deliveries' | 'offer_responses';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -57,6 +85,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Hashes must stay stable across every process writing to a shared ClickHouse, so a server
+  // deployment names its key; a key file in one container's data dir would differ per container.
+  if (e.CLICKHOUSE_URL && !e.VIGIL_PSEUDONYM_KEY) {
+    throw new ConfigError('invalid configuration:\n  VIGIL_PSEUDONYM_KEY: required when CLICKHOUSE_URL is set (32+ characters, the same in every process; e.g. openssl rand -hex 32)');
+  }
   let apiKeys = e.VIGIL_API_KEYS;
   const generatedKeys = apiKeys === undefined;
   if (!apiKeys) {
@@ -91,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
       allowedLatenessMs: e.VIGIL_ALLOWED_LATENESS_MS,
       complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
+      privacyComplaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS_PRIVACY,
     },
     alerts: { webhookAttempts: e.VIGIL_WEBHOOK_ATTEMPTS },
     offers: {
@@ -98,6 +132,27 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       campaignsPollMs: e.VIGIL_CAMPAIGNS_POLL_MS,
       policy: e.VIGIL_OFFER_POLICY,
       deliveryAttempts: e.VIGIL_OFFER_DELIVERY_ATTEMPTS,
+    },
+    privacy: {
+      pseudonymKey: e.VIGIL_PSEUDONYM_KEY
+        ? { kind: 'configured', key: e.VIGIL_PSEUDONYM_KEY }
+        : { kind: 'file', path: join(e.VIGIL_DATA_DIR, 'pseudonym.key') },
+      rawIdentifiers: e.VIGIL_ANALYTICS_RAW_IDENTIFIERS,
+    },
+    retention: {
+      clickhouseDays: {
+        events: e.VIGIL_RETENTION_EVENTS_DAYS,
+        event_rollups_1m: e.VIGIL_RETENTION_ROLLUPS_DAYS,
+        alerts: e.VIGIL_RETENTION_ALERTS_DAYS,
+        alert_transitions: e.VIGIL_RETENTION_ALERT_TRANSITIONS_DAYS,
+        offer_decisions: e.VIGIL_RETENTION_OFFERS_DAYS,
+        offer_deliveries: e.VIGIL_RETENTION_OFFERS_DAYS,
+        offer_responses: e.VIGIL_RETENTION_OFFERS_DAYS,
+      },
+      customerStateDays: e.VIGIL_RETENTION_CUSTOMER_STATE_DAYS,
+      profileDays: e.VIGIL_RETENTION_PROFILE_DAYS,
+      resolvedAlertsDays: e.VIGIL_RETENTION_RESOLVED_ALERTS_DAYS,
+      offerRecordsDays: e.VIGIL_RETENTION_OFFER_RECORDS_DAYS,
     },
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };

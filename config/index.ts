@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, type VigilConfig } from './config.js';
+export { loadConfig, ConfigError, type VigilConfig, type RetainedTable } from './config.js';
 export { API_ROLES, type ApiRole, envSchema } from './schema.js';

@@ -5,6 +5,9 @@ export const API_ROLES = ['ingest', 'risk', 'marketing', 'sre', 'admin'] as cons
 export type ApiRole = (typeof API_ROLES)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Retention in whole days: at least one, at most a century. */
+const days = int(1, 36_500);
+const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((text) => text === 'true');
 
 const apiKeys = z
   .string()
@@ -81,12 +84,24 @@ export const envSchema = z.object({
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
   VIGIL_ALLOWED_LATENESS_MS: int(0, 30 * 86_400_000).default(6 * 3_600_000),
   VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
+  VIGIL_COMPLAINT_SLA_HOURS_PRIVACY: int(1, 24 * 90).default(24),
   VIGIL_WEBHOOK_ATTEMPTS: int(1, 50).default(8),
   VIGIL_SHUTDOWN_GRACE_MS: int(100, 600_000).default(10_000),
   VIGIL_CAMPAIGNS_FILE: z.string().min(1).optional(),
   VIGIL_CAMPAIGNS_POLL_MS: int(50, 600_000).default(2000),
   VIGIL_OFFER_POLICY: offerPolicyJson,
   VIGIL_OFFER_DELIVERY_ATTEMPTS: int(1, 50).default(8),
+  VIGIL_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  VIGIL_ANALYTICS_RAW_IDENTIFIERS: flag.default(false),
+  VIGIL_RETENTION_EVENTS_DAYS: days.default(400),
+  VIGIL_RETENTION_ROLLUPS_DAYS: days.default(800),
+  VIGIL_RETENTION_ALERTS_DAYS: days.default(7 * 365),
+  VIGIL_RETENTION_ALERT_TRANSITIONS_DAYS: days.default(7 * 365),
+  VIGIL_RETENTION_OFFERS_DAYS: days.default(2 * 365),
+  VIGIL_RETENTION_CUSTOMER_STATE_DAYS: days.default(400),
+  VIGIL_RETENTION_PROFILE_DAYS: days.optional(),
+  VIGIL_RETENTION_RESOLVED_ALERTS_DAYS: days.default(180),
+  VIGIL_RETENTION_OFFER_RECORDS_DAYS: days.default(400),
 });
 
 export type VigilEnv = z.output<typeof envSchema>;

@@ -12,3 +12,4 @@ export {
   type StoredProfile, type PutResult, type ProfileStoreOptions,
 } from './profileStore.js';
 export { customerProfileRoutes, ImportTooLargeError, MAX_IMPORT_ROWS, type CustomerProfileRouteDeps } from './routes.js';
+export { profileData } from './profileData.js';

@@ -166,6 +166,19 @@ export class ProfileStore {
     return raws.map(decodeStoredProfile).filter((p): p is StoredProfile => p !== undefined);
   }
 
+  /** Deletes the profile and its history in one step; answers how many of each there were. */
+  async erase(customerId: string): Promise<{ profiles: number; versions: number }> {
+    assertCustomerId(customerId);
+    const profileKey = this.profileKey(customerId);
+    const historyKey = this.historyKey(customerId);
+    const replies = await this.redis.multi().exists(profileKey).llen(historyKey).del(profileKey, historyKey).exec();
+    const [exists, versions] = (replies ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return Number(reply);
+    });
+    return { profiles: exists ?? 0, versions: versions ?? 0 };
+  }
+
   private putArgs(customerId: string, profile: CustomerProfile, actor: string, nowMs: number): PutArgs {
     assertCustomerId(customerId);
     if (profile.version !== undefined && !(Number.isSafeInteger(profile.version) && profile.version >= 0)) {

@@ -58,3 +58,4 @@ export { campaignStats, type CampaignStats, type UpliftStats } from './reporting
 export { offerRoutes, type OfferRouteDeps } from './pipeline/offerRoutes.js';
 export { createOfferService, type OfferService, type OfferServiceOptions } from './service.js';
 export { DeadTriggers, type DeadTrigger } from './pipeline/deadTriggers.js';
+export { offerData, type OfferDataDeps } from './customerData.js';

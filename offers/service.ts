@@ -45,6 +45,8 @@ export interface OfferServiceOptions {
   background: boolean;
   delivery?: { attempts?: number; backoffMs?: number; timeoutMs?: number; concurrency?: number };
   archive?: { blockMs?: number; claimIdleMs?: number; retryDelayMs?: number };
+  /** A customer's decision record expires this long after their last decision; default 400 days. */
+  decisionRecordTtlSeconds?: number;
   now?: () => number;
 }
 
@@ -88,7 +90,7 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
     onOutcome: (offer, outcome) => log.append([{ kind: 'delivery', row: deliveryRow(offer, outcome) }]),
   });
   const feed = new OfferFeed(opts.redis, keys.feedChannel, { log: opts.log, metrics });
-  const decisions = new DecisionStore(opts.redis, { prefix: opts.prefix });
+  const decisions = new DecisionStore(opts.redis, { prefix: opts.prefix, ttlSeconds: opts.decisionRecordTtlSeconds });
   const decider = new OfferDecider({
     campaigns, caps: new CapStore(opts.redis, opts.prefix), sender: delivery, fraudReview: opts.fraudReview, decisions, log,
     publish: (record) => feed.publish(record), policy: opts.policy, metrics, logger: opts.log, now,

@@ -47,6 +47,11 @@ export class CustomerActivityStore implements BatchEffect {
     return { changes };
   }
 
+  /** Forgets the customer's summary; answers 1 if there was one. */
+  async erase(partition: number, customerId: string): Promise<number> {
+    return this.redis.del(partitionKeys(this.opts.prefix, partition).customerPrefix + customerId);
+  }
+
   async get(partition: number, customerId: string): Promise<CustomerActivity | undefined> {
     const hash = await this.redis.hgetall(partitionKeys(this.opts.prefix, partition).customerPrefix + customerId);
     if (!hash.events) return undefined;

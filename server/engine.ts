@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { drainArchiveRelay, openAggregateStore, RelayedAggregateStore, type AggregateStore } from '../aggregates/index.js';
+import { applyRetention, drainArchiveRelay, openAggregateStore, pseudonymisingStore, RelayedAggregateStore, type AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { createLogger, createMetrics, type Logger, type VigilMetrics } from '../core/observability/index.js';
 import { createRedis, redisIsUp, redisReady, type Redis } from '../core/redis.js';
@@ -23,6 +23,8 @@ import { buildApp } from './app.js';
 import { readFileSync } from 'node:fs';
 import { ProfileStore, customerProfileRoutes } from '../customers/index.js';
 import { createOfferService, parseCampaignSet, type CampaignSet, type OfferService } from '../offers/index.js';
+import { loadPseudonymKey, pseudonymiser, type Pseudonymise } from '../core/privacy/index.js';
+import { CustomerPrivacy, ErasureAudit, customerDataHolders, privacyRoutes } from '../privacy/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -32,7 +34,12 @@ export interface Engine {
   offers: OfferService;
   profiles: ProfileStore;
   rules: RuleSetRegistry;
+  /** ClickHouse through the pseudonymising gate: rows naming a customer are written by pseudonym. */
   store: AggregateStore;
+  /** The keyed hash that stands for customer ids in ClickHouse (and in the erasure audit). */
+  pseudonymise: Pseudonymise;
+  /** Subject access and erasure over every capability's customer data. */
+  privacy: CustomerPrivacy;
   redis: Redis;
   metrics: VigilMetrics;
   log: Logger;
@@ -59,13 +66,26 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const redis = createRedis(config.redis.url, config.role, log, { failFast: true });
   await redisReady(redis);
   const { prefix } = config.redis;
+  const DAY_SECONDS = 86_400;
+  const pseudonymise = pseudonymiser(loadPseudonymKey(config.privacy.pseudonymKey));
   // The embedded ClickHouse belongs to one process per data directory: the one serving the API.
-  // Workers started beside it hand their rows over through Redis (aggregates/archiveRelay.ts).
+  // Workers started beside it hand their rows over through Redis (aggregates/archiveRelay.ts)
+  // as they are; the owner pseudonymises them on the way in, like its own.
   const relaysRows = config.clickhouse.kind === 'embedded' && config.role === 'worker';
-  const opened = relaysRows ? new RelayedAggregateStore(redis, config.clickhouse.database, prefix) : await openAggregateStore(config.clickhouse);
-  const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
-  const relayDrain = relaysRows ? undefined : drainArchiveRelay({ redis, prefix, store, log });
-  await relayDrain?.start();
+  let store: AggregateStore;
+  let relayDrain: ReturnType<typeof drainArchiveRelay> | undefined;
+  if (relaysRows) {
+    const relayed = new RelayedAggregateStore(redis, config.clickhouse.database, prefix);
+    store = opts.decorateStore ? opts.decorateStore(relayed) : relayed;
+  } else {
+    const opened = await openAggregateStore(config.clickhouse);
+    const retention = await applyRetention(opened, config.retention.clickhouseDays);
+    if (retention.length > 0) log.info({ changes: retention }, 'ClickHouse retention changed to the configured days');
+    const gated = pseudonymisingStore(opened, { pseudonymise, rawIdentifiers: config.privacy.rawIdentifiers });
+    store = opts.decorateStore ? opts.decorateStore(gated) : gated;
+    relayDrain = drainArchiveRelay({ redis, prefix, store, log });
+    await relayDrain.start();
+  }
   await ensureProcessorGroups(redis, prefix, config.partitions);
 
   const backlog = new BacklogMonitor(redis, { prefix, partitions: config.partitions, pollMs: config.ingest.lagPollMs }, metrics, log);
@@ -77,12 +97,19 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     redis, redisUrl: config.redis.url, prefix, store, log, metrics,
     background: runsWorker,
     webhooks: { attempts: config.alerts.webhookAttempts },
+    alerts: {
+      resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS,
+      scoresTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
+    },
   });
   const rules = new RuleSetRegistry({
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
   });
   await rules.start({ watchFile: config.risk.rulesFile });
-  const profiles = new ProfileStore(redis, { prefix, partitions: config.partitions });
+  const profiles = new ProfileStore(redis, {
+    prefix, partitions: config.partitions,
+    ...(config.retention.profileDays ? { ttlSeconds: config.retention.profileDays * DAY_SECONDS } : {}),
+  });
   const offers = await createOfferService({
     redis, redisUrl: config.redis.url, prefix, store, profiles, log, metrics,
     fraudReview: alerts.store,
@@ -91,19 +118,25 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,
     background: runsWorker,
     delivery: { attempts: config.offers.deliveryAttempts },
+    decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
   });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   const risk = new RiskEffect({
-    redis, alerts: alerts.store, metrics, log, stateTtlSeconds: 400 * 86_400,
+    redis, alerts: alerts.store, metrics, log, stateTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
     followers: [offers.follower],
     context: () => ({
       ruleSet: rules.current(),
       featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
       segmentation,
-      complaintSlaHours: { default: config.risk.complaintSlaHours },
+      complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
     }),
   });
-  const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: 400 * 86_400 });
+  const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: config.retention.customerStateDays * DAY_SECONDS });
+  const audit = new ErasureAudit(redis, `${prefix}:privacy:erasures`);
+  const privacy = new CustomerPrivacy({
+    holders: customerDataHolders({ redis, prefix, partitions: config.partitions, profiles, activity, alerts, offers, store, pseudonymise }),
+    audit, pseudonymise, log,
+  });
   const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
   const app = await buildApp({
     logger: log,
@@ -126,6 +159,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => customerProfileRoutes(scope, { profiles }),
           alerts.routes,
           offers.routes,
+          (scope) => privacyRoutes(scope, { privacy, audit, pseudonymise }),
         ]
       : [],
   });
@@ -143,7 +177,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, store, redis, metrics, log, backlog,
+    config, app, worker, alerts, offers, profiles, rules, store, pseudonymise, privacy, redis, metrics, log, backlog,
     close() {
       closing ??= (async () => {
         await app.close();

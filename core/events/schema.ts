@@ -76,7 +76,8 @@ export const productSchema = z.strictObject({
 
 export const complaintSchema = z.strictObject({
   id: identifier,
-  category: z.enum(['fees', 'service', 'fraud', 'card', 'digital', 'lending', 'other']),
+  // 'privacy': about the bank's handling of the customer's data; its SLA is its own (VIGIL_COMPLAINT_SLA_HOURS_PRIVACY).
+  category: z.enum(['fees', 'service', 'fraud', 'card', 'digital', 'lending', 'privacy', 'other']),
   status: z.enum(['opened', 'resolved']).default('opened'),
 });
 

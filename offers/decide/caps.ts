@@ -53,6 +53,16 @@ export type CapOutcome = { allowed: true } | { allowed: false; failed: CapCheck;
 const DAY_MS = 86_400_000;
 
 /**
+ * The logical keys of a customer's counters, one definition for the checks below and for the
+ * privacy erasure, which finds a customer's counters by these names rather than by a scan.
+ */
+export const customerCapKeys = {
+  cooldown: (campaignId: string, customerId: string) => `campaign:${campaignId}:customer:${customerId}`,
+  channel: (customerId: string, channel: MarketingChannel) => `customer:${customerId}:channel:${channel}`,
+  overall: (customerId: string) => `customer:${customerId}:all`,
+};
+
+/**
  * Every counter this decision must pass, cooldown first (the reason most specific to the campaign)
  * and the budget last: the store checks the budget in a second step, after the customer's caps.
  */
@@ -60,7 +70,7 @@ export function capChecks(ctx: CapDecisionContext, policy: OfferPolicy = DEFAULT
   const { customerId, campaign, channel, holdout } = ctx;
   const sent = !holdout;
   const checks: CapCheck[] = [{
-    key: `campaign:${campaign.id}:customer:${customerId}`,
+    key: customerCapKeys.cooldown(campaign.id, customerId),
     scope: 'customer',
     reason: 'cooldown',
     windowMs: parseDuration(campaign.caps.cooldown) ?? 0,
@@ -70,13 +80,13 @@ export function capChecks(ctx: CapDecisionContext, policy: OfferPolicy = DEFAULT
   }];
   for (const cap of policy.frequency_caps.per_channel) {
     checks.push({
-      key: `customer:${customerId}:channel:${channel}`, scope: 'customer', reason: 'cap:channel',
+      key: customerCapKeys.channel(customerId, channel), scope: 'customer', reason: 'cap:channel',
       windowMs: cap.window, limit: cap.limit, record: sent, describe: `${cap.limit} ${channel} per ${windowText(cap.window)}`,
     });
   }
   for (const cap of policy.frequency_caps.overall) {
     checks.push({
-      key: `customer:${customerId}:all`, scope: 'customer', reason: 'cap:overall',
+      key: customerCapKeys.overall(customerId), scope: 'customer', reason: 'cap:overall',
       windowMs: cap.window, limit: cap.limit, record: sent, describe: `${cap.limit} offers per ${windowText(cap.window)}`,
     });
   }

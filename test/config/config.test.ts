@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/index.js';
 
 const KEYS = 'ingest-key-0123456789:ingest,admin-key-0123456789:admin';
+const PSEUDONYM_KEY = 'pseudonym-key-0123456789abcdef0123456789';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
@@ -16,8 +17,31 @@ describe('configuration', () => {
   });
 
   it('switches to a ClickHouse server when CLICKHOUSE_URL is set', () => {
-    const config = loadConfig({ VIGIL_API_KEYS: KEYS, CLICKHOUSE_URL: 'http://clickhouse:8123', CLICKHOUSE_PASSWORD: 's3cret' });
+    const config = loadConfig({ VIGIL_API_KEYS: KEYS, CLICKHOUSE_URL: 'http://clickhouse:8123', CLICKHOUSE_PASSWORD: 's3cret', VIGIL_PSEUDONYM_KEY: PSEUDONYM_KEY });
     expect(config.clickhouse).toMatchObject({ kind: 'server', url: 'http://clickhouse:8123', password: 's3cret' });
+    expect(config.privacy.pseudonymKey).toEqual({ kind: 'configured', key: PSEUDONYM_KEY });
+  });
+
+  it('requires a pseudonym key with a ClickHouse server, and keeps one in the data dir for the embedded engine', () => {
+    expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, CLICKHOUSE_URL: 'http://clickhouse:8123' })).toThrow(/VIGIL_PSEUDONYM_KEY: required when CLICKHOUSE_URL is set/);
+    expect(loadConfig({ VIGIL_API_KEYS: KEYS, VIGIL_DATA_DIR: '/var/lib/vigil' }).privacy.pseudonymKey).toEqual({ kind: 'file', path: '/var/lib/vigil/pseudonym.key' });
+  });
+
+  it('applies the documented privacy and retention defaults', () => {
+    const config = loadConfig({ VIGIL_API_KEYS: KEYS });
+    expect(config.privacy.rawIdentifiers).toBe(false);
+    expect(config.risk).toMatchObject({ complaintSlaHours: 48, privacyComplaintSlaHours: 24 });
+    expect(config.retention).toEqual({
+      clickhouseDays: {
+        events: 400, event_rollups_1m: 800, alerts: 2555, alert_transitions: 2555,
+        offer_decisions: 730, offer_deliveries: 730, offer_responses: 730,
+      },
+      customerStateDays: 400, profileDays: undefined, resolvedAlertsDays: 180, offerRecordsDays: 400,
+    });
+    const custom = loadConfig({ VIGIL_API_KEYS: KEYS, VIGIL_RETENTION_EVENTS_DAYS: '90', VIGIL_RETENTION_PROFILE_DAYS: '1000', VIGIL_ANALYTICS_RAW_IDENTIFIERS: 'true' });
+    expect(custom.retention.clickhouseDays.events).toBe(90);
+    expect(custom.retention.profileDays).toBe(1000);
+    expect(custom.privacy.rawIdentifiers).toBe(true);
   });
 
   const BAD: [string, Record<string, string>, RegExp][] = [
@@ -30,6 +54,10 @@ describe('configuration', () => {
     ['a pair without role', { VIGIL_API_KEYS: 'abcdefghijklmnopq' }, /VIGIL_API_KEYS/],
     ['an unknown process role', { VIGIL_ROLE: 'both' }, /VIGIL_ROLE/],
     ['a bad ClickHouse URL', { CLICKHOUSE_URL: 'clickhouse:8123' }, /CLICKHOUSE_URL/],
+    ['a short pseudonym key', { VIGIL_PSEUDONYM_KEY: 'too-short' }, /VIGIL_PSEUDONYM_KEY: must be at least 32 characters/],
+    ['a raw-identifiers flag that is not true or false', { VIGIL_ANALYTICS_RAW_IDENTIFIERS: 'yes' }, /VIGIL_ANALYTICS_RAW_IDENTIFIERS: must be true or false/],
+    ['a retention of zero days', { VIGIL_RETENTION_EVENTS_DAYS: '0' }, /VIGIL_RETENTION_EVENTS_DAYS/],
+    ['a privacy complaint SLA of zero hours', { VIGIL_COMPLAINT_SLA_HOURS_PRIVACY: '0' }, /VIGIL_COMPLAINT_SLA_HOURS_PRIVACY/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);

@@ -7,6 +7,8 @@ import { loadConfig, type VigilConfig } from '../../config/index.js';
 import { createLogger } from '../../core/observability/index.js';
 import { startEngine, type Engine, type EngineOptions } from '../../server/engine.js';
 import { deleteKeysMatching } from '../../core/redis.js';
+import { TABLES, type AggregateStore } from '../../aggregates/index.js';
+import { loadPseudonymKey, pseudonymiser, type Pseudonymise } from '../../core/privacy/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const INGEST_KEY = 'test-ingest-key-0123456789';
@@ -86,4 +88,27 @@ function describe(value: unknown): string {
   } catch {
     return String(value).slice(0, 500);
   }
+}
+
+/**
+ * The pseudonymiser the engines of this test file use: they share the process's data dir, hence
+ * its key file. ClickHouse holds customers by pseudonym, so tests look their rows up through it.
+ */
+export function testPseudonymise(config: VigilConfig = testConfig()): Pseudonymise {
+  return pseudonymiser(loadPseudonymKey(config.privacy.pseudonymKey));
+}
+
+/** Rows in the events table of these customers. */
+export async function storedEventsOf(store: AggregateStore, customers: readonly string[], config?: VigilConfig): Promise<number> {
+  const pseudonymise = testPseudonymise(config);
+  const [row] = await store.query<{ n: number }>(
+    `SELECT count() AS n FROM ${store.database}.${TABLES.events} WHERE customer_id IN {ids:Array(String)}`,
+    { ids: customers.map((id) => pseudonymise(id)) },
+  );
+  return row?.n ?? 0;
+}
+
+/** `<prefix>0` … `<prefix><n-1>`: the customer ids tests make with `${prefix}${i % n}`. */
+export function numberedIds(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 }

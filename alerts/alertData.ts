@@ -1,0 +1,34 @@
+import type { CustomerDataHolder } from '../core/privacy/index.js';
+import type { AlertStore } from './alertStore.js';
+import type { WebhookDelivery } from './delivery.js';
+import type { WebhookRegistry } from './webhooks.js';
+
+/**
+ * The customer's alerts in Redis (documents with their history, indexes, scores, suppression
+ * markers), the outbox entries of their alerts and the webhook jobs that carry them, for subject
+ * access and erasure. The ClickHouse archive of alerts is the analytics holder's part.
+ */
+export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; webhooks: WebhookRegistry }): CustomerDataHolder {
+  return {
+    name: 'alerts',
+    async export(customerId) {
+      const [alerts, scores] = await Promise.all([deps.store.ofCustomer(customerId), deps.store.getScores(customerId)]);
+      return { alerts, scores };
+    },
+    async erase(customerId) {
+      const alerts = await deps.store.ofCustomer(customerId);
+      const ruleIds = [...new Set(alerts.flatMap((alert) => alert.ruleIds))];
+      const erased = await deps.store.eraseCustomer(customerId, alerts.map((alert) => alert.id), ruleIds);
+      const outbox = await deps.store.eraseOutboxEntries(customerId);
+      // Webhook job ids are <alert id>.<change number>.<subscriber id> (delivery.ts): known without a scan.
+      const subscribers = await deps.webhooks.list();
+      let jobs = 0;
+      for (const alert of alerts) {
+        for (let change = 0; change < alert.history.length; change++) {
+          for (const subscriber of subscribers) jobs += await deps.delivery.queue.remove(`${alert.id}.${change}.${subscriber.id}`);
+        }
+      }
+      return { alerts: erased.alerts, alert_outbox_entries: outbox, webhook_jobs: jobs };
+    },
+  };
+}

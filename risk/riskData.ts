@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { CustomerDataHolder } from '../core/privacy/index.js';
+import { partitionKeys, partitionOf } from '../core/streams/index.js';
+import { featuresAt } from '../features/index.js';
+import { decodeRiskState } from './riskState.js';
+
+/** The customer's risk state (rolling features, fraud and churn scores, suppression), for subject access and erasure. */
+export function riskData(redis: Redis, opts: { prefix: string; partitions: number; now?: () => number }): CustomerDataHolder {
+  const keyOf = (customerId: string) => partitionKeys(opts.prefix, partitionOf(customerId, opts.partitions)).riskStatePrefix + customerId;
+  return {
+    name: 'risk',
+    async export(customerId) {
+      const stored = await redis.get(keyOf(customerId));
+      if (stored === null) return null;
+      const state = decodeRiskState(stored);
+      const asOf = (opts.now ?? Date.now)();
+      return {
+        as_of: new Date(asOf).toISOString(),
+        features: featuresAt(state.features, asOf),
+        scores: { fraud: state.scores.fraud, churn: state.scores.churn, scored_at: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
+        // When each rule last raised an alert for the customer (its suppression window runs from there).
+        rules_last_raised: Object.fromEntries(Object.entries(state.lastRaised).map(([rule, ms]) => [rule, new Date(ms).toISOString()])),
+      };
+    },
+    async erase(customerId) {
+      return { risk_state: await redis.del(keyOf(customerId)) };
+    },
+  };
+}
