@@ -103,15 +103,15 @@ interface RelayedInsert {
 }
 
 /** In the process that owns ClickHouse: inserts what workers relayed, under their tokens. */
-export function drainArchiveRelay(opts: { redis: Redis; prefix: string; store: AggregateStore; log: Logger }): StreamGroupConsumer<RelayedInsert> {
+export function drainArchiveRelay(opts: { redis: Redis; prefix: string; store: AggregateStore; log: Logger; claimIdleMs: number }): StreamGroupConsumer<RelayedInsert> {
   return new StreamGroupConsumer<RelayedInsert>({
     redis: opts.redis,
     stream: relayStreamKey(opts.prefix),
     group: RELAY_GROUP,
     log: opts.log,
     batchSize: 20,
-    // An insert of a few thousand rows takes well under a second; a batch idle this long belongs to a dead owner.
-    claimIdleMs: 60_000,
+    // Inserts of a few thousand rows take well under a second; a batch idle this long belongs to a dead owner.
+    claimIdleMs: opts.claimIdleMs,
     deleteHandled: true,
     parse(id, fields) {
       if (!fields) return undefined;

@@ -83,7 +83,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     if (retention.length > 0) log.info({ changes: retention }, 'ClickHouse retention changed to the configured days');
     const gated = pseudonymisingStore(opened, { pseudonymise, rawIdentifiers: config.privacy.rawIdentifiers });
     store = opts.decorateStore ? opts.decorateStore(gated) : gated;
-    relayDrain = drainArchiveRelay({ redis, prefix, store, log });
+    relayDrain = drainArchiveRelay({ redis, prefix, store, log, claimIdleMs: config.processing.claimIdleMs });
     await relayDrain.start();
   }
   await ensureProcessorGroups(redis, prefix, config.partitions);
@@ -97,6 +97,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     redis, redisUrl: config.redis.url, prefix, store, log, metrics,
     background: runsWorker,
     webhooks: { attempts: config.alerts.webhookAttempts },
+    // A dead worker's outbox entries are taken over as soon as its partitions are.
+    outbox: { claimIdleMs: config.processing.claimIdleMs },
     alerts: {
       resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS,
       scoresTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
@@ -118,6 +120,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,
     background: runsWorker,
     delivery: { attempts: config.offers.deliveryAttempts },
+    archive: { claimIdleMs: config.processing.claimIdleMs },
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
   });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
