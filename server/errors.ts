@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BackpressureError, StreamUnavailableError, VigilError } from '../core/errors.js';
+import { BackpressureError, RateLimitedError, StreamUnavailableError, VigilError } from '../core/errors.js';
 
 export interface ApiErrorBody {
   error: string;
@@ -13,7 +13,7 @@ export interface ApiErrorBody {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | VigilError | Error, request, reply) => {
-    if (err instanceof BackpressureError || err instanceof StreamUnavailableError) {
+    if (err instanceof BackpressureError || err instanceof StreamUnavailableError || err instanceof RateLimitedError) {
       void reply.header('Retry-After', String(err.retryAfterSeconds));
     }
     if (err instanceof VigilError) {
