@@ -17,7 +17,7 @@ afterEach(async () => {
 async function withEndpoint(overrides: Parameters<typeof startDeliveryHarness>[0] = {}): Promise<string> {
   receiver = await new Receiver('/offers').start();
   h = startDeliveryHarness(overrides);
-  const { secret } = await h.endpoints.set('push', { url: receiver.url });
+  const { secret } = await h.endpoints.set('push', { url: receiver.url }, 'admin:platform-admin');
   return secret;
 }
 
@@ -143,7 +143,7 @@ describe('offer delivery', () => {
     }]);
     expect(await deliveriesCounted(h.metrics, 'dead_lettered', 'sms')).toBe(1);
 
-    const { secret } = await h.endpoints.set('sms', { url: receiver.url });
+    const { secret } = await h.endpoints.set('sms', { url: receiver.url }, 'admin:platform-admin');
     await h.delivery.retryDeadLetter(offer.offerId);
     await eventually(async () => h.outcomes.length, (n) => n === 2);
     expect(h.outcomes[1]).toMatchObject({ status: 'delivered', attempts: 1 });
