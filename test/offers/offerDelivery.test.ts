@@ -137,7 +137,8 @@ describe('offer delivery', () => {
     await eventually(async () => h.outcomes.length, (n) => n === 1);
 
     expect(h.outcomes[0]).toMatchObject({ status: 'dead_lettered', attempts: 3, reason: 'no endpoint is configured for channel sms' });
-    expect(await h.delivery.deadLetters()).toEqual([{
+    // The outcome is reported from inside the last attempt, before BullMQ moves the job to its failed set.
+    expect(await eventually(() => h.delivery.deadLetters(), (d) => d.length === 1)).toEqual([{
       offerId: offer.offerId, campaignId: 'savings-boost', channel: 'sms', attempts: 3,
       error: 'no endpoint is configured for channel sms', failedAt: expect.any(String),
     }]);
