@@ -1,4 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
+import type { OutboundPolicy } from '../core/net/index.js';
 import type { Logger } from '../core/observability/index.js';
 import type { AlertKeys } from './keys.js';
 import type { AlertMetrics } from './metrics.js';
@@ -16,6 +17,8 @@ export interface WebhookDeliveryOptions {
   redisUrl: string;
   keys: Pick<AlertKeys, 'webhookQueue' | 'bullPrefix'>;
   registry: WebhookRegistry;
+  /** Sends the POSTs: checks every connection's address, words failures without addresses. */
+  outbound: Pick<OutboundPolicy, 'post'>;
   log: Logger;
   metrics?: AlertMetrics;
   attempts?: number;
@@ -139,8 +142,8 @@ export class WebhookDelivery {
     // Unsubscribed since the job was queued: nobody to deliver to, which is not a failure.
     if (!subscriber) return;
     const started = performance.now();
-    const response = await fetch(subscriber.url, {
-      method: 'POST',
+    // No redirect is followed: the signed request goes only to the URL the admin registered.
+    const response = await this.opts.outbound.post(subscriber.url, {
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'Vigil-Webhooks/1',
@@ -149,17 +152,12 @@ export class WebhookDelivery {
         'X-Vigil-Signature': signWebhook(subscriber.secret, job.data.body, Math.floor(this.now() / 1000)),
       },
       body: job.data.body,
-      // A redirect is not followed: the signed request goes only to the URL the admin registered.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      timeoutMs: this.opts.timeoutMs ?? 10_000,
     }).catch((error: unknown) => {
-      // fetch says only "fetch failed"; the dead letter should say why (refused, timed out, DNS…).
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      throw new Error(`request to the receiver failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      throw new Error(`request to the receiver failed: ${error instanceof Error ? error.message : 'request failed'}`);
     });
     this.opts.metrics?.webhookSeconds.observe((performance.now() - started) / 1000);
-    await response.body?.cancel();
-    if (!response.ok) throw new WebhookReceiverError(response.status);
+    if (response.status < 200 || response.status > 299) throw new WebhookReceiverError(response.status);
     this.opts.metrics?.webhookDeliveries.inc({ result: 'delivered' });
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditActor } from '../core/identity.js';
 import type { AlertStore } from './alertStore.js';
 import { AlertNotFoundError } from './errors.js';
 import type { AlertFeed } from './feed.js';
@@ -14,7 +15,9 @@ export interface AlertRouteDeps extends WebhookRouteDeps {
   feed: AlertFeed;
 }
 
+// Officers work alerts; risk admins (who change the rules) may read them but not close them.
 const OFFICER_ROLES = ['risk', 'admin'] as const;
+const READER_ROLES = ['risk', 'risk-admin', 'admin'] as const;
 const security = [{ bearerAuth: [] }];
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -41,10 +44,6 @@ const alertPage = z.object({
 });
 
 const alertParams = z.object({ id: z.string().min(1).max(64) });
-const actorHeaders = z.object({
-  'x-vigil-actor': z.string({ error: 'the X-Vigil-Actor header naming the officer is required for transitions' })
-    .trim().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'X-Vigil-Actor must be printable text'),
-});
 
 export function toAlertFilter(query: Omit<ListQuery, 'customer_id'>, customerId?: string): AlertFilter {
   return {
@@ -61,13 +60,13 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   app.addHook('preClose', async () => deps.feed.endStreams());
 
   api.get('/v1/alerts', {
-    config: { roles: OFFICER_ROLES },
+    config: { roles: READER_ROLES },
     schema: { tags: ['alerts'], summary: 'Alerts, newest first, filtered and paged', security, querystring: listQuery, response: { 200: alertPage } },
     handler: async (request) => deps.store.list(toAlertFilter(request.query, request.query.customer_id)),
   });
 
   api.get('/v1/alerts/feed', {
-    config: { roles: OFFICER_ROLES },
+    config: { roles: READER_ROLES },
     schema: {
       tags: ['alerts'], security, querystring: feedQuery,
       summary: 'Live alerts as server-sent events (alert.created, alert.updated); a comment heartbeat every 15 s',
@@ -80,7 +79,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   });
 
   api.get('/v1/alerts/:id', {
-    config: { roles: OFFICER_ROLES },
+    config: { roles: READER_ROLES },
     schema: { tags: ['alerts'], summary: 'One alert with its full history', security, params: alertParams, response: { 200: alertSchema } },
     handler: async (request) => {
       const alert = await deps.store.get(request.params.id);
@@ -92,19 +91,16 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   api.post('/v1/alerts/:id/transitions', {
     config: { roles: OFFICER_ROLES },
     schema: {
-      tags: ['alerts'], security, params: alertParams, headers: actorHeaders, body: transitionRequestSchema,
+      tags: ['alerts'], security, params: alertParams, body: transitionRequestSchema,
       summary: 'Acknowledge, assign, resolve (with a disposition), reopen (with a comment) or comment on an alert',
-      description: 'Recorded in the alert history with the officer (X-Vigil-Actor), their API role and the time. 409 when the alert\'s state does not allow the action.',
+      description: 'Recorded in the alert history with the role and name of the API key (`<role>:<name>` from VIGIL_API_KEYS) and the time; an X-Vigil-Actor header is ignored. 409 when the alert\'s state does not allow the action.',
       response: { 200: z.object({ alert: alertSchema, transition: alertTransitionSchema }) },
     },
-    handler: async (request) => {
-      const actor = `${request.role}:${request.headers['x-vigil-actor']}`;
-      return deps.store.transition(request.params.id, request.body, actor);
-    },
+    handler: async (request) => deps.store.transition(request.params.id, request.body, auditActor(request.identity)),
   });
 
   api.get('/v1/customers/:customerId/alerts', {
-    config: { roles: OFFICER_ROLES },
+    config: { roles: READER_ROLES },
     schema: {
       tags: ['customers'], summary: "A customer's alerts, newest first, and their current scores", security,
       params: z.object({ customerId: z.string().min(1).max(128) }),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { AggregateStore } from '../aggregates/index.js';
+import type { OutboundPolicy } from '../core/net/index.js';
 import type { Logger } from '../core/observability/index.js';
 import { AlertArchive } from './alertArchive.js';
 import { AlertStore, type AlertStoreOptions } from './alertStore.js';
@@ -21,6 +22,8 @@ export interface AlertServiceOptions {
   /** ClickHouse, for the archive. */
   store: AggregateStore;
   log: Logger;
+  /** Vets subscriber URLs and sends the webhooks (VIGIL_OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
   /** Where alert metrics are registered (the engine's VigilMetrics fits). */
   metrics?: { registry: Registry };
   /**
@@ -56,8 +59,8 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   const store = new AlertStore(opts.redis, { prefix: opts.prefix, now, metrics, ...opts.alerts });
   const { keys } = store;
   const feed = new AlertFeed(opts.redis, keys.feedChannel, { log: opts.log, metrics, now, heartbeatMs: opts.feed?.heartbeatMs });
-  const webhooks = new WebhookRegistry(opts.redis, keys.webhooks);
-  const delivery = new WebhookDelivery({ redisUrl: opts.redisUrl, keys, registry: webhooks, log: opts.log, metrics, now, ...opts.webhooks });
+  const webhooks = new WebhookRegistry(opts.redis, keys.webhooks, opts.outbound);
+  const delivery = new WebhookDelivery({ redisUrl: opts.redisUrl, keys, registry: webhooks, outbound: opts.outbound, log: opts.log, metrics, now, ...opts.webhooks });
   const archive = new AlertArchive(opts.store, metrics);
   const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery };
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditActor } from '../core/identity.js';
 import type { WebhookDelivery } from './delivery.js';
 import { WebhookNotFoundError } from './errors.js';
 import { webhookCreateSchema, webhookSubscriberSchema, type WebhookRegistry } from './webhooks.js';
@@ -25,7 +26,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
       response: { 201: webhookSubscriberSchema.extend({ secret: z.string().describe('HMAC key for X-Vigil-Signature; shown once') }) },
     },
     handler: async (request, reply) => {
-      const { subscriber, secret } = await deps.webhooks.create(request.body);
+      const { subscriber, secret } = await deps.webhooks.create(request.body, auditActor(request.identity));
       return reply.status(201).send({ ...subscriber, secret });
     },
   });
@@ -50,6 +51,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     schema: { tags: ['webhooks'], security, summary: 'Unsubscribe; queued deliveries to it are dropped', params: z.object({ id: z.string().min(1).max(64) }) },
     handler: async (request, reply) => {
       if (!(await deps.webhooks.delete(request.params.id))) throw new WebhookNotFoundError(request.params.id);
+      request.log.info({ actor: auditActor(request.identity), webhookId: request.params.id }, 'webhook unsubscribed');
       return reply.status(204).send();
     },
   });

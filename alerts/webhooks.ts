@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { OutboundPolicy } from '../core/net/index.js';
 import { ALERT_TYPES, SEVERITIES, severityRank, type AlertType, type Severity, type StoredAlert } from './schema.js';
 
 // The signature scheme lives in core/webhooks, shared with offer delivery; re-exported here so
@@ -12,7 +13,7 @@ export { signWebhook, verifyWebhookSignature, type VerifyWebhookSignature } from
 // the admin once, at registration, and never listed again.
 
 export const webhookCreateSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2048).describe('http(s) endpoint that receives POSTs'),
+  url: z.url({ protocol: /^https?$/ }).max(2048).describe('https endpoint that receives POSTs (http and non-public addresses only when VIGIL_OUTBOUND_ALLOW names the host)'),
   alert_types: z.array(z.enum(ALERT_TYPES)).min(1).optional().describe('only these alert types; all when absent'),
   min_severity: z.enum(SEVERITIES).optional().describe('only alerts at least this severe'),
 });
@@ -24,6 +25,8 @@ export const webhookSubscriberSchema = z.object({
   alertTypes: z.array(z.enum(ALERT_TYPES)).optional(),
   minSeverity: z.enum(SEVERITIES).optional(),
   createdAt: z.string(),
+  // Absent on subscribers made before keys had names.
+  createdBy: z.string().optional().describe('<role>:<name> of the API key that subscribed it'),
 });
 export type WebhookSubscriber = z.infer<typeof webhookSubscriberSchema>;
 export type WebhookSubscriberWithSecret = WebhookSubscriber & { secret: string };
@@ -32,16 +35,22 @@ export class WebhookRegistry {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
+    private readonly outbound: Pick<OutboundPolicy, 'vet'>,
   ) {}
 
-  /** Registers a subscriber; the secret in the answer is the only time it is revealed. */
-  async create(input: WebhookCreate, nowMs = Date.now()): Promise<{ subscriber: WebhookSubscriber; secret: string }> {
+  /**
+   * Registers a subscriber; the secret in the answer is the only time it is revealed. A URL the
+   * outbound policy refuses (loopback, private, link-local, plain http) is a 400, stored nowhere.
+   */
+  async create(input: WebhookCreate, actor: string, nowMs = Date.now()): Promise<{ subscriber: WebhookSubscriber; secret: string }> {
+    await this.outbound.vet(input.url);
     const subscriber: WebhookSubscriberWithSecret = {
       id: `whk_${randomBytes(12).toString('hex')}`,
       url: input.url,
       ...(input.alert_types && { alertTypes: input.alert_types }),
       ...(input.min_severity && { minSeverity: input.min_severity }),
       createdAt: new Date(nowMs).toISOString(),
+      createdBy: actor,
       secret: `whsec_${randomBytes(32).toString('base64url')}`,
     };
     await this.redis.hset(this.key, subscriber.id, JSON.stringify(subscriber));

@@ -44,6 +44,10 @@ try {
     VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
     // The demo replays months of history; in production campaigns fire only on events of the last hour.
     VIGIL_OFFER_POLICY: JSON.stringify({ max_trigger_age: '400d' }),
+    // The demo's channel gateway listens on loopback over http; in production targets are public https.
+    VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
+    // So the printed /docs link opens in a browser (which cannot send the API key).
+    VIGIL_PUBLIC_DOCS: 'true',
     ...process.env,
     VIGIL_ROLE: 'all',
   }, { allowGeneratedKeys: true });
@@ -57,13 +61,13 @@ try {
 const demoStartedAt = Date.now();
 const engine = await startEngine(config, { logger: createLogger(config.logLevel) });
 const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
-const keyOf = (role: ApiRole) => [...config.apiKeys].find(([, r]) => r === role)?.[0] ?? [...config.apiKeys].find(([, r]) => r === 'admin')![0];
+const keyOf = (role: ApiRole) => [...config.apiKeys].find(([, k]) => k.role === role)?.[0] ?? [...config.apiKeys].find(([, k]) => k.role === 'admin')![0];
 
-console.log(`\nVigil is running at ${address}  (API docs: ${address}/docs, metrics: ${address}/metrics)`);
+console.log(`\nVigil is running at ${address}  (API docs: ${address}/docs, metrics: ${address}/metrics with the sre key)`);
 console.log(`ClickHouse: ${config.clickhouse.kind === 'embedded' ? `embedded, data in ${config.clickhouse.dataDir}` : config.clickhouse.url}; Redis: ${config.redis.url}; ${config.partitions} partitions`);
 if (config.generatedKeys) {
-  console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once):');
-  for (const [key, role] of config.apiKeys) console.log(`  ${role.padEnd(9)} ${key}`);
+  console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once). Every change is recorded under the key\'s role and name:');
+  for (const [key, { role, name }] of config.apiKeys) console.log(`  ${role.padEnd(10)} ${name.padEnd(20)} ${key}`);
 }
 const scenarioCustomers = 150;
 const scenarioDays = 300;

@@ -50,7 +50,7 @@ export async function startOfferDemo(opts: {
   const rows = simulatedProfiles(opts.customers, { seed: opts.seed, birthdayTodayShare: 0.01 });
   const ndjson = rows.map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
   const imported = await fetch(`${address}/v1/customers/import`, {
-    method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson', 'x-vigil-actor': 'crm-nightly-export' },
+    method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' },
     body: ndjson,
   });
   const report = (await imported.json()) as { imported: number; rejected: number };

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { OutboundAllowList } from '../core/net/targetPolicy.js';
 import type { OfferPolicy } from '../offers/decide/policy.js';
-import { envSchema, type ApiRole } from './schema.js';
+import { envSchema, type ApiIdentity, type ApiRole } from './schema.js';
 
 export interface VigilConfig {
-  http: { host: string; port: number; bodyLimitBytes: number; maxBatchEvents: number };
+  http: HttpSettings;
   logLevel: string;
   role: 'all' | 'api' | 'worker';
   redis: { url: string; prefix: string };
@@ -13,8 +14,8 @@ export interface VigilConfig {
     | { kind: 'embedded'; dataDir: string; database: string }
     | { kind: 'server'; url: string; user: string; password: string; database: string };
   partitions: number;
-  /** API key → role. `generatedKeys` is set when keys were made up for the demo and must be printed once. */
-  apiKeys: Map<string, ApiRole>;
+  /** API key → who holds it (name, role). `generatedKeys` is set when keys were made up for the demo and must be printed once. */
+  apiKeys: Map<string, ApiIdentity>;
   generatedKeys: boolean;
   ingest: { dedupWindowSeconds: number; maxLagEvents: number; lagPollMs: number };
   processing: {
@@ -66,12 +67,39 @@ export interface VigilConfig {
     /** A customer's offer decision record after their last decision. */
     offerRecordsDays: number;
   };
+  /** Where alert webhooks and offer channels may send customer data (core/net). */
+  outbound: { allow: OutboundAllowList };
+  operations: {
+    /** /docs and /openapi.json without a key (otherwise any valid key). */
+    publicDocs: boolean;
+    /** A second listener serving only /metrics, without a key; on the API port /metrics needs an sre or admin key. */
+    metricsListener?: { host: string; port: number };
+  };
   shutdownGraceMs: number;
 }
 
 /** ClickHouse tables whose retention is a setting (aggregates/retention.ts applies it). */
 export type RetainedTable =
   | 'events' | 'event_rollups_1m' | 'alerts' | 'alert_transitions' | 'offer_decisions' | 'offer_deliveries' | 'offer_responses';
+/** The HTTP listener and what protects it from slow, greedy or flooding clients. */
+export interface HttpSettings {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  maxBatchEvents: number;
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (a response may take longer: live feeds). */
+  requestTimeoutMs: number;
+  /** A connection with nothing received or sent for this long is closed; also the keep-alive timeout. */
+  idleTimeoutMs: number;
+  /** Open connections one client address may hold; 0 = no cap. */
+  maxConnectionsPerIp: number;
+  /** Requests one client address may make per window; max 0 = no limit. */
+  rateLimit: { max: number; windowMs: number };
+  /** Proxies whose X-Forwarded-For names the client (for the rate limit); empty = the socket's address. */
+  trustProxy: string[];
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -93,11 +121,22 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
   let apiKeys = e.VIGIL_API_KEYS;
   const generatedKeys = apiKeys === undefined;
   if (!apiKeys) {
-    if (!opts.allowGeneratedKeys) throw new ConfigError('invalid configuration:\n  VIGIL_API_KEYS: required (comma-separated key:role pairs)');
+    if (!opts.allowGeneratedKeys) throw new ConfigError('invalid configuration:\n  VIGIL_API_KEYS: required (comma-separated name:key:role entries)');
     apiKeys = generateApiKeys();
   }
   return {
-    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.VIGIL_BODY_LIMIT_BYTES, maxBatchEvents: e.VIGIL_MAX_BATCH_EVENTS },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.VIGIL_BODY_LIMIT_BYTES,
+      maxBatchEvents: e.VIGIL_MAX_BATCH_EVENTS,
+      headersTimeoutMs: e.VIGIL_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.VIGIL_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: e.VIGIL_IDLE_TIMEOUT_MS,
+      maxConnectionsPerIp: e.VIGIL_MAX_CONNECTIONS_PER_IP,
+      rateLimit: { max: e.VIGIL_RATE_LIMIT_MAX, windowMs: e.VIGIL_RATE_LIMIT_WINDOW_MS },
+      trustProxy: e.VIGIL_TRUST_PROXY,
+    },
     logLevel: e.LOG_LEVEL,
     role: e.VIGIL_ROLE,
     redis: { url: e.REDIS_URL, prefix: e.VIGIL_REDIS_PREFIX },
@@ -154,12 +193,21 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       resolvedAlertsDays: e.VIGIL_RETENTION_RESOLVED_ALERTS_DAYS,
       offerRecordsDays: e.VIGIL_RETENTION_OFFER_RECORDS_DAYS,
     },
+    outbound: { allow: e.VIGIL_OUTBOUND_ALLOW },
+    operations: {
+      publicDocs: e.VIGIL_PUBLIC_DOCS,
+      ...(e.VIGIL_METRICS_PORT !== undefined && { metricsListener: { host: e.VIGIL_METRICS_HOST, port: e.VIGIL_METRICS_PORT } }),
+    },
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }
 
-function generateApiKeys(): Map<string, ApiRole> {
-  const roles: ApiRole[] = ['admin', 'ingest', 'risk', 'marketing', 'sre'];
-  return new Map(roles.map((role) => [`${role}_${randomBytes(18).toString('base64url')}`, role]));
+/** One key per role for the demo, each named after what would hold it in a bank. */
+function generateApiKeys(): Map<string, ApiIdentity> {
+  const holders: [ApiRole, string][] = [
+    ['admin', 'demo-admin'], ['ingest', 'demo-bank-systems'], ['risk', 'demo-fraud-officer'], ['risk-admin', 'demo-head-of-fraud'],
+    ['marketing', 'demo-crm-team'], ['sre', 'demo-sre'],
+  ];
+  return new Map(holders.map(([role, name]) => [`${role}_${randomBytes(18).toString('base64url')}`, { name, role }]));
 }
 

@@ -1,27 +1,61 @@
+import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { parseOutboundAllowList } from '../core/net/targetPolicy.js';
 import { offerPolicySchema } from '../offers/decide/policy.js';
 
-export const API_ROLES = ['ingest', 'risk', 'marketing', 'sre', 'admin'] as const;
+/**
+ * `risk` works alerts; `risk-admin` changes what detection does (publishes rules) and reads what
+ * risk reads, but does not work alerts: the two duties can be given to different people.
+ */
+export const API_ROLES = ['ingest', 'risk', 'risk-admin', 'marketing', 'sre', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
+
+/** Who an API key belongs to: a person or a system, as the operator named it in VIGIL_API_KEYS. */
+export interface ApiIdentity {
+  readonly name: string;
+  readonly role: ApiRole;
+}
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** Retention in whole days: at least one, at most a century. */
 const days = int(1, 36_500);
-const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((text) => text === 'true');
+/** An on/off setting: true or false (1 and 0, and an empty value for off, as shells and compose files write them). */
+const flag = z.enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/;
+
+/**
+ * The name of a key given in the older `key:role` form: the role and the start of the key's
+ * SHA-256, stable across restarts, so audit records still tell two such keys apart.
+ */
+export function derivedKeyName(key: string, role: ApiRole): string {
+  return `${role}-${createHash('sha256').update(key).digest('hex').slice(0, 6)}`;
+}
 
 const apiKeys = z
   .string()
   .optional()
   .transform((text, ctx) => {
     if (text === undefined || text.trim() === '') return undefined;
-    const keys = new Map<string, ApiRole>();
-    for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [key, role] = pair.split(':');
-      if (!key || key.length < 16 || !role || !(API_ROLES as readonly string[]).includes(role)) {
-        ctx.addIssue({ code: 'custom', message: `"${pair.slice(0, 6)}…" must be key:role with a key of 16+ characters and role one of ${API_ROLES.join(', ')}` });
+    const keys = new Map<string, ApiIdentity>();
+    for (const entry of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const parts = entry.split(':').map((p) => p.trim());
+      const [name, key, role] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
+      const shown = `"${entry.slice(0, 6)}…"`;
+      if (parts.length < 2 || parts.length > 3 || !key || key.length < 16 || !role || !(API_ROLES as readonly string[]).includes(role)) {
+        ctx.addIssue({ code: 'custom', message: `${shown} must be name:key:role (or key:role) with a key of 16+ characters and role one of ${API_ROLES.join(', ')}` });
         return z.NEVER;
       }
-      keys.set(key, role as ApiRole);
+      if (name !== undefined && !KEY_NAME.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `${shown}: the name must be 1-64 letters, digits, spaces or . _ @ - (it is recorded as the actor of every change made with the key)` });
+        return z.NEVER;
+      }
+      if (keys.has(key)) {
+        ctx.addIssue({ code: 'custom', message: `${shown}: the same key is listed twice; each key belongs to one name and role` });
+        return z.NEVER;
+      }
+      keys.set(key, { name: name ?? derivedKeyName(key, role as ApiRole), role: role as ApiRole });
     }
     return keys;
   });
@@ -47,6 +81,29 @@ const offerPolicyJson = z
     }
     return parsed.data;
   });
+
+
+const outboundAllow = z.string().optional().transform((text, ctx) => {
+  const parsed = parseOutboundAllowList(text);
+  if (!parsed.ok) {
+    for (const error of parsed.errors) ctx.addIssue({ code: 'custom', message: error });
+    return z.NEVER;
+  }
+  return parsed.allow;
+});
+
+/** Proxies whose X-Forwarded-For is believed: addresses, CIDR ranges, or proxy-addr's loopback / linklocal / uniquelocal. */
+const trustProxy = z.string().optional().transform((text, ctx) => {
+  const entries = (text ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const known = ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
+    if (!known) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address, a CIDR range, loopback, linklocal or uniquelocal` });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
 
 /**
  * Every setting Vigil reads, from the environment names SREs set. Built once at start-up and
@@ -102,6 +159,26 @@ export const envSchema = z.object({
   VIGIL_RETENTION_PROFILE_DAYS: days.optional(),
   VIGIL_RETENTION_RESOLVED_ALERTS_DAYS: days.default(180),
   VIGIL_RETENTION_OFFER_RECORDS_DAYS: days.default(400),
+  VIGIL_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  VIGIL_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  // Above the 15 s heartbeat of the live feeds, which is what keeps an idle feed open.
+  VIGIL_IDLE_TIMEOUT_MS: int(20_000, 3_600_000).default(65_000),
+  VIGIL_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000).default(128),
+  VIGIL_RATE_LIMIT_MAX: int(0, 1_000_000_000).default(60_000),
+  VIGIL_RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
+  VIGIL_TRUST_PROXY: trustProxy,
+  VIGIL_OUTBOUND_ALLOW: outboundAllow,
+  VIGIL_METRICS_PORT: int(0, 65535).optional(),
+  VIGIL_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIL_PUBLIC_DOCS: flag.default(false),
+}).superRefine((env, ctx) => {
+  // Node refuses a header deadline later than the whole request's.
+  if (env.VIGIL_HEADERS_TIMEOUT_MS > env.VIGIL_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['VIGIL_HEADERS_TIMEOUT_MS'], message: `must not exceed VIGIL_REQUEST_TIMEOUT_MS (${env.VIGIL_REQUEST_TIMEOUT_MS})` });
+  }
+  if (env.VIGIL_METRICS_PORT !== undefined && env.VIGIL_METRICS_PORT !== 0 && env.VIGIL_METRICS_PORT === env.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['VIGIL_METRICS_PORT'], message: 'must differ from PORT' });
+  }
 });
 
 export type VigilEnv = z.output<typeof envSchema>;

@@ -68,3 +68,10 @@ export class NotFoundError extends VigilError {
     super('NOT_FOUND', message, 404);
   }
 }
+
+/** A client address sent more requests than VIGIL_RATE_LIMIT_MAX in the window. */
+export class RateLimitedError extends VigilError {
+  constructor(readonly retryAfterSeconds: number, max: number, windowSeconds: number) {
+    super('RATE_LIMITED', `more than ${max} requests in ${windowSeconds} s from this address; retry after ${retryAfterSeconds} s`, 429);
+  }
+}

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeIssues } from '../core/events/index.js';
 import { BadRequestError, VigilError } from '../core/errors.js';
+import { auditActor } from '../core/identity.js';
 import { customerProfileSchema, type CustomerProfile } from './profile.js';
 import {
   ProfileNotFoundError, StaleProfileVersionError, customerIdSchema,
@@ -14,16 +15,12 @@ export interface CustomerProfileRouteDeps {
 }
 
 const WRITERS = ['marketing', 'admin'] as const;
-const READERS = ['marketing', 'admin', 'risk'] as const;
+const READERS = ['marketing', 'admin', 'risk', 'risk-admin'] as const;
 const security = [{ bearerAuth: [] }];
 /** Rows per import; a full CRM sync is split into requests of this size. */
 export const MAX_IMPORT_ROWS = 5000;
 
 const customerParams = z.object({ customerId: customerIdSchema });
-const actorHeaders = z.object({
-  'x-vigil-actor': z.string().trim().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'X-Vigil-Actor must be printable text').optional()
-    .describe('who made the change (a person or the sending system); recorded as <role>:<actor>, default <role>:api'),
-});
 
 const storedProfileView = z.object({
   customer_id: z.string(), version: z.number().int(), updated_at: z.string(), updated_by: z.string(), profile: customerProfileSchema,
@@ -72,14 +69,14 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
   api.put('/v1/customers/:customerId', {
     config: { roles: WRITERS },
     schema: {
-      tags: ['customers'], security, params: customerParams, headers: actorHeaders, body: customerProfileSchema,
+      tags: ['customers'], security, params: customerParams, body: customerProfileSchema,
       summary: 'Create or replace a customer profile (CRM data); a profile with a version no newer than the stored one is refused',
-      description: 'Without `version` the stored version plus 1 is used. Content equal to the stored profile is `unchanged` (no history entry; a newer `version` is still recorded). 409 STALE_PROFILE_VERSION when `version` is older than the stored one, or equal with other content.',
+      description: 'Recorded as updated by the API key\'s `<role>:<name>`. Without `version` the stored version plus 1 is used. Content equal to the stored profile is `unchanged` (no history entry; a newer `version` is still recorded). 409 STALE_PROFILE_VERSION when `version` is older than the stored one, or equal with other content.',
       response: { 200: putAnswer, 201: putAnswer, 400: apiError, 409: apiError },
     },
     handler: async (request, reply) => {
       const { customerId } = request.params;
-      const result = await deps.profiles.put(customerId, request.body, actorOf(request.role, request.headers['x-vigil-actor']));
+      const result = await deps.profiles.put(customerId, request.body, auditActor(request.identity));
       if (result.status === 'stale') throw new StaleProfileVersionError(customerId, result.version, result.currentVersion);
       return reply.status(result.status === 'created' ? 201 : 200).send({ customer_id: customerId, version: result.version, status: result.status });
     },
@@ -118,7 +115,7 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
     // Rows are validated one by one below, so one bad row does not sink the import.
     validatorCompiler: () => (data) => ({ value: data }),
     schema: {
-      tags: ['customers'], security, headers: actorHeaders, body: importBodyDoc,
+      tags: ['customers'], security, body: importBodyDoc,
       summary: 'Bulk import of profiles: valid rows are stored, invalid ones reported; always 200 with a report per row',
       description: `application/json {"profiles": [{"customer_id", "profile"}]} or application/x-ndjson, one {"customer_id", ...profile fields} per line. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). Each row follows the PUT rules (created, updated, unchanged, stale); rows that do not validate are "rejected" with errors naming the field, by line (NDJSON) or index (JSON).`,
       consumes: ['application/json', 'application/x-ndjson'],
@@ -129,7 +126,7 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
       const valid = rows.filter((row) => row.ok);
       const stored = await deps.profiles.importMany(
         valid.map((row) => ({ customerId: row.customerId as string, profile: row.profile })),
-        actorOf(request.role, request.headers['x-vigil-actor']),
+        auditActor(request.identity),
       );
       return importReport(rows, new Map(valid.map((row, i) => [row, stored[i]!])));
     },
@@ -148,10 +145,6 @@ function installBodyParsers(app: FastifyInstance): void {
     return parseJson(request, body as string, done);
   });
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-}
-
-function actorOf(role: string | undefined, header: string | undefined): string {
-  return `${role}:${header ?? 'api'}`;
 }
 
 function profileView(stored: StoredProfile) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { toClickHouseDateTime64, type AggregateStore } from '../aggregates/index.js';
+import type { OutboundPolicy } from '../core/net/index.js';
 import type { Logger } from '../core/observability/index.js';
 import { StreamGroupConsumer } from '../core/streams/index.js';
 import type { ProfileStore } from '../customers/index.js';
@@ -36,6 +37,8 @@ export interface OfferServiceOptions {
   /** Open fraud review: a customer under it gets no marketing. */
   fraudReview: FraudReview;
   policy: OfferPolicy;
+  /** Vets channel endpoint URLs and sends the offers (VIGIL_OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
   log: Logger;
   metrics?: { registry: Registry };
   campaignsPollMs: number;
@@ -82,9 +85,9 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
   await campaigns.start();
 
   const log = new OfferLog(opts.redis, keys.log);
-  const endpoints = new ChannelEndpointRegistry(opts.redis, keys.channelEndpoints);
+  const endpoints = new ChannelEndpointRegistry(opts.redis, keys.channelEndpoints, opts.outbound);
   const delivery = new OfferDelivery({
-    redisUrl: opts.redisUrl, prefix: opts.prefix, keys, endpoints, redis: opts.redis, log: opts.log, metrics, now,
+    redisUrl: opts.redisUrl, prefix: opts.prefix, keys, endpoints, outbound: opts.outbound, redis: opts.redis, log: opts.log, metrics, now,
     ...opts.delivery,
     checkStillAllowed: (offer) => stillAllowed(opts.profiles, offer),
     onOutcome: (offer, outcome) => log.append([{ kind: 'delivery', row: deliveryRow(offer, outcome) }]),

@@ -1,3 +1,4 @@
+import { auditActor } from '../core/identity.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -30,9 +31,9 @@ const erasureRecord = z.object({
 const apiError = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 const entryId = z.string().regex(/^\d+-\d+$/, 'an erasure id such as 1764150000000-0');
 
-/** The identity recorded for an erasure: what the server verified about the caller (the key's role today). */
+/** The identity recorded for an erasure: the verified key's `<role>:<name>`, never a header. */
 function actorOf(request: FastifyRequest): string {
-  return request.role ?? 'unknown';
+  return auditActor(request.identity);
 }
 
 export async function privacyRoutes(app: FastifyInstance, deps: PrivacyRouteDeps): Promise<void> {

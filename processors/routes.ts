@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../core/errors.js';
+import { auditActor } from '../core/identity.js';
 import { partitionOf } from '../core/streams/index.js';
 import type { CustomerActivityStore } from './customerActivity.js';
 import type { DeadLetterQueue } from './deadLetters.js';
@@ -40,11 +41,15 @@ export async function processorRoutes(app: FastifyInstance, deps: ProcessorRoute
       security: [{ bearerAuth: [] }],
       body: z.strictObject({ ids: z.array(streamId).min(1).max(1000) }),
     },
-    handler: async (request) => deps.deadLetters.replay(request.body.ids),
+    handler: async (request) => {
+      const outcome = await deps.deadLetters.replay(request.body.ids);
+      request.log.info({ actor: auditActor(request.identity), replayed: outcome.replayed, skipped: outcome.skipped.length }, 'dead letters replayed');
+      return outcome;
+    },
   });
 
   api.get('/v1/customers/:customerId/activity', {
-    config: { roles: ['risk', 'marketing', 'admin'] },
+    config: { roles: ['risk', 'risk-admin', 'marketing', 'admin'] },
     schema: {
       tags: ['customers'],
       summary: "A customer's running activity: events by type, money in and out (minor units), first and last activity",

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
+import { auditActor } from '../core/identity.js';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
 import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
 import { featuresAt } from '../features/index.js';
@@ -23,11 +24,15 @@ class RuleSetRejected extends VigilError {
   }
 }
 
+// Risk admins change what detection does; officers (risk) read the rules but cannot publish them.
+const READERS = ['risk', 'risk-admin', 'admin'] as const;
+const PUBLISHERS = ['risk-admin', 'admin'] as const;
+
 export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/customers/:customerId/features', {
-    config: { roles: ['risk', 'admin'] },
+    config: { roles: READERS },
     schema: {
       tags: ['customers'],
       summary: "A customer's current behaviour features, tier, tags and risk scores",
@@ -52,27 +57,28 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
   });
 
   api.get('/v1/rules', {
-    config: { roles: ['risk', 'admin'] },
+    config: { roles: READERS },
     schema: { tags: ['rules'], summary: 'The published rule set (version, source text, who published it)', security: [{ bearerAuth: [] }] },
     handler: async () => deps.rules.published(),
   });
 
   api.get('/v1/rules/history', {
-    config: { roles: ['risk', 'admin'] },
+    config: { roles: READERS },
     schema: { tags: ['rules'], summary: 'Earlier rule set versions, newest first', security: [{ bearerAuth: [] }] },
     handler: async () => ({ versions: await deps.rules.history() }),
   });
 
   api.put('/v1/rules', {
-    config: { roles: ['risk', 'admin'] },
+    config: { roles: PUBLISHERS },
     schema: {
       tags: ['rules'],
       summary: 'Publish a new rule set version; every worker loads it within seconds, no restart',
+      description: 'Recorded as published by the API key\'s `<role>:<name>`; an X-Vigil-Actor header is ignored.',
       security: [{ bearerAuth: [] }],
       body: z.strictObject({ format: z.enum(['yaml', 'json']), text: z.string().min(1).max(1_000_000) }),
     },
     handler: async (request) => {
-      const actor = `${request.role}:${String(request.headers['x-vigil-actor'] ?? 'api')}`;
+      const actor = auditActor(request.identity);
       const result = await deps.rules.publish(request.body.text, request.body.format, actor);
       if (!result.ok) throw new RuleSetRejected(result.status, result.errors);
       return { version: result.published.version, rules: result.ruleSet.rules.length, updatedBy: actor };

@@ -1,42 +1,46 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiRole } from '../config/index.js';
+import type { ApiIdentity, ApiRole } from '../config/index.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Roles allowed to call the route; a route without it is public (health, metrics, docs). */
+    /** Roles allowed to call the route; a route without it is public (health, and docs when VIGIL_PUBLIC_DOCS). */
     roles?: readonly ApiRole[];
   }
   interface FastifyRequest {
-    role?: ApiRole;
+    /** The verified holder of the request's API key; set on every route that has roles. */
+    identity?: ApiIdentity;
   }
 }
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
 /**
- * Bearer API keys mapped to roles. Keys are compared as SHA-256 digests in constant time, so
- * response timing says nothing about how much of a guessed key was right.
+ * Bearer API keys mapped to who holds them. Keys are compared as SHA-256 digests in constant
+ * time, so response timing says nothing about how much of a guessed key was right; every known
+ * key is compared, so timing does not say which one matched either.
  */
-export const apiKeyAuth = fp(async (app: FastifyInstance, opts: { apiKeys: ReadonlyMap<string, ApiRole> }) => {
-  const known = [...opts.apiKeys].map(([key, role]) => ({ digest: digest(key), role }));
+export const apiKeyAuth = fp(async (app: FastifyInstance, opts: { apiKeys: ReadonlyMap<string, ApiIdentity> }) => {
+  const known = [...opts.apiKeys].map(([key, identity]) => ({ digest: digest(key), identity }));
 
-  function roleOf(request: FastifyRequest): ApiRole | undefined {
+  function identityOf(request: FastifyRequest): ApiIdentity | undefined {
     const header = request.headers.authorization;
     if (!header?.startsWith('Bearer ')) return undefined;
     const presented = digest(header.slice(7).trim());
-    return known.find((k) => timingSafeEqual(k.digest, presented))?.role;
+    let found: ApiIdentity | undefined;
+    for (const k of known) if (timingSafeEqual(k.digest, presented)) found = k.identity;
+    return found;
   }
 
-  app.decorateRequest('role', undefined);
+  app.decorateRequest('identity', undefined);
   app.addHook('onRequest', async (request) => {
     const allowed = request.routeOptions.config.roles;
     if (!allowed) return;
-    const role = roleOf(request);
-    if (!role) throw new UnauthorizedError();
-    if (!allowed.includes(role)) throw new ForbiddenError(role, allowed);
-    request.role = role;
+    const identity = identityOf(request);
+    if (!identity) throw new UnauthorizedError();
+    if (!allowed.includes(identity.role)) throw new ForbiddenError(identity.role, allowed);
+    request.identity = identity;
   });
 }, { name: 'vigil-api-key-auth' });

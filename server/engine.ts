@@ -20,6 +20,8 @@ import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp } from './app.js';
+import { startMetricsListener, type MetricsListener } from './metricsListener.js';
+import { OutboundPolicy } from '../core/net/index.js';
 import { readFileSync } from 'node:fs';
 import { ProfileStore, customerProfileRoutes } from '../customers/index.js';
 import { createOfferService, parseCampaignSet, type CampaignSet, type OfferService } from '../offers/index.js';
@@ -44,6 +46,10 @@ export interface Engine {
   metrics: VigilMetrics;
   log: Logger;
   backlog: BacklogMonitor;
+  /** Where alert webhooks and offer channels may be sent (VIGIL_OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
+  /** The key-less /metrics listener, when VIGIL_METRICS_PORT is set. */
+  metricsListener?: MetricsListener;
   /** Stops taking requests, lets in-flight ones finish, flushes workers, closes connections. */
   close(): Promise<void>;
 }
@@ -91,11 +97,13 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const backlog = new BacklogMonitor(redis, { prefix, partitions: config.partitions, pollMs: config.ingest.lagPollMs }, metrics, log);
   await backlog.start();
 
+  const outbound = new OutboundPolicy(config.outbound.allow);
   const serveApi = config.role !== 'worker';
   const runsWorker = config.role !== 'api';
   const alerts = await createAlertService({
     redis, redisUrl: config.redis.url, prefix, store, log, metrics,
     background: runsWorker,
+    outbound,
     webhooks: { attempts: config.alerts.webhookAttempts },
     // A dead worker's outbox entries are taken over as soon as its partitions are.
     outbox: { claimIdleMs: config.processing.claimIdleMs },
@@ -119,6 +127,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     campaignsPollMs: config.offers.campaignsPollMs,
     initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,
     background: runsWorker,
+    outbound,
     delivery: { attempts: config.offers.deliveryAttempts },
     archive: { claimIdleMs: config.processing.claimIdleMs },
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
@@ -145,7 +154,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     logger: log,
     metrics,
     apiKeys: config.apiKeys,
-    bodyLimitBytes: config.http.bodyLimitBytes,
+    http: config.http,
+    publicDocs: config.operations.publicDocs,
     redisUp: () => redisIsUp(redis),
     readinessChecks: {
       redis: async () => redisIsUp(redis) && (await redis.ping()) === 'PONG',
@@ -178,15 +188,21 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     await worker.start();
   }
 
+  const metricsListener = config.operations.metricsListener
+    ? await startMetricsListener({ ...config.operations.metricsListener, registry: metrics.registry, timeoutMs: config.http.headersTimeoutMs })
+    : undefined;
+
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, store, pseudonymise, privacy, redis, metrics, log, backlog,
+    config, app, worker, alerts, offers, profiles, rules, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener,
     close() {
       closing ??= (async () => {
+        await metricsListener?.close();
         await app.close();
         await worker?.stop();
         await offers.close();
         await alerts.close();
+        await outbound.close();
         rules.stop();
         backlog.stop();
         await relayDrain?.stop();

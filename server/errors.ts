@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AggregateStoreError } from '../aggregates/index.js';
-import { BackpressureError, DependencyUnavailableError, VigilError } from '../core/errors.js';
+import { BackpressureError, DependencyUnavailableError, RateLimitedError, VigilError } from '../core/errors.js';
 import { isRedisUnreachable } from '../core/redis.js';
 
 export interface ApiErrorBody {
@@ -17,7 +17,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   const outages = new OutageLog();
   app.setErrorHandler((thrown: FastifyError | VigilError | Error, request, reply) => {
     const err = asUnavailable(thrown) ?? thrown;
-    if (err instanceof BackpressureError || err instanceof DependencyUnavailableError) {
+    if (err instanceof BackpressureError || err instanceof DependencyUnavailableError || err instanceof RateLimitedError) {
       void reply.header('Retry-After', String(err.retryAfterSeconds));
     }
     if (err instanceof VigilError) {

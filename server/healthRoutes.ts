@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { ApiRole } from '../config/index.js';
 
 // Readiness answers within this even when a dependency hangs: probes and load balancers must not wait.
 const CHECK_TIMEOUT_MS = 250;
@@ -8,7 +9,18 @@ export interface HealthDeps {
   registry: Registry;
   /** Named dependency checks for readiness; each resolves true when reachable and never throws. */
   readinessChecks: Record<string, () => Promise<boolean>>;
+  /** Who may read /metrics on the API port (the metrics listener, VIGIL_METRICS_PORT, needs no key). */
+  metricsRoles: readonly ApiRole[];
 }
+
+/** Probed by orchestrators without a key, and never rate limited. */
+export const HEALTH_ROUTES = ['/healthz', '/readyz'];
+
+/**
+ * Metrics name every rule and how often it fires, shadow rules included: telling an attacker which
+ * patterns are watched. Only operators read them.
+ */
+export const OPERATOR_ROLES = ['sre', 'admin'] as const satisfies readonly ApiRole[];
 
 export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
@@ -21,7 +33,10 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
+  app.get('/metrics', {
+    config: { roles: deps.metricsRoles },
+    schema: { tags: ['operations'], summary: 'Prometheus metrics (sre, admin)', hide: true },
+  }, async (_request, reply) => {
     return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
 }

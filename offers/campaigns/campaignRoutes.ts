@@ -3,6 +3,7 @@ import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/typ
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { auditActor } from '../../core/identity.js';
 import { CampaignNotFoundError, InvalidCampaignError } from './campaignErrors.js';
 import type { CampaignRegistry, StoredCampaign } from './campaignRegistry.js';
 import { CAMPAIGN_STATES, campaignSchema } from './campaignSchema.js';
@@ -17,10 +18,7 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 // Ids are checked by the registry, so a malformed one gets the registry's INVALID_CAMPAIGN answer.
 const campaignParams = z.object({ id: z.string().min(1).max(200) });
-const actor = z.string({ error: 'the X-Vigil-Actor header naming the person making the change is required' })
-  .trim().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'X-Vigil-Actor must be printable text');
 const changeHeaders = z.object({
-  'x-vigil-actor': actor,
   'if-match': z.string().regex(/^(W\/)?"?\d{1,15}"?$/, 'If-Match must be a campaign revision, e.g. "3"').optional()
     .describe('the revision the change is based on; 409 if the campaign has moved on'),
 });
@@ -53,7 +51,7 @@ function registryValidatesBody<S>(route: FastifyRouteSchemaDef<S>): FastifyValid
   return route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route as unknown as FastifyRouteSchemaDef<z.ZodType>);
 }
 
-const BODY_DESCRIPTION = 'The campaign as JSON, or as YAML with Content-Type: application/yaml. `state` defaults to draft.';
+const BODY_DESCRIPTION = 'The campaign as JSON, or as YAML with Content-Type: application/yaml. `state` defaults to draft. The change is recorded under the API key\'s `<role>:<name>`; an X-Vigil-Actor header is ignored.';
 
 /** Campaign management for marketing: definitions, states, audit trail. Changes reach every worker within one poll. */
 export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDeps): Promise<void> {
@@ -72,7 +70,6 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
     }
     throw error; // the app's error handler answers everything else
   });
-  const actorOf = (request: { role?: string; headers: Record<string, unknown> }) => `${request.role}:${String(request.headers['x-vigil-actor']).trim()}`;
 
   api.get('/v1/campaigns', {
     config: { roles: MARKETING_ROLES },
@@ -112,11 +109,11 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
     validatorCompiler: registryValidatesBody,
     schema: {
       tags: ['campaigns'], summary: 'Create a campaign (409 if the id exists)', description: BODY_DESCRIPTION, security,
-      headers: changeHeaders.pick({ 'x-vigil-actor': true }), body: campaignSchema,
+      body: campaignSchema,
       response: { 201: storedCampaign, 400: badRequest },
     },
     handler: async (request, reply) => {
-      const stored = await deps.campaigns.create(request.body as unknown, actorOf(request));
+      const stored = await deps.campaigns.create(request.body as unknown, auditActor(request.identity));
       return reply.status(201).header('etag', `"${stored.revision}"`).send(stored);
     },
   });
@@ -130,7 +127,7 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
       response: { 200: storedCampaign, 400: badRequest },
     },
     handler: async (request, reply) => {
-      const stored = await deps.campaigns.replace(request.params.id, request.body as unknown, actorOf(request), revisionOf(request.headers['if-match']));
+      const stored = await deps.campaigns.replace(request.params.id, request.body as unknown, auditActor(request.identity), revisionOf(request.headers['if-match']));
       return reply.header('etag', `"${stored.revision}"`).send(stored);
     },
   });
@@ -144,7 +141,7 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
       response: { 200: storedCampaign, 400: badRequest },
     },
     handler: async (request, reply) => {
-      const stored = await deps.campaigns.setState(request.params.id, request.body.state, actorOf(request), revisionOf(request.headers['if-match']));
+      const stored = await deps.campaigns.setState(request.params.id, request.body.state, auditActor(request.identity), revisionOf(request.headers['if-match']));
       return reply.header('etag', `"${stored.revision}"`).send(stored);
     },
   });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { BadRequestError, VigilError } from '../../core/errors.js';
+import type { OutboundPolicy } from '../../core/net/index.js';
 import { newWebhookSecret } from '../../core/webhooks/signature.js';
 import { MARKETING_CHANNELS, type MarketingChannel } from '../../customers/profile.js';
 
@@ -10,7 +11,7 @@ import { MARKETING_CHANNELS, type MarketingChannel } from '../../customers/profi
 // revealed once, when the endpoint is set; setting it again issues a new secret.
 
 export const channelEndpointInputSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2048).describe('http(s) endpoint that receives the channel\'s offers as POSTs'),
+  url: z.url({ protocol: /^https?$/ }).max(2048).describe('https endpoint that receives the channel\'s offers as POSTs (http and non-public addresses only when VIGIL_OUTBOUND_ALLOW names the host)'),
 });
 export type ChannelEndpointInput = z.infer<typeof channelEndpointInputSchema>;
 
@@ -18,6 +19,8 @@ export const channelEndpointSchema = z.object({
   channel: z.enum(MARKETING_CHANNELS),
   url: z.string(),
   updatedAt: z.string(),
+  // Absent on endpoints set before keys had names.
+  updatedBy: z.string().optional().describe('<role>:<name> of the API key that set it'),
 });
 export type ChannelEndpoint = z.infer<typeof channelEndpointSchema>;
 export type ChannelEndpointWithSecret = ChannelEndpoint & { secret: string };
@@ -32,14 +35,19 @@ export class ChannelEndpointRegistry {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
+    private readonly outbound: Pick<OutboundPolicy, 'vet'>,
   ) {}
 
-  /** Sets (or replaces) the channel's endpoint; the secret in the answer is the only time it is revealed. */
-  async set(channel: MarketingChannel, input: ChannelEndpointInput, nowMs = Date.now()): Promise<{ endpoint: ChannelEndpoint; secret: string }> {
+  /**
+   * Sets (or replaces) the channel's endpoint; the secret in the answer is the only time it is
+   * revealed. A URL the outbound policy refuses is a 400 and changes nothing.
+   */
+  async set(channel: MarketingChannel, input: ChannelEndpointInput, actor: string, nowMs = Date.now()): Promise<{ endpoint: ChannelEndpoint; secret: string }> {
     assertChannel(channel);
     const parsed = channelEndpointInputSchema.safeParse(input);
     if (!parsed.success) throw new BadRequestError(`invalid endpoint for ${channel}: ${z.prettifyError(parsed.error)}`);
-    const stored: ChannelEndpointWithSecret = { channel, url: parsed.data.url, updatedAt: new Date(nowMs).toISOString(), secret: newWebhookSecret() };
+    await this.outbound.vet(parsed.data.url);
+    const stored: ChannelEndpointWithSecret = { channel, url: parsed.data.url, updatedAt: new Date(nowMs).toISOString(), updatedBy: actor, secret: newWebhookSecret() };
     await this.redis.hset(this.key, channel, JSON.stringify(stored));
     const { secret, ...endpoint } = stored;
     return { endpoint, secret };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditActor } from '../../core/identity.js';
 import { MARKETING_CHANNELS } from '../../customers/profile.js';
 import { ChannelEndpointNotFoundError, channelEndpointInputSchema, channelEndpointSchema, type ChannelEndpointRegistry } from './channelEndpoints.js';
 import type { OfferDelivery } from './offerDelivery.js';
@@ -38,7 +39,7 @@ export async function offerDeliveryRoutes(app: FastifyInstance, deps: OfferDeliv
       response: { 200: channelEndpointSchema.extend({ secret: z.string().describe('HMAC key for X-Vigil-Signature; shown once') }) },
     },
     handler: async (request) => {
-      const { endpoint, secret } = await deps.endpoints.set(request.params.channel, request.body);
+      const { endpoint, secret } = await deps.endpoints.set(request.params.channel, request.body, auditActor(request.identity));
       return { ...endpoint, secret };
     },
   });
@@ -54,6 +55,7 @@ export async function offerDeliveryRoutes(app: FastifyInstance, deps: OfferDeliv
     schema: { tags: ['offers'], security, params: channelParams, summary: 'Remove a channel endpoint; its queued offers retry, then dead-letter' },
     handler: async (request, reply) => {
       if (!(await deps.endpoints.delete(request.params.channel))) throw new ChannelEndpointNotFoundError(request.params.channel);
+      request.log.info({ actor: auditActor(request.identity), channel: request.params.channel }, 'channel endpoint removed');
       return reply.status(204).send();
     },
   });
@@ -77,6 +79,7 @@ export async function offerDeliveryRoutes(app: FastifyInstance, deps: OfferDeliv
     },
     handler: async (request, reply) => {
       await deps.delivery.retryDeadLetter(request.params.offerId);
+      request.log.info({ actor: auditActor(request.identity), offerId: request.params.offerId }, 'offer dead letter queued again');
       return reply.status(202).send({ offerId: request.params.offerId, status: 'queued' as const });
     },
   });

@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { VigilError } from '../../core/errors.js';
+import type { OutboundPolicy } from '../../core/net/index.js';
 import type { Logger } from '../../core/observability/index.js';
 import { signWebhook } from '../../core/webhooks/signature.js';
 import type { ChannelEndpointRegistry } from './channelEndpoints.js';
@@ -43,6 +44,8 @@ export interface OfferDeliveryOptions {
   prefix: string;
   keys: Pick<OfferKeys, 'bullPrefix' | 'deliveryQueue'>;
   endpoints: ChannelEndpointRegistry;
+  /** Sends the POSTs: checks every connection's address, words failures without addresses. */
+  outbound: Pick<OutboundPolicy, 'post'>;
   /** Command connection for the sent markers. */
   redis: Redis;
   log: Logger;
@@ -221,8 +224,8 @@ export class OfferDelivery {
     // Retried, not cancelled: the endpoint may be configured before the attempts run out.
     if (!endpoint) throw new Error(`no endpoint is configured for channel ${offer.channel}`);
     const started = performance.now();
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
+    // No redirect is followed: the signed offer goes only to the URL the admin configured.
+    const response = await this.opts.outbound.post(endpoint.url, {
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'Vigil-Offers/1',
@@ -232,17 +235,12 @@ export class OfferDelivery {
         'X-Vigil-Signature': signWebhook(endpoint.secret, body, Math.floor(this.now() / 1000)),
       },
       body,
-      // A redirect is not followed: the signed offer goes only to the URL the admin configured.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      timeoutMs: this.opts.timeoutMs ?? 10_000,
     }).catch((error: unknown) => {
-      // fetch says only "fetch failed"; the dead letter should say why (refused, timed out, DNS…).
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      throw new Error(`request to the ${offer.channel} endpoint failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      throw new Error(`request to the ${offer.channel} endpoint failed: ${error instanceof Error ? error.message : 'request failed'}`);
     });
     this.opts.metrics?.deliverySeconds.observe((performance.now() - started) / 1000);
-    await response.body?.cancel();
-    if (!response.ok) throw new ChannelEndpointError(response.status);
+    if (response.status < 200 || response.status > 299) throw new ChannelEndpointError(response.status);
   }
 
   private async failed(job: Job<OfferJobData, OfferJobResult>, error: unknown): Promise<void> {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AggregateStore } from '../../aggregates/index.js';
 import { NotFoundError } from '../../core/errors.js';
+import { auditActor } from '../../core/identity.js';
 import type { CampaignRegistry } from '../campaigns/campaignRegistry.js';
 import { outcomeOf } from './decisionRecord.js';
 import type { DeadTriggers } from './deadTriggers.js';
@@ -79,6 +80,7 @@ export async function offerRoutes(app: FastifyInstance, deps: OfferRouteDeps): P
     },
     handler: async (request, reply) => {
       await deps.deadTriggers.retry(request.params.id);
+      request.log.info({ actor: auditActor(request.identity), deadTriggerId: request.params.id }, 'dead trigger queued again');
       return reply.status(202).send({ id: request.params.id, status: 'queued' });
     },
   });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, MARKETING_KEY, RISK_KEY, auth, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
+import { ADMIN_KEY, MARKETING_KEY, RISK_ADMIN_KEY, RISK_KEY, auth, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
 
 let aggregates: Awaited<ReturnType<typeof openTestAggregates>>;
 let h: AlertHarness;
@@ -13,11 +13,8 @@ beforeEach(async () => {
 });
 afterEach(async () => h?.dispose());
 
-const transition = (id: string, body: unknown, actor: string | null = 'Ana Lima', key = RISK_KEY) =>
-  h.app.inject({
-    method: 'POST', url: `/v1/alerts/${id}/transitions`, payload: body as object,
-    headers: { ...auth(key), ...(actor === null ? {} : { 'x-vigil-actor': actor }) },
-  });
+const transition = (id: string, body: unknown, key = RISK_KEY, headers: Record<string, string> = {}) =>
+  h.app.inject({ method: 'POST', url: `/v1/alerts/${id}/transitions`, payload: body as object, headers: { ...auth(key), ...headers } });
 
 describe('alert API roles', () => {
   const routes = [
@@ -33,6 +30,15 @@ describe('alert API roles', () => {
     expect(forbidden.json().error).toBe('FORBIDDEN');
   });
 
+  it('lets risk admins (who change the rules) read alerts but not work them, so the two duties can be separated', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert()]);
+    expect((await h.app.inject({ url: `/v1/alerts/${alert!.id}`, headers: auth(RISK_ADMIN_KEY) })).statusCode).toBe(200);
+    expect((await h.app.inject({ url: '/v1/alerts', headers: auth(RISK_ADMIN_KEY) })).statusCode).toBe(200);
+    const closing = await transition(alert!.id, { action: 'acknowledge' }, RISK_ADMIN_KEY);
+    expect(closing.statusCode).toBe(403);
+    expect((await h.service.store.get(alert!.id))?.status).toBe('open');
+  });
+
   it('keeps webhook management to admins: risk officers get 403', async () => {
     expect((await h.app.inject({ url: '/v1/webhooks', headers: auth(RISK_KEY) })).statusCode).toBe(403);
     expect((await h.app.inject({ url: '/v1/webhooks', headers: auth(ADMIN_KEY) })).statusCode).toBe(200);
@@ -43,18 +49,27 @@ describe('alert transitions over HTTP', () => {
   it('records who did what and when, with comments, in the alert history', async () => {
     const [alert] = await h.service.store.raise([fraudAlert()]);
     expect((await transition(alert!.id, { action: 'acknowledge', comment: 'looking' })).statusCode).toBe(200);
-    expect((await transition(alert!.id, { action: 'assign', assignee: 'bo.silva' }, 'Ana Lima', ADMIN_KEY)).statusCode).toBe(200);
-    const resolved = await transition(alert!.id, { action: 'resolve', disposition: 'confirmed_fraud', comment: 'card blocked' }, 'Bo Silva');
+    expect((await transition(alert!.id, { action: 'assign', assignee: 'bo.silva' }, ADMIN_KEY)).statusCode).toBe(200);
+    const resolved = await transition(alert!.id, { action: 'resolve', disposition: 'confirmed_fraud', comment: 'card blocked' });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().alert).toMatchObject({ status: 'resolved', disposition: 'confirmed_fraud', assignee: 'bo.silva' });
 
     const detail = await h.app.inject({ url: `/v1/alerts/${alert!.id}`, headers: auth(RISK_KEY) });
     const history = detail.json().history;
     expect(history.map((t: { action: string }) => t.action)).toEqual(['raised', 'acknowledge', 'assign', 'resolve']);
-    expect(history[1]).toMatchObject({ actor: 'risk:Ana Lima', from: 'open', to: 'acknowledged', comment: 'looking' });
-    expect(history[2]).toMatchObject({ actor: 'admin:Ana Lima', assignee: 'bo.silva' });
-    expect(history[3]).toMatchObject({ actor: 'risk:Bo Silva', disposition: 'confirmed_fraud', comment: 'card blocked' });
+    // Each key's holder as configured in VIGIL_API_KEYS (name:key:role).
+    expect(history[1]).toMatchObject({ actor: 'risk:officer.jones', from: 'open', to: 'acknowledged', comment: 'looking' });
+    expect(history[2]).toMatchObject({ actor: 'admin:platform-admin', assignee: 'bo.silva' });
+    expect(history[3]).toMatchObject({ actor: 'risk:officer.jones', disposition: 'confirmed_fraud', comment: 'card blocked' });
     for (const t of history) expect(Date.parse(t.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('records a risk key that claims to be someone else (X-Vigil-Actor) under its own configured name', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert()]);
+    const res = await transition(alert!.id, { action: 'acknowledge' }, RISK_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().transition.actor).toBe('risk:officer.jones');
+    expect(JSON.stringify((await h.service.store.get(alert!.id))?.history)).not.toContain('chief-risk-officer');
   });
 
   it('answers 409 with the reason for a transition the state does not allow', async () => {
@@ -64,14 +79,11 @@ describe('alert transitions over HTTP', () => {
     expect(res.json()).toEqual({ error: 'ILLEGAL_TRANSITION', message: 'cannot resolve an alert that is open; resolve is allowed from assigned' });
   });
 
-  it('answers 404 for an unknown alert and 400 for a bad body, a missing actor or a disposition of another alert type', async () => {
+  it('answers 404 for an unknown alert and 400 for a bad body or a disposition of another alert type', async () => {
     const [alert] = await h.service.store.raise([fraudAlert()]);
     expect((await transition('alt_unknown', { action: 'acknowledge' })).statusCode).toBe(404);
     expect((await transition(alert!.id, { action: 'escalate' })).statusCode).toBe(400);
     expect((await transition(alert!.id, { action: 'acknowledge', extra: 1 })).statusCode).toBe(400);
-    const noActor = await transition(alert!.id, { action: 'acknowledge' }, null);
-    expect(noActor.statusCode).toBe(400);
-    expect(noActor.json().message).toMatch(/X-Vigil-Actor/);
     await transition(alert!.id, { action: 'assign', assignee: 'bo' });
     const wrongType = await transition(alert!.id, { action: 'resolve', disposition: 'retained' });
     expect(wrongType.statusCode).toBe(400);
@@ -106,7 +118,7 @@ describe('listing over HTTP', () => {
   });
 
   it('documents every alert and webhook route in the OpenAPI document', async () => {
-    const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+    const doc = (await h.app.inject({ url: '/openapi.json', headers: auth(RISK_KEY) })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/v1/alerts', '/v1/alerts/feed', '/v1/alerts/{id}', '/v1/alerts/{id}/transitions', '/v1/customers/{customerId}/alerts',
       '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/dead-letters',

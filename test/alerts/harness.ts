@@ -9,6 +9,7 @@ import { createLogger, createMetrics, type VigilMetrics } from '../../core/obser
 import { buildApp } from '../../server/app.js';
 import { alertDedupKey, createAlertService, type AlertService, type AlertServiceOptions, type NewAlert } from '../../alerts/index.js';
 import { deleteKeysMatching } from '../../core/redis.js';
+import { testAppOptions, testOutbound } from '../support/testEngine.js';
 
 // The alerts capability on its own: a real Redis under a key prefix of its own per test, the real
 // embedded ClickHouse (one data directory per test file, as chdb binds one per process), and the
@@ -16,9 +17,7 @@ import { deleteKeysMatching } from '../../core/redis.js';
 // server/engine.ts; nothing here mocks our infrastructure.
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const RISK_KEY = 'test-risk-key-0123456789';
-export const ADMIN_KEY = 'test-admin-key-0123456789';
-export const MARKETING_KEY = 'test-marketing-key-0123456789';
+export { ADMIN_KEY, MARKETING_KEY, RISK_ADMIN_KEY, RISK_KEY } from '../support/testEngine.js';
 export const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 export function uniquePrefix(): string {
@@ -48,27 +47,28 @@ export interface AlertHarness {
 
 export async function startAlertHarness(
   aggregates: AggregateStore,
-  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'redisUrl' | 'prefix' | 'store' | 'log'>> = {},
+  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'redisUrl' | 'prefix' | 'store' | 'log' | 'outbound'>> = {},
+  /** Settings for the app shell, as environment variables (timeouts, limits). */
+  appEnv: Record<string, string> = {},
 ): Promise<AlertHarness> {
   const prefix = uniquePrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const log = createLogger('silent');
   const metrics = createMetrics({ defaultMetrics: false });
+  const outbound = testOutbound();
   const service = await createAlertService({
-    redis, redisUrl: REDIS_URL, prefix, store: aggregates, log, metrics,
+    redis, redisUrl: REDIS_URL, prefix, store: aggregates, log, metrics, outbound,
     outbox: { blockMs: 100, retryDelayMs: 50 },
     ...overrides,
   });
-  const app = await buildApp({
-    logger: log, metrics, bodyLimitBytes: 1024 * 1024, readinessChecks: {},
-    apiKeys: new Map([[RISK_KEY, 'risk'], [ADMIN_KEY, 'admin'], [MARKETING_KEY, 'marketing']]),
-    features: [service.routes],
-  });
+  // The same named keys as the engine tests (officer.jones holds the risk key, and so on).
+  const app = await buildApp(testAppOptions([service.routes], { logger: log, metrics, env: appEnv }));
   return {
     prefix, redis, service, app, metrics,
     async dispose() {
       await app.close();
       await service.close();
+      await outbound.close();
       await dropPrefix(redis, prefix);
       await redis.quit();
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { ConfigError, derivedKeyName, loadConfig } from '../../config/index.js';
 
 const KEYS = 'ingest-key-0123456789:ingest,admin-key-0123456789:admin';
 const PSEUDONYM_KEY = 'pseudonym-key-0123456789abcdef0123456789';
@@ -13,7 +13,39 @@ describe('configuration', () => {
     expect(config.clickhouse).toEqual({ kind: 'embedded', dataDir: './data', database: 'vigil' });
     expect(config.ingest.dedupWindowSeconds).toBe(86_400);
     expect(config.http.maxBatchEvents).toBe(1000);
-    expect(config.apiKeys.get('admin-key-0123456789')).toBe('admin');
+    expect(config.apiKeys.get('admin-key-0123456789')).toEqual({ name: derivedKeyName('admin-key-0123456789', 'admin'), role: 'admin' });
+    expect(config.http).toMatchObject({
+      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 65_000, maxConnectionsPerIp: 128,
+      rateLimit: { max: 60_000, windowMs: 60_000 }, trustProxy: [],
+    });
+    expect(config.outbound.allow).toEqual({ hosts: [], suffixes: [], ranges: [] });
+    expect(config.operations).toEqual({ publicDocs: false });
+  });
+
+  it('reads API keys as name:key:role, the name being whom audit records name', () => {
+    const config = loadConfig({ VIGIL_API_KEYS: 'cro-office:risk-admin-key-0123456789:risk-admin, Ana Lima:risk-key-0123456789abc:risk' });
+    expect(config.apiKeys.get('risk-admin-key-0123456789')).toEqual({ name: 'cro-office', role: 'risk-admin' });
+    expect(config.apiKeys.get('risk-key-0123456789abc')).toEqual({ name: 'Ana Lima', role: 'risk' });
+  });
+
+  it('still reads the older key:role form, naming the key after its role and the start of its SHA-256', () => {
+    const config = loadConfig({ VIGIL_API_KEYS: 'abcdefghijklmnopq:risk,abcdefghijklmnopr:risk' });
+    const names = [...config.apiKeys.values()].map((k) => k.name);
+    expect(names).toEqual([expect.stringMatching(/^risk-[0-9a-f]{6}$/), expect.stringMatching(/^risk-[0-9a-f]{6}$/)]);
+    expect(names[0]).not.toBe(names[1]);
+    expect(loadConfig({ VIGIL_API_KEYS: 'abcdefghijklmnopq:risk' }).apiKeys.get('abcdefghijklmnopq')?.name).toBe(names[0]);
+  });
+
+  it('takes the outbound allow-list, trusted proxies, the metrics listener and public docs', () => {
+    const config = loadConfig({
+      VIGIL_API_KEYS: KEYS, VIGIL_OUTBOUND_ALLOW: '127.0.0.1, localhost, *.bank.internal, 10.0.0.0/8, [::1]',
+      VIGIL_TRUST_PROXY: '10.0.0.0/8,loopback', VIGIL_METRICS_PORT: '9464', VIGIL_PUBLIC_DOCS: 'true',
+    });
+    expect(config.outbound.allow.hosts).toEqual(['localhost']);
+    expect(config.outbound.allow.suffixes).toEqual(['.bank.internal']);
+    expect(config.outbound.allow.ranges.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['127.0.0.1/32', '10.0.0.0/8', '::1/128']);
+    expect(config.http.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(config.operations).toEqual({ publicDocs: true, metricsListener: { host: '127.0.0.1', port: 9464 } });
   });
 
   it('switches to a ClickHouse server when CLICKHOUSE_URL is set', () => {
@@ -58,6 +90,18 @@ describe('configuration', () => {
     ['a raw-identifiers flag that is not true or false', { VIGIL_ANALYTICS_RAW_IDENTIFIERS: 'yes' }, /VIGIL_ANALYTICS_RAW_IDENTIFIERS: must be true or false/],
     ['a retention of zero days', { VIGIL_RETENTION_EVENTS_DAYS: '0' }, /VIGIL_RETENTION_EVENTS_DAYS/],
     ['a privacy complaint SLA of zero hours', { VIGIL_COMPLAINT_SLA_HOURS_PRIVACY: '0' }, /VIGIL_COMPLAINT_SLA_HOURS_PRIVACY/],
+    ['a key name with a control character', { VIGIL_API_KEYS: 'ana\tlima:abcdefghijklmnopq:risk' }, /VIGIL_API_KEYS: .*name/],
+    ['the same key twice', { VIGIL_API_KEYS: 'ana:abcdefghijklmnopq:risk,bo:abcdefghijklmnopq:admin' }, /VIGIL_API_KEYS: .*twice/],
+    ['four parts in a key entry', { VIGIL_API_KEYS: 'a:b:abcdefghijklmnopq:risk' }, /VIGIL_API_KEYS/],
+    ['a header deadline after the request deadline', { VIGIL_HEADERS_TIMEOUT_MS: '40000', VIGIL_REQUEST_TIMEOUT_MS: '30000' }, /VIGIL_HEADERS_TIMEOUT_MS: must not exceed VIGIL_REQUEST_TIMEOUT_MS/],
+    ['an idle timeout below the live feeds\' heartbeat', { VIGIL_IDLE_TIMEOUT_MS: '5000' }, /VIGIL_IDLE_TIMEOUT_MS/],
+    ['a negative connection cap', { VIGIL_MAX_CONNECTIONS_PER_IP: '-1' }, /VIGIL_MAX_CONNECTIONS_PER_IP/],
+    ['a rate window under a second', { VIGIL_RATE_LIMIT_WINDOW_MS: '10' }, /VIGIL_RATE_LIMIT_WINDOW_MS/],
+    ['an allow-list entry that is no host, address or range', { VIGIL_OUTBOUND_ALLOW: '127.0.0.1,http://x/' }, /VIGIL_OUTBOUND_ALLOW: "http:\/\/x\/"/],
+    ['a bad CIDR range in the allow-list', { VIGIL_OUTBOUND_ALLOW: '10.0.0.0/40' }, /VIGIL_OUTBOUND_ALLOW/],
+    ['a trusted proxy that is no address', { VIGIL_TRUST_PROXY: 'proxy.internal' }, /VIGIL_TRUST_PROXY/],
+    ['the metrics listener on the API port', { PORT: '8080', VIGIL_METRICS_PORT: '8080' }, /VIGIL_METRICS_PORT: must differ from PORT/],
+    ['public docs that are not true or false', { VIGIL_PUBLIC_DOCS: 'yes' }, /VIGIL_PUBLIC_DOCS/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);
@@ -68,7 +112,8 @@ describe('configuration', () => {
     expect(() => loadConfig({})).toThrow(/VIGIL_API_KEYS: required/);
     const demo = loadConfig({}, { allowGeneratedKeys: true });
     expect(demo.generatedKeys).toBe(true);
-    expect([...demo.apiKeys.values()].sort()).toEqual(['admin', 'ingest', 'marketing', 'risk', 'sre']);
+    expect([...demo.apiKeys.values()].map((k) => k.role).sort()).toEqual(['admin', 'ingest', 'marketing', 'risk', 'risk-admin', 'sre']);
+    expect(new Set([...demo.apiKeys.values()].map((k) => k.name)).size).toBe(6);
     expect([...demo.apiKeys.keys()].every((k) => k.length >= 24)).toBe(true);
   });
 });

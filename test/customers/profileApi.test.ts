@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, createMetrics } from '../../core/observability/index.js';
 import { MAX_IMPORT_ROWS, ProfileStore, customerProfileRoutes } from '../../customers/index.js';
 import { buildApp } from '../../server/app.js';
-import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, REDIS_URL, RISK_KEY, SRE_KEY, dropPrefix, uniquePrefix } from '../support/testEngine.js';
+import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, REDIS_URL, RISK_KEY, SRE_KEY, dropPrefix, uniquePrefix, testAppOptions } from '../support/testEngine.js';
 
 // The customer profile routes on the real app shell (auth, error handler, zod validation) over a
 // real Redis under a prefix of their own.
@@ -24,11 +23,7 @@ afterAll(async () => redis.quit());
 beforeEach(async () => {
   prefix = uniquePrefix('profileapi');
   profiles = new ProfileStore(redis, { prefix, partitions: 4 });
-  app = await buildApp({
-    logger: createLogger('silent'), metrics: createMetrics({ defaultMetrics: false }), bodyLimitBytes: BODY_LIMIT, readinessChecks: {},
-    apiKeys: new Map([[MARKETING_KEY, 'marketing'], [ADMIN_KEY, 'admin'], [RISK_KEY, 'risk'], [INGEST_KEY, 'ingest'], [SRE_KEY, 'sre']]),
-    features: [async (scope) => customerProfileRoutes(scope, { profiles })],
-  });
+  app = await buildApp(testAppOptions([async (scope) => customerProfileRoutes(scope, { profiles })], { env: { VIGIL_BODY_LIMIT_BYTES: String(BODY_LIMIT) } }));
 });
 afterEach(async () => {
   await app.close();
@@ -63,8 +58,8 @@ describe('customer profile API roles', () => {
 });
 
 describe('PUT and GET /v1/customers/:customerId', () => {
-  it('creates with 201, updates with 200, and shows who changed it when', async () => {
-    const created = await putProfile('c-1', { language: 'en', time_zone: 'Europe/Lisbon', marketing_consent: { email: true } }, MARKETING_KEY, 'crm-sync');
+  it('creates with 201, updates with 200, and shows which key\'s holder changed it when, whatever X-Vigil-Actor claims', async () => {
+    const created = await putProfile('c-1', { language: 'en', time_zone: 'Europe/Lisbon', marketing_consent: { email: true } }, ADMIN_KEY, 'crm-sync');
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({ customer_id: 'c-1', version: 1, status: 'created' });
 
@@ -75,13 +70,13 @@ describe('PUT and GET /v1/customers/:customerId', () => {
 
     const read = await app.inject({ url: '/v1/customers/c-1', headers: auth(MARKETING_KEY) });
     expect(read.statusCode).toBe(200);
-    expect(read.json()).toMatchObject({ customer_id: 'c-1', version: 2, updated_by: 'marketing:api', profile: { language: 'pt', time_zone: 'Europe/Lisbon' } });
+    expect(read.json()).toMatchObject({ customer_id: 'c-1', version: 2, updated_by: 'marketing:anna.marketing', profile: { language: 'pt', time_zone: 'Europe/Lisbon' } });
     expect(Date.parse(read.json().updated_at)).not.toBeNaN();
 
     const history = await app.inject({ url: '/v1/customers/c-1/profile-history?limit=5', headers: auth(RISK_KEY) });
     expect(history.json()).toEqual({
       customer_id: 'c-1',
-      versions: [expect.objectContaining({ version: 1, updated_by: 'marketing:crm-sync', profile: expect.objectContaining({ language: 'en' }) })],
+      versions: [expect.objectContaining({ version: 1, updated_by: 'admin:platform-admin', profile: expect.objectContaining({ language: 'en' }) })],
     });
   });
 
@@ -150,7 +145,7 @@ describe('POST /v1/customers/import', () => {
     ]);
     expect((await profiles.get('c-3'))?.profile).toEqual({ kyc_status: 'verified', birthday: '1990-02-28' });
     expect(await profiles.get('c-2')).toBeUndefined();
-    expect((await profiles.get('c-1'))?.updatedBy).toBe('marketing:api');
+    expect((await profiles.get('c-1'))?.updatedBy).toBe('marketing:anna.marketing');
   });
 
   it('imports JSON {profiles: [...]}, reporting bad rows by index with the field path', async () => {
@@ -171,7 +166,8 @@ describe('POST /v1/customers/import', () => {
     expect(report.results[1]).toEqual({ index: 1, customer_id: 'c-2', status: 'rejected', errors: [expect.stringMatching(/^profile\.quiet_hours: /)] });
     expect(report.results[2]).toMatchObject({ index: 2, customer_id: 'bad id', status: 'rejected', errors: [expect.stringMatching(/^customer_id: /)] });
     expect(report.results[3]).toEqual({ index: 3, customer_id: 'c-1', status: 'unchanged', version: 1 });
-    expect((await profiles.get('c-1'))?.updatedBy).toBe('admin:nightly-crm');
+    // The header is ignored: the admin key's configured name is the actor.
+    expect((await profiles.get('c-1'))?.updatedBy).toBe('admin:platform-admin');
   });
 
   it('answers 400 to an empty import, in either format', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionKeys } from '../../core/streams/index.js';
 import { cardPayment, login } from '../support/events.js';
-import { ADMIN_KEY, INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, INGEST_KEY, RISK_KEY, SRE_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 // API role only: events stay on the streams, so what ingest appended can be read back as is.
 const config = testConfig({ VIGIL_ROLE: 'api', VIGIL_MAX_LAG_EVENTS: '100', VIGIL_BODY_LIMIT_BYTES: '65536', VIGIL_MAX_BATCH_EVENTS: '50' });
@@ -127,15 +127,16 @@ describe('operations endpoints', () => {
     expect(ready.json().checks).toEqual({ redis: 'ok', clickhouse: 'ok' });
   });
 
-  it('publishes the event schema in OpenAPI and serves the docs page', async () => {
-    const spec = (await engine.app.inject('/openapi.json')).json();
+  it('publishes the event schema in OpenAPI and serves the docs page to key holders', async () => {
+    const withKey = { authorization: `Bearer ${INGEST_KEY}` };
+    const spec = (await engine.app.inject({ url: '/openapi.json', headers: withKey })).json();
     const body = JSON.stringify(spec.paths['/v1/events'].post.requestBody);
     for (const type of ['card_payment', 'salary_credit', 'offer_response']) expect(body).toContain(type);
-    expect((await engine.app.inject('/docs/')).statusCode).toBe(200);
+    expect((await engine.app.inject({ url: '/docs/', headers: withKey })).statusCode).toBe(200);
   });
 
   it('exposes ingest counters in Prometheus format', async () => {
-    const text = (await engine.app.inject('/metrics')).body;
+    const text = (await engine.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${SRE_KEY}` } })).body;
     expect(text).toMatch(/vigil_events_ingested_total\{result="accepted"\} [1-9]/);
     expect(text).toContain('http_request_duration_seconds_bucket');
   });

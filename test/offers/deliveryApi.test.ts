@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, createMetrics } from '../../core/observability/index.js';
 import { deliveryJobId, offerDeliveryRoutes } from '../../offers/index.js';
 import { buildApp } from '../../server/app.js';
-import { ADMIN_KEY, eventually, INGEST_KEY, MARKETING_KEY, RISK_KEY, SRE_KEY } from '../support/testEngine.js';
+import { ADMIN_KEY, eventually, INGEST_KEY, MARKETING_KEY, RISK_KEY, SRE_KEY, testAppOptions } from '../support/testEngine.js';
 import { startDeliveryHarness, testOffer, type DeliveryHarness } from './deliveryHarness.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -13,11 +12,7 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   h = startDeliveryHarness({ attempts: 1 });
-  app = await buildApp({
-    logger: createLogger('silent'), metrics: createMetrics({ defaultMetrics: false }), bodyLimitBytes: 1024 * 1024, readinessChecks: {},
-    apiKeys: new Map([[ADMIN_KEY, 'admin'], [MARKETING_KEY, 'marketing'], [RISK_KEY, 'risk'], [SRE_KEY, 'sre'], [INGEST_KEY, 'ingest']]),
-    features: [(scope) => offerDeliveryRoutes(scope, { endpoints: h.endpoints, delivery: h.delivery })],
-  });
+  app = await buildApp(testAppOptions([(scope) => offerDeliveryRoutes(scope, { endpoints: h.endpoints, delivery: h.delivery })]));
 });
 
 afterEach(async () => {
@@ -29,16 +24,28 @@ const putChannel = (channel: string, payload: unknown, key = ADMIN_KEY) =>
   app.inject({ method: 'PUT', url: `/v1/offers/channels/${channel}`, headers: auth(key), payload: payload as Record<string, unknown> });
 
 describe('channel endpoints API', () => {
+  it('refuses loopback, private, link-local and plain-http endpoints with a 400 saying why, and keeps the one set before', async () => {
+    expect((await putChannel('push', { url: 'https://push.bank.example/a' })).statusCode).toBe(200);
+    for (const url of ['https://169.254.169.254/', 'https://0x7f000002/', 'https://[::ffff:192.168.0.1]/', 'https://172.16.0.9/', 'http://push.example.com/']) {
+      const res = await putChannel('push', { url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error, url).toBe('TARGET_NOT_PERMITTED');
+    }
+    expect((await h.endpoints.get('push'))?.url).toBe('https://push.bank.example/a');
+  });
+
   it('sets an endpoint with a secret shown once, lists it without the secret, and removes it', async () => {
     const set = await putChannel('email', { url: 'https://mail.bank.example/offers' });
     expect(set.statusCode).toBe(200);
     const created = set.json();
-    expect(created).toEqual({ channel: 'email', url: 'https://mail.bank.example/offers', updatedAt: expect.any(String), secret: expect.stringMatching(/^whsec_/) });
+    expect(created).toEqual({
+      channel: 'email', url: 'https://mail.bank.example/offers', updatedAt: expect.any(String), updatedBy: 'admin:platform-admin', secret: expect.stringMatching(/^whsec_/),
+    });
     expect((await h.endpoints.get('email'))?.secret).toBe(created.secret);
 
     const list = await app.inject({ url: '/v1/offers/channels', headers: auth(MARKETING_KEY) });
     expect(list.statusCode).toBe(200);
-    expect(list.json()).toEqual({ channels: [{ channel: 'email', url: 'https://mail.bank.example/offers', updatedAt: created.updatedAt }] });
+    expect(list.json()).toEqual({ channels: [{ channel: 'email', url: 'https://mail.bank.example/offers', updatedAt: created.updatedAt, updatedBy: 'admin:platform-admin' }] });
     expect(list.body).not.toContain(created.secret);
 
     expect((await app.inject({ method: 'DELETE', url: '/v1/offers/channels/email', headers: auth(ADMIN_KEY) })).statusCode).toBe(204);

@@ -5,7 +5,7 @@ import { ChannelEndpointRegistry, OfferDelivery, type DeliveryOutcome, type Offe
 import { offerKeys } from '../../offers/keys.js';
 import { createOfferMetrics, type OfferMetrics } from '../../offers/metrics.js';
 import type { Offer } from '../../offers/delivery/offer.js';
-import { dropPrefix, REDIS_URL, uniquePrefix } from '../support/testEngine.js';
+import { dropPrefix, REDIS_URL, testOutbound, uniquePrefix } from '../support/testEngine.js';
 
 // Offer delivery on its own: real Redis under a prefix of its own, real BullMQ, and a channel
 // endpoint that is a real HTTP server on a loopback port.
@@ -22,15 +22,16 @@ export interface DeliveryHarness {
   dispose(): Promise<void>;
 }
 
-export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOptions, 'redisUrl' | 'prefix' | 'keys' | 'endpoints' | 'redis' | 'log'>> = {}): DeliveryHarness {
+export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOptions, 'redisUrl' | 'prefix' | 'keys' | 'endpoints' | 'outbound' | 'redis' | 'log'>> = {}): DeliveryHarness {
   const prefix = uniquePrefix('offerdelivery');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const keys = offerKeys(prefix);
-  const endpoints = new ChannelEndpointRegistry(redis, keys.channelEndpoints);
+  const outbound = testOutbound();
+  const endpoints = new ChannelEndpointRegistry(redis, keys.channelEndpoints, outbound);
   const metrics = createOfferMetrics(new Registry());
   const outcomes: DeliveryHarness['outcomes'] = [];
   const delivery = new OfferDelivery({
-    redisUrl: REDIS_URL, prefix, keys, endpoints, redis, log: createLogger('silent'), metrics,
+    redisUrl: REDIS_URL, prefix, keys, endpoints, outbound, redis, log: createLogger('silent'), metrics,
     attempts: 3, backoffMs: 20, timeoutMs: 2000,
     onOutcome: async (offer, outcome) => {
       outcomes.push({ offerId: offer.offerId, ...outcome });
@@ -41,6 +42,7 @@ export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOption
     prefix, redis, endpoints, delivery, metrics, outcomes,
     async dispose() {
       await delivery.close();
+      await outbound.close();
       await dropPrefix(prefix);
       await redis.quit();
     },

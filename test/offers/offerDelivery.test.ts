@@ -17,7 +17,7 @@ afterEach(async () => {
 async function withEndpoint(overrides: Parameters<typeof startDeliveryHarness>[0] = {}): Promise<string> {
   receiver = await new Receiver('/offers').start();
   h = startDeliveryHarness(overrides);
-  const { secret } = await h.endpoints.set('push', { url: receiver.url });
+  const { secret } = await h.endpoints.set('push', { url: receiver.url }, 'admin:platform-admin');
   return secret;
 }
 
@@ -137,13 +137,14 @@ describe('offer delivery', () => {
     await eventually(async () => h.outcomes.length, (n) => n === 1);
 
     expect(h.outcomes[0]).toMatchObject({ status: 'dead_lettered', attempts: 3, reason: 'no endpoint is configured for channel sms' });
-    expect(await h.delivery.deadLetters()).toEqual([{
+    // The outcome is reported from inside the last attempt, before BullMQ moves the job to its failed set.
+    expect(await eventually(() => h.delivery.deadLetters(), (d) => d.length === 1)).toEqual([{
       offerId: offer.offerId, campaignId: 'savings-boost', channel: 'sms', attempts: 3,
       error: 'no endpoint is configured for channel sms', failedAt: expect.any(String),
     }]);
     expect(await deliveriesCounted(h.metrics, 'dead_lettered', 'sms')).toBe(1);
 
-    const { secret } = await h.endpoints.set('sms', { url: receiver.url });
+    const { secret } = await h.endpoints.set('sms', { url: receiver.url }, 'admin:platform-admin');
     await h.delivery.retryDeadLetter(offer.offerId);
     await eventually(async () => h.outcomes.length, (n) => n === 2);
     expect(h.outcomes[1]).toMatchObject({ status: 'delivered', attempts: 1 });

@@ -18,7 +18,7 @@ const received = receiver.received;
 let secret = '';
 
 const as = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
-const marketer = as(MARKETING_KEY, { 'x-vigil-actor': 'anna.marketing' });
+const marketer = as(MARKETING_KEY);
 
 /** Quiet hours one to two hours from now (UTC), so the test never runs inside them. */
 function quietHoursAwayFromNow() {

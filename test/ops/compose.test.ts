@@ -85,7 +85,9 @@ describe('docker-compose.yml', () => {
       expect(config.redis.url).toBe('redis://redis:6379');
       expect(config.clickhouse).toMatchObject({ kind: 'server', url: 'http://clickhouse:8123', database: 'vigil' });
       expect(config.generatedKeys).toBe(false);
-      expect([...config.apiKeys.values()]).toContain('ingest');
+      expect([...config.apiKeys.values()].map((k) => k.role)).toEqual(expect.arrayContaining(['ingest', 'risk', 'risk-admin', 'sre', 'admin']));
+      // Metrics on a port of their own for Prometheus, on the compose network only.
+      expect(config.operations.metricsListener, name).toEqual({ host: '0.0.0.0', port: 9464 });
     }
   });
 
@@ -104,8 +106,9 @@ describe('docker-compose.yml', () => {
     expect(serviceEnv('vigil-api').VIGIL_API_KEYS).toMatch(/local-only/);
   });
 
-  it('publishes 8080 for the API only and runs two worker replicas', () => {
+  it('publishes 8080 for the API only, never the metrics port, and runs two worker replicas', () => {
     expect(service('vigil-api').ports).toContainEqual(expect.stringMatching(/:8080:8080$|^8080:8080$/));
+    for (const name of Object.keys(services)) expect(JSON.stringify(services[name]?.ports ?? []), name).not.toContain('9464');
     expect(service('vigil-worker').ports).toBeUndefined();
     expect(service('vigil-worker').deploy?.replicas).toBe(2);
   });
@@ -140,7 +143,7 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Prometheus and Grafana wiring', () => {
-  it('Prometheus finds the API and every worker replica by DNS and loads the alert rules', async () => {
+  it('Prometheus finds the API and every worker replica by DNS, scrapes their metrics port and loads the alert rules', async () => {
     expect(service('prometheus').volumes).toContain('./config/prometheus:/etc/prometheus:ro');
     const config = parse(await readFile(new URL('config/prometheus/prometheus.yml', root), 'utf8')) as {
       rule_files: string[];
@@ -150,7 +153,7 @@ describe('Prometheus and Grafana wiring', () => {
     for (const job of ['vigil-api', 'vigil-worker']) {
       const scrape = config.scrape_configs.find((c) => c.job_name === job);
       expect(scrape?.metrics_path, job).toBe('/metrics');
-      expect(scrape?.dns_sd_configs, job).toEqual([expect.objectContaining({ names: [job], type: 'A', port: 8080 })]);
+      expect(scrape?.dns_sd_configs, job).toEqual([expect.objectContaining({ names: [job], type: 'A', port: Number(serviceEnv(job).VIGIL_METRICS_PORT) })]);
       expect(Object.keys(services)).toContain(job);
     }
   });

@@ -3,7 +3,7 @@ import { verifyWebhookSignature } from '../../alerts/index.js';
 import { partitionKeys, partitionOf, readBacklog } from '../../core/streams/index.js';
 import { cardPayment } from '../support/events.js';
 import { Receiver } from '../support/receiver.js';
-import { ADMIN_KEY, INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, INGEST_KEY, RISK_ADMIN_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 const config = testConfig();
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
@@ -60,7 +60,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     expect(verifyWebhookSignature({ secret, header: String(delivery!.headers['x-vigil-signature']), body: delivery!.body.replace('fraud', 'churn') })).toBe(false);
 
     const transition = (payload: Record<string, string>) => engine.app.inject({
-      method: 'POST', url: `/v1/alerts/${alert.id}/transitions`, headers: as(RISK_KEY, { 'x-vigil-actor': 'officer.jones' }), payload,
+      method: 'POST', url: `/v1/alerts/${alert.id}/transitions`, headers: as(RISK_KEY), payload,
     });
     expect((await transition({ action: 'acknowledge' })).statusCode).toBe(200);
     expect((await transition({ action: 'assign', assignee: 'officer.jones' })).statusCode).toBe(200);
@@ -101,19 +101,24 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     expect((await list()).json().alerts).toHaveLength(1);
   });
 
-  it('publishes a new rule set version to every worker without a restart, and refuses an invalid one', async () => {
+  it('lets a risk admin, not a risk officer, publish a new rule set version that reaches every worker without a restart, and refuses an invalid one', async () => {
     const current = (await engine.app.inject({ url: '/v1/rules', headers: as(RISK_KEY) })).json();
+    // Officers work alerts; publishing rules is the risk admin's duty.
+    const officer = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.1"', 'version: "2026.9"') } });
+    expect(officer.statusCode).toBe(403);
+    expect((await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions.map((v: { version: string }) => v.version)).not.toContain('2026.9');
+
     const bad = await engine.app.inject({
-      method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.1"', 'version: "2026.2"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
+      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.1"', 'version: "2026.2"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/unknown feature "card_payment_new_merchnt_count_10m"/);
 
-    const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format: 'yaml', text: current.text } });
+    const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text } });
     expect(same.statusCode).toBe(409);
 
     const stricter = current.text.replace('version: "2026.1"', 'version: "2026.2"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
-    const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY, { 'x-vigil-actor': 'head.of.fraud' }), payload: { format: 'yaml', text: stricter } });
+    const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' }), payload: { format: 'yaml', text: stricter } });
     expect(ok.statusCode).toBe(200);
     await eventually(async () => engine.rules.current().version, (v) => v === '2026.2');
 
@@ -122,6 +127,6 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     await eventually(async () => (await engine.metrics.registry.getSingleMetricAsString('vigil_rule_matches_total')), (t) => /rule="card-testing",mode="shadow"/.test(t));
     expect((await engine.app.inject({ url: '/v1/alerts?customer_id=fraud-ct-3', headers: as(RISK_KEY) })).json().alerts).toHaveLength(0);
     const history = (await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions;
-    expect(history[0]).toMatchObject({ version: '2026.2', updatedBy: 'risk:head.of.fraud' });
+    expect(history[0]).toMatchObject({ version: '2026.2', updatedBy: 'risk-admin:head.of.fraud' });
   });
 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig, type VigilConfig } from '../../config/index.js';
-import { createLogger } from '../../core/observability/index.js';
+import { OutboundPolicy } from '../../core/net/index.js';
+import { createLogger, createMetrics } from '../../core/observability/index.js';
+import type { AppOptions } from '../../server/app.js';
 import { startEngine, type Engine, type EngineOptions } from '../../server/engine.js';
 import { deleteKeysMatching } from '../../core/redis.js';
 import { TABLES, type AggregateStore } from '../../aggregates/index.js';
@@ -16,9 +18,20 @@ export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const RISK_KEY = 'test-risk-key-0123456789';
 export const SRE_KEY = 'test-sre-key-0123456789';
 export const MARKETING_KEY = 'test-marketing-key-0123456789';
+export const RISK_ADMIN_KEY = 'test-risk-admin-key-0123456789';
 
-/** VIGIL_API_KEYS for the keys above (tests that start Vigil in a process of its own pass it on). */
-export const TEST_API_KEYS = `${INGEST_KEY}:ingest,${ADMIN_KEY}:admin,${RISK_KEY}:risk,${SRE_KEY}:sre,${MARKETING_KEY}:marketing`;
+/**
+ * Who holds each test key: audit records name them as `<role>:<name>` (e.g. `risk:officer.jones`).
+ * The ingest key keeps the older `key:role` form, so that form stays covered.
+ */
+export const TEST_API_KEYS = [
+  `${INGEST_KEY}:ingest`,
+  `platform-admin:${ADMIN_KEY}:admin`,
+  `officer.jones:${RISK_KEY}:risk`,
+  `head.of.fraud:${RISK_ADMIN_KEY}:risk-admin`,
+  `sre-oncall:${SRE_KEY}:sre`,
+  `anna.marketing:${MARKETING_KEY}:marketing`,
+].join(',');
 
 /** A key prefix no other test uses, so tests share the machine's Redis without seeing each other. */
 export function uniquePrefix(name: string): string {
@@ -44,8 +57,29 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     VIGIL_LEASE_MS: '1000',
     VIGIL_CLAIM_IDLE_MS: '200',
     VIGIL_TRIM_INTERVAL_MS: '200',
+    // The receivers standing in for bank systems listen on loopback over http; the bank hosts the
+    // API tests name (*.bank.example) never resolve, so they are allowed by name.
+    VIGIL_OUTBOUND_ALLOW: '127.0.0.1,*.bank.example',
     ...overrides,
   });
+}
+
+/** The outbound policy of testConfig(): loopback receivers allowed, everything else as in production. */
+export function testOutbound(): OutboundPolicy {
+  return new OutboundPolicy(testConfig().outbound.allow);
+}
+
+/**
+ * buildApp options as the engine derives them from testConfig() (named keys, limits, docs behind a
+ * key), for tests that mount one capability's routes on the real app shell.
+ */
+export function testAppOptions(features: AppOptions['features'], overrides: Partial<AppOptions> & { env?: Record<string, string> } = {}): AppOptions {
+  const { env, ...rest } = overrides;
+  const config = testConfig(env);
+  return {
+    logger: createLogger('silent'), metrics: createMetrics({ defaultMetrics: false }), apiKeys: config.apiKeys,
+    http: config.http, publicDocs: config.operations.publicDocs, readinessChecks: {}, features, ...rest,
+  };
 }
 
 /** Deletes every key under a prefix (the test's own). */
