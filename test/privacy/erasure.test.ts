@@ -288,7 +288,7 @@ describe('erasure', () => {
     // The audit names who, when and what, and the customer only by pseudonym.
     const audit = (await engine.app.inject({ url: `/v1/privacy/erasures?customer_id=${ERASED}`, headers: as(ADMIN_KEY) })).json();
     expect(audit.erasures).toEqual([{
-      id: expect.any(String), at: report.at, actor: 'admin', customer: engine.pseudonymise(ERASED), outcome: 'complete', removed: report.removed,
+      id: expect.any(String), at: report.at, actor: 'admin:platform-admin', customer: engine.pseudonymise(ERASED), outcome: 'complete', removed: report.removed,
     }]);
     expect(JSON.stringify(audit)).not.toContain(ERASED);
 
