@@ -15,7 +15,13 @@ export interface VigilConfig {
   /** API key → role. `generatedKeys` is set when keys were made up for the demo and must be printed once. */
   apiKeys: Map<string, ApiRole>;
   generatedKeys: boolean;
-  ingest: { dedupWindowSeconds: number; maxLagEvents: number; lagPollMs: number };
+  ingest: {
+    dedupWindowSeconds: number;
+    maxLagEvents: number;
+    lagPollMs: number;
+    /** Events whose occurred_at is older than this are refused at ingest. */
+    maxEventAgeDays: number;
+  };
   processing: {
     readCount: number;
     readBlockMs: number;
@@ -74,7 +80,12 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     partitions: e.VIGIL_PARTITIONS,
     apiKeys,
     generatedKeys,
-    ingest: { dedupWindowSeconds: e.VIGIL_DEDUP_WINDOW_SECONDS, maxLagEvents: e.VIGIL_MAX_LAG_EVENTS, lagPollMs: e.VIGIL_LAG_POLL_MS },
+    ingest: {
+      dedupWindowSeconds: e.VIGIL_DEDUP_WINDOW_SECONDS,
+      maxLagEvents: e.VIGIL_MAX_LAG_EVENTS,
+      lagPollMs: e.VIGIL_LAG_POLL_MS,
+      maxEventAgeDays: e.VIGIL_MAX_EVENT_AGE_DAYS,
+    },
     processing: {
       readCount: e.VIGIL_READ_COUNT,
       readBlockMs: e.VIGIL_READ_BLOCK_MS,

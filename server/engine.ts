@@ -113,6 +113,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => ingestRoutes(scope, {
             appender: new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds }),
             backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
+            maxEventAgeDays: config.ingest.maxEventAgeDays, dedupWindowSeconds: config.ingest.dedupWindowSeconds,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),

@@ -11,6 +11,7 @@ describe('configuration', () => {
     expect(config.partitions).toBe(8);
     expect(config.clickhouse).toEqual({ kind: 'embedded', dataDir: './data', database: 'vigil' });
     expect(config.ingest.dedupWindowSeconds).toBe(86_400);
+    expect(config.ingest.maxEventAgeDays).toBe(400);
     expect(config.http.maxBatchEvents).toBe(1000);
     expect(config.apiKeys.get('admin-key-0123456789')).toBe('admin');
   });
@@ -30,6 +31,7 @@ describe('configuration', () => {
     ['a pair without role', { VIGIL_API_KEYS: 'abcdefghijklmnopq' }, /VIGIL_API_KEYS/],
     ['an unknown process role', { VIGIL_ROLE: 'both' }, /VIGIL_ROLE/],
     ['a bad ClickHouse URL', { CLICKHOUSE_URL: 'clickhouse:8123' }, /CLICKHOUSE_URL/],
+    ['a zero maximum event age', { VIGIL_MAX_EVENT_AGE_DAYS: '0' }, /VIGIL_MAX_EVENT_AGE_DAYS/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);
