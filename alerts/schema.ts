@@ -49,8 +49,8 @@ export const newAlertSchema = z.object({
   triggeringEvents: z.array(triggeringEventSchema).min(1).max(100),
   ruleSetVersion: z.string().min(1).max(64),
   /**
-   * Deterministic: the same triggering event and alert type always give the same key, so a
-   * redelivered event never raises a second alert. Build it with `alertDedupKey`.
+   * Deterministic: the same customer, triggering event and alert type always give the same key,
+   * so a redelivered event never raises a second alert. Build it with `alertDedupKey`.
    */
   dedupKey: z.string().min(1).max(512),
   /** The complaint SLA deadline; past it an unresolved alert is overdue. */
