@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/plainText.js';
 import { EVENT_TYPES } from '../core/events/index.js';
 import { comparisonsOf, conditionSchema } from './condition.js';
 import { durationTextSchema } from './duration.js';
@@ -26,8 +27,8 @@ const slug = z
 
 export const ruleSchema = z.strictObject({
   id: slug.describe('stable id: alerts, suppression and metrics refer to it'),
-  name: z.string().min(1).max(120),
-  description: z.string().min(1).max(2000).describe('the typology and why these thresholds'),
+  name: plainText({ min: 1, max: 120 }),
+  description: plainText({ min: 1, max: 2000, multiline: true }).describe('the typology and why these thresholds'),
   alert_type: z.enum(ALERT_TYPES),
   severity: z.enum(SEVERITIES),
   weight: z.number().min(0).max(1).describe("contribution to the customer's score of this alert type"),
@@ -38,10 +39,7 @@ export const ruleSchema = z.strictObject({
     .optional()
     .describe('which events the rule looks at; all events when absent'),
   condition: conditionSchema,
-  reason: z
-    .string()
-    .min(1)
-    .max(500)
+  reason: plainText({ min: 1, max: 500, multiline: true })
     .optional()
     .describe('officer-facing sentence with {field} and {threshold} placeholders; built from the comparisons when absent'),
 });
