@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import fastifyMetrics from 'fastify-metrics';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiRole } from '../config/index.js';
+import { installJsonBodyParser } from '../core/jsonBody.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { apiKeyAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -32,6 +33,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // Only JSON is accepted; without this fastify would parse text/plain and answer 400 instead of 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
