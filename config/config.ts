@@ -37,6 +37,8 @@ export interface VigilConfig {
     /** A rule file to load and watch; unset → the published set in Redis, or the default pack. */
     rulesFile?: string;
     rulesPollMs: number;
+    /** The rules file may hold no active rule (switching detection off). */
+    rulesAllowEmpty: boolean;
     allowedLatenessMs: number;
     complaintSlaHours: number;
   };
@@ -100,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     risk: {
       rulesFile: e.VIGIL_RULES_FILE,
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
+      rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
       allowedLatenessMs: e.VIGIL_ALLOWED_LATENESS_MS,
       complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
     },

@@ -81,6 +81,8 @@ export const envSchema = z.object({
   VIGIL_TRIM_INTERVAL_MS: int(100, 3_600_000).default(5000),
   VIGIL_RULES_FILE: z.string().min(1).optional(),
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
+  // A rules file without an active rule switches detection off; only this explicit setting allows it.
+  VIGIL_RULES_ALLOW_EMPTY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
   VIGIL_ALLOWED_LATENESS_MS: int(0, 30 * 86_400_000).default(6 * 3_600_000),
   VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
   VIGIL_WEBHOOK_ATTEMPTS: int(1, 50).default(8),

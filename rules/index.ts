@@ -1,5 +1,5 @@
 export {
-  ruleSchema, ruleSetSchema, validateRuleSet, ALERT_TYPES, SEVERITIES, RULE_MODES,
+  ruleSchema, ruleSetSchema, validateRuleSet, noLiveRuleProblem, ALERT_TYPES, SEVERITIES, RULE_MODES,
   type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode,
 } from './schema.js';
 export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';

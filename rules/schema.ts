@@ -76,6 +76,17 @@ export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string
   return errors;
 }
 
+/**
+ * Why publishing this rule set would switch detection off (no active rule: none at all, or every
+ * rule in shadow), or undefined when at least one rule can raise alerts. Such a set is refused
+ * unless the publisher says explicitly that it is intended.
+ */
+export function noLiveRuleProblem(ruleSet: RuleSet): string | undefined {
+  if (ruleSet.rules.some((rule) => rule.mode === 'active')) return undefined;
+  const what = ruleSet.rules.length === 0 ? 'has no rules' : `has only shadow rules (${ruleSet.rules.length})`;
+  return `rule set ${ruleSet.version} ${what}: publishing it would switch off all detection (no alerts, no scores)`;
+}
+
 function unknownFeature(path: string, known: ReadonlySet<string>): string | undefined {
   const name = featureName(path);
   if (name === undefined || known.has(name)) return undefined;

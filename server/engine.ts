@@ -75,7 +75,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const rules = new RuleSetRegistry({
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
   });
-  await rules.start({ watchFile: config.risk.rulesFile });
+  await rules.start({ watchFile: config.risk.rulesFile, allowNoLiveRules: config.risk.rulesAllowEmpty });
   const profiles = new ProfileStore(redis, { prefix, partitions: config.partitions });
   const offers = await createOfferService({
     redis, redisUrl: config.redis.url, prefix, store, profiles, log, metrics,
