@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiRole } from '../config/index.js';
@@ -18,6 +18,8 @@ export interface AppOptions {
   readinessChecks: Record<string, () => Promise<boolean>>;
   /** Each capability contributes its routes (ingest, dead letters, later alerts and offers). */
   features: FastifyPluginAsync[];
+  /** Told of every route as it is added, public and hidden alike (the HTTP fuzz test walks them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP surface shared by the api and worker roles; only the feature plugins differ. */
@@ -30,6 +32,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Per-request access logs at info would dominate the log at ingest rates; routes log warnings up.
   app.addHook('onRoute', (route) => {
     route.logLevel ??= 'warn';
+    opts.onRoute?.(route);
   });
   // Only JSON is accepted; without this fastify would parse text/plain and answer 400 instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -19,7 +19,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { readFileSync } from 'node:fs';
 import { ProfileStore, customerProfileRoutes } from '../customers/index.js';
 import { createOfferService, parseCampaignSet, type CampaignSet, type OfferService } from '../offers/index.js';
@@ -47,6 +47,8 @@ export interface EngineOptions {
   workerName?: string;
   /** Wraps the aggregate store, e.g. to inject faults in tests. */
   decorateStore?: (store: AggregateStore) => AggregateStore;
+  /** Told of every HTTP route as it is registered. */
+  onRoute?: AppOptions['onRoute'];
 }
 
 /**
@@ -104,6 +106,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     metrics,
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    onRoute: opts.onRoute,
     readinessChecks: {
       redis: async () => (await redis.ping()) === 'PONG',
       clickhouse: () => store.ping(),
