@@ -94,7 +94,10 @@ export const offerResponseSchema = z.strictObject({
 });
 
 const envelope = {
-  event_id: identifier.describe('idempotency key: the same id is accepted once per dedup window'),
+  event_id: identifier.describe(
+    'names one event of one customer, unique across the deployment for the dedup window: posted again for the same customer it is a duplicate, '
+    + 'for another customer it is refused (EVENT_ID_CONFLICT). Senders with overlapping id spaces prefix them, e.g. "card:123"',
+  ),
   customer_id: identifier,
   occurred_at: z.iso.datetime({ offset: true }).describe('RFC 3339 event time, e.g. 2026-11-26T09:15:00Z'),
   channel: z.enum(CHANNELS),
