@@ -29,9 +29,13 @@ export function alertIdFor(dedupKey: string): string {
   return `alt_${base32(createHash('sha256').update(dedupKey).digest().subarray(0, 17)).slice(0, 26)}`;
 }
 
-/** The dedup key of an alert raised by one event: the same event and type always give the same key. */
-export function alertDedupKey(type: AlertType, triggeringEventId: string): string {
-  return `${type}:${triggeringEventId}`;
+/**
+ * The dedup key of an alert raised by one event: the same customer, event and type always give the
+ * same key. The customer is part of it because an event id is unique only for the dedup window:
+ * an id reused later (or by another sender) for another customer must raise that customer's alert.
+ */
+export function alertDedupKey(type: AlertType, customerId: string, triggeringEventId: string): string {
+  return `${type}:${customerId}:${triggeringEventId}`;
 }
 
 export const ALERT_ID_PATTERN = /^alt_[0-9a-hjkmnp-tv-z]{26}$/;

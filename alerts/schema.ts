@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/plainText.js';
 import { ALERT_TYPES, SEVERITIES, type AlertType, type Severity } from '../rules/schema.js';
 
 // The one definition of every alert shape: the store validates what processors raise against it,
@@ -49,8 +50,8 @@ export const newAlertSchema = z.object({
   triggeringEvents: z.array(triggeringEventSchema).min(1).max(100),
   ruleSetVersion: z.string().min(1).max(64),
   /**
-   * Deterministic: the same triggering event and alert type always give the same key, so a
-   * redelivered event never raises a second alert. Build it with `alertDedupKey`.
+   * Deterministic: the same customer, triggering event and alert type always give the same key,
+   * so a redelivered event never raises a second alert. Build it with `alertDedupKey`.
    */
   dedupKey: z.string().min(1).max(512),
   /** The complaint SLA deadline; past it an unresolved alert is overdue. */
@@ -87,8 +88,9 @@ export type StoredAlert = Omit<Alert, 'overdue'>;
 
 export const transitionRequestSchema = z.strictObject({
   action: z.enum(TRANSITION_ACTIONS),
-  comment: z.string().trim().min(1).max(2000).optional(),
-  assignee: identifier.optional(),
+  // Plain text: comments and names are shown in officers' screens and sent in webhooks.
+  comment: plainText({ max: 2000, multiline: true }).trim().min(1).optional(),
+  assignee: plainText({ min: 1, max: 128 }).optional(),
   disposition: z.enum(ALERT_DISPOSITIONS).optional(),
 });
 export type TransitionRequest = z.infer<typeof transitionRequestSchema>;

@@ -17,7 +17,13 @@ export interface VigilConfig {
   /** API key → who holds it (name, role). `generatedKeys` is set when keys were made up for the demo and must be printed once. */
   apiKeys: Map<string, ApiIdentity>;
   generatedKeys: boolean;
-  ingest: { dedupWindowSeconds: number; maxLagEvents: number; lagPollMs: number };
+  ingest: {
+    dedupWindowSeconds: number;
+    maxLagEvents: number;
+    lagPollMs: number;
+    /** Events whose occurred_at is older than this are refused at ingest. */
+    maxEventAgeDays: number;
+  };
   processing: {
     readCount: number;
     readBlockMs: number;
@@ -33,6 +39,8 @@ export interface VigilConfig {
     /** A rule file to load and watch; unset → the published set in Redis, or the default pack. */
     rulesFile?: string;
     rulesPollMs: number;
+    /** The rules file may hold no active rule (switching detection off). */
+    rulesAllowEmpty: boolean;
     allowedLatenessMs: number;
     complaintSlaHours: number;
     /** Privacy complaints have their own, usually shorter, deadline (docs/privacy.md). */
@@ -146,7 +154,12 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     partitions: e.VIGIL_PARTITIONS,
     apiKeys,
     generatedKeys,
-    ingest: { dedupWindowSeconds: e.VIGIL_DEDUP_WINDOW_SECONDS, maxLagEvents: e.VIGIL_MAX_LAG_EVENTS, lagPollMs: e.VIGIL_LAG_POLL_MS },
+    ingest: {
+      dedupWindowSeconds: e.VIGIL_DEDUP_WINDOW_SECONDS,
+      maxLagEvents: e.VIGIL_MAX_LAG_EVENTS,
+      lagPollMs: e.VIGIL_LAG_POLL_MS,
+      maxEventAgeDays: e.VIGIL_MAX_EVENT_AGE_DAYS,
+    },
     processing: {
       readCount: e.VIGIL_READ_COUNT,
       readBlockMs: e.VIGIL_READ_BLOCK_MS,
@@ -161,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     risk: {
       rulesFile: e.VIGIL_RULES_FILE,
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
+      rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
       allowedLatenessMs: e.VIGIL_ALLOWED_LATENESS_MS,
       complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
       privacyComplaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS_PRIVACY,

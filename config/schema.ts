@@ -126,6 +126,8 @@ export const envSchema = z.object({
   VIGIL_MAX_BATCH_EVENTS: int(1, 100_000).default(1000),
   VIGIL_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
   VIGIL_DEDUP_WINDOW_SECONDS: int(60, 30 * 86_400).default(86_400),
+  // 400 days: the events table's TTL. Older events would be written and dropped at the next merge.
+  VIGIL_MAX_EVENT_AGE_DAYS: int(1, 3650).default(400),
   VIGIL_MAX_LAG_EVENTS: int(100, 100_000_000).default(200_000),
   VIGIL_LAG_POLL_MS: int(50, 60_000).default(500),
   VIGIL_READ_COUNT: int(1, 10_000).default(500),
@@ -139,6 +141,8 @@ export const envSchema = z.object({
   VIGIL_TRIM_INTERVAL_MS: int(100, 3_600_000).default(5000),
   VIGIL_RULES_FILE: z.string().min(1).optional(),
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
+  // A rules file without an active rule switches detection off; only this explicit setting allows it.
+  VIGIL_RULES_ALLOW_EMPTY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
   VIGIL_ALLOWED_LATENESS_MS: int(0, 30 * 86_400_000).default(6 * 3_600_000),
   VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
   VIGIL_COMPLAINT_SLA_HOURS_PRIVACY: int(1, 24 * 90).default(24),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/plainText.js';
 
 /**
  * The channels marketing may use to reach a customer. `rm_task` is not a message: it asks the
@@ -49,7 +50,7 @@ export type MarketingConsent = z.infer<typeof marketingConsentSchema>;
  */
 export const customerProfileSchema = z.strictObject({
   assets_under_management: z.number().nonnegative().optional().describe('major units, all accounts and investments'),
-  products_held: z.array(z.string().min(1).max(64)).max(100).optional(),
+  products_held: z.array(plainText({ min: 1, max: 64 })).max(100).optional(),
   age: z.number().int().min(0).max(130).optional(),
   risk_tolerance: z.enum(RISK_TOLERANCES).optional().describe('from the suitability questionnaire; unknown means low'),
   preferred_channel: z.enum(MARKETING_CHANNELS).optional(),
@@ -57,7 +58,7 @@ export const customerProfileSchema = z.strictObject({
     .string()
     .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "en" or "de-AT"')
     .optional(),
-  relationship_manager: z.string().min(1).max(128).optional().describe('id of the assigned relationship manager'),
+  relationship_manager: plainText({ min: 1, max: 128 }).optional().describe('id of the assigned relationship manager'),
   birthday: birthday.optional(),
   time_zone: timeZone.optional(),
   kyc_status: z.enum(KYC_STATUSES).optional(),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { installJsonBodyParser } from '../core/jsonBody.js';
 import { describeIssues } from '../core/events/index.js';
 import { BadRequestError, VigilError } from '../core/errors.js';
 import { auditActor } from '../core/identity.js';
@@ -138,12 +139,7 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
  * scope; fastify's own JSON parser does the parsing and applies the body limit.
  */
 function installBodyParsers(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(new BadRequestError('request body is empty; send a customer profile, or {"profiles": [...]} to import'), undefined);
-    return parseJson(request, body as string, done);
-  });
+  installJsonBodyParser(app, { whenEmpty: () => new BadRequestError('request body is empty; send a customer profile, or {"profiles": [...]} to import') });
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 

@@ -75,6 +75,8 @@ export async function replayThroughEngine(events: readonly EventInput[], config:
     VIGIL_MAX_BATCH_EVENTS: String(Math.max(1000, config.batchSize ?? 500)),
     VIGIL_LAG_POLL_MS: '100',
     VIGIL_READ_BLOCK_MS: '100',
+    // A labelled stream is history: ingest must take its oldest event, however long ago it starts.
+    VIGIL_MAX_EVENT_AGE_DAYS: String(maxEventAgeDays(events)),
   });
   let engine: Engine | undefined;
   try {
@@ -90,6 +92,12 @@ export async function replayThroughEngine(events: readonly EventInput[], config:
     await dropKeys(config.redisUrl, prefix);
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Days back to the stream's oldest event, plus one, within the setting's bounds (1–3650). */
+function maxEventAgeDays(events: readonly EventInput[]): number {
+  const oldest = events.reduce((min, e) => Math.min(min, Date.parse(e.occurred_at)), Date.now());
+  return Math.min(3650, Math.max(400, Math.ceil((Date.now() - oldest) / 86_400_000) + 1));
 }
 
 class ReplayRun {

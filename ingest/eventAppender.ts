@@ -1,18 +1,33 @@
 import type { Redis } from 'ioredis';
 import { toWireEvent, type VigilEvent } from '../core/events/index.js';
-import { partitionKeys, partitionOf } from '../core/streams/index.js';
+import { globalKeys, partitionKeys, partitionOf } from '../core/streams/index.js';
 
-// Marks the event id as seen and appends it in one atomic step, so a retried post can neither
-// lose an event (seen but not appended) nor append it twice.
-// KEYS[1] = partition stream, KEYS[2..] = seen markers; ARGV[1] = dedup window (s), ARGV[2..] = payloads.
+// An event_id names one event of one customer, unique across the deployment for the dedup window
+// (senders whose id spaces overlap prefix them: "card:123", "core:123"). Two steps enforce it:
+//
+// 1. Claim: SET ids:<event_id> <customer> NX GET, one command per event on its own key, so it works
+//    on a Redis Cluster too. Unset → claimed; set to the same customer → a retry, go on; set to
+//    another customer → refused as a conflict. A claim left by a failed append only lets the same
+//    customer's retry through.
+// 2. Append (one Lua script per partition): SET seen:<event_id> <customer> NX and XADD only when it
+//    was unset, so marking and appending are one atomic step and a retried post can neither lose
+//    an event nor append it twice. A seen marker holding another customer (the claim expired a
+//    moment before the marker) is a conflict too, never a silent "duplicate".
+//
+// KEYS[1] = partition stream, KEYS[2..] = seen markers; ARGV[1] = dedup window (s),
+// ARGV[2..] = customer id then payload, per event. Answers 1 appended, 0 duplicate, 2 conflict.
 const APPEND_UNSEEN = `
 local appended = {}
 for i = 2, #KEYS do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    redis.call('XADD', KEYS[1], '*', 'event', ARGV[i])
+  local customer, payload = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  local previous = redis.call('SET', KEYS[i], customer, 'NX', 'GET', 'EX', ARGV[1])
+  if not previous then
+    redis.call('XADD', KEYS[1], '*', 'event', payload)
     appended[i - 1] = 1
-  else
+  elseif previous == customer or previous == '1' then
     appended[i - 1] = 0
+  else
+    appended[i - 1] = 2
   end
 end
 return appended
@@ -22,13 +37,14 @@ type AppendingRedis = Redis & {
   vigilAppendUnseen(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
-export interface AppendResult {
-  accepted: number;
-  duplicates: number;
-}
+/** What became of one event: appended, already there for this customer, or its id taken by another customer. */
+export type AppendOutcome = 'accepted' | 'duplicate' | 'id_conflict';
+
+const OUTCOMES: readonly AppendOutcome[] = ['duplicate', 'accepted', 'id_conflict'];
 
 export class EventAppender {
   private readonly redis: AppendingRedis;
+  private readonly claimPrefix: string;
 
   constructor(
     redis: Redis,
@@ -36,26 +52,40 @@ export class EventAppender {
   ) {
     redis.defineCommand('vigilAppendUnseen', { lua: APPEND_UNSEEN });
     this.redis = redis as AppendingRedis;
+    this.claimPrefix = globalKeys(opts.prefix).eventIdClaimPrefix;
   }
 
-  /** Appends each event to its customer's partition unless its event_id was seen in the window. */
-  async append(events: readonly VigilEvent[]): Promise<AppendResult> {
-    const byPartition = new Map<number, VigilEvent[]>();
-    for (const event of events) {
+  /** Each event's outcome, in input order. Appends each to its customer's partition unless its event_id was seen in the window. */
+  async append(events: readonly VigilEvent[]): Promise<AppendOutcome[]> {
+    const outcomes: AppendOutcome[] = new Array(events.length);
+    const claimed = await this.claim(events);
+    const byPartition = new Map<number, number[]>();
+    events.forEach((event, i) => {
+      if (!claimed[i]) {
+        outcomes[i] = 'id_conflict';
+        return;
+      }
       const p = partitionOf(event.customer_id, this.opts.partitions);
       const list = byPartition.get(p);
-      if (list) list.push(event);
-      else byPartition.set(p, [event]);
-    }
-    const flags = await Promise.all(
-      [...byPartition].map(([p, list]) => {
+      if (list) list.push(i);
+      else byPartition.set(p, [i]);
+    });
+    await Promise.all(
+      [...byPartition].map(async ([p, indexes]) => {
         const keys = partitionKeys(this.opts.prefix, p);
-        const seen = list.map((e) => keys.seenPrefix + e.event_id);
-        const payloads = list.map(toWireEvent);
-        return this.redis.vigilAppendUnseen(seen.length + 1, keys.stream, ...seen, this.opts.dedupWindowSeconds, ...payloads);
+        const seen = indexes.map((i) => keys.seenPrefix + events[i]!.event_id);
+        const args = indexes.flatMap((i) => [events[i]!.customer_id, toWireEvent(events[i]!)]);
+        const flags = await this.redis.vigilAppendUnseen(seen.length + 1, keys.stream, ...seen, this.opts.dedupWindowSeconds, ...args);
+        indexes.forEach((i, k) => (outcomes[i] = OUTCOMES[flags[k]!] ?? 'duplicate'));
       }),
     );
-    const accepted = flags.flat().reduce<number>((sum, f) => sum + Number(f), 0);
-    return { accepted, duplicates: events.length - accepted };
+    return outcomes;
+  }
+
+  /** Per event: whether its id is (now) claimed by its own customer. Sent together (auto-pipelined). */
+  private async claim(events: readonly VigilEvent[]): Promise<boolean[]> {
+    const previous = await Promise.all(events.map((event) =>
+      this.redis.set(this.claimPrefix + event.event_id, event.customer_id, 'EX', this.opts.dedupWindowSeconds, 'NX', 'GET')));
+    return previous.map((owner, i) => owner === null || owner === events[i]!.customer_id);
   }
 }

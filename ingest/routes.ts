@@ -4,13 +4,10 @@ import { parseEvent, type VigilEvent } from '../core/events/index.js';
 import { BackpressureError, BadRequestError, StreamUnavailableError } from '../core/errors.js';
 import type { VigilMetrics } from '../core/observability/index.js';
 import type { BacklogMonitor } from '../core/streams/index.js';
-import type { EventAppender } from './eventAppender.js';
-import { apiErrorSchema, ingestBodySchema, ingestResultSchema, type IngestResult } from './schemas.js';
-
-// Event time drives every window; one event dated far ahead would age a customer's whole history
-// out at once, so events from more than a few minutes in the future are refused.
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const FUTURE_EVENT = 'occurred_at: more than 5 minutes in the future; check the sender\'s clock';
+import { ingestAnswer } from './answer.js';
+import type { AppendOutcome, EventAppender } from './eventAppender.js';
+import { occurredAtProblem } from './eventTime.js';
+import { apiErrorSchema, ingestBodySchema, ingestRefusedSchema, ingestResultSchema, type Rejection } from './schemas.js';
 
 export interface IngestRouteDeps {
   appender: EventAppender;
@@ -18,6 +15,9 @@ export interface IngestRouteDeps {
   metrics: VigilMetrics;
   maxBatchEvents: number;
   maxLagEvents: number;
+  /** VIGIL_MAX_EVENT_AGE_DAYS: the oldest occurred_at accepted. */
+  maxEventAgeDays: number;
+  dedupWindowSeconds: number;
 }
 
 export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): Promise<void> {
@@ -28,9 +28,17 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
     schema: {
       tags: ['ingest'],
       summary: 'Post one event or a batch {"events": [...]}',
+      description: 'An event_id names one event of one customer, unique across the deployment for the dedup window '
+        + '(VIGIL_DEDUP_WINDOW_SECONDS): the same id for the same customer is a duplicate (a safe retry), for another customer a '
+        + 'conflict (EVENT_ID_CONFLICT). Senders whose id spaces overlap prefix their ids, e.g. "card:123". 202 when at least one '
+        + 'event was accepted or was a duplicate; one event that is refused gets 400 (INVALID_EVENT) or 409 (EVENT_ID_CONFLICT), '
+        + 'a batch of which none was accepted 400 (NO_EVENT_ACCEPTED), each with the same rejected[] detail.',
       security: [{ bearerAuth: [] }],
       body: ingestBodySchema,
-      response: { 202: ingestResultSchema, 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
+      response: {
+        202: ingestResultSchema, 400: ingestRefusedSchema, 401: apiErrorSchema, 403: apiErrorSchema, 409: ingestRefusedSchema,
+        413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema,
+      },
     },
     handler: async (request, reply) => {
       const lag = deps.backlog.totalBacklog;
@@ -38,26 +46,45 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
         deps.metrics.backpressureRejections.inc();
         throw new BackpressureError(retryAfterSeconds(lag, deps.maxLagEvents), lag);
       }
-      const posted = eventsOf(request.body, deps.maxBatchEvents);
+      const { events: posted, single } = eventsOf(request.body, deps.maxBatchEvents);
       const valid: VigilEvent[] = [];
-      const rejected: IngestResult['rejected'] = [];
-      const latestAccepted = Date.now() + MAX_CLOCK_SKEW_MS;
+      const validIndexes: number[] = [];
+      const rejected: Rejection[] = [];
+      const nowMs = Date.now();
       posted.forEach((input, index) => {
         const parsed = parseEvent(input);
-        if (!parsed.ok) rejected.push({ index, errors: parsed.errors });
-        else if (Date.parse(parsed.event.occurred_at) > latestAccepted) rejected.push({ index, errors: [FUTURE_EVENT] });
-        else valid.push(parsed.event);
+        const timeProblem = parsed.ok ? occurredAtProblem(parsed.event.occurred_at, nowMs, { maxAgeDays: deps.maxEventAgeDays }) : undefined;
+        if (!parsed.ok) rejected.push({ index, code: 'INVALID_EVENT', errors: parsed.errors });
+        else if (timeProblem) rejected.push({ index, code: 'INVALID_EVENT', errors: [timeProblem] });
+        else {
+          valid.push(parsed.event);
+          validIndexes.push(index);
+        }
       });
-      const { accepted, duplicates } = valid.length ? await appendOrUnavailable(deps.appender, valid) : { accepted: 0, duplicates: 0 };
+      const outcomes: AppendOutcome[] = valid.length ? await appendOrUnavailable(deps.appender, valid) : [];
+      outcomes.forEach((outcome, k) => {
+        if (outcome === 'id_conflict') rejected.push({ index: validIndexes[k]!, code: 'EVENT_ID_CONFLICT', errors: [idConflict(valid[k]!, deps.dedupWindowSeconds)] });
+      });
+      rejected.sort((a, b) => a.index - b.index);
+      const accepted = outcomes.filter((o) => o === 'accepted').length;
+      const duplicates = outcomes.filter((o) => o === 'duplicate').length;
+      const conflicts = outcomes.length - accepted - duplicates;
       deps.metrics.eventsIngested.inc({ result: 'accepted' }, accepted);
       deps.metrics.eventsIngested.inc({ result: 'duplicate' }, duplicates);
-      deps.metrics.eventsIngested.inc({ result: 'rejected' }, rejected.length);
-      return reply.status(202).send({ accepted, duplicates, rejected });
+      deps.metrics.eventsIngested.inc({ result: 'rejected' }, rejected.length - conflicts);
+      deps.metrics.eventsIngested.inc({ result: 'id_conflict' }, conflicts);
+      const answer = ingestAnswer({ accepted, duplicates, rejected }, { single, count: posted.length });
+      return reply.status(answer.status).send(answer.body);
     },
   });
 }
 
-async function appendOrUnavailable(appender: EventAppender, events: VigilEvent[]) {
+function idConflict(event: VigilEvent, windowSeconds: number): string {
+  return `event_id: "${event.event_id}" already names an event of another customer (event ids are unique per deployment for `
+    + `${windowSeconds} s, VIGIL_DEDUP_WINDOW_SECONDS); give this event its own id, e.g. prefixed with its source system ("card:…")`;
+}
+
+async function appendOrUnavailable(appender: EventAppender, events: VigilEvent[]): Promise<AppendOutcome[]> {
   try {
     return await appender.append(events);
   } catch (err) {
@@ -67,18 +94,18 @@ async function appendOrUnavailable(appender: EventAppender, events: VigilEvent[]
   }
 }
 
-function eventsOf(body: unknown, maxBatchEvents: number): unknown[] {
+function eventsOf(body: unknown, maxBatchEvents: number): { events: unknown[]; single: boolean } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequestError('body must be one event object or {"events": [...]}');
   }
-  if (!('events' in body)) return [body];
+  if (!('events' in body)) return { events: [body], single: true };
   const { events, ...rest } = body as { events: unknown };
   if (Object.keys(rest).length > 0) throw new BadRequestError(`unknown field(s) beside events: ${Object.keys(rest).join(', ')}`);
   if (!Array.isArray(events) || events.length === 0) throw new BadRequestError('events must be a non-empty array');
   if (events.length > maxBatchEvents) {
     throw new BadRequestError(`a batch holds at most ${maxBatchEvents} events (VIGIL_MAX_BATCH_EVENTS); this one has ${events.length}`);
   }
-  return events;
+  return { events, single: false };
 }
 
 /** Longer waits the further behind processing is, within 1–30 s. */

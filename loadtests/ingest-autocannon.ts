@@ -118,8 +118,9 @@ export async function runIngestLoad(options: IngestLoadOptions): Promise<LoadRes
   };
 
   const counted = { accepted: 0, duplicates: 0, rejected: 0 };
+  // 202, or 400/409 when none of a request's events was accepted: both carry the counts.
   const countResponse = (status: number, body: string): void => {
-    if (status < 200 || status >= 300) return;
+    if (status !== 202 && status !== 400 && status !== 409) return;
     const reported = readIngestResult(body);
     counted.accepted += reported.accepted;
     counted.duplicates += reported.duplicates;
@@ -173,7 +174,7 @@ export function formatLoadResult(r: LoadResult): string {
   ].join('\n');
 }
 
-/** The counts of POST /v1/events' 202 body ({accepted, duplicates, rejected: [...]}); zeros if unreadable. */
+/** The counts of POST /v1/events' answer ({accepted, duplicates, rejected: [...]}, also on a 400/409 that refused every event); zeros if unreadable. */
 function readIngestResult(body: string): { accepted: number; duplicates: number; rejected: number } {
   try {
     const parsed = JSON.parse(body) as { accepted?: unknown; duplicates?: unknown; rejected?: unknown };

@@ -1,3 +1,4 @@
+import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
 import type { VigilEvent } from '../core/events/index.js';
 import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
@@ -35,7 +36,8 @@ export interface RiskAssessment {
  * One event through the risk pipeline, as a pure function: update the features, segment the
  * customer, evaluate the rules, update the scores, and decide which alerts to raise (one per
  * alert type, carrying every rule that fired for it, unless suppressed). The alert's dedup key is
- * the event and the type, so however often the event is redelivered it raises one alert.
+ * the customer, the event and the type, so however often the event is redelivered it raises one
+ * alert, and an event id reused for another customer still raises that customer's.
  */
 export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
   const updated = applyEvent(state.features, event, ctx.featureConfig);
@@ -74,7 +76,7 @@ function alertsFor(matches: RuleMatch[], event: VigilEvent, scores: { fraud: num
     reasons: fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text, field: r.field, actual: r.actual, threshold: r.threshold }))),
     triggeringEvents: [{ eventId: event.event_id, type: event.type, occurredAt: event.occurred_at }],
     ruleSetVersion: ctx.ruleSet.version,
-    dedupKey: `${event.event_id}:${type}`,
+    dedupKey: alertDedupKey(type, event.customer_id, event.event_id),
     ...(type === 'complaint_sla' ? { dueAt: complaintDueAt(event, ctx.complaintSlaHours) } : {}),
   }));
 }

@@ -11,7 +11,7 @@ import { decodeRiskState, encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
   /** Returns only the alerts that did not exist yet. */
-  raise(alerts: NewAlert[]): Promise<readonly { type: string; severity: string }[]>;
+  raise(alerts: NewAlert[]): Promise<readonly { type: string; severity: string; dedupKey: string }[]>;
 }
 
 /** One event as the risk pipeline saw it: what followers such as offers decide from. */
@@ -97,6 +97,22 @@ export class RiskEffect implements BatchEffect {
     };
   }
 
+  /**
+   * An alert the store already had is not raised again. With the customer in the dedup key that is
+   * a redelivery (a crash between raising and trimming the outbox), but it is never silent: it is
+   * counted and logged, so a defect that made two alerts share a key would show at once.
+   */
+  private reportDeduplicated(asked: readonly NewAlert[], created: readonly { dedupKey: string }[]): void {
+    // Each created alert accounts for one of the alerts asked under its key; the rest were skipped.
+    const raised = new Set(created.map((alert) => alert.dedupKey));
+    const skipped = asked.filter((alert) => !raised.delete(alert.dedupKey));
+    if (skipped.length === 0) return;
+    for (const alert of skipped) this.deps.metrics.alertsDeduplicated.inc({ type: alert.type });
+    this.deps.log.warn({
+      deduplicated: skipped.map((alert) => ({ type: alert.type, eventIds: alert.triggeringEvents.map((e) => e.eventId), ruleIds: alert.ruleIds })),
+    }, 'alerts already raised under the same dedup key were not raised again');
+  }
+
   async recover(keys: PartitionKeys): Promise<void> {
     await this.drainOutbox(keys);
     for (const follower of this.deps.followers ?? []) await follower.recover(keys);
@@ -113,6 +129,7 @@ export class RiskEffect implements BatchEffect {
       const alerts = page.map((json) => JSON.parse(json) as NewAlert);
       const created = await this.deps.alerts.raise(alerts);
       for (const alert of created) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
+      this.reportDeduplicated(alerts, created);
       await this.deps.redis.ltrim(keys.alertOutbox, page.length, -1);
     }
   }

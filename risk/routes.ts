@@ -73,13 +73,18 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
     schema: {
       tags: ['rules'],
       summary: 'Publish a new rule set version; every worker loads it within seconds, no restart',
-      description: 'Recorded as published by the API key\'s `<role>:<name>`; an X-Vigil-Actor header is ignored.',
       security: [{ bearerAuth: [] }],
+      description: 'Recorded as published by the API key\'s `<role>:<name>`; an X-Vigil-Actor header is ignored. '
+        + 'A rule set without an active rule (empty, or only shadow rules) would switch off all detection: it is '
+        + 'refused (400) unless `allow_empty=true` is given, and a forced publish is marked `forced` in the history.',
+      querystring: z.strictObject({
+        allow_empty: z.enum(['true', 'false']).default('false').describe('publish even a rule set without an active rule (switches detection off)'),
+      }),
       body: z.strictObject({ format: z.enum(['yaml', 'json']), text: z.string().min(1).max(1_000_000) }),
     },
     handler: async (request) => {
       const actor = auditActor(request.identity);
-      const result = await deps.rules.publish(request.body.text, request.body.format, actor);
+      const result = await deps.rules.publish(request.body.text, request.body.format, actor, { allowNoLiveRules: request.query.allow_empty === 'true' });
       if (!result.ok) throw new RuleSetRejected(result.status, result.errors);
       return { version: result.published.version, rules: result.ruleSet.rules.length, updatedBy: actor };
     },

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/observability/index.js';
-import { parseRuleSet, type RuleSet } from '../rules/index.js';
+import { noLiveRuleProblem, parseRuleSet, type RuleSet } from '../rules/index.js';
 import { FailureStreak } from '../core/failureStreak.js';
 
 export interface PublishedRuleSet {
@@ -11,6 +11,14 @@ export interface PublishedRuleSet {
   text: string;
   updatedAt: string;
   updatedBy: string;
+  /** Set when the set switches detection off (no active rule) and the publisher forced it; shown in the history. */
+  forced?: { reason: string };
+}
+
+export interface PublishOptions {
+  onlyIfNone?: boolean;
+  /** Publish even a set without an active rule (it switches detection off); recorded in the history. */
+  allowNoLiveRules?: boolean;
 }
 
 export type PublishResult =
@@ -44,17 +52,23 @@ export class RuleSetRegistry {
     return this.active;
   }
 
-  async start(opts: { watchFile?: string } = {}): Promise<void> {
+  /**
+   * `allowNoLiveRules` (VIGIL_RULES_ALLOW_EMPTY) lets the watched file switch detection off; without
+   * it such a file is refused at start and on every edit, like a file that does not validate.
+   */
+  async start(opts: { watchFile?: string; allowNoLiveRules?: boolean } = {}): Promise<void> {
+    const fromFile = { allowNoLiveRules: opts.allowNoLiveRules ?? false };
     if (!(await this.refresh())) {
-      const text = await readFile(opts.watchFile ?? this.deps.defaultPackPath, 'utf8');
-      const result = await this.publish(text, formatOf(opts.watchFile ?? this.deps.defaultPackPath), 'system:default-pack', { onlyIfNone: true });
-      if (!result.ok && result.status === 400) throw new Error(`default rule pack is invalid:\n${result.errors.join('\n')}`);
+      const path = opts.watchFile ?? this.deps.defaultPackPath;
+      const text = await readFile(path, 'utf8');
+      const result = await this.publish(text, formatOf(path), opts.watchFile ? `file:${path}` : 'system:default-pack', { onlyIfNone: true, ...fromFile });
+      if (!result.ok && result.status === 400) throw new Error(`rule set ${path} is refused:\n${result.errors.join('\n')}`);
       await this.refresh();
     }
     const trouble = new FailureStreak(this.deps.log, 'rule set refresh');
     this.timer = setInterval(() => void this.refresh().then(() => trouble.succeeded(), (err: unknown) => void trouble.failed(err)), this.deps.pollMs);
     this.timer.unref();
-    if (opts.watchFile) this.watchFile(opts.watchFile);
+    if (opts.watchFile) this.watchFile(opts.watchFile, fromFile);
   }
 
   stop(): void {
@@ -74,18 +88,29 @@ export class RuleSetRegistry {
     });
   }
 
-  /** Validates and publishes a rule set; its version must be new. */
-  async publish(text: string, format: 'yaml' | 'json', actor: string, opts: { onlyIfNone?: boolean } = {}): Promise<PublishResult> {
+  /**
+   * Validates and publishes a rule set; its version must be new. A set without an active rule would
+   * switch detection off: it is refused unless `allowNoLiveRules`, and a forced one says so in the history.
+   */
+  async publish(text: string, format: 'yaml' | 'json', actor: string, opts: PublishOptions = {}): Promise<PublishResult> {
     const parsed = parseRuleSet(text, format, this.deps.knownFeatures);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
+    const noLiveRule = noLiveRuleProblem(parsed.ruleSet);
+    if (noLiveRule && !opts.allowNoLiveRules) {
+      return { ok: false, status: 400, errors: [`${noLiveRule}; if that is intended, publish it with allow_empty=true (VIGIL_RULES_ALLOW_EMPTY for the rules file)`] };
+    }
     const current = await this.published();
     if (current && (opts.onlyIfNone || current.version === parsed.ruleSet.version)) {
       return { ok: false, status: 409, errors: [`rule set version ${parsed.ruleSet.version} is already published; give the new set a new version`] };
     }
-    const published: PublishedRuleSet = { version: parsed.ruleSet.version, format, text, updatedAt: new Date().toISOString(), updatedBy: actor };
+    const published: PublishedRuleSet = {
+      version: parsed.ruleSet.version, format, text, updatedAt: new Date().toISOString(), updatedBy: actor,
+      ...(noLiveRule ? { forced: { reason: noLiveRule } } : {}),
+    };
     const json = JSON.stringify(published);
     await this.deps.redis.multi().set(this.currentKey, json).lpush(this.historyKey, json).ltrim(this.historyKey, 0, HISTORY_KEPT - 1).exec();
-    this.deps.log.info({ version: published.version, actor }, 'rule set published');
+    if (noLiveRule) this.deps.log.warn({ version: published.version, actor, reason: noLiveRule }, 'rule set without an active rule published (forced): detection is off');
+    else this.deps.log.info({ version: published.version, actor }, 'rule set published');
     await this.refresh();
     return { ok: true, ruleSet: parsed.ruleSet, published };
   }
@@ -106,7 +131,7 @@ export class RuleSetRegistry {
     return true;
   }
 
-  private watchFile(path: string): void {
+  private watchFile(path: string, opts: PublishOptions): void {
     let pending: NodeJS.Timeout | undefined;
     this.watcher = watch(path, () => {
       clearTimeout(pending);
@@ -114,7 +139,7 @@ export class RuleSetRegistry {
       pending = setTimeout(async () => {
         const text = await readFile(path, 'utf8').catch(() => undefined);
         if (text === undefined) return;
-        const result = await this.publish(text, formatOf(path), `file:${path}`);
+        const result = await this.publish(text, formatOf(path), `file:${path}`, opts);
         if (!result.ok && result.status === 400) this.deps.log.error({ path, errors: result.errors }, 'edited rule file is invalid; not loaded');
       }, 200);
     });

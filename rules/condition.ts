@@ -30,22 +30,59 @@ export interface Comparison {
 }
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Comparison;
 
+/**
+ * How deep `all` / `any` / `not` may nest. Real rules and triggers use three or four levels; the
+ * bound keeps a pathological document from overflowing the stack of the recursive schema and of
+ * the evaluator (a few hundred levels did, and answered 500).
+ */
+export const MAX_CONDITION_DEPTH = 32;
+
+/**
+ * Why a condition (as authored, not yet validated) nests too deeply, or undefined. Walks the tree
+ * with its own stack, so it cannot overflow however deep the input is.
+ */
+export function conditionDepthProblem(input: unknown): string | undefined {
+  const pending: { node: unknown; depth: number }[] = [{ node: input, depth: 1 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const { all, any, not } = node as { all?: unknown; any?: unknown; not?: unknown };
+    const children = [...(Array.isArray(all) ? all : []), ...(Array.isArray(any) ? any : []), ...(not === undefined ? [] : [not])];
+    if (children.length === 0) continue;
+    if (depth > MAX_CONDITION_DEPTH) {
+      return `conditions nest at most ${MAX_CONDITION_DEPTH} levels of all / any / not; this one nests deeper: flatten it or split it into several rules`;
+    }
+    for (const child of children) pending.push({ node: child, depth: depth + 1 });
+  }
+  return undefined;
+}
+
 // One object with every key optional, then a check that exactly one kind is present: this gives
 // "unknown field(s) valu" and "needs exactly one of all, any, not or field" instead of a union
 // error listing four failed alternatives.
 const conditionNode = z.strictObject({
-  all: z.array(z.lazy(() => conditionSchema)).min(1).optional(),
-  any: z.array(z.lazy(() => conditionSchema)).min(1).optional(),
-  not: z.lazy(() => conditionSchema).optional(),
+  all: z.array(z.lazy(() => conditionTree)).min(1).optional(),
+  any: z.array(z.lazy(() => conditionTree)).min(1).optional(),
+  not: z.lazy(() => conditionTree).optional(),
   field: fieldPath.optional(),
   op: z.enum(COMPARISON_OPS).optional(),
   value: comparisonValue.optional(),
 });
 type ConditionNode = z.infer<typeof conditionNode>;
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const conditionTree: z.ZodType<Condition> = z.lazy(() =>
   conditionNode.superRefine(checkNode).transform((node) => node as Condition),
 );
+
+/**
+ * The condition language, for rules and campaign triggers alike. The depth is checked before the
+ * (recursive) schema runs; a condition too deep is refused with that one message.
+ */
+export const conditionSchema: z.ZodType<Condition> = z.preprocess((input, ctx) => {
+  const problem = conditionDepthProblem(input);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  return input;
+}, conditionTree);
 
 function checkNode(node: ConditionNode, ctx: z.RefinementCtx): void {
   const kinds = (['all', 'any', 'not', 'field'] as const).filter((key) => node[key] !== undefined);

@@ -1,6 +1,6 @@
 import { comparisonsOf, type Comparison, type Condition } from './condition.js';
 import { parseDuration } from './duration.js';
-import { explainComparison, formatFieldValue, formatThreshold, type ComparisonReason } from './explain.js';
+import { explainComparison, formatActual, formatThreshold, type ComparisonReason } from './explain.js';
 import { resolveField, type RuleContext } from './fields.js';
 import { compare } from './operators.js';
 import { fillTemplate, type Placeholder } from './reasonTemplate.js';
@@ -109,7 +109,7 @@ function toMatch(rule: Rule, reasons: ComparisonReason[], ctx: RuleContext): Rul
 function renderReason(template: string, rule: Rule, reasons: readonly ComparisonReason[], ctx: RuleContext): string {
   const comparisons = comparisonsOf(rule.condition).map((c) => c.comparison);
   return fillTemplate(template, (placeholder: Placeholder) => {
-    if (placeholder.kind === 'field') return formatFieldValue(placeholder.field, resolveField(placeholder.field, ctx), ctx);
+    if (placeholder.kind === 'field') return formatActual(placeholder.field, resolveField(placeholder.field, ctx), ctx);
     const comparison = thresholdComparison(placeholder.field, reasons, comparisons);
     return comparison ? formatThreshold(comparison, ctx) : 'unknown';
   });

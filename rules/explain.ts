@@ -1,4 +1,4 @@
-import { minorUnitDigits } from '../core/events/index.js';
+import { formatMoney, groupDecimal, minorUnitDigits } from '../core/events/index.js';
 import type { Comparison, ComparisonOp, ComparisonValue } from './condition.js';
 import { featureName, type RuleContext } from './fields.js';
 import { featureText, formatInUnit, formatPlain } from './featureText.js';
@@ -37,20 +37,29 @@ export function fieldLabel(field: string): string {
   return EVENT_LABELS[field] ?? field.replace(/^(event|profile)\./, '').replaceAll('.', ' ').replaceAll('_', ' ');
 }
 
-const amountFormats = new Map<number, Intl.NumberFormat>();
-function amountFormat(digits: number): Intl.NumberFormat {
-  let format = amountFormats.get(digits);
-  if (!format) amountFormats.set(digits, (format = new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
-  return format;
+// Fields whose value is the event's own amount. Shown to a person they are written from the integer
+// minor units, never from the float the comparison used: 90071992547409.91 has no double.
+const EVENT_AMOUNT_FIELDS: ReadonlySet<string> = new Set(['event.amount', 'features.amount_current']);
+
+function exactEventAmount(field: string, ctx: RuleContext): string | undefined {
+  if (!EVENT_AMOUNT_FIELDS.has(field) || !('amount_minor' in ctx.event)) return undefined;
+  const money = formatMoney(ctx.event.amount_minor, ctx.event.currency);
+  // Features carry no currency in their texts ("amount 45.00"); the event field does.
+  return field === 'event.amount' ? money : money.slice(0, -(ctx.event.currency.length + 1));
 }
 
-/** A field's value in its unit: "82%" for a ratio feature, "2,500.00 EUR" for the event amount. */
+/** The value a field has in this context, in its unit, exact for money: "2,500.00 EUR", "82%". */
+export function formatActual(field: string, actual: unknown, ctx: RuleContext): string {
+  return exactEventAmount(field, ctx) ?? formatFieldValue(field, actual, ctx);
+}
+
+/** A value of a field in its unit: "82%" for a ratio feature, "2,500.00 EUR" for a rule's amount threshold. */
 export function formatFieldValue(field: string, value: unknown, ctx: RuleContext): string {
   const feature = featureName(field);
   if (feature !== undefined) return formatInUnit(value, featureText(feature).unit);
   if (field === 'event.amount' && typeof value === 'number' && 'currency' in ctx.event) {
-    const digits = minorUnitDigits(ctx.event.currency);
-    return `${amountFormat(digits).format(value)} ${ctx.event.currency}`;
+    // A threshold as the rule wrote it (its shortest decimal text), padded to the currency's decimals.
+    return `${groupDecimal(String(value), minorUnitDigits(ctx.event.currency))} ${ctx.event.currency}`;
   }
   return formatPlain(value);
 }
@@ -68,12 +77,14 @@ export function formatThreshold(comparison: Comparison, ctx: RuleContext): strin
 /** The explanation of one comparison that either held (fired) or failed under a `not`. */
 export function explainComparison(comparison: Comparison, actual: unknown, held: boolean, ctx: RuleContext): ComparisonReason {
   const text = held ? heldText(comparison, actual, ctx) : failedText(comparison, actual, ctx);
-  return { field: comparison.field, op: comparison.op, actual, threshold: comparison.value, negated: !held, text };
+  // The amount travels on (alerts, webhooks) as the event's decimal text, not as the float compared.
+  const shownActual = comparison.field === 'event.amount' && 'amount' in ctx.event ? ctx.event.amount : actual;
+  return { field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text };
 }
 
 function heldText(c: Comparison, actual: unknown, ctx: RuleContext): string {
   const label = fieldLabel(c.field);
-  const shown = formatFieldValue(c.field, actual, ctx);
+  const shown = formatActual(c.field, actual, ctx);
   const threshold = formatThreshold(c, ctx);
   switch (c.op) {
     case 'gt': case 'gte': case 'lt': case 'lte':
@@ -91,7 +102,7 @@ function heldText(c: Comparison, actual: unknown, ctx: RuleContext): string {
 function failedText(c: Comparison, actual: unknown, ctx: RuleContext): string {
   const label = fieldLabel(c.field);
   if (actual === undefined || actual === null) return featureName(c.field) ? `no value for feature ${label}` : `no ${label}`;
-  const shown = formatFieldValue(c.field, actual, ctx);
+  const shown = formatActual(c.field, actual, ctx);
   const threshold = formatThreshold(c, ctx);
   switch (c.op) {
     case 'gt': case 'gte': case 'lt': case 'lte':
@@ -120,11 +131,11 @@ function isFlagComparison(c: Comparison): boolean {
 /** A value in a sentence: "12 card payments at new merchants in 10 min", "new device", "amount 2,500.00 EUR". */
 function describe(field: string, actual: unknown, ctx: RuleContext): string {
   const feature = featureName(field);
-  if (feature === undefined) return `${fieldLabel(field)} ${formatFieldValue(field, actual, ctx)}`;
+  if (feature === undefined) return `${fieldLabel(field)} ${formatActual(field, actual, ctx)}`;
   const text = featureText(feature);
   if (text.unit === 'flag') return truthy(actual) ? text.text : (text.whenFalse ?? `not ${text.text}`);
   if (typeof actual === 'number' && actual < 0 && text.whenNegative) return text.whenNegative;
-  return text.text.replace('{v}', formatInUnit(actual, text.unit));
+  return text.text.replace('{v}', formatActual(field, actual, ctx));
 }
 
 function truthy(value: unknown): boolean {

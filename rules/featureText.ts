@@ -1,3 +1,5 @@
+import { groupDecimal } from '../core/events/index.js';
+
 // How each feature reads in an explanation. A risk officer sees "12 card payments at new merchants
 // in 10 min", not "card_payment_new_merchant_count_10m=12". Windowed families are described by
 // pattern; the rest one by one. A feature missing here still explains itself as "name = value".
@@ -96,14 +98,13 @@ export function featureText(name: string): FeatureText {
 }
 
 const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
-const money = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** A value in the unit's words: 0.82 as a ratio is "82%", 7200 seconds is "2 h". */
 export function formatInUnit(value: unknown, unit: FeatureUnit): string {
   if (typeof value !== 'number') return formatPlain(value);
   switch (unit) {
     case 'count': return grouped.format(value);
-    case 'amount': return Number.isInteger(value) ? grouped.format(value) : money.format(value);
+    case 'amount': return formatAmountFeature(value);
     case 'ratio': return `${grouped.format(Math.round(value * 1000) / 10)}%`;
     case 'seconds': return formatSeconds(value);
     case 'days': return `${grouped.format(value)} days`;
@@ -119,6 +120,22 @@ export function formatPlain(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatPlain).join(', ');
   if (typeof value === 'number') return grouped.format(value);
   return String(value);
+}
+
+/**
+ * Amount features are window sums and statistics kept in thousandths of the currency unit
+ * (features/eventFacts.ts), so their value is a whole number of thousandths divided by 1000. That
+ * number is written digit by digit, never rounded to cents: 12.345 stays 12.345.
+ */
+function formatAmountFeature(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const thousandths = Math.round(Math.abs(value) * 1000);
+  if (!Number.isSafeInteger(thousandths)) return grouped.format(value);
+  const text = String(thousandths).padStart(4, '0');
+  const whole = text.slice(0, -3);
+  const fraction = text.slice(-3).replace(/0+$/, '');
+  const sign = value < 0 && thousandths !== 0 ? '-' : '';
+  return groupDecimal(`${sign}${whole}${fraction ? `.${fraction.padEnd(2, '0')}` : ''}`);
 }
 
 function formatSeconds(seconds: number): string {

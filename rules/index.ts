@@ -1,8 +1,8 @@
 export {
-  ruleSchema, ruleSetSchema, validateRuleSet, ALERT_TYPES, SEVERITIES, RULE_MODES,
+  ruleSchema, ruleSetSchema, validateRuleSet, noLiveRuleProblem, ALERT_TYPES, SEVERITIES, RULE_MODES,
   type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode,
 } from './schema.js';
-export { conditionSchema, comparisonsOf, COMPARISON_OPS, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
+export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
 export { resolveField, fieldPathProblem, EVENT_FIELD_PATHS, type RuleContext } from './fields.js';
 export { evaluateRules, evaluateCondition, type RuleMatch } from './evaluate.js';
 export type { ComparisonReason } from './explain.js';
@@ -15,4 +15,4 @@ export { parseDuration, durationTextSchema } from './duration.js';
 export { parseRuleSet, DEFAULT_RULE_PACK_URL, type RuleSetParseResult } from './load.js';
 export { KNOWN_FEATURES } from './knownFeatures.js';
 export { didYouMean } from './suggest.js';
-export { parseAuthoredDocument, describeDocumentIssue, type DocumentParseResult } from './authoredDocument.js';
+export { parseAuthoredDocument, describeDocumentIssue, MAX_YAML_ALIASES, type DocumentParseResult } from './authoredDocument.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../core/plainText.js';
 import { EVENT_TYPES } from '../core/events/index.js';
 import { comparisonsOf, conditionSchema } from './condition.js';
 import { durationTextSchema } from './duration.js';
@@ -26,8 +27,8 @@ const slug = z
 
 export const ruleSchema = z.strictObject({
   id: slug.describe('stable id: alerts, suppression and metrics refer to it'),
-  name: z.string().min(1).max(120),
-  description: z.string().min(1).max(2000).describe('the typology and why these thresholds'),
+  name: plainText({ min: 1, max: 120 }),
+  description: plainText({ min: 1, max: 2000, multiline: true }).describe('the typology and why these thresholds'),
   alert_type: z.enum(ALERT_TYPES),
   severity: z.enum(SEVERITIES),
   weight: z.number().min(0).max(1).describe("contribution to the customer's score of this alert type"),
@@ -38,10 +39,7 @@ export const ruleSchema = z.strictObject({
     .optional()
     .describe('which events the rule looks at; all events when absent'),
   condition: conditionSchema,
-  reason: z
-    .string()
-    .min(1)
-    .max(500)
+  reason: plainText({ min: 1, max: 500, multiline: true })
     .optional()
     .describe('officer-facing sentence with {field} and {threshold} placeholders; built from the comparisons when absent'),
 });
@@ -76,6 +74,17 @@ export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string
     if (rule.reason !== undefined) errors.push(...templateProblems(rule.reason, fields, known).map((p) => `${where}.reason: ${p}`));
   });
   return errors;
+}
+
+/**
+ * Why publishing this rule set would switch detection off (no active rule: none at all, or every
+ * rule in shadow), or undefined when at least one rule can raise alerts. Such a set is refused
+ * unless the publisher says explicitly that it is intended.
+ */
+export function noLiveRuleProblem(ruleSet: RuleSet): string | undefined {
+  if (ruleSet.rules.some((rule) => rule.mode === 'active')) return undefined;
+  const what = ruleSet.rules.length === 0 ? 'has no rules' : `has only shadow rules (${ruleSet.rules.length})`;
+  return `rule set ${ruleSet.version} ${what}: publishing it would switch off all detection (no alerts, no scores)`;
 }
 
 function unknownFeature(path: string, known: ReadonlySet<string>): string | undefined {

@@ -1,11 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { API_ROLES, type ApiIdentity, type HttpSettings } from '../config/index.js';
 import { DependencyUnavailableError, RateLimitedError } from '../core/errors.js';
+import { installJsonBodyParser } from '../core/jsonBody.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { apiKeyAuth } from './auth.js';
 import { capConnectionsPerAddress } from './connectionCap.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   redisUp?: () => boolean;
   /** Each capability contributes its routes (ingest, dead letters, later alerts and offers). */
   features: FastifyPluginAsync[];
+  /** Told of every route as it is added, public and hidden alike (the HTTP fuzz test walks them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP surface shared by the api and worker roles; only the feature plugins differ. */
@@ -51,8 +54,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   capConnectionsPerAddress(app.server, http.maxConnectionsPerIp);
+  // Tests collect every route this way (the HTTP fuzzing), without a hand-kept list.
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   // Only JSON is accepted; without this fastify would parse text/plain and answer 400 instead of 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

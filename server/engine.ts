@@ -19,7 +19,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
 import { OutboundPolicy } from '../core/net/index.js';
 import { readFileSync } from 'node:fs';
@@ -60,6 +60,8 @@ export interface EngineOptions {
   workerName?: string;
   /** Wraps the aggregate store, e.g. to inject faults in tests. */
   decorateStore?: (store: AggregateStore) => AggregateStore;
+  /** Told of every HTTP route as it is registered. */
+  onRoute?: AppOptions['onRoute'];
 }
 
 /**
@@ -115,7 +117,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const rules = new RuleSetRegistry({
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
   });
-  await rules.start({ watchFile: config.risk.rulesFile });
+  await rules.start({ watchFile: config.risk.rulesFile, allowNoLiveRules: config.risk.rulesAllowEmpty });
   const profiles = new ProfileStore(redis, {
     prefix, partitions: config.partitions,
     ...(config.retention.profileDays ? { ttlSeconds: config.retention.profileDays * DAY_SECONDS } : {}),
@@ -157,6 +159,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     http: config.http,
     publicDocs: config.operations.publicDocs,
     redisUp: () => redisIsUp(redis),
+    onRoute: opts.onRoute,
     readinessChecks: {
       redis: async () => redisIsUp(redis) && (await redis.ping()) === 'PONG',
       clickhouse: () => store.ping(),
@@ -166,6 +169,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => ingestRoutes(scope, {
             appender: new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds }),
             backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
+            maxEventAgeDays: config.ingest.maxEventAgeDays, dedupWindowSeconds: config.ingest.dedupWindowSeconds,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),

@@ -69,6 +69,8 @@ function clientMessage(err: FastifyError): string {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       // Routes that take more (campaigns: YAML; profile import: NDJSON) say so in their OpenAPI docs.
       return 'this content type is not accepted here; send application/json';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'request body is not valid JSON; check quotes, commas and brackets';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'request body is empty; send a JSON body (for events: one event or {"events": [...]})';
     default:

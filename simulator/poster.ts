@@ -25,7 +25,7 @@ export interface PostEventsResult {
   retryAfterSec?: number;
   /** Attempts beyond the first. */
   retries: number;
-  /** The server's message for a non-202 answer. */
+  /** The server's message for a non-202 answer. A 400/409 whose events were all refused also carries the counts and rejections. */
   message?: string;
 }
 
@@ -81,13 +81,21 @@ function send(opts: PostEventsOptions, body: string): Promise<Response> {
   });
 }
 
+// Events answered one by one: 202, or 400/409 when none of them was accepted (the body then
+// carries the same counts and rejections, beside the error code and message).
+const EVENT_ANSWERS = new Set([202, 400, 409]);
+
 async function readAnswer(response: Response, retries: number): Promise<PostEventsResult> {
   const text = await response.text();
-  if (response.status !== 202) return { ...emptyCounts(response.status, retries), message: messageOf(text) };
-  const parsed = ingestResultSchema.safeParse(safeJson(text));
-  if (!parsed.success) return { ...emptyCounts(response.status, retries), message: `unexpected 202 body: ${text.slice(0, 200)}` };
+  const json = safeJson(text);
+  const parsed = EVENT_ANSWERS.has(response.status) ? ingestResultSchema.safeParse(json) : undefined;
+  if (!parsed?.success) {
+    if (response.status === 202) return { ...emptyCounts(response.status, retries), message: `unexpected 202 body: ${text.slice(0, 200)}` };
+    return { ...emptyCounts(response.status, retries), message: messageOf(text) };
+  }
   const { accepted, duplicates, rejected } = parsed.data;
-  return { status: 202, accepted, duplicates, rejected: rejected.length, rejections: rejected, retries };
+  const message = response.status === 202 ? undefined : messageOf(text);
+  return { status: response.status, accepted, duplicates, rejected: rejected.length, rejections: rejected, retries, ...(message ? { message } : {}) };
 }
 
 function emptyCounts(status: number, retries: number): PostEventsResult {

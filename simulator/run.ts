@@ -135,7 +135,8 @@ class SimulationRun {
   private record(events: EventInput[], result: PostEventsResult): void {
     const p = this.progress;
     p.retries += result.retries;
-    if (result.status !== 202) {
+    // A 400/409 that lists rejections answered every event (none was accepted); anything else failed the batch.
+    if (result.status !== 202 && result.rejections.length === 0) {
       p.failed += events.length;
       if (FATAL_STATUSES.has(result.status)) this.stop(`ingest answered ${result.status}: ${result.message ?? ''}`.trim());
       return;

@@ -1,18 +1,20 @@
+import { currencyMinorUnits, currencyProblem } from './currencies.js';
+
 // Money never passes through binary floats: amounts arrive as decimal strings (or JSON numbers,
-// which are re-read through their shortest decimal text) and live as integer minor units.
+// which are re-read through their shortest decimal text) and live as integer minor units. Shown to
+// a person they are written from those integers (or the normalised decimal text), never from a
+// float: 90071992547409.91 is not a double, and a reason saying "…409.90" would be wrong.
 
-/** ISO 4217 currencies whose minor unit is not 2 decimal places. */
-const MINOR_UNIT_EXCEPTIONS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-};
-
+/** Decimal places of the currency's minor unit, from the ISO 4217 table (currencies.ts). */
 export function minorUnitDigits(currency: string): number {
-  return MINOR_UNIT_EXCEPTIONS[currency] ?? 2;
+  const digits = currencyMinorUnits(currency);
+  // Events are validated against the same table, so only code that skipped validation gets here.
+  if (digits === undefined) throw new Error(`unknown currency ${JSON.stringify(currency)}: ${currencyProblem(currency)}`);
+  return digits;
 }
 
-const DECIMAL = /^(\d{1,15})(?:\.(\d{1,3}))?$/;
+// ISO 4217's largest minor unit is 4 decimals (CLF, UYW); the currency's own count is checked below.
+const DECIMAL = /^(\d{1,15})(?:\.(\d{1,4}))?$/;
 
 export type MinorUnitsResult = { ok: true; minor: number } | { ok: false; reason: string };
 
@@ -21,11 +23,12 @@ export type MinorUnitsResult = { ok: true; minor: number } | { ok: false; reason
  * Rejects more decimals than the currency has, so 10.005 EUR is an error, not a silent rounding.
  */
 export function toMinorUnits(amount: string | number, currency: string): MinorUnitsResult {
+  const digits = currencyMinorUnits(currency);
+  if (digits === undefined) return { ok: false, reason: `currency ${currencyProblem(currency)}` };
   const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
   if (text === undefined) return { ok: false, reason: 'amount must be a finite decimal number' };
   const match = DECIMAL.exec(text);
   if (!match) return { ok: false, reason: `amount "${text}" is not a plain positive decimal such as "125.40"` };
-  const digits = minorUnitDigits(currency);
   const whole = match[1] ?? '0';
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > digits) {
@@ -42,11 +45,32 @@ function numberToPlainDecimal(value: number): string | undefined {
   return String(value);
 }
 
-/** Formats minor units back to the decimal text of the currency, for display and reasons. */
+/** Formats minor units back to the decimal text of the currency, for storage and display. */
 export function formatMinorUnits(minor: number, currency: string): string {
   const digits = minorUnitDigits(currency);
   if (digits === 0) return String(minor);
   const sign = minor < 0 ? '-' : '';
   const text = String(Math.abs(minor)).padStart(digits + 1, '0');
   return `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Exact decimal text with thousands separators and at least `minFractionDigits` decimals:
+ * "90071992547409.91" → "90,071,992,547,409.91". Digits are moved as text, so nothing rounds;
+ * anything that is not a plain decimal is returned unchanged.
+ */
+export function groupDecimal(decimal: string, minFractionDigits = 0): string {
+  const match = PLAIN_DECIMAL.exec(decimal);
+  if (!match) return decimal;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const decimals = fraction.padEnd(minFractionDigits, '0');
+  return `${sign}${grouped}${decimals ? `.${decimals}` : ''}`;
+}
+
+/** An amount in minor units for a person to read: "2,500.00 EUR", "1,200 JPY", exact. */
+export function formatMoney(minor: number, currency: string): string {
+  return `${groupDecimal(formatMinorUnits(minor, currency))} ${currency}`;
 }

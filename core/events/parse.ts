@@ -31,8 +31,10 @@ export function parseEvent(input: unknown): EventParseResult {
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const path = issue.path.map(String).join('.') || '(event)';
+    const path = issue.path.map((key) => (typeof key === 'string' && /[^\x21-\x7e]/.test(key) ? JSON.stringify(key) : String(key))).join('.') || '(event)';
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+    // A bad attribute key says what is wrong with it, not just "Invalid key in record".
+    if (issue.code === 'invalid_key' && issue.issues[0]) return `${path}: key ${issue.issues[0].message}`;
     return `${path}: ${issue.message}`;
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { toMinorUnits } from './money.js';
+import { plainText } from '../plainText.js';
+import { currencyProblem } from './currencies.js';
 
 // The one schema of what bank systems post. The envelope names (event_id, customer_id, type,
 // occurred_at, channel, amount, currency, merchant, counterparty, device, geo, attributes) are a
@@ -31,7 +32,13 @@ export const identifier = z
   .max(128)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'only letters, digits and . _ : @ - are allowed');
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "GB"');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as "EUR"');
+const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as "EUR"')
+  .superRefine((code, ctx) => {
+    const problem = /^[A-Z]{3}$/.test(code) ? currencyProblem(code) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const amount = z
   .union([z.string(), z.number()])
   .describe('positive decimal in major units, preferably a string such as "125.40"');
@@ -40,15 +47,15 @@ export const merchantSchema = z.strictObject({
   id: identifier,
   mcc: z.string().regex(/^\d{4}$/, 'a 4-digit merchant category code'),
   country: countryCode,
-  name: z.string().max(128).optional(),
+  name: plainText({ max: 128 }).optional(),
 });
 
 export const counterpartySchema = z.strictObject({
   id: identifier.optional(),
-  account: z.string().min(1).max(64).optional(),
-  bank: z.string().min(1).max(64).optional(),
+  account: plainText({ min: 1, max: 64 }).optional(),
+  bank: plainText({ min: 1, max: 64 }).optional(),
   country: countryCode.optional(),
-  name: z.string().max(128).optional(),
+  name: plainText({ max: 128 }).optional(),
 });
 
 export const deviceSchema = z.strictObject({
@@ -64,7 +71,7 @@ export const geoSchema = z.strictObject({
 
 // Attributes are bounded so one event cannot carry an unbounded payload into every store.
 export const attributesSchema = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(256), z.number(), z.boolean()]))
+  .record(plainText({ min: 1, max: 64 }), z.union([plainText({ max: 256 }), z.number(), z.boolean()]))
   .refine((record) => Object.keys(record).length <= 20, 'at most 20 attributes');
 
 export const PRODUCT_TYPES = ['current_account', 'savings', 'term_deposit', 'credit_card', 'debit_card', 'loan', 'mortgage', 'investment', 'insurance'] as const;
@@ -88,7 +95,10 @@ export const offerResponseSchema = z.strictObject({
 });
 
 const envelope = {
-  event_id: identifier.describe('idempotency key: the same id is accepted once per dedup window'),
+  event_id: identifier.describe(
+    'names one event of one customer, unique across the deployment for the dedup window: posted again for the same customer it is a duplicate, '
+    + 'for another customer it is refused (EVENT_ID_CONFLICT). Senders with overlapping id spaces prefix them, e.g. "card:123"',
+  ),
   customer_id: identifier,
   occurred_at: z.iso.datetime({ offset: true }).describe('RFC 3339 event time, e.g. 2026-11-26T09:15:00Z'),
   channel: z.enum(CHANNELS),

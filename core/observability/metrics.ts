@@ -32,6 +32,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     lateEvents: new Counter({ name: 'vigil_late_events_total', help: 'Events older than the newest seen for their customer, by lateness (late: within the allowed lateness; too_late: beyond it)', labelNames: ['lateness'] as const, registers: r }),
     ruleMatches: new Counter({ name: 'vigil_rule_matches_total', help: 'Rules that fired, by rule and mode (shadow rules fire without alerting)', labelNames: ['rule', 'mode'] as const, registers: r }),
     alertsRaised: new Counter({ name: 'vigil_alerts_raised_total', help: 'Alerts raised for risk officers, by type and severity', labelNames: ['type', 'severity'] as const, registers: r }),
+    alertsDeduplicated: new Counter({ name: 'vigil_alerts_deduplicated_total', help: 'Alerts not raised because one with the same dedup key (type, customer, event) existed: a redelivered event', labelNames: ['type'] as const, registers: r }),
     streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
   };
 }

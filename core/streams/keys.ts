@@ -51,8 +51,14 @@ export interface GlobalKeys {
   /** Sorted set of live workers, scored by their last heartbeat (ms). */
   workers: string;
   deadLetters: string;
+  /**
+   * Prefix for `ids:<event_id>` → customer id, set at ingest for the dedup window: an event id
+   * names one event of one customer across the deployment, whichever partition it lands in.
+   * No hash tag: each claim is its own command, so they spread over a cluster's slots.
+   */
+  eventIdClaimPrefix: string;
 }
 
 export function globalKeys(prefix: string): GlobalKeys {
-  return { workers: `${prefix}:workers`, deadLetters: `${prefix}:deadletters` };
+  return { workers: `${prefix}:workers`, deadLetters: `${prefix}:deadletters`, eventIdClaimPrefix: `${prefix}:ids:` };
 }

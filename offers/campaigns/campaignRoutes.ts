@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { auditActor } from '../../core/identity.js';
+import { parseAuthoredDocument } from '../../rules/index.js';
 import { CampaignNotFoundError, InvalidCampaignError } from './campaignErrors.js';
 import type { CampaignRegistry, StoredCampaign } from './campaignRegistry.js';
 import { CAMPAIGN_STATES, campaignSchema } from './campaignSchema.js';
@@ -57,12 +57,11 @@ const BODY_DESCRIPTION = 'The campaign as JSON, or as YAML with Content-Type: ap
 export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Only in this plugin's scope: campaigns are authored in YAML, other endpoints stay JSON-only.
+  // Read like campaign files and rule packs (alias bound, errors in words), in one place.
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseYaml(body as string, { uniqueKeys: true }));
-    } catch (error) {
-      done(new InvalidCampaignError([`YAML syntax: ${(error as Error).message.trimEnd()}`]), undefined);
-    }
+    const document = parseAuthoredDocument(body as string, 'yaml');
+    if (document.ok) done(null, document.value);
+    else done(new InvalidCampaignError(document.errors), undefined);
   });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof InvalidCampaignError) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../core/plainText.js';
 import { EVENT_TYPES, PRODUCT_TYPES } from '../../core/events/index.js';
 import { CUSTOMER_TIERS } from '../../customers/index.js';
 import { MARKETING_CHANNELS, RISK_TOLERANCES } from '../../customers/profile.js';
@@ -18,8 +19,8 @@ const slug = z
   .max(64)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a slug: lowercase letters, digits and single hyphens, e.g. "travel-card"');
 
-const tagList = z.array(z.string().min(1).max(64)).default([]);
-const productList = z.array(z.string().min(1).max(64)).default([]);
+const tagList = z.array(plainText({ min: 1, max: 64 })).default([]);
+const productList = z.array(plainText({ min: 1, max: 64 })).default([]);
 
 export const campaignTriggerSchema = z.strictObject({
   event_types: z.array(z.enum(EVENT_TYPES)).min(1).describe('the events that may fire the campaign'),
@@ -45,8 +46,8 @@ export const campaignEligibilitySchema = z.strictObject({
 
 /** One message: `{placeholder}` stands for a field path (`event.amount`, `features.x`, `profile.x`, `tier`). */
 export const messageSchema = z.strictObject({
-  title: z.string().min(1).max(120).describe('push title, e-mail subject, SMS label, RM task headline'),
-  body: z.string().min(1).max(2000),
+  title: plainText({ min: 1, max: 120 }).describe('push title, e-mail subject, SMS label, RM task headline'),
+  body: plainText({ min: 1, max: 2000, multiline: true }),
 });
 export type OfferMessage = z.infer<typeof messageSchema>;
 
@@ -73,13 +74,13 @@ export type CampaignGoal = z.output<typeof campaignGoalSchema>;
 
 export const campaignSchema = z.strictObject({
   id: slug.describe('stable id: decisions, caps, holdout and metrics refer to it'),
-  name: z.string().min(1).max(120),
-  description: z.string().min(1).max(2000).describe('the customer need it answers, and why these thresholds'),
+  name: plainText({ min: 1, max: 120 }),
+  description: plainText({ min: 1, max: 2000, multiline: true }).describe('the customer need it answers, and why these thresholds'),
   state: z.enum(CAMPAIGN_STATES),
   priority: z.number().int().min(0).max(1000).describe('higher wins when several campaigns fire on one event'),
   expected_value: z.number().nonnegative().describe('major units per accepted offer; breaks priority ties'),
   product: z
-    .strictObject({ id: z.string().min(1).max(64), risk_level: z.enum(RISK_TOLERANCES) })
+    .strictObject({ id: plainText({ min: 1, max: 64 }), risk_level: z.enum(RISK_TOLERANCES) })
     .optional()
     .describe('what is offered; absent for care messages that sell nothing'),
   trigger: campaignTriggerSchema,

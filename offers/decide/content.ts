@@ -34,9 +34,13 @@ export function renderMessage(message: OfferMessage, ctx: RuleContext): Rendered
 
 function formatValue(field: string, value: unknown, ctx: RuleContext, locale: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (field === 'event.amount' && typeof value === 'number' && 'currency' in ctx.event) {
+  if (field === 'event.amount' && 'amount' in ctx.event) {
     const digits = minorUnitDigits(ctx.event.currency);
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: ctx.event.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency: ctx.event.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    // The event's decimal text, not the float the rules compare: Node's Intl formats a decimal
+    // string exactly (ECMA-402 NumberFormat v3), so 90071992547409.91 is not written …409.90.
+    // The ES2022 typings know only number and bigint.
+    return (money.format as unknown as (decimal: string) => string)(ctx.event.amount);
   }
   if (typeof value === 'number') return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
   if (Array.isArray(value)) return value.length > 0 ? value.map(String).join(', ') : undefined;

@@ -91,7 +91,7 @@ export function fraudAlert(overrides: Partial<NewAlert> = {}): NewAlert {
     reasons: [{ ruleId: 'velocity.card.5m', text: '7 card payments in 5 minutes', field: 'card_payments_5m', actual: 7, threshold: 5 }],
     triggeringEvents: [{ eventId, type: 'card_payment', occurredAt: new Date().toISOString() }],
     ruleSetVersion: 'rules-2026.11.1',
-    dedupKey: alertDedupKey(type, eventId),
+    dedupKey: alertDedupKey(type, overrides.customerId ?? 'cust-1', eventId),
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ describe('configuration', () => {
     expect(config.partitions).toBe(8);
     expect(config.clickhouse).toEqual({ kind: 'embedded', dataDir: './data', database: 'vigil' });
     expect(config.ingest.dedupWindowSeconds).toBe(86_400);
+    expect(config.ingest.maxEventAgeDays).toBe(400);
     expect(config.http.maxBatchEvents).toBe(1000);
     expect(config.apiKeys.get('admin-key-0123456789')).toEqual({ name: derivedKeyName('admin-key-0123456789', 'admin'), role: 'admin' });
     expect(config.http).toMatchObject({
@@ -102,6 +103,7 @@ describe('configuration', () => {
     ['a trusted proxy that is no address', { VIGIL_TRUST_PROXY: 'proxy.internal' }, /VIGIL_TRUST_PROXY/],
     ['the metrics listener on the API port', { PORT: '8080', VIGIL_METRICS_PORT: '8080' }, /VIGIL_METRICS_PORT: must differ from PORT/],
     ['public docs that are not true or false', { VIGIL_PUBLIC_DOCS: 'yes' }, /VIGIL_PUBLIC_DOCS/],
+    ['a zero maximum event age', { VIGIL_MAX_EVENT_AGE_DAYS: '0' }, /VIGIL_MAX_EVENT_AGE_DAYS/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);

@@ -64,6 +64,21 @@ describe('event schema', () => {
     ['exponent notation', { ...base, type: 'cash_deposit', amount: '1e3', currency: 'EUR' }, /plain positive decimal/],
     ['an amount too large to be exact', { ...base, type: 'cash_deposit', amount: '1234567890123456', currency: 'EUR' }, /amount/],
     ['a lower-case currency', { ...base, type: 'cash_deposit', amount: '1', currency: 'eur' }, /currency/],
+    ['an unknown currency', { ...base, type: 'cash_deposit', amount: '1', currency: 'ABC' }, /currency: "ABC" is not an active ISO 4217 currency code/],
+    ['a crypto asset as currency', { ...base, type: 'cash_deposit', amount: '1', currency: 'BTC' }, /currency: "BTC" is not an active ISO 4217/],
+    ['"no currency" (XXX)', { ...base, type: 'cash_deposit', amount: '1', currency: 'XXX' }, /currency: "XXX" is an ISO 4217 code for something that is not a currency/],
+    ['the testing code (XTS)', { ...base, type: 'cash_deposit', amount: '1', currency: 'XTS' }, /not a currency/],
+    ['gold (XAU)', { ...base, type: 'cash_deposit', amount: '1', currency: 'XAU' }, /not a currency/],
+    ['a withdrawn currency (HRK)', { ...base, type: 'cash_deposit', amount: '1', currency: 'HRK' }, /not an active ISO 4217/],
+    ['more decimals than the Kuwaiti dinar has', { ...base, type: 'cash_deposit', amount: '1.0001', currency: 'KWD' }, /KWD has 3 decimal places/],
+    ['decimals on the Chilean peso', { ...base, type: 'cash_deposit', amount: '1.5', currency: 'CLP' }, /CLP has 0 decimal places/],
+    ['a NUL in a merchant name', { ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, name: 'Shop\u0000' } }, /merchant.name: must be plain text: control character U\+0000/],
+    ['a line break in a payee name', { ...base, type: 'transfer_out', amount: '1', currency: 'GBP', counterparty: { ...counterparty, name: 'A\nB' } }, /counterparty.name: must be plain text: control character U\+000A/],
+    ['a C1 control in a payee bank', { ...base, type: 'transfer_out', amount: '1', currency: 'GBP', counterparty: { ...counterparty, bank: 'BANK\u0085' } }, /counterparty.bank: must be plain text: control character U\+0085/],
+    ['a script tag in a merchant name', { ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, name: '<script>alert(1)</script>' } }, /merchant.name: must be plain text: markup such as "<script>"/],
+    ['an event handler in markup', { ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, name: 'x<img src=x onerror=alert(1)' } }, /merchant.name: must be plain text: markup/],
+    ['markup in an attribute value', { ...base, type: 'login', attributes: { note: '<b>hi</b>' } }, /attributes.note: must be plain text: markup/],
+    ['a control character in an attribute key', { ...base, type: 'login', attributes: { 'k\u0007': 'v' } }, /attributes.*must be plain text: control character U\+0007/],
     ['21 attributes', { ...base, type: 'login', attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) }, /at most 20 attributes/],
     ['a nested attribute value', { ...base, type: 'login', attributes: { a: { b: 1 } } }, /attributes.a/],
     ['an offer response without response', { ...base, type: 'offer_response', offer: { offer_id: 'o' } }, /offer.response/],
@@ -74,6 +89,21 @@ describe('event schema', () => {
     const result = parseEvent(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(message);
+  });
+
+  it('accepts plain text with punctuation, accents and a lone "<" in free-text fields', () => {
+    const names = ['Marks & Spencer', 'Café "Zur Post" – Wien', 'A < B Ltd', 'Tesco Express #1234', '北京烤鸭店'];
+    for (const name of names) {
+      const result = parseEvent({ ...base, type: 'card_payment', amount: '1', currency: 'GBP', merchant: { ...merchant, name } });
+      expect(result.ok ? 'ok' : result.errors).toBe('ok');
+    }
+  });
+
+  it('takes the number of decimals from ISO 4217: 3 for the Kuwaiti dinar, 4 for the Chilean unidad de fomento', () => {
+    const kwd = parseEvent({ ...base, type: 'cash_deposit', amount: '1.234', currency: 'KWD' });
+    const clf = parseEvent({ ...base, type: 'cash_deposit', amount: '1.2345', currency: 'CLF' });
+    expect(kwd.ok && 'amount_minor' in kwd.event ? kwd.event.amount_minor : kwd).toBe(1234);
+    expect(clf.ok && 'amount_minor' in clf.event ? clf.event.amount_minor : clf).toBe(12345);
   });
 
   it('normalises money to decimal text and integer minor units', () => {

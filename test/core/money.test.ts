@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMinorUnits, minorUnitDigits, toMinorUnits } from '../../core/events/index.js';
+import { NON_MONETARY_CODES, currencyMinorUnits, isCurrency } from '../../core/events/currencies.js';
+import { formatMinorUnits, formatMoney, groupDecimal, minorUnitDigits, toMinorUnits } from '../../core/events/index.js';
 
-const currencies = fc.constantFrom('EUR', 'GBP', 'USD', 'JPY', 'KWD', 'BHD', 'ISK');
+const currencies = fc.constantFrom('EUR', 'GBP', 'USD', 'JPY', 'KWD', 'BHD', 'ISK', 'CLF', 'HUF');
 
 describe('money in minor units', () => {
   it('round-trips every amount: minor units → text → minor units', () => {
@@ -35,5 +38,46 @@ describe('money in minor units', () => {
     expect(formatMinorUnits(5, 'EUR')).toBe('0.05');
     expect(formatMinorUnits(-1234, 'KWD')).toBe('-1.234');
     expect(formatMinorUnits(42, 'JPY')).toBe('42');
+  });
+});
+
+describe('the ISO 4217 currency table', () => {
+  it('names exactly the codes the ISO list gives no minor unit ("N.A.") as not money', () => {
+    // The package flattens "N.A." to 0; its copy of ISO's XML file still says which codes they are.
+    const xml = readFileSync(createRequire(import.meta.url).resolve('currency-codes/iso-4217-list-one.xml'), 'utf8');
+    const notApplicable = new Set([...xml.matchAll(/<Ccy>([A-Z]{3})<\/Ccy>\s*<CcyNbr>\d+<\/CcyNbr>\s*<CcyMnrUnts>N\.A\.<\/CcyMnrUnts>/g)].map((m) => m[1]));
+    expect([...notApplicable].sort()).toEqual([...NON_MONETARY_CODES].sort());
+    for (const code of NON_MONETARY_CODES) expect(isCurrency(code)).toBe(false);
+  });
+
+  it("uses ISO's minor units, where CLDR (Intl) differs", () => {
+    expect([currencyMinorUnits('HUF'), currencyMinorUnits('IQD'), currencyMinorUnits('CLF'), currencyMinorUnits('ISK')]).toEqual([2, 3, 4, 0]);
+    expect([currencyMinorUnits('BTC'), currencyMinorUnits('ABC'), currencyMinorUnits('HRK')]).toEqual([undefined, undefined, undefined]);
+    expect(['XAF', 'XOF', 'XPF', 'XCD'].every(isCurrency)).toBe(true);
+  });
+
+  it('refuses an amount in a code that is not a currency, with the reason', () => {
+    expect(toMinorUnits('1.00', 'XXX')).toEqual({ ok: false, reason: expect.stringMatching(/"XXX" is an ISO 4217 code for something that is not a currency/) });
+  });
+});
+
+describe('money for people to read', () => {
+  it('writes 90,071,992,547,409.91 GBP exactly, where a float would say …409.90', () => {
+    const parsed = toMinorUnits('90071992547409.91', 'GBP');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(formatMoney(parsed.minor, 'GBP')).toBe('90,071,992,547,409.91 GBP');
+    expect(new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(parsed.minor / 100)).toBe('90,071,992,547,409.90');
+  });
+
+  it('groups any decimal text without changing a digit', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat({ max: 4 }), (units, decimals) => {
+        const text = String(units).padStart(decimals + 1, '0');
+        const decimal = decimals === 0 ? text : `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
+        expect(groupDecimal(decimal).replaceAll(',', '')).toBe(decimal);
+      }),
+    );
+    expect(groupDecimal('1234567.5', 2)).toBe('1,234,567.50');
+    expect(groupDecimal('-1000')).toBe('-1,000');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionKeys } from '../../core/streams/index.js';
+import { globalKeys, partitionKeys, partitionOf } from '../../core/streams/index.js';
 import { cardPayment, login } from '../support/events.js';
 import { ADMIN_KEY, INGEST_KEY, RISK_KEY, SRE_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
@@ -111,11 +111,100 @@ describe('bad requests get a clear 4xx, never a 500', () => {
   it('rejects an event dated more than five minutes ahead, accepting the rest of the batch', async () => {
     const ahead = new Date(Date.now() + 10 * 60_000).toISOString();
     const res = await post({ events: [login({ occurred_at: ahead }), login()] });
-    expect(res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, errors: [expect.stringMatching(/in the future/)] }] });
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: 'INVALID_EVENT', errors: [expect.stringMatching(/in the future/)] }] });
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1899-12-31T23:59:59Z'])(
+    'refuses an event dated %s, naming the bound and its setting',
+    async (occurredAt) => {
+      const res = await post(login({ occurred_at: occurredAt }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().rejected[0].errors[0]).toMatch(/occurred_at: older than 400 days \(earliest accepted .*, VIGIL_MAX_EVENT_AGE_DAYS\)/);
+    },
+  );
+
+  it('accepts an event within the maximum age and refuses one just past it', async () => {
+    const day = 86_400_000;
+    const res = await post({ events: [login({ occurred_at: new Date(Date.now() - 399 * day).toISOString() }), login({ occurred_at: new Date(Date.now() - 401 * day).toISOString() })] });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 1, errors: [expect.stringMatching(/older than 400 days/)] }] });
+  });
+
+  it('answers one invalid event with 400 and the same rejected detail a batch gets, so a status check cannot mistake it for accepted', async () => {
+    const res = await post(cardPayment({ currency: 'XXX' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'INVALID_EVENT', message: expect.stringMatching(/^the event was not accepted: currency: "XXX"/),
+      accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'INVALID_EVENT', errors: [expect.stringMatching(/currency/)] }],
+    });
+  });
+
+  it('answers a batch of which no event was accepted with 400 NO_EVENT_ACCEPTED and every rejection', async () => {
+    const res = await post({ events: [cardPayment({ currency: 'BTC' }), login({ customer_id: 'a b' })] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'NO_EVENT_ACCEPTED', message: 'none of the 2 events was accepted; see rejected for what to fix in each',
+      accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'INVALID_EVENT' }, { index: 1, code: 'INVALID_EVENT' }],
+    });
+  });
+
+  it('still answers 202 to a batch whose events were all duplicates: a retry that already landed', async () => {
+    const events = [login(), login()];
+    expect((await post({ events })).statusCode).toBe(202);
+    const again = await post({ events });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
   });
 
   it('admins may ingest too', async () => {
     expect((await post(login(), { authorization: `Bearer ${ADMIN_KEY}` })).statusCode).toBe(202);
+  });
+});
+
+describe('an event_id names one event of one customer across the deployment', () => {
+  const otherPartitionThan = (customer: string) => {
+    for (let i = 0; ; i++) if (partitionOf(`other-${i}`, config.partitions) !== partitionOf(customer, config.partitions)) return `other-${i}`;
+  };
+  const samePartitionAs = (customer: string) => {
+    for (let i = 0; ; i++) if (`same-${i}` !== customer && partitionOf(`same-${i}`, config.partitions) === partitionOf(customer, config.partitions)) return `same-${i}`;
+  };
+
+  it('refuses the id for another customer with 409 EVENT_ID_CONFLICT, even in another partition', async () => {
+    const first = cardPayment({ customer_id: 'owner-1' });
+    expect((await post(first)).statusCode).toBe(202);
+    const reused = await post({ ...first, customer_id: otherPartitionThan('owner-1') });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json()).toMatchObject({
+      error: 'EVENT_ID_CONFLICT', message: expect.stringMatching(/already names an event of another customer.*VIGIL_DEDUP_WINDOW_SECONDS.*prefixed/),
+      accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'EVENT_ID_CONFLICT' }],
+    });
+  });
+
+  it('lets the owner retry the same id as a duplicate', async () => {
+    const event = login({ customer_id: 'owner-2' });
+    await post(event);
+    expect((await post(event)).json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+  });
+
+  it('reports a conflict inside a batch by index and accepts the rest', async () => {
+    const event = login({ customer_id: 'owner-3' });
+    const res = await post({ events: [event, { ...event, customer_id: otherPartitionThan('owner-3') }, login()] });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 2, duplicates: 0, rejected: [{ index: 1, code: 'EVENT_ID_CONFLICT' }] });
+  });
+
+  it('refuses a reuse by another customer of the same partition, whose seen marker outlived the claim', async () => {
+    const event = login({ customer_id: 'owner-4' });
+    await post(event);
+    // The claim expiring a moment before the partition's seen marker: the marker alone must refuse it.
+    await engine.redis.del(globalKeys(config.redis.prefix).eventIdClaimPrefix + event.event_id);
+    const res = await post({ ...event, customer_id: samePartitionAs('owner-4') });
+    expect(res.statusCode).toBe(409);
+  });
+
+  it('counts conflicts apart in vigil_events_ingested_total', async () => {
+    const text = (await engine.app.inject('/metrics')).body;
+    expect(text).toMatch(/vigil_events_ingested_total\{result="id_conflict"\} [1-9]/);
   });
 });
 

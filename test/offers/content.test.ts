@@ -19,6 +19,12 @@ describe('renderMessage', () => {
     if (rendered.ok) expect(rendered.message.body.replace(/\s/g, ' ')).toBe(body);
   });
 
+  it('writes the event amount from its decimal text, exactly, in the customer\'s language', () => {
+    const ctx = triggerContext(salaryCredit('90071992547409.91'), customer({ features: { amount_in_30d: 1 } }, { language: 'de' }), NOON, 'Europe/Berlin');
+    const rendered = renderMessage({ title: 'Salary', body: '{event.amount} arrived' }, ctx);
+    expect(rendered.ok && rendered.message.body.replace(/\s/g, ' ')).toBe('90.071.992.547.409,91 € arrived');
+  });
+
   it('refuses to fill a message with a missing value rather than print "unknown"', () => {
     const ctx = triggerContext(salaryCredit(), customer({}, { relationship_manager: undefined }), NOON, 'Europe/Berlin');
     expect(renderMessage(message, ctx)).toEqual({ ok: false, missing: ['profile.relationship_manager', 'features.amount_in_30d'] });

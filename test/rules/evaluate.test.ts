@@ -167,6 +167,28 @@ describe('explanations', () => {
   });
 });
 
+describe('money in explanations is exact', () => {
+  // 9007199254740991 pence: the largest safe integer. As a double in pounds it prints …409.90.
+  const huge = ruleContext(transferOut('90071992547409.91', { currency: 'GBP' }), { amount_current: 90071992547409.91 });
+
+  it('writes the event amount from its minor units, in the text, the template and the data behind it', () => {
+    const set = ruleSet(rule({ condition: { field: 'event.amount', op: 'gte', value: 1000 }, reason: 'paid {event.amount}' }));
+    const [match] = evaluateRules(set, huge);
+    expect(match?.reasons[0]).toMatchObject({ text: 'amount 90,071,992,547,409.91 GBP (threshold ≥ 1,000.00 GBP)', actual: '90071992547409.91' });
+    expect(match?.reason).toBe('paid 90,071,992,547,409.91 GBP');
+  });
+
+  it('writes amount_current, the event amount as a feature, exactly too', () => {
+    expect(evaluateCondition({ field: 'features.amount_current', op: 'gt', value: 0 }, huge).because[0]?.text).toBe('amount 90,071,992,547,409.91 (threshold > 0)');
+  });
+
+  it('keeps a threshold with more decimals than the currency as written, and a 3-decimal amount feature unrounded', () => {
+    expect(evaluateCondition({ field: 'event.amount', op: 'gte', value: 99.999 }, ctx).because[0]?.text).toBe('amount 2,500.00 EUR (threshold ≥ 99.999 EUR)');
+    expect(evaluateCondition({ field: 'features.amount_out_24h', op: 'gt', value: 1 }, ruleContext(cardPayment(), { amount_out_24h: 12.345 })).because[0]?.text)
+      .toBe('12.345 paid out in 24 h (threshold > 1)');
+  });
+});
+
 describe('evaluateRules', () => {
   it('returns one match per firing rule with its alert type, severity, weight, mode and suppression', () => {
     const matches = evaluateRules(ruleSet(rule({ condition: { field: 'features.txn_count_1h', op: 'gte', value: 10 } })), ctx);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_FEATURES, parseRuleSet, ruleSetSchema, validateRuleSet, type RuleInput } from '../../rules/index.js';
+import { KNOWN_FEATURES, MAX_CONDITION_DEPTH, parseRuleSet, ruleSetSchema, validateRuleSet, type RuleInput } from '../../rules/index.js';
 
 const validRule: RuleInput = {
   id: 'velocity', name: 'Velocity', description: 'burst', alert_type: 'fraud', severity: 'medium',
@@ -104,5 +104,41 @@ describe('missing keys', () => {
     const { name: _name, ...withoutName } = validRule;
     const result = parseRuleSet(JSON.stringify({ version: '1', rules: [withoutName] }), 'json', KNOWN_FEATURES);
     expect(result).toEqual({ ok: false, errors: ['rules.0 (velocity).name: required (string)'] });
+  });
+});
+
+/** A condition of `levels` nested `not`s (levels of all / any / not) around one comparison. */
+function nested(levels: number): unknown {
+  let condition: unknown = { field: 'features.txn_count_1h', op: 'gte', value: 15 };
+  for (let i = 0; i < levels; i++) condition = i % 2 === 0 ? { not: condition } : { all: [condition] };
+  return condition;
+}
+
+describe('hostile documents get a clear error, never an exception', () => {
+  it(`accepts conditions nested ${MAX_CONDITION_DEPTH} levels deep and refuses one level more, saying why`, () => {
+    expect(errorsFor({ condition: nested(MAX_CONDITION_DEPTH) })).toEqual([]);
+    expect(errorsFor({ condition: nested(MAX_CONDITION_DEPTH + 1) })).toEqual([
+      `rules.0 (velocity).condition: conditions nest at most ${MAX_CONDITION_DEPTH} levels of all / any / not; this one nests deeper: flatten it or split it into several rules`,
+    ]);
+  });
+
+  it('refuses a condition 885 levels deep (it overflowed the stack) with the same message', () => {
+    expect(errorsFor({ condition: nested(885) }).join('\n')).toMatch(/conditions nest at most 32 levels/);
+  });
+
+  it('refuses a "billion laughs" YAML document by its alias count', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const result = parseRuleSet(`${levels.join('\n')}\nversion: "1"\nrules: []\n`, 'yaml', KNOWN_FEATURES);
+    expect(result).toEqual({ ok: false, errors: ['YAML aliases: more than 100 alias expansions (*name); write the values out instead of nesting aliases'] });
+  });
+
+  it('refuses YAML nested too deeply to read, and an alias used before its anchor', () => {
+    const deep = parseRuleSet(`version: "1"\nrules: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, 'yaml', KNOWN_FEATURES);
+    expect(deep.ok ? [] : deep.errors.join('\n')).toMatch(/YAML/);
+    const unresolved = parseRuleSet('version: "1"\nrules: *nothing\n', 'yaml', KNOWN_FEATURES);
+    expect(unresolved.ok ? [] : unresolved.errors.join('\n')).toMatch(/YAML/);
   });
 });

@@ -45,9 +45,17 @@ describe('postEvents', () => {
   });
 
   it('counts rejected events and keeps the reasons by position', async () => {
-    stub = await startIngestStub(() => ({ status: 202, body: { accepted: 4, duplicates: 0, rejected: [{ index: 2, errors: ['amount: bad'] }] } }));
+    stub = await startIngestStub(() => ({ status: 202, body: { accepted: 4, duplicates: 0, rejected: [{ index: 2, code: 'INVALID_EVENT', errors: ['amount: bad'] }] } }));
     const result = await postEvents({ url: stub.url, apiKey: 'k', events });
     expect(result).toMatchObject({ status: 202, accepted: 4, rejected: 1, rejections: [{ index: 2, errors: ['amount: bad'] }] });
+  });
+
+  it('reads a 400 for a batch of which nothing was accepted as rejections, not as a failed request', async () => {
+    const rejected = events.map((_, index) => ({ index, code: 'INVALID_EVENT', errors: ['currency: "XXX" is not a currency'] }));
+    stub = await startIngestStub(() => ({ status: 400, body: { error: 'NO_EVENT_ACCEPTED', message: 'none of the 5 events was accepted', accepted: 0, duplicates: 0, rejected } }));
+    const result = await postEvents({ url: stub.url, apiKey: 'k', events });
+    expect(result).toMatchObject({ status: 400, accepted: 0, rejected: 5, message: 'none of the 5 events was accepted', retries: 0 });
+    expect(result.rejections[0]).toEqual(rejected[0]);
   });
 
   it('returns a refused key as a 401 with the server message, without retrying', async () => {

@@ -55,6 +55,18 @@ describe('runSimulation', () => {
     expect(result.accepted).toBe(result.sent);
   });
 
+  it('counts a batch answered 400 because none of its events was accepted as rejected events, and goes on', async () => {
+    stub = await startIngestStub((request, index) => {
+      if (index !== 0) return acceptAll(request);
+      const { events } = JSON.parse(request.body) as { events: unknown[] };
+      const rejected = events.map((_, i) => ({ index: i, code: 'INVALID_EVENT', errors: ['amount: bad'] }));
+      return { status: 400, body: { error: 'NO_EVENT_ACCEPTED', message: 'none was accepted', accepted: 0, duplicates: 0, rejected } };
+    });
+    const result = await runSimulation({ ...base, url: stub.url, rate: 200, batchSize: 20, durationSec: 0.5 });
+    expect(result).toMatchObject({ sent: 100, accepted: 80, rejected: 20, failed: 0 });
+    expect(result.stoppedEarly).toBeUndefined();
+  });
+
   it('stops early on a refused API key instead of failing every batch', async () => {
     stub = await startIngestStub(() => ({ status: 401, body: { error: 'unauthorized', message: 'unknown API key' } }));
     const result = await runSimulation({ ...base, url: stub.url, rate: 100, batchSize: 10, durationSec: 5 });
