@@ -203,7 +203,7 @@ describe('an event_id names one event of one customer across the deployment', ()
   });
 
   it('counts conflicts apart in vigil_events_ingested_total', async () => {
-    const text = (await engine.app.inject('/metrics')).body;
+    const text = (await engine.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${SRE_KEY}` } })).body;
     expect(text).toMatch(/vigil_events_ingested_total\{result="id_conflict"\} [1-9]/);
   });
 });

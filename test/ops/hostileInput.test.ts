@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { cardPayment } from '../support/events.js';
 import { BASE_CAMPAIGN } from '../offers/fixtures.js';
-import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, RISK_KEY, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, INGEST_KEY, MARKETING_KEY, RISK_ADMIN_KEY, startTestEngine, testConfig } from '../support/testEngine.js';
 
 // Issue 12, items 8 and 9: input built to hurt (alias bombs, deep nesting, prototype keys, markup)
 // gets a 400 saying what is wrong, from every route that reads such input, never a 500.
@@ -37,7 +37,7 @@ function ruleSetWith(condition: unknown): string {
 }
 
 const putRules = (format: 'yaml' | 'json', text: string) =>
-  engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format, text } });
+  engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format, text } });
 
 describe('YAML alias bombs', () => {
   it('a rule set: 400 naming the alias limit', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, RISK_ADMIN_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 // Issue 12, item 12: an empty rule set (or one with only shadow rules) switched off all detection
 // and was published like any other. It is refused unless forced, and a forced one is in the history.
@@ -30,7 +30,7 @@ describe('PUT /v1/rules', () => {
   afterAll(async () => engine?.dispose());
 
   const put = (text: string, query = '') => engine.app.inject({
-    method: 'PUT', url: `/v1/rules${query}`, headers: { authorization: `Bearer ${RISK_KEY}` }, payload: { format: 'yaml', text },
+    method: 'PUT', url: `/v1/rules${query}`, headers: { authorization: `Bearer ${RISK_ADMIN_KEY}` }, payload: { format: 'yaml', text },
   });
 
   it.each([
