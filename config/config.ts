@@ -34,6 +34,13 @@ export interface VigilConfig {
     flushIntervalMs: number;
     maxBufferedEvents: number;
     trimIntervalMs: number;
+    /** How often each partition looks for customers whose review is due (risk/review). */
+    sweepIntervalMs: number;
+    /**
+     * What "due" is measured against: the wall clock, or (for replays of history) the newest
+     * event time the partition has processed, so reviews happen at the right moments of the past.
+     */
+    sweepClock: 'wall' | 'events';
   };
   risk: {
     /** A rule file to load and watch; unset → the published set in Redis, or the default pack. */
@@ -170,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       flushIntervalMs: e.VIGIL_FLUSH_INTERVAL_MS,
       maxBufferedEvents: e.VIGIL_MAX_BUFFERED_EVENTS,
       trimIntervalMs: e.VIGIL_TRIM_INTERVAL_MS,
+      sweepIntervalMs: e.VIGIL_SWEEP_INTERVAL_MS,
+      sweepClock: e.VIGIL_SWEEP_CLOCK,
     },
     risk: {
       rulesFile: e.VIGIL_RULES_FILE,

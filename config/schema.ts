@@ -139,6 +139,8 @@ export const envSchema = z.object({
   VIGIL_FLUSH_INTERVAL_MS: int(10, 60_000).default(1000),
   VIGIL_MAX_BUFFERED_EVENTS: int(100, 10_000_000).default(100_000),
   VIGIL_TRIM_INTERVAL_MS: int(100, 3_600_000).default(5000),
+  VIGIL_SWEEP_INTERVAL_MS: int(10, 3_600_000).default(60_000),
+  VIGIL_SWEEP_CLOCK: z.enum(['wall', 'events']).default('wall'),
   VIGIL_RULES_FILE: z.string().min(1).optional(),
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
   // A rules file without an active rule switches detection off; only this explicit setting allows it.

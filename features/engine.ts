@@ -49,3 +49,8 @@ function lateness(state: CustomerFeatureState, t: number, cfg: FeatureConfig): L
   if (state.e === 0 || t >= state.n) return 'on_time';
   return t >= state.n - latenessSeconds(cfg) ? 'late' : 'too_late';
 }
+
+/** When the customer last did anything (the newest occurred_at seen), or undefined for no event yet. */
+export function lastActivityMs(state: CustomerFeatureState): number | undefined {
+  return state.e === 0 ? undefined : state.n * 1000;
+}

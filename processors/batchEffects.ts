@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../core/events/index.js';
+import type { CustomerReview, VigilEvent } from '../core/events/index.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { StateChange } from './partitionCommit.js';
 
@@ -22,6 +22,8 @@ export interface PlannedEffect {
  */
 export interface BatchEffect {
   plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect>;
+  /** Plans what scheduled reviews of customers change; committed like a batch (effects without it ignore reviews). */
+  review?(keys: PartitionKeys, reviews: readonly CustomerReview[]): Promise<PlannedEffect>;
   /** Called when a worker takes a partition over, before new entries: finish work a crash left behind. */
   recover?(keys: PartitionKeys): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { toEventRow, type EventRow } from '../aggregates/index.js';
-import { parseEvent, type VigilEvent } from '../core/events/index.js';
+import { parseEvent, type CustomerReview, type VigilEvent } from '../core/events/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import type { BatchEffect, PlannedEffect } from './batchEffects.js';
@@ -141,15 +141,34 @@ export class EventBatchProcessor {
     ];
     if (!(await committer.commit(keys, owner, changes))) throw new ProcessingStopped('partition lease lost before commit');
     this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
-    // The batch is committed: a failing follow-up (e.g. the alert store) must not make the batch
-    // run again. Its effect owns the retry (the outbox stays and is drained later).
+    await this.followUp(plans);
+    return outcomes;
+  }
+
+  /**
+   * Commits what scheduled reviews of customers change, like a batch: every effect's plan in one
+   * lease-fenced script. Each plan moves the reviewed customer's next review, so a committed review
+   * is not due again, and one that was not committed (crash, lost lease) is simply done again.
+   */
+  async review(reviews: readonly CustomerReview[]): Promise<void> {
+    const { keys, committer, owner } = this.deps;
+    if (reviews.length === 0) return;
+    const plans = await Promise.all(this.deps.effects.flatMap((effect) => (effect.review ? [effect.review(keys, reviews)] : [])));
+    if (!(await committer.commit(keys, owner, plans.flatMap((plan) => plan.changes)))) throw new ProcessingStopped('partition lease lost before commit');
+    await this.followUp(plans);
+  }
+
+  /**
+   * The batch is committed: a failing follow-up (e.g. the alert store) must not make the batch
+   * run again. Its effect owns the retry (the outbox stays and is drained later).
+   */
+  private async followUp(plans: readonly PlannedEffect[]): Promise<void> {
     for (const plan of plans) {
       await plan.afterCommit?.().catch((err: unknown) => {
         this.deps.metrics.processingErrors.inc({ stage: 'after_commit' });
-        this.deps.log.error({ err, partition: keys.partition }, 'follow-up after commit failed; it is retried with a later batch');
+        this.deps.log.error({ err, partition: this.deps.keys.partition }, 'follow-up after commit failed; it is retried with a later batch');
       });
     }
-    return outcomes;
   }
 }
 

@@ -8,7 +8,9 @@ export type StateChange =
   | { op: 'hmax'; key: string; field: string; value: number }
   | { op: 'hmin'; key: string; field: string; value: number }
   | { op: 'expire'; key: string; ttlSeconds: number }
-  | { op: 'rpush'; key: string; value: string };
+  | { op: 'rpush'; key: string; value: string }
+  | { op: 'zadd'; key: string; member: string; score: number }
+  | { op: 'zrem'; key: string; member: string };
 
 // Applies a batch's state changes atomically, and only while the caller still holds the
 // partition lease: a worker that lost its lease (paused, partitioned) cannot overwrite its
@@ -28,6 +30,8 @@ for i = 2, #KEYS do
     if not current or tonumber(b) < tonumber(current) then redis.call('HSET', key, a, b) end
   elseif op == 'expire' then redis.call('EXPIRE', key, a)
   elseif op == 'rpush' then redis.call('RPUSH', key, a)
+  elseif op == 'zadd' then redis.call('ZADD', key, b, a)
+  elseif op == 'zrem' then redis.call('ZREM', key, a)
   end
 end
 return 1
@@ -43,6 +47,8 @@ function argsOf(change: StateChange): [string | number, string | number] {
     case 'hmin': return [change.field, change.value];
     case 'expire': return [change.ttlSeconds, ''];
     case 'rpush': return [change.value, ''];
+    case 'zadd': return [change.member, change.score];
+    case 'zrem': return [change.member, ''];
   }
 }
 

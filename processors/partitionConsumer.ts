@@ -3,6 +3,7 @@ import type { AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { FailureStreak } from '../core/failureStreak.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
+import { customerReview } from '../core/events/index.js';
 import { ensureGroup, isMissingGroup, PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import { AggregateFlusher, sealBatch, type SealedBatch } from './aggregateFlush.js';
 import type { BatchEffect } from './batchEffects.js';
@@ -32,6 +33,8 @@ export interface PartitionConsumerDeps {
 
 export type StopMode = 'graceful' | 'lost';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Reviews done in one commit; when more are due the next step sweeps again at once. */
+const REVIEWS_PER_SWEEP = 500;
 
 /**
  * Consumes one partition while this worker holds its lease: read a batch, process it, buffer the
@@ -59,6 +62,9 @@ export class PartitionConsumer {
   /** After a failed step: own pending entries above processedUpTo were read but not processed. */
   private rereadPending = false;
   private finished = false;
+  private nextSweepAt = 0;
+  /** The newest event time processed here: the sweep's clock when it runs on event time (replays). */
+  private eventClock = 0;
   /** Entries a recovery already counted towards a crash loop, kept while an outage interrupts it. */
   private crashLoopCounted = new Set<string>();
   private running: Promise<void> = Promise.resolve();
@@ -169,7 +175,27 @@ export class PartitionConsumer {
       await (this.flushing ?? sleep(Math.min(250, Math.max(1, this.nextFlushAt - now))));
       return;
     }
+    if (now >= this.nextSweepAt) {
+      await this.sweep();
+      return;
+    }
     await this.readNew(this.blockMs(now));
+  }
+
+  /**
+   * Reviews the customers whose review is due (risk/review), as the partition's only writer: in
+   * order with their events, committed under the lease. The due index is a sorted set, so a sweep
+   * reads only who is due, never the whole partition.
+   */
+  private async sweep(): Promise<void> {
+    const { redis, keys, processing, metrics } = this.deps;
+    const clock = processing.sweepClock === 'wall' ? Date.now() : this.eventClock;
+    const due = await redis.zrangebyscore(keys.reviewDue, '-inf', clock, 'WITHSCORES', 'LIMIT', 0, REVIEWS_PER_SWEEP);
+    const reviews = [];
+    for (let i = 0; i + 1 < due.length; i += 2) reviews.push(customerReview(due[i]!, Number(due[i + 1])));
+    await this.batches.review(reviews);
+    this.nextSweepAt = reviews.length === REVIEWS_PER_SWEEP ? 0 : Date.now() + processing.sweepIntervalMs;
+    metrics.reviewsDue.set({ partition: String(this.partition) }, reviews.length === REVIEWS_PER_SWEEP ? await redis.zcount(keys.reviewDue, '-inf', clock) : 0);
   }
 
   private openIsDue(now: number): boolean {
@@ -215,6 +241,7 @@ export class PartitionConsumer {
 
   private add(processed: ProcessedEntry[]): void {
     if (processed.length === 0) return;
+    for (const { event } of processed) this.eventClock = Math.max(this.eventClock, Date.parse(event.occurred_at));
     if (this.open.length === 0) this.openSince = Date.now();
     this.open.push(...processed);
     this.deps.metrics.aggregatesBuffered.inc(processed.length);

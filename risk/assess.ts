@@ -1,8 +1,8 @@
 import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
-import type { VigilEvent } from '../core/events/index.js';
+import type { CustomerReview, RiskEvent, VigilEvent } from '../core/events/index.js';
 import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
-import { applyEvent, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
+import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import { evaluateRules, scoreCustomer, shouldRaise, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
@@ -41,8 +41,28 @@ export interface RiskAssessment {
  */
 export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
   const updated = applyEvent(state.features, event, ctx.featureConfig);
-  const segment = segmentCustomer(updated.features, ctx.profile, ctx.segmentation);
-  const matches = evaluateRules(ctx.ruleSet, { event, features: updated.features, tier: segment.tier, tags: segment.tags, profile: ctx.profile });
+  return judge(state, { state: updated.state, vector: updated.features, late: updated.late }, event, ctx);
+}
+
+/**
+ * A scheduled look at the customer at the review's moment, as a pure function: the features as
+ * they stand then (windows aged, nothing counted), the rules that name `customer_review`, scores
+ * and alerts as for an event. What a quiet customer's silence says is only seen this way.
+ */
+export function assessReview(state: CustomerRiskState, review: CustomerReview, ctx: RiskContext): RiskAssessment {
+  const vector = featuresAt(state.features, Date.parse(review.occurred_at));
+  return judge(state, { state: state.features, vector, late: 'on_time' }, review, ctx);
+}
+
+/** Segment, rules, scores and alerts from the features as they stand after the event (or at the review). */
+function judge(
+  state: CustomerRiskState,
+  features: { state: CustomerFeatureState; vector: FeatureVector; late: RiskAssessment['late'] },
+  event: RiskEvent,
+  ctx: RiskContext,
+): RiskAssessment {
+  const segment = segmentCustomer(features.vector, ctx.profile, ctx.segmentation);
+  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile });
   const atMs = Date.parse(event.occurred_at);
   const scored = scoreCustomer(matches.filter((m) => m.mode === 'active'), state.scores.atMs ? state.scores : undefined, atMs);
   const scores = { fraud: scored.fraud, churn: scored.churn, atMs: Math.max(atMs, state.scores.atMs) };
@@ -52,19 +72,19 @@ export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: Ri
   for (const match of raising) lastRaised[match.ruleId] = atMs;
 
   return {
-    state: { features: updated.state, scores, lastRaised },
-    features: updated.features,
+    state: { features: features.state, scores, lastRaised },
+    features: features.vector,
     tier: segment.tier,
     tags: segment.tags,
     matches,
     alerts: alertsFor(raising, event, scores, ctx),
-    late: updated.late,
+    late: features.late,
   };
 }
 
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
 
-function alertsFor(matches: RuleMatch[], event: VigilEvent, scores: { fraud: number; churn: number }, ctx: RiskContext): NewAlert[] {
+function alertsFor(matches: RuleMatch[], event: RiskEvent, scores: { fraud: number; churn: number }, ctx: RiskContext): NewAlert[] {
   const byType = new Map<RuleMatch['alertType'], RuleMatch[]>();
   for (const match of matches) byType.set(match.alertType, [...(byType.get(match.alertType) ?? []), match]);
   return [...byType].map(([type, fired]) => ({
@@ -81,7 +101,7 @@ function alertsFor(matches: RuleMatch[], event: VigilEvent, scores: { fraud: num
   }));
 }
 
-function complaintDueAt(event: VigilEvent, slaHours: Record<string, number>): string {
+function complaintDueAt(event: RiskEvent, slaHours: Record<string, number>): string {
   const category = event.type === 'complaint' ? event.complaint.category : 'default';
   const hours = slaHours[category] ?? slaHours.default ?? 48;
   return new Date(Date.parse(event.occurred_at) + hours * 3_600_000).toISOString();

@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { NewAlert } from '../alerts/index.js';
-import type { VigilEvent } from '../core/events/index.js';
+import { isReview, type CustomerReview, type RiskEvent } from '../core/events/index.js';
+import { lastActivityMs } from '../features/index.js';
 import { decodeStoredProfile, type CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
 import type { StateChange } from '../processors/partitionCommit.js';
-import { assessEvent, type RiskAssessment, type RiskContext } from './assess.js';
+import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from './assess.js';
+import { nextReviewAt } from './reviewSchedule.js';
 import { decodeRiskState, encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
@@ -17,7 +19,7 @@ export interface AlertRaiser {
 /** One event as the risk pipeline saw it: what followers such as offers decide from. */
 export interface AssessedEvent {
   entryId: string;
-  event: VigilEvent;
+  event: RiskEvent;
   assessment: RiskAssessment;
   profile: CustomerProfile | undefined;
 }
@@ -61,27 +63,57 @@ export class RiskEffect implements BatchEffect {
   constructor(private readonly deps: RiskEffectDeps) {}
 
   async plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect> {
+    return this.assessInOrder(keys, applied);
+  }
+
+  /**
+   * Scheduled reviews of quiet customers (the partition consumer's sweep): assessed like events,
+   * committed the same way. A customer Vigil no longer keeps state for leaves the schedule.
+   */
+  async review(keys: PartitionKeys, reviews: readonly CustomerReview[]): Promise<PlannedEffect> {
+    return this.assessInOrder(keys, reviews.map((review) => ({ entryId: review.event_id, event: review })));
+  }
+
+  /**
+   * Reads the customers' states and profiles once, assesses every event or review in order in
+   * memory, and plans the new states, the alerts for the outbox, what followers decide, and each
+   * customer's next review.
+   */
+  private async assessInOrder(keys: PartitionKeys, items: readonly { entryId: string; event: RiskEvent }[]): Promise<PlannedEffect> {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
-    if (applied.length === 0) return { changes: [], afterCommit: drainLater };
-    const customers = [...new Set(applied.map((a) => a.event.customer_id))];
+    if (items.length === 0) return { changes: [], afterCommit: drainLater };
+    const customers = [...new Set(items.map((a) => a.event.customer_id))];
     // State and profile share the partition's slot: one round trip for both.
     const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c));
     const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
     const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[customers.length + i] ?? null)?.profile]));
+    const assessedAt = new Map<string, number>();
     const context = this.deps.context();
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
-    for (const { event, entryId } of applied) {
+    for (const { event, entryId } of items) {
+      const state = states.get(event.customer_id)!;
+      // A review of a customer without state (expired, erased) has nothing to look at.
+      if (isReview(event) && lastActivityMs(state.features) === undefined) continue;
       const profile = profiles.get(event.customer_id);
-      const assessment = assessEvent(states.get(event.customer_id)!, event, profile ? { ...context, profile } : context);
+      const ctx = profile ? { ...context, profile } : context;
+      const assessment = isReview(event) ? assessReview(state, event, ctx) : assessEvent(state, event, ctx);
       states.set(event.customer_id, assessment.state);
+      assessedAt.set(event.customer_id, Math.max(assessedAt.get(event.customer_id) ?? 0, Date.parse(event.occurred_at)));
       for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile }));
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
+      if (isReview(event)) this.deps.metrics.customerReviews.inc();
       for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
     }
-    for (const [customer, state] of states) {
-      changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
+    for (const customer of customers) {
+      const state = states.get(customer)!;
+      const at = assessedAt.get(customer);
+      if (at !== undefined) {
+        changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
+      }
+      const next = at === undefined ? undefined : nextReviewAt({ assessedAtMs: at, lastActivityMs: lastActivityMs(state.features), birthday: profiles.get(customer)?.birthday });
+      changes.push(next === undefined ? { op: 'zrem', key: keys.reviewDue, member: customer } : { op: 'zadd', key: keys.reviewDue, member: customer, score: next });
     }
     const hasAlerts = changes.some((c) => c.op === 'rpush' && c.key === keys.alertOutbox);
     const drainAlerts = hasAlerts ? () => this.drainOutbox(keys) : drainLater;

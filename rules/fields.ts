@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { PROFILE_FIELDS, type CustomerProfile, type FeatureVector } from '../customers/profile.js';
 import type { CustomerTier } from '../customers/tiers.js';
-import { eventSchema, minorUnitDigits, type VigilEvent } from '../core/events/index.js';
+import { eventSchema, minorUnitDigits, type RiskEvent } from '../core/events/index.js';
 import { didYouMean } from './suggest.js';
 
 /** What a rule sees while it is evaluated: the event, the customer's live features and segment. */
 export interface RuleContext {
-  event: VigilEvent;
+  event: RiskEvent;
   features: FeatureVector;
   tier: CustomerTier;
   tags: readonly string[];
@@ -77,7 +77,7 @@ export function resolveField(path: string, ctx: RuleContext): unknown {
   return walk(ctx.event, path.split('.').slice(1));
 }
 
-export function eventAmount(event: VigilEvent): number | undefined {
+export function eventAmount(event: RiskEvent): number | undefined {
   if (!('amount_minor' in event)) return undefined;
   return event.amount_minor / 10 ** minorUnitDigits(event.currency);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../core/plainText.js';
-import { EVENT_TYPES } from '../core/events/index.js';
+import { TRIGGER_TYPES } from '../core/events/index.js';
 import { comparisonsOf, conditionSchema } from './condition.js';
 import { durationTextSchema } from './duration.js';
 import { featureName, fieldPathProblem } from './fields.js';
@@ -35,7 +35,7 @@ export const ruleSchema = z.strictObject({
   mode: z.enum(RULE_MODES),
   suppress_for: durationTextSchema.describe('after raising, the same rule stays quiet for this customer this long'),
   when: z
-    .strictObject({ event_types: z.array(z.enum(EVENT_TYPES)).min(1).optional() })
+    .strictObject({ event_types: z.array(z.enum(TRIGGER_TYPES)).min(1).optional() })
     .optional()
     .describe('which events the rule looks at; all events when absent'),
   condition: conditionSchema,

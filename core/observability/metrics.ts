@@ -33,6 +33,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     ruleMatches: new Counter({ name: 'vigil_rule_matches_total', help: 'Rules that fired, by rule and mode (shadow rules fire without alerting)', labelNames: ['rule', 'mode'] as const, registers: r }),
     alertsRaised: new Counter({ name: 'vigil_alerts_raised_total', help: 'Alerts raised for risk officers, by type and severity', labelNames: ['type', 'severity'] as const, registers: r }),
     alertsDeduplicated: new Counter({ name: 'vigil_alerts_deduplicated_total', help: 'Alerts not raised because one with the same dedup key (type, customer, event) existed: a redelivered event', labelNames: ['type'] as const, registers: r }),
+    customerReviews: new Counter({ name: 'vigil_customer_reviews_total', help: 'Scheduled reviews of quiet customers assessed (features aged, rules on customer_review evaluated)', registers: r }),
+    reviewsDue: new Gauge({ name: 'vigil_customer_reviews_due', help: 'Customers whose review is due and not yet done, per partition (a backlog here means the sweep cannot keep up)', labelNames: ['partition'] as const, registers: r }),
     streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
   };
 }

@@ -27,6 +27,8 @@ export interface PartitionKeys {
   profilePrefix: string;
   /** Offer triggers and offer responses decided with a batch's commit, waiting to be decided and sent. */
   offerOutbox: string;
+  /** Sorted set: customer id → when (event time, ms) Vigil next reviews them unprompted (risk/review). */
+  reviewDue: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -44,6 +46,7 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     alertOutbox: `${tag}:alert-outbox`,
     profilePrefix: `${tag}:profile:`,
     offerOutbox: `${tag}:offer-outbox`,
+    reviewDue: `${tag}:review-due`,
   };
 }
 

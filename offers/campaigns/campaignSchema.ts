@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../../core/plainText.js';
-import { EVENT_TYPES, PRODUCT_TYPES } from '../../core/events/index.js';
+import { EVENT_TYPES, PRODUCT_TYPES, TRIGGER_TYPES } from '../../core/events/index.js';
 import { CUSTOMER_TIERS } from '../../customers/index.js';
 import { MARKETING_CHANNELS, RISK_TOLERANCES } from '../../customers/profile.js';
 import { conditionSchema, durationTextSchema } from '../../rules/index.js';
@@ -23,7 +23,7 @@ const tagList = z.array(plainText({ min: 1, max: 64 })).default([]);
 const productList = z.array(plainText({ min: 1, max: 64 })).default([]);
 
 export const campaignTriggerSchema = z.strictObject({
-  event_types: z.array(z.enum(EVENT_TYPES)).min(1).describe('the events that may fire the campaign'),
+  event_types: z.array(z.enum(TRIGGER_TYPES)).min(1).describe('the events that may fire the campaign; customer_review is Vigil\'s own daily look at a quiet customer'),
   condition: conditionSchema
     .optional()
     .describe('rules condition over event.*, features.* (plus score_churn, score_fraud, birthday_today), tags, tier, profile.*'),

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../core/events/index.js';
+import type { RiskEvent } from '../../core/events/index.js';
 import type { MarketingChannel } from '../../customers/profile.js';
 import type { RuleContext } from '../../rules/index.js';
 import type { Campaign, OfferMessage } from '../campaigns/campaignSchema.js';
@@ -40,7 +40,7 @@ export interface OfferDecision {
 }
 
 export interface OfferDecisionContext {
-  event: VigilEvent;
+  event: RiskEvent;
   customer: OfferCustomer;
 }
 

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../core/events/index.js';
+import type { RiskEvent } from '../../core/events/index.js';
 import type { CustomerProfile, CustomerTier, FeatureVector } from '../../customers/index.js';
 import { FEATURE_NAMES } from '../../features/index.js';
 import type { RuleContext } from '../../rules/index.js';
@@ -28,7 +28,7 @@ export const OFFER_FEATURES = ['score_churn', 'score_fraud', 'birthday_today'] a
 export const CAMPAIGN_FEATURE_NAMES: readonly string[] = Object.freeze([...FEATURE_NAMES, ...OFFER_FEATURES]);
 
 /** The rules context a campaign trigger is evaluated in. */
-export function triggerContext(event: VigilEvent, customer: OfferCustomer, nowMs: number, defaultTimeZone: string): RuleContext {
+export function triggerContext(event: RiskEvent, customer: OfferCustomer, nowMs: number, defaultTimeZone: string): RuleContext {
   const features: Record<string, number | boolean> = { ...customer.features };
   if (customer.scores) {
     features.score_churn = customer.scores.churn;

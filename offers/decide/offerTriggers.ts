@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../core/events/index.js';
+import type { RiskEvent, VigilEvent } from '../../core/events/index.js';
 import type { CustomerProfile } from '../../customers/index.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import type { OfferCustomer } from './offerContext.js';
@@ -19,7 +19,7 @@ export type OfferOutboxRecord =
       kind: 'trigger';
       /** Stream entry of the event: its id's time is when the event entered Vigil (latency). */
       entryId: string;
-      event: VigilEvent;
+      event: RiskEvent;
       customer: TriggerCustomer;
       fired: { campaignId: string; because: string[] }[];
     }
@@ -27,7 +27,7 @@ export type OfferOutboxRecord =
 
 export interface TriggerInput {
   entryId: string;
-  event: VigilEvent;
+  event: RiskEvent;
   profile: CustomerProfile | undefined;
   tier: string;
   tags: readonly string[];

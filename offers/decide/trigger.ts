@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../core/events/index.js';
+import type { RiskEvent } from '../../core/events/index.js';
 import { evaluateCondition } from '../../rules/index.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import { triggerContext, type OfferCustomer } from './offerContext.js';
@@ -16,7 +16,7 @@ export interface TriggeredCampaign {
  */
 export function triggeredCampaigns(
   campaigns: readonly Campaign[],
-  event: VigilEvent,
+  event: RiskEvent,
   customer: OfferCustomer,
   nowMs: number,
   defaultTimeZone: string,

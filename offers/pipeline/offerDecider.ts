@@ -10,7 +10,7 @@ import type { OfferMetrics } from '../metrics.js';
 import type { Offer } from '../delivery/offer.js';
 import type { OfferLog, OfferLogRecord } from '../reporting/offerLog.js';
 import type { OfferOutboxRecord, TriggerCustomer } from '../decide/offerTriggers.js';
-import type { VigilEvent } from '../../core/events/index.js';
+import type { RiskEvent } from '../../core/events/index.js';
 import type { OfferPolicy } from '../decide/policy.js';
 import type { Suppression } from '../decide/reasons.js';
 import type { TriggeredCampaign } from '../decide/trigger.js';
@@ -177,7 +177,7 @@ export class OfferDecider {
   }
 }
 
-function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: string, event: VigilEvent, nowMs: number): Offer {
+function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: string, event: RiskEvent, nowMs: number): Offer {
   return {
     offerId: offerIdOf(customer.customerId, decisionId, chosen.campaign.id),
     decisionId,
