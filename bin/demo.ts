@@ -1,8 +1,8 @@
 // npm run demo — Vigil on the embedded defaults (API + workers in this process, embedded
 // ClickHouse in ./data, Redis at REDIS_URL) fed live by the simulated bank, with the example
-// campaigns live and the simulated CRM's profiles imported. Prints the API keys once, a status
-// line every two seconds and each offer as it fires; then replays a labelled history and sums up
-// alerts, offers per campaign and the contact caps.
+// campaigns live and the simulated CRM's profiles imported. Prints the API keys once, replays a
+// labelled history, then feeds live with a status line every two seconds and each offer as it
+// fires, and sums up alerts, offers per campaign and the contact caps.
 import { parseArgs } from 'node:util';
 import { countEvents, rollupTotals } from '../aggregates/index.js';
 import { ConfigError, loadConfig, type ApiRole } from '../config/index.js';
@@ -48,6 +48,10 @@ try {
     VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
     // So the printed /docs link opens in a browser (which cannot send the API key).
     VIGIL_PUBLIC_DOCS: 'true',
+    // The labelled history is replayed through this engine: reviews of quiet customers fall due
+    // by the newest event time processed (wall-clock time in production).
+    VIGIL_SWEEP_CLOCK: 'events',
+    VIGIL_SWEEP_INTERVAL_MS: '200',
     ...process.env,
     VIGIL_ROLE: 'all',
   }, { allowGeneratedKeys: true });
@@ -79,7 +83,6 @@ const offerDemo = await startOfferDemo({
     ...new BankSimulator({ customers: scenarioCustomers, seed: Number(values.seed) }).population.map((c) => ({ ...c, id: `scn-${c.id}` })),
   ],
 });
-console.log(`\nFeeding ${rate} events/s from ${customers} simulated customers for ${duration}s…\n`);
 
 // The simulated clock may run up to a minute behind real time at speed 1.
 const startedAt = new Date(Date.now() - 2 * 60_000);
@@ -96,6 +99,26 @@ async function statusLine(): Promise<string> {
   return `processed ${processed.toLocaleString()} (${Math.round(perSecond)}/s) | backlog ${engine.backlog.totalBacklog} | ClickHouse rows ${stored.toLocaleString()} | alerts ${alerts} | offers ${offered} (+${holdout} held out, ${suppressed} suppressed) | dead letters ${deadLetters}`;
 }
 
+if (!values['no-scenarios']) {
+  // The live feed is a genuine population; to show the rule pack at work, first replay months of
+  // a small labelled bank in which some customers suffer fraud typologies and churn (own ids).
+  // Replayed in time order on the event-time sweep clock, so quiet customers are reviewed at the
+  // moments of the past their silence began, not all at once at the end.
+  const scenario = buildLabelledStream({
+    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12,
+  });
+  const events = scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` }));
+  const typologies = [...new Set(scenario.labels.map((l) => l.typology))].join(', ');
+  console.log(`\nReplaying a labelled scenario: ${events.length.toLocaleString()} events of ${scenarioCustomers} customers over ${scenarioDays} days, with ${typologies}…`);
+  for (let i = 0; i < events.length; i += 500) {
+    await postEvents({ url: address, apiKey: keyOf('ingest'), events: events.slice(i, i + 500) as typeof events });
+  }
+  for (let i = 0; i < 150 && engine.backlog.totalBacklog > 0; i++) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, config.processing.flushIntervalMs + 1000));
+  console.log(await statusLine());
+}
+
+console.log(`\nFeeding ${rate} events/s from ${customers} simulated customers for ${duration}s…\n`);
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 let latestFeed = '';
@@ -118,23 +141,6 @@ console.log('\nWhat ClickHouse rolled up since the demo started (per-minute roll
 for (const row of (await rollupTotals(engine.store, { since: startedAt })).sort((a, b) => b.events - a.events)) {
   const money = Object.entries(row.amountMinorByCurrency).map(([currency, minor]) => `${formatMinorUnits(minor, currency)} ${currency}`).join(', ');
   console.log(`  ${row.type.padEnd(20)} ${String(row.events).padStart(7)}  ${money}`);
-}
-
-if (!values['no-scenarios'] && !controller.signal.aborted) {
-  // The live feed is a genuine population; to show the rule pack at work, replay 45 days of a
-  // small labelled bank in which some customers suffer fraud typologies and churn (own ids).
-  const scenario = buildLabelledStream({
-    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12,
-  });
-  const events = scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` }));
-  const typologies = [...new Set(scenario.labels.map((l) => l.typology))].join(', ');
-  console.log(`\nReplaying a labelled scenario: ${events.length.toLocaleString()} events of ${scenarioCustomers} customers over ${scenarioDays} days, with ${typologies}…`);
-  for (let i = 0; i < events.length; i += 500) {
-    await postEvents({ url: address, apiKey: keyOf('ingest'), events: events.slice(i, i + 500) as typeof events });
-  }
-  for (let i = 0; i < 150 && engine.backlog.totalBacklog > 0; i++) await new Promise((r) => setTimeout(r, 200));
-  await new Promise((r) => setTimeout(r, config.processing.flushIntervalMs + 1000));
-  console.log(await statusLine());
 }
 
 const fraudAlerts = (await engine.alerts.store.list({ type: 'fraud', limit: 6 })).alerts;

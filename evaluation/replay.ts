@@ -77,6 +77,10 @@ export async function replayThroughEngine(events: readonly EventInput[], config:
     VIGIL_READ_BLOCK_MS: '100',
     // A labelled stream is history: ingest must take its oldest event, however long ago it starts.
     VIGIL_MAX_EVENT_AGE_DAYS: String(maxEventAgeDays(events)),
+    // Quiet customers are reviewed as the replay's event time passes their due time, not at the
+    // wall clock's "now", which lies after the whole history.
+    VIGIL_SWEEP_CLOCK: 'events',
+    VIGIL_SWEEP_INTERVAL_MS: '100',
   });
   let engine: Engine | undefined;
   try {
