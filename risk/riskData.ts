@@ -6,11 +6,12 @@ import { decodeRiskState } from './riskState.js';
 
 /** The customer's risk state (rolling features, fraud and churn scores, suppression), for subject access and erasure. */
 export function riskData(redis: Redis, opts: { prefix: string; partitions: number; now?: () => number }): CustomerDataHolder {
-  const keyOf = (customerId: string) => partitionKeys(opts.prefix, partitionOf(customerId, opts.partitions)).riskStatePrefix + customerId;
+  const keysOf = (customerId: string) => partitionKeys(opts.prefix, partitionOf(customerId, opts.partitions));
+  const keyOf = (customerId: string) => keysOf(customerId).riskStatePrefix + customerId;
   return {
     name: 'risk',
     async export(customerId) {
-      const stored = await redis.get(keyOf(customerId));
+      const [stored, nextReview] = await Promise.all([redis.get(keyOf(customerId)), redis.zscore(keysOf(customerId).reviewDue, customerId)]);
       if (stored === null) return null;
       const state = decodeRiskState(stored);
       const asOf = (opts.now ?? Date.now)();
@@ -20,10 +21,14 @@ export function riskData(redis: Redis, opts: { prefix: string; partitions: numbe
         scores: { fraud: state.scores.fraud, churn: state.scores.churn, scored_at: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
         // When each rule last raised an alert for the customer (its suppression window runs from there).
         rules_last_raised: Object.fromEntries(Object.entries(state.lastRaised).map(([rule, ms]) => [rule, new Date(ms).toISOString()])),
+        // When Vigil next looks at the customer unprompted (a scheduled review), if it will.
+        next_review_at: nextReview === null ? null : new Date(Number(nextReview)).toISOString(),
       };
     },
     async erase(customerId) {
-      return { risk_state: await redis.del(keyOf(customerId)) };
+      const keys = keysOf(customerId);
+      const [removed] = await Promise.all([redis.del(keys.riskStatePrefix + customerId), redis.zrem(keys.reviewDue, customerId)]);
+      return { risk_state: removed };
     },
   };
 }

@@ -235,6 +235,8 @@ describe('erasure', () => {
     const keys = partitionKeys(config.redis.prefix, partitionOf(ERASED, config.partitions));
     const offerKeys = customerOfferKeys(config.redis.prefix, ERASED);
     expect(await engine.redis.exists(keys.riskStatePrefix + ERASED, keys.customerPrefix + ERASED, keys.profilePrefix + ERASED, offerKeys.decisionDocs)).toBe(4);
+    expect(before.risk.next_review_at).toEqual(expect.any(String));
+    expect(await engine.redis.zscore(keys.reviewDue, ERASED)).not.toBeNull();
 
     const res = await engine.app.inject({ method: 'DELETE', url: `/v1/customers/${ERASED}`, headers: as(ADMIN_KEY) });
     expect(res.statusCode).toBe(200);
@@ -275,6 +277,8 @@ describe('erasure', () => {
       cursor = next;
     } while (cursor !== '0');
     expect(named).toEqual([]);
+    // Nor does the review schedule, which holds customers as members, not in key names.
+    expect(await engine.redis.zscore(keys.reviewDue, ERASED)).toBeNull();
     for (const stream of [engine.alerts.store.keys.outbox, engine.offers.keys.log, `${config.redis.prefix}:deadletters`]) {
       const entries = await engine.redis.xrange(stream, '-', '+');
       expect(entries.length).toBeGreaterThan(0);
