@@ -3,6 +3,8 @@ import type { NewAlert } from '../alerts/index.js';
 import type { VigilEvent } from '../core/events/index.js';
 import { decodeStoredProfile, type CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
+import type { ListHit, ListLookup } from '../lists/membership.js';
+import { decodeSnoozes } from '../lists/snooze.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
 import type { StateChange } from '../processors/partitionCommit.js';
@@ -20,6 +22,8 @@ export interface AssessedEvent {
   event: VigilEvent;
   assessment: RiskAssessment;
   profile: CustomerProfile | undefined;
+  /** The lists as this event was assessed against them; campaign triggers look them up too. */
+  lists?: ListLookup | undefined;
 }
 
 /**
@@ -37,7 +41,10 @@ export interface AssessmentFollower {
 export interface RiskEffectDeps {
   redis: Redis;
   /** The context of the moment: the current rule set is read at every batch, so reloads apply at once. */
-  context: () => Omit<RiskContext, 'profile'>;
+  context: () => Omit<RiskContext, 'profile' | 'snoozes' | 'lists' | 'nowMs'>;
+  /** The allow, block and watch lists at an instant (the in-memory copy: no I/O per event). */
+  lists?: (nowMs: number) => ListLookup;
+  now?: () => number;
   alerts: AlertRaiser;
   metrics: VigilMetrics;
   log: Logger;
@@ -64,20 +71,30 @@ export class RiskEffect implements BatchEffect {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (applied.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(applied.map((a) => a.event.customer_id))];
-    // State and profile share the partition's slot: one round trip for both.
-    const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c));
+    const n = customers.length;
+    // State, profile and snoozes share the partition's slot: one round trip for all three.
+    const stored = await this.deps.redis.mget(
+      ...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c), ...customers.map((c) => keys.snoozePrefix + c),
+    );
     const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
-    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[customers.length + i] ?? null)?.profile]));
-    const context = this.deps.context();
+    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[n + i] ?? null)?.profile]));
+    const snoozes = new Map(customers.map((c, i) => [c, decodeSnoozes(stored[2 * n + i])]));
+    const nowMs = (this.deps.now ?? Date.now)();
+    const found = new Map<string, ListHit>();
+    const lists = this.countingLists(nowMs, found);
+    const context = { ...this.deps.context(), nowMs, ...(lists ? { lists } : {}) };
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
     for (const { event, entryId } of applied) {
       const profile = profiles.get(event.customer_id);
-      const assessment = assessEvent(states.get(event.customer_id)!, event, profile ? { ...context, profile } : context);
+      found.clear();
+      const assessment = assessEvent(states.get(event.customer_id)!, event, { ...context, snoozes: snoozes.get(event.customer_id), ...(profile ? { profile } : {}) });
       states.set(event.customer_id, assessment.state);
-      for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile }));
+      for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile, lists }));
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
       for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
+      for (const { match } of assessment.snoozed) this.deps.metrics.ruleSnoozed.inc({ rule: match.ruleId });
+      for (const hit of found.values()) this.deps.metrics.listMatches.inc({ list: hit.list, purpose: hit.purpose });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
     }
     for (const [customer, state] of states) {
@@ -93,6 +110,22 @@ export class RiskEffect implements BatchEffect {
         const results = await Promise.allSettled([drainAlerts?.(), ...followers.map((f) => f.afterCommit(keys))]);
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
+      },
+    };
+  }
+
+  /**
+   * The lists at this batch's instant, noting each list an event's entity was found on (by rules
+   * or campaign triggers, once per event and list) for `vigil_list_matches_total`.
+   */
+  private countingLists(nowMs: number, found: Map<string, ListHit>): ListLookup | undefined {
+    if (!this.deps.lists) return undefined;
+    const lists = this.deps.lists(nowMs);
+    return {
+      find(list, value) {
+        const hit = lists.find(list, value);
+        if (hit) found.set(hit.list, hit);
+        return hit;
       },
     };
   }

@@ -31,6 +31,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     aggregateFlushFailures: new Counter({ name: 'vigil_aggregates_flush_failures_total', help: 'ClickHouse aggregate writes that failed and will be retried', registers: r }),
     lateEvents: new Counter({ name: 'vigil_late_events_total', help: 'Events older than the newest seen for their customer, by lateness (late: within the allowed lateness; too_late: beyond it)', labelNames: ['lateness'] as const, registers: r }),
     ruleMatches: new Counter({ name: 'vigil_rule_matches_total', help: 'Rules that fired, by rule and mode (shadow rules fire without alerting)', labelNames: ['rule', 'mode'] as const, registers: r }),
+    ruleSnoozed: new Counter({ name: 'vigil_rule_snoozed_matches_total', help: 'Rule matches that raised nothing because an officer snoozed the rule for that customer, by rule', labelNames: ['rule'] as const, registers: r }),
+    listMatches: new Counter({ name: 'vigil_list_matches_total', help: 'Events whose customer, device, IP, payee or merchant was found on a list a rule or campaign looked at, by list and purpose', labelNames: ['list', 'purpose'] as const, registers: r }),
+    listEntries: new Gauge({ name: 'vigil_list_entries', help: "Entries held in this process's copy of each list (expired ones until swept)", labelNames: ['list'] as const, registers: r }),
+    listReloads: new Counter({ name: 'vigil_list_reloads_total', help: "Loads of this process's copy of the lists: full (start, or the change stream was trimmed past it) or incremental (changes applied)", labelNames: ['kind'] as const, registers: r }),
     alertsRaised: new Counter({ name: 'vigil_alerts_raised_total', help: 'Alerts raised for risk officers, by type and severity', labelNames: ['type', 'severity'] as const, registers: r }),
     streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
   };

@@ -27,6 +27,8 @@ export interface PartitionKeys {
   profilePrefix: string;
   /** Offer triggers and offer responses decided with a batch's commit, waiting to be decided and sent. */
   offerOutbox: string;
+  /** Per-customer snoozed rules (lists/snoozeStore.ts), read with the batch; `#history` beside it. */
+  snoozePrefix: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -44,6 +46,7 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     alertOutbox: `${tag}:alert-outbox`,
     profilePrefix: `${tag}:profile:`,
     offerOutbox: `${tag}:offer-outbox`,
+    snoozePrefix: `${tag}:snooze:`,
   };
 }
 
