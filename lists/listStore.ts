@@ -51,6 +51,8 @@ type ScriptedRedis = Redis & {
 const WRITE_CHUNK = 1000;
 const SWEEP_CHUNK = 1000;
 const STREAM_PAGE = 500;
+/** Change records are for processes following along; one an hour behind reloads in full instead. */
+const CHANGE_RETENTION_MS = 3_600_000;
 
 /**
  * Lists and their entries in Redis: definitions in one hash, entries in a hash per list with
@@ -234,8 +236,12 @@ export class ListStore {
     if (removed === 0) throw new EntryNotFoundError(name, value.value);
   }
 
-  /** Removes the entries of every list whose expiry has passed; answers how many. */
+  /**
+   * Removes the entries of every list whose expiry has passed, and change records older than
+   * CHANGE_RETENTION_MS (a process that far behind loads the lists whole); answers how many entries.
+   */
   async sweepExpired(): Promise<number> {
+    await this.redis.xtrim(this.keys.changes, 'MINID', '~', Math.max(0, this.now() - CHANGE_RETENTION_MS));
     let removed = 0;
     for (const { definition } of await this.lists()) {
       for (;;) {
@@ -296,13 +302,15 @@ export class ListStore {
   async eraseCustomer(customerId: string): Promise<{ entries: number; auditRecords: number; changeRecords: number }> {
     const customerLists = new Set((await this.lists()).filter((s) => s.definition.kind === 'customer').map((s) => s.definition.name));
     if (customerLists.size === 0) return { entries: 0, auditRecords: 0, changeRecords: 0 };
-    const names = (pairs: readonly string[]) => {
+    const naming = (pairs: readonly string[], keepOp?: string) => {
       const f = new Map<string, string>();
       for (let i = 0; i + 1 < pairs.length; i += 2) f.set(pairs[i]!, pairs[i + 1]!);
-      return f.get('value') === customerId && customerLists.has(f.get('list') ?? '');
+      return f.get('value') === customerId && customerLists.has(f.get('list') ?? '') && (keepOp === undefined || f.get('op') !== keepOp);
     };
-    const auditRecords = await this.walk(this.keys.audit, names);
-    const changeRecords = await this.walk(this.keys.changes, names);
+    const auditRecords = await this.walk(this.keys.audit, (fields) => naming(fields));
+    // Removal records are kept: they carry no reason, workers need them to drop the value, and
+    // the sweep trims the change stream to its last hour (CHANGE_RETENTION_MS).
+    const changeRecords = await this.walk(this.keys.changes, (fields) => naming(fields, 'del'));
     let entries = 0;
     for (const list of customerLists) {
       entries += await this.script<number>('vigilRemoveEntry', list, { at: this.isoNow(), actor: 'system:erasure', action: 'entry_erased', list }, customerId);
