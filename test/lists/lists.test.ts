@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ListSnapshot, normaliseValue } from '../../lists/index.js';
 import { activeSnooze, decodeSnoozes } from '../../lists/snooze.js';
 import { conditionSchema, evaluateCondition, listReferenceProblems, type Condition } from '../../rules/index.js';
+import { DEFAULT_OFFER_POLICY, offerOutboxRecord } from '../../offers/index.js';
+import { CONSENTING_PROFILE, NOON, campaign } from '../offers/fixtures.js';
 import { login, ruleContext, transferOut } from '../rules/fixtures.js';
 
 const NOW = Date.parse('2026-03-10T14:30:00Z');
@@ -118,6 +120,24 @@ describe('in_list / not_in_list in conditions', () => {
       .toEqual(['condition.value: unknown list "blocked-device" (did you mean "blocked-devices"?); create it first (POST /v1/lists)']);
     expect(listReferenceProblems({ field: 'event.device.id', op: 'in_list', value: 'blocked-ips' }, 'condition', known))
       .toEqual(['condition.value: list "blocked-ips" holds ips, but event.device.id is a device']);
+  });
+});
+
+describe('in_list in campaign triggers', () => {
+  it('fires a campaign for a customer on an allow list only, with the lists the risk batch saw', () => {
+    const snapshot = new ListSnapshot();
+    snapshot.putList({ name: 'premier-customers', purpose: 'allow', kind: 'customer' });
+    snapshot.putEntry('premier-customers', 'cust-1', 'premier banking', NOON + DAY);
+    const vip = campaign({ id: 'premier-only', trigger: { event_types: ['transfer_in'], condition: { field: 'event.customer_id', op: 'in_list', value: 'premier-customers' } } });
+    const event = transferOut('10.00', { type: 'transfer_in', occurred_at: new Date(NOON).toISOString() });
+    const input = (lists?: ReturnType<ListSnapshot['at']>, customer = 'cust-1') => ({
+      entryId: `${NOON}-0`, event: { ...event, customer_id: customer }, profile: CONSENTING_PROFILE, tier: 'mass', tags: [], features: {},
+      scores: { churn: 0, fraud: 0 }, lists,
+    });
+    const fired = offerOutboxRecord(input(snapshot.at(NOON)), [vip], NOON, DEFAULT_OFFER_POLICY);
+    expect(fired?.kind === 'trigger' && fired.fired[0]!.because).toEqual(['customer cust-1 is on allow list premier-customers: premier banking (until 2026-03-11)']);
+    expect(offerOutboxRecord(input(snapshot.at(NOON), 'cust-2'), [vip], NOON, DEFAULT_OFFER_POLICY)).toBeUndefined();
+    expect(offerOutboxRecord(input(undefined), [vip], NOON, DEFAULT_OFFER_POLICY)).toBeUndefined();
   });
 });
 
