@@ -101,6 +101,16 @@ describe('lists through the API', () => {
     expect((await csv(file, RISK_KEY)).statusCode).toBe(403);
   });
 
+  it('documents every list and snooze route in the OpenAPI schema', async () => {
+    const res = await call('GET', '/openapi.json', RISK_KEY);
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(expect.arrayContaining([
+      '/v1/lists', '/v1/lists/audit', '/v1/lists/{name}', '/v1/lists/{name}/entries', '/v1/lists/{name}/entries/{value}',
+      '/v1/lists/{name}/import', '/v1/customers/{customerId}/snoozes', '/v1/customers/{customerId}/snoozes/{ruleId}',
+    ]));
+  });
+
   it('pages through entries', async () => {
     const seen = new Set<string>();
     let cursor = '0';
