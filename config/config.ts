@@ -48,6 +48,12 @@ export interface VigilConfig {
     rulesPollMs: number;
     /** The rules file may hold no active rule (switching detection off). */
     rulesAllowEmpty: boolean;
+    /** How often every process checks the lists' change counter (lists/listRegistry.ts). */
+    listsPollMs: number;
+    /** The latest expiry a list entry may be given, in days ahead. */
+    listEntryMaxDays: number;
+    /** The latest end a snooze may be given, in days ahead. */
+    snoozeMaxDays: number;
     allowedLatenessMs: number;
     complaintSlaHours: number;
     /** Privacy complaints have their own, usually shorter, deadline (docs/privacy.md). */
@@ -184,6 +190,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       rulesFile: e.VIGIL_RULES_FILE,
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
       rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
+      listsPollMs: e.VIGIL_LISTS_POLL_MS,
+      listEntryMaxDays: e.VIGIL_LIST_ENTRY_MAX_DAYS,
+      snoozeMaxDays: e.VIGIL_SNOOZE_MAX_DAYS,
       allowedLatenessMs: e.VIGIL_ALLOWED_LATENESS_MS,
       complaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS,
       privacyComplaintSlaHours: e.VIGIL_COMPLAINT_SLA_HOURS_PRIVACY,

@@ -145,6 +145,9 @@ export const envSchema = z.object({
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
   // A rules file without an active rule switches detection off; only this explicit setting allows it.
   VIGIL_RULES_ALLOW_EMPTY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  VIGIL_LISTS_POLL_MS: int(50, 600_000).default(1000),
+  VIGIL_LIST_ENTRY_MAX_DAYS: int(1, 3650).default(400),
+  VIGIL_SNOOZE_MAX_DAYS: int(1, 3650).default(90),
   VIGIL_ALLOWED_LATENESS_MS: int(0, 30 * 86_400_000).default(6 * 3_600_000),
   VIGIL_COMPLAINT_SLA_HOURS: int(1, 24 * 90).default(48),
   VIGIL_COMPLAINT_SLA_HOURS_PRIVACY: int(1, 24 * 90).default(24),

@@ -25,6 +25,7 @@ import { OfferFollower } from './pipeline/offerFollower.js';
 import { OfferLog, parseOfferLogEntry } from './reporting/offerLog.js';
 import { offerRoutes } from './pipeline/offerRoutes.js';
 import type { OfferPolicy } from './decide/policy.js';
+import type { ListCatalogue } from '../rules/index.js';
 
 export interface OfferServiceOptions {
   /** The process's command connection; duplicated for the feed and the log consumer. */
@@ -42,6 +43,8 @@ export interface OfferServiceOptions {
   log: Logger;
   metrics?: { registry: Registry };
   campaignsPollMs: number;
+  /** The lists that exist now, for checking campaign triggers that use `in_list` when they are written. */
+  knownLists?: () => Promise<ListCatalogue>;
   /** Campaigns to seed at start: those missing are created (audited as the file); existing ones are left to the API. */
   initialCampaigns?: { set: CampaignSet; source: string };
   /** Run the background work here: delivery worker and ClickHouse archive consumer. */
@@ -77,7 +80,7 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
   const keys = offerKeys(opts.prefix);
   const metrics = opts.metrics ? createOfferMetrics(opts.metrics.registry) : undefined;
   const now = opts.now ?? Date.now;
-  const campaigns = new CampaignRegistry({ redis: opts.redis, prefix: opts.prefix, log: opts.log, pollMs: opts.campaignsPollMs, now });
+  const campaigns = new CampaignRegistry({ redis: opts.redis, prefix: opts.prefix, log: opts.log, pollMs: opts.campaignsPollMs, now, knownLists: opts.knownLists });
   if (opts.initialCampaigns) {
     const result = await campaigns.importSet(opts.initialCampaigns.set, opts.initialCampaigns.source, { existing: 'keep' });
     opts.log.info({ source: opts.initialCampaigns.source, ...result }, 'campaigns imported');

@@ -3,6 +3,7 @@ import { customerRows, type AggregateStore } from '../aggregates/index.js';
 import { alertData, type AlertService } from '../alerts/index.js';
 import type { CustomerDataHolder, Pseudonymise } from '../core/privacy/index.js';
 import { profileData, type ProfileStore } from '../customers/index.js';
+import { listData, type ListService } from '../lists/index.js';
 import { offerData, type OfferService } from '../offers/index.js';
 import { activityData } from '../processors/activityData.js';
 import { deadLetterData } from '../processors/deadLetterData.js';
@@ -17,6 +18,7 @@ export interface HolderDeps {
   activity: CustomerActivityStore;
   alerts: AlertService;
   offers: OfferService;
+  lists: ListService;
   store: AggregateStore;
   pseudonymise: Pseudonymise;
 }
@@ -38,7 +40,7 @@ export function customerDataHolders(deps: HolderDeps): CustomerDataHolder[] {
       redis: deps.redis, prefix: deps.prefix, campaigns: deps.offers.campaigns, delivery: deps.offers.delivery,
       store: deps.store, pseudonymise: deps.pseudonymise,
     }),
-    // Allow/block/watch lists, when they exist: listData(deps.lists),
+    listData({ lists: deps.lists.store, snoozes: deps.lists.snoozes }),
     customerRows(deps.store, deps.pseudonymise),
   ];
 }

@@ -3,6 +3,8 @@ import type { NewAlert } from '../alerts/index.js';
 import type { CustomerReview, RiskEvent, VigilEvent } from '../core/events/index.js';
 import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
+import type { ListLookup } from '../lists/membership.js';
+import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
 import { evaluateRules, scoreCustomer, shouldRaise, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
@@ -20,6 +22,12 @@ export interface RiskContext {
   /** Hours to answer a complaint, by category; `default` for the rest. */
   complaintSlaHours: Record<string, number>;
   profile?: CustomerProfile;
+  /** Allow, block and watch lists as they stand for this batch. */
+  lists?: ListLookup;
+  /** The customer's snoozed rules. */
+  snoozes?: CustomerSnoozes;
+  /** The processing instant snoozes are judged at; the event's time when absent. */
+  nowMs?: number;
 }
 
 export interface RiskAssessment {
@@ -28,6 +36,8 @@ export interface RiskAssessment {
   tier: string;
   tags: string[];
   matches: RuleMatch[];
+  /** Matches of rules snoozed for this customer: evaluated and counted, but neither raised nor scored. */
+  snoozed: { match: RuleMatch; snooze: Snooze }[];
   alerts: NewAlert[];
   late: 'on_time' | 'late' | 'too_late';
 }
@@ -35,9 +45,9 @@ export interface RiskAssessment {
 /**
  * One event through the risk pipeline, as a pure function: update the features, segment the
  * customer, evaluate the rules, update the scores, and decide which alerts to raise (one per
- * alert type, carrying every rule that fired for it, unless suppressed). The alert's dedup key is
- * the customer, the event and the type, so however often the event is redelivered it raises one
- * alert, and an event id reused for another customer still raises that customer's.
+ * alert type, carrying every rule that fired for it, unless suppressed or snoozed). The alert's
+ * dedup key is the customer, the event and the type, so however often the event is redelivered it
+ * raises one alert, and an event id reused for another customer still raises that customer's.
  */
 export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
   const updated = applyEvent(state.features, event, ctx.featureConfig);
@@ -62,13 +72,17 @@ function judge(
   ctx: RiskContext,
 ): RiskAssessment {
   const segment = segmentCustomer(features.vector, ctx.profile, ctx.segmentation);
-  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile });
+  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists });
   const atMs = Date.parse(event.occurred_at);
-  const scored = scoreCustomer(matches.filter((m) => m.mode === 'active'), state.scores.atMs ? state.scores : undefined, atMs);
+  const snoozed = snoozedMatches(matches, ctx.snoozes, ctx.nowMs ?? atMs);
+  // A snoozed rule is treated like a shadow rule for this customer: the officer judged the pattern
+  // explained, so it neither alerts nor pushes the score that other alerts and offers read.
+  const inForce = matches.filter((m) => m.mode === 'active' && !snoozed.some((s) => s.match === m));
+  const scored = scoreCustomer(inForce, state.scores.atMs ? state.scores : undefined, atMs);
   const scores = { fraud: scored.fraud, churn: scored.churn, atMs: Math.max(atMs, state.scores.atMs) };
 
   const lastRaised = { ...state.lastRaised };
-  const raising = matches.filter((m) => m.mode === 'active' && shouldRaise(m, lastRaised[m.ruleId], atMs));
+  const raising = inForce.filter((m) => shouldRaise(m, lastRaised[m.ruleId], atMs));
   for (const match of raising) lastRaised[match.ruleId] = atMs;
 
   return {
@@ -77,14 +91,28 @@ function judge(
     tier: segment.tier,
     tags: segment.tags,
     matches,
-    alerts: alertsFor(raising, event, scores, ctx),
+    snoozed,
+    alerts: alertsFor(raising, snoozed, event, scores, ctx),
     late: features.late,
   };
 }
 
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
+/** alerts/schema.ts bounds a reason's text; a long list reason plus a snooze note must still fit. */
+const MAX_REASON_TEXT = 1000;
 
-function alertsFor(matches: RuleMatch[], event: RiskEvent, scores: { fraud: number; churn: number }, ctx: RiskContext): NewAlert[] {
+function snoozedMatches(matches: readonly RuleMatch[], snoozes: CustomerSnoozes | undefined, nowMs: number): { match: RuleMatch; snooze: Snooze }[] {
+  if (!snoozes || snoozes.size === 0) return [];
+  return matches.flatMap((match) => {
+    const snooze = match.mode === 'active' ? activeSnooze(snoozes, match.ruleId, nowMs) : undefined;
+    return snooze ? [{ match, snooze }] : [];
+  });
+}
+
+function alertsFor(
+  matches: RuleMatch[], snoozed: readonly { match: RuleMatch; snooze: Snooze }[], event: RiskEvent,
+  scores: { fraud: number; churn: number }, ctx: RiskContext,
+): NewAlert[] {
   const byType = new Map<RuleMatch['alertType'], RuleMatch[]>();
   for (const match of matches) byType.set(match.alertType, [...(byType.get(match.alertType) ?? []), match]);
   return [...byType].map(([type, fired]) => ({
@@ -93,7 +121,15 @@ function alertsFor(matches: RuleMatch[], event: RiskEvent, scores: { fraud: numb
     severity: fired.map((m) => m.severity).sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0]!,
     score: type === 'churn' ? scores.churn : type === 'fraud' ? scores.fraud : Math.max(...fired.map((m) => m.weight)),
     ruleIds: fired.map((m) => m.ruleId),
-    reasons: fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text, field: r.field, actual: r.actual, threshold: r.threshold }))),
+    reasons: [
+      ...fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold }))),
+      // Rules of the same type that also matched but are snoozed for this customer: the officer sees them, marked so.
+      ...snoozed.filter(({ match }) => match.alertType === type).flatMap(({ match, snooze }) => match.reasons.map((r) => ({
+        ruleId: match.ruleId,
+        text: `[snoozed until ${snooze.until} by ${snooze.snoozedBy}: ${snooze.reason}] ${r.text}`.slice(0, MAX_REASON_TEXT),
+        field: r.field, actual: r.actual, threshold: r.threshold,
+      }))),
+    ].slice(0, 100),
     triggeringEvents: [{ eventId: event.event_id, type: event.type, occurredAt: event.occurred_at }],
     ruleSetVersion: ctx.ruleSet.version,
     dedupKey: alertDedupKey(type, event.customer_id, event.event_id),

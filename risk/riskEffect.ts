@@ -4,6 +4,8 @@ import { isReview, type CustomerReview, type RiskEvent } from '../core/events/in
 import { lastActivityMs } from '../features/index.js';
 import { decodeStoredProfile, type CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
+import type { ListHit, ListLookup } from '../lists/membership.js';
+import { decodeSnoozes } from '../lists/snooze.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
 import type { StateChange } from '../processors/partitionCommit.js';
@@ -22,6 +24,8 @@ export interface AssessedEvent {
   event: RiskEvent;
   assessment: RiskAssessment;
   profile: CustomerProfile | undefined;
+  /** The lists as this event was assessed against them; campaign triggers look them up too. */
+  lists?: ListLookup | undefined;
 }
 
 /**
@@ -39,7 +43,10 @@ export interface AssessmentFollower {
 export interface RiskEffectDeps {
   redis: Redis;
   /** The context of the moment: the current rule set is read at every batch, so reloads apply at once. */
-  context: () => Omit<RiskContext, 'profile'>;
+  context: () => Omit<RiskContext, 'profile' | 'snoozes' | 'lists' | 'nowMs'>;
+  /** The allow, block and watch lists at an instant (the in-memory copy: no I/O per event). */
+  lists?: (nowMs: number) => ListLookup;
+  now?: () => number;
   alerts: AlertRaiser;
   metrics: VigilMetrics;
   log: Logger;
@@ -83,12 +90,19 @@ export class RiskEffect implements BatchEffect {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (items.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(items.map((a) => a.event.customer_id))];
-    // State and profile share the partition's slot: one round trip for both.
-    const stored = await this.deps.redis.mget(...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c));
+    const n = customers.length;
+    // State, profile and snoozes share the partition's slot: one round trip for all three.
+    const stored = await this.deps.redis.mget(
+      ...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c), ...customers.map((c) => keys.snoozePrefix + c),
+    );
     const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
-    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[customers.length + i] ?? null)?.profile]));
+    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[n + i] ?? null)?.profile]));
+    const snoozes = new Map(customers.map((c, i) => [c, decodeSnoozes(stored[2 * n + i])]));
     const assessedAt = new Map<string, number>();
-    const context = this.deps.context();
+    const nowMs = (this.deps.now ?? Date.now)();
+    const found = new Map<string, ListHit>();
+    const lists = this.countingLists(nowMs, found);
+    const context = { ...this.deps.context(), nowMs, ...(lists ? { lists } : {}) };
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
     for (const { event, entryId } of items) {
@@ -96,14 +110,17 @@ export class RiskEffect implements BatchEffect {
       // A review of a customer without state (expired, erased) has nothing to look at.
       if (isReview(event) && lastActivityMs(state.features) === undefined) continue;
       const profile = profiles.get(event.customer_id);
-      const ctx = profile ? { ...context, profile } : context;
+      found.clear();
+      const ctx = { ...context, snoozes: snoozes.get(event.customer_id), ...(profile ? { profile } : {}) };
       const assessment = isReview(event) ? assessReview(state, event, ctx) : assessEvent(state, event, ctx);
       states.set(event.customer_id, assessment.state);
       assessedAt.set(event.customer_id, Math.max(assessedAt.get(event.customer_id) ?? 0, Date.parse(event.occurred_at)));
-      for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile }));
+      for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile, lists }));
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
       if (isReview(event)) this.deps.metrics.customerReviews.inc();
       for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
+      for (const { match } of assessment.snoozed) this.deps.metrics.ruleSnoozed.inc({ rule: match.ruleId });
+      for (const hit of found.values()) this.deps.metrics.listMatches.inc({ list: hit.list, purpose: hit.purpose });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
     }
     for (const customer of customers) {
@@ -143,6 +160,22 @@ export class RiskEffect implements BatchEffect {
     this.deps.log.warn({
       deduplicated: skipped.map((alert) => ({ type: alert.type, eventIds: alert.triggeringEvents.map((e) => e.eventId), ruleIds: alert.ruleIds })),
     }, 'alerts already raised under the same dedup key were not raised again');
+  }
+
+  /**
+   * The lists at this batch's instant, noting each list an event's entity was found on (by rules
+   * or campaign triggers, once per event and list) for `vigil_list_matches_total`.
+   */
+  private countingLists(nowMs: number, found: Map<string, ListHit>): ListLookup | undefined {
+    if (!this.deps.lists) return undefined;
+    const lists = this.deps.lists(nowMs);
+    return {
+      find(list, value) {
+        const hit = lists.find(list, value);
+        if (hit) found.set(hit.list, hit);
+        return hit;
+      },
+    };
   }
 
   async recover(keys: PartitionKeys): Promise<void> {

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/observability/index.js';
-import { noLiveRuleProblem, parseRuleSet, type RuleSet } from '../rules/index.js';
+import { listReferenceProblems, listsNamedBy, noLiveRuleProblem, parseRuleSet, type ListCatalogue, type RuleSet } from '../rules/index.js';
 import { FailureStreak } from '../core/failureStreak.js';
 
 export interface PublishedRuleSet {
@@ -41,7 +41,11 @@ export class RuleSetRegistry {
   private readonly historyKey: string;
 
   constructor(
-    private readonly deps: { redis: Redis; prefix: string; knownFeatures: readonly string[]; log: Logger; defaultPackPath: string; pollMs: number },
+    private readonly deps: {
+      redis: Redis; prefix: string; knownFeatures: readonly string[]; log: Logger; defaultPackPath: string; pollMs: number;
+      /** The lists that exist now, read when a set is published; without it no rule may name a list. */
+      knownLists?: () => Promise<ListCatalogue>;
+    },
   ) {
     this.currentKey = `${deps.prefix}:rules:current`;
     this.historyKey = `${deps.prefix}:rules:history`;
@@ -95,6 +99,8 @@ export class RuleSetRegistry {
   async publish(text: string, format: 'yaml' | 'json', actor: string, opts: PublishOptions = {}): Promise<PublishResult> {
     const parsed = parseRuleSet(text, format, this.deps.knownFeatures);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
+    const listErrors = await this.listProblems(parsed.ruleSet);
+    if (listErrors.length > 0) return { ok: false, status: 400, errors: listErrors };
     const noLiveRule = noLiveRuleProblem(parsed.ruleSet);
     if (noLiveRule && !opts.allowNoLiveRules) {
       return { ok: false, status: 400, errors: [`${noLiveRule}; if that is intended, publish it with allow_empty=true (VIGIL_RULES_ALLOW_EMPTY for the rules file)`] };
@@ -113,6 +119,20 @@ export class RuleSetRegistry {
     else this.deps.log.info({ version: published.version, actor }, 'rule set published');
     await this.refresh();
     return { ok: true, ruleSet: parsed.ruleSet, published };
+  }
+
+  /** The rules of the running set that look entities up on this list (a list in use is not deleted). */
+  rulesUsingList(name: string): string[] {
+    return (this.active?.rules ?? []).filter((rule) => listsNamedBy(rule.condition).includes(name)).map((rule) => rule.id);
+  }
+
+  // Checked at publication only: a worker's copy of the lists may lag the set by a poll, and a
+  // set refused on reload would leave that worker on the old rules.
+  private async listProblems(ruleSet: RuleSet): Promise<string[]> {
+    const named = ruleSet.rules.some((rule) => listsNamedBy(rule.condition).length > 0);
+    if (!named) return [];
+    const lists = this.deps.knownLists ? await this.deps.knownLists() : new Map();
+    return ruleSet.rules.flatMap((rule, index) => listReferenceProblems(rule.condition, `rules.${index} (${rule.id}).condition`, lists));
   }
 
   /** Loads the published rule set if its version changed; false when none is published. */

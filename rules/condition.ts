@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CUSTOMER_TIERS } from '../customers/tiers.js';
+import { LIST_FIELD_KINDS } from '../lists/kinds.js';
 import { fieldPathProblem } from './fields.js';
 
 // A rule's condition is a tree: `all`, `any` and `not` nodes over leaf comparisons of one field
@@ -7,12 +8,16 @@ import { fieldPathProblem } from './fields.js';
 // features, computed once by the features engine and named, so every threshold a rule states is
 // a plain number an officer can read.
 
-export const COMPARISON_OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq', 'in', 'not_in', 'between', 'contains', 'exists'] as const;
+export const COMPARISON_OPS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq', 'in', 'not_in', 'between', 'contains', 'exists', 'in_list', 'not_in_list'] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
+
+/** Membership of an allow, block or watch list (lists/), named by the value: `{ field: event.device.id, op: in_list, value: blocked-devices }`. */
+export const LIST_OPS: ReadonlySet<ComparisonOp> = new Set(['in_list', 'not_in_list']);
+const LIST_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const NUMERIC_OPS: ReadonlySet<ComparisonOp> = new Set(['gt', 'gte', 'lt', 'lte']);
 const SCALAR_OPS: ReadonlySet<ComparisonOp> = new Set(['eq', 'neq', 'contains']);
-const LIST_OPS: ReadonlySet<ComparisonOp> = new Set(['in', 'not_in']);
+const SET_OPS: ReadonlySet<ComparisonOp> = new Set(['in', 'not_in']);
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const comparisonValue = z.union([scalar, z.array(z.union([z.string(), z.number()]))]);
@@ -109,6 +114,7 @@ function valueProblem(field: string, op: ComparisonOp, value: ComparisonValue | 
   const shown = JSON.stringify(value);
   if (op === 'exists') return value === undefined ? undefined : 'exists takes no value (wrap it in not for "is absent")';
   if (value === undefined) return `op "${op}" needs a value`;
+  if (LIST_OPS.has(op)) return listComparisonProblem(field, op, value);
   if (NUMERIC_OPS.has(op) && typeof value !== 'number') return `op "${op}" compares numbers; value must be a number, got ${shown}`;
   if (op === 'between') {
     const [low, high] = Array.isArray(value) ? value : [];
@@ -116,9 +122,17 @@ function valueProblem(field: string, op: ComparisonOp, value: ComparisonValue | 
       return `op "between" needs [low, high] numbers with low ≤ high (inclusive), got ${shown}`;
     }
   }
-  if (LIST_OPS.has(op) && (!Array.isArray(value) || value.length === 0)) return `op "${op}" needs a non-empty list, got ${shown}`;
+  if (SET_OPS.has(op) && (!Array.isArray(value) || value.length === 0)) return `op "${op}" needs a non-empty list, got ${shown}`;
   if (SCALAR_OPS.has(op) && Array.isArray(value)) return `op "${op}" needs a single value, got a list ${shown}; use in / not_in for lists`;
   if (field === 'tier') return tierValueProblem(op, value);
+  return undefined;
+}
+
+function listComparisonProblem(field: string, op: ComparisonOp, value: ComparisonValue): string | undefined {
+  if (!Object.hasOwn(LIST_FIELD_KINDS, field)) {
+    return `op "${op}" looks an entity up on a list; the field must be one of ${Object.keys(LIST_FIELD_KINDS).join(', ')}, not "${field}"`;
+  }
+  if (typeof value !== 'string' || !LIST_NAME.test(value)) return `op "${op}" needs the name of one list, e.g. "blocked-devices", got ${JSON.stringify(value)}`;
   return undefined;
 }
 

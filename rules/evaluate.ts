@@ -1,4 +1,5 @@
-import { comparisonsOf, type Comparison, type Condition } from './condition.js';
+import type { ListHit } from '../lists/membership.js';
+import { comparisonsOf, LIST_OPS, type Comparison, type Condition } from './condition.js';
 import { parseDuration } from './duration.js';
 import { explainComparison, formatActual, formatThreshold, type ComparisonReason } from './explain.js';
 import { resolveField, type RuleContext } from './fields.js';
@@ -27,6 +28,8 @@ interface Decided {
   comparison: Comparison;
   actual: unknown;
   held: boolean;
+  /** For list comparisons: the entry the value was found as. */
+  hit?: ListHit | undefined;
 }
 
 /** The outcome of a (sub)condition and the comparisons that decided it. */
@@ -67,7 +70,17 @@ export function evaluateCondition(condition: Condition, ctx: RuleContext): { hol
 // Explanations are worded only for rules that fire: formatting every comparison of every rule
 // for every event cost more than the whole evaluation.
 function explain(decided: readonly Decided[], ctx: RuleContext): ComparisonReason[] {
-  return decided.map((d) => explainComparison(d.comparison, d.actual, d.held, ctx));
+  const telling = decided.filter((d) => !isUnusedListCheck(d));
+  return (telling.length > 0 ? telling : decided).map((d) => explainComparison(d.comparison, d.actual, d.held, ctx, d.hit));
+}
+
+/**
+ * A list comparison that found nothing ("payee not on trusted-payees", under a `not` or as
+ * `not_in_list`) is true of nearly every event: it says why the rule was not silenced, not why it
+ * fired, so it is left out of the explanation while other reasons remain.
+ */
+function isUnusedListCheck(d: Decided): boolean {
+  return LIST_OPS.has(d.comparison.op) && d.hit === undefined;
 }
 
 function decide(condition: Condition, ctx: RuleContext): Outcome {
@@ -86,8 +99,21 @@ function decide(condition: Condition, ctx: RuleContext): Outcome {
     return { holds: !inner.holds, because: inner.because };
   }
   const actual = resolveField(condition.field, ctx);
+  if (LIST_OPS.has(condition.op)) return decideMembership(condition, actual, ctx);
   const holds = compare(condition, actual);
   return { holds, because: [{ comparison: condition, actual, held: holds }] };
+}
+
+/**
+ * `in_list` holds when the value is on the list now (not expired); `not_in_list` when there is a
+ * value and it is not. Like every op, an absent value makes both false: "no device" is not "a
+ * device that is not on the allow list".
+ */
+function decideMembership(condition: Comparison, actual: unknown, ctx: RuleContext): Outcome {
+  if (actual === undefined || actual === null) return { holds: false, because: [{ comparison: condition, actual, held: false }] };
+  const hit = typeof actual === 'string' && typeof condition.value === 'string' ? ctx.lists?.find(condition.value, actual) : undefined;
+  const holds = condition.op === 'in_list' ? hit !== undefined : hit === undefined;
+  return { holds, because: [{ comparison: condition, actual, held: holds, hit }] };
 }
 
 function toMatch(rule: Rule, reasons: ComparisonReason[], ctx: RuleContext): RuleMatch {

@@ -1,4 +1,5 @@
 import { formatMoney, groupDecimal, minorUnitDigits } from '../core/events/index.js';
+import type { ListHit } from '../lists/membership.js';
 import type { Comparison, ComparisonOp, ComparisonValue } from './condition.js';
 import { featureName, type RuleContext } from './fields.js';
 import { featureText, formatInUnit, formatPlain } from './featureText.js';
@@ -12,6 +13,8 @@ export interface ComparisonReason {
   /** True when the comparison did not hold and counts because a `not` around it fired. */
   negated: boolean;
   text: string;
+  /** List comparisons: the entry the value was found as (its list, purpose, reason, expiry). */
+  listed?: ListHit;
 }
 
 const SYMBOLS: Partial<Record<ComparisonOp, string>> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
@@ -27,6 +30,10 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'event.complaint.category': 'complaint category',
   'event.product.type': 'product',
   'event.device.id': 'device',
+  'event.device.ip': 'IP',
+  'event.customer_id': 'customer',
+  'event.counterparty.account': 'payee account',
+  'event.merchant.id': 'merchant',
 };
 
 /** A field's name in words: "payee's bank", "tier", "risk tolerance". */
@@ -75,11 +82,24 @@ export function formatThreshold(comparison: Comparison, ctx: RuleContext): strin
 }
 
 /** The explanation of one comparison that either held (fired) or failed under a `not`. */
-export function explainComparison(comparison: Comparison, actual: unknown, held: boolean, ctx: RuleContext): ComparisonReason {
-  const text = held ? heldText(comparison, actual, ctx) : failedText(comparison, actual, ctx);
+export function explainComparison(comparison: Comparison, actual: unknown, held: boolean, ctx: RuleContext, hit?: ListHit): ComparisonReason {
+  const text = comparison.op === 'in_list' || comparison.op === 'not_in_list'
+    ? membershipText(comparison, actual, hit)
+    : held ? heldText(comparison, actual, ctx) : failedText(comparison, actual, ctx);
   // The amount travels on (alerts, webhooks) as the event's decimal text, not as the float compared.
   const shownActual = comparison.field === 'event.amount' && 'amount' in ctx.event ? ctx.event.amount : actual;
-  return { field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text };
+  return { field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text, ...(hit ? { listed: hit } : {}) };
+}
+
+/**
+ * Whether it held or failed under a `not`, a list comparison says what was found: "device dev-9
+ * is on block list blocked-devices: reported stolen (until 2027-01-31)", or that it is not on it.
+ */
+function membershipText(c: Comparison, actual: unknown, hit: ListHit | undefined): string {
+  const label = fieldLabel(c.field);
+  if (actual === undefined || actual === null) return `no ${label}`;
+  if (!hit) return `${label} ${formatPlain(actual)} is not on list ${String(c.value)}`;
+  return `${label} ${hit.value} is on ${hit.purpose} list ${hit.list}: ${hit.reason} (until ${hit.expiresAt.slice(0, 10)})`;
 }
 
 function heldText(c: Comparison, actual: unknown, ctx: RuleContext): string {
@@ -96,6 +116,7 @@ function heldText(c: Comparison, actual: unknown, ctx: RuleContext): string {
     case 'not_in': return `${label} ${shown} is none of ${threshold}`;
     case 'contains': return Array.isArray(actual) ? `${label} include ${threshold}` : `${label} "${shown}" contains "${threshold}"`;
     case 'exists': return featureName(c.field) ? describe(c.field, actual, ctx) : `${label} present: ${shown}`;
+    case 'in_list': case 'not_in_list': return `${label} ${shown} (list ${threshold})`;
   }
 }
 
@@ -114,6 +135,7 @@ function failedText(c: Comparison, actual: unknown, ctx: RuleContext): string {
     case 'not_in': return Array.isArray(actual) ? `${label} include ${listedIn(actual, c.value)}` : `${label} ${shown} is one of ${threshold}`;
     case 'contains': return Array.isArray(actual) ? `${label} do not include ${threshold}` : `${label} "${shown}" does not contain "${threshold}"`;
     case 'exists': return `no ${label}`;
+    case 'in_list': case 'not_in_list': return `${label} ${shown} (list ${threshold})`;
   }
 }
 

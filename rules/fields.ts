@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PROFILE_FIELDS, type CustomerProfile, type FeatureVector } from '../customers/profile.js';
 import type { CustomerTier } from '../customers/tiers.js';
 import { eventSchema, minorUnitDigits, type RiskEvent } from '../core/events/index.js';
+import type { ListLookup } from '../lists/membership.js';
 import { didYouMean } from './suggest.js';
 
 /** What a rule sees while it is evaluated: the event, the customer's live features and segment. */
@@ -11,6 +12,8 @@ export interface RuleContext {
   tier: CustomerTier;
   tags: readonly string[];
   profile?: CustomerProfile | undefined;
+  /** Allow, block and watch lists at this instant, for `in_list` / `not_in_list`; none → every list is empty. */
+  lists?: ListLookup | undefined;
 }
 
 const FIELD_PATH = /^(?:features\.[a-z0-9_]+|event(?:\.[A-Za-z0-9_]+)+|tags|tier|profile\.[a-z_]+)$/;

@@ -2,7 +2,8 @@ export {
   ruleSchema, ruleSetSchema, validateRuleSet, noLiveRuleProblem, ALERT_TYPES, SEVERITIES, RULE_MODES,
   type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode,
 } from './schema.js';
-export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
+export { listReferenceProblems, listsNamedBy, type ListCatalogue } from './listReferences.js';
+export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, LIST_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
 export { resolveField, fieldPathProblem, EVENT_FIELD_PATHS, type RuleContext } from './fields.js';
 export { evaluateRules, evaluateCondition, type RuleMatch } from './evaluate.js';
 export type { ComparisonReason } from './explain.js';

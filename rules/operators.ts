@@ -25,6 +25,8 @@ export function compare(comparison: Comparison, actual: unknown): boolean {
     case 'in': return Array.isArray(value) && items(actual).some((item) => value.some((v) => equals(item, v)));
     case 'not_in': return Array.isArray(value) && !items(actual).some((item) => value.some((v) => equals(item, v)));
     case 'contains': return contains(actual, value);
+    // List membership needs the lists (the rule context), not just the two values: see evaluate.ts.
+    case 'in_list': case 'not_in_list': return false;
   }
 }
 

@@ -27,6 +27,7 @@ import { ProfileStore, customerProfileRoutes } from '../customers/index.js';
 import { createOfferService, parseCampaignSet, type CampaignSet, type OfferService } from '../offers/index.js';
 import { loadPseudonymKey, pseudonymiser, type Pseudonymise } from '../core/privacy/index.js';
 import { CustomerPrivacy, ErasureAudit, customerDataHolders, privacyRoutes } from '../privacy/index.js';
+import { createListService, type ListService } from '../lists/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -36,6 +37,8 @@ export interface Engine {
   offers: OfferService;
   profiles: ProfileStore;
   rules: RuleSetRegistry;
+  /** Allow, block and watch lists (store, this process's copy) and snoozes. */
+  lists: ListService;
   /** ClickHouse through the pseudonymising gate: rows naming a customer are written by pseudonym. */
   store: AggregateStore;
   /** The keyed hash that stands for customer ids in ClickHouse (and in the erasure audit). */
@@ -116,7 +119,20 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   });
   const rules = new RuleSetRegistry({
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
+    knownLists: () => lists.store.catalogue(),
   });
+  // Campaigns are built after the lists; a list is deleted only through the API, once both exist.
+  let campaignsUsingList: (name: string) => string[] = () => [];
+  const lists = await createListService({
+    redis, prefix, partitions: config.partitions, log, metrics,
+    pollMs: config.risk.listsPollMs, maxEntryDays: config.risk.listEntryMaxDays, snoozeMaxDays: config.risk.snoozeMaxDays,
+    snoozeHistoryTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
+    ruleIds: () => rules.current().rules.map((rule) => rule.id),
+    usedBy: (name) => [...rules.rulesUsingList(name).map((id) => `rule ${id}`), ...campaignsUsingList(name).map((id) => `campaign ${id}`)],
+    sweep: runsWorker,
+  });
+  // The default pack names lists; they are created with it, once, so it can be published.
+  if (!(await rules.published())) await lists.seedDefaults('system:default-pack');
   await rules.start({ watchFile: config.risk.rulesFile, allowNoLiveRules: config.risk.rulesAllowEmpty });
   const profiles = new ProfileStore(redis, {
     prefix, partitions: config.partitions,
@@ -127,6 +143,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     fraudReview: alerts.store,
     policy: config.offers.policy,
     campaignsPollMs: config.offers.campaignsPollMs,
+    knownLists: () => lists.store.catalogue(),
     initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,
     background: runsWorker,
     outbound,
@@ -134,10 +151,12 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     archive: { claimIdleMs: config.processing.claimIdleMs },
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
   });
+  campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   const risk = new RiskEffect({
     redis, alerts: alerts.store, metrics, log, stateTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
     followers: [offers.follower],
+    lists: (nowMs) => lists.registry.at(nowMs),
     context: () => ({
       ruleSet: rules.current(),
       featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
@@ -148,7 +167,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: config.retention.customerStateDays * DAY_SECONDS });
   const audit = new ErasureAudit(redis, `${prefix}:privacy:erasures`);
   const privacy = new CustomerPrivacy({
-    holders: customerDataHolders({ redis, prefix, partitions: config.partitions, profiles, activity, alerts, offers, store, pseudonymise }),
+    holders: customerDataHolders({ redis, prefix, partitions: config.partitions, profiles, activity, alerts, offers, lists, store, pseudonymise }),
     audit, pseudonymise, log,
   });
   const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
@@ -176,6 +195,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => customerProfileRoutes(scope, { profiles }),
           alerts.routes,
           offers.routes,
+          lists.routes,
           (scope) => privacyRoutes(scope, { privacy, audit, pseudonymise }),
         ]
       : [],
@@ -198,7 +218,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener,
+    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
@@ -208,6 +228,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await alerts.close();
         await outbound.close();
         rules.stop();
+        lists.close();
         backlog.stop();
         await relayDrain?.stop();
         await store.close();

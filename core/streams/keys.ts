@@ -29,6 +29,8 @@ export interface PartitionKeys {
   offerOutbox: string;
   /** Sorted set: customer id → when (event time, ms) Vigil next reviews them unprompted (risk/review). */
   reviewDue: string;
+  /** Per-customer snoozed rules (lists/snoozeStore.ts), read with the batch; `#history` beside it. */
+  snoozePrefix: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -47,6 +49,7 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     profilePrefix: `${tag}:profile:`,
     offerOutbox: `${tag}:offer-outbox`,
     reviewDue: `${tag}:review-due`,
+    snoozePrefix: `${tag}:snooze:`,
   };
 }
 

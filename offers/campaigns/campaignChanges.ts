@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeDocumentIssue } from '../../rules/index.js';
+import { describeDocumentIssue, listReferenceProblems, type ListCatalogue } from '../../rules/index.js';
 import { campaignSchema, type Campaign, type CampaignState } from './campaignSchema.js';
 import { validateCampaignSet } from './load.js';
 import { CAMPAIGN_FEATURE_NAMES } from '../decide/offerContext.js';
@@ -12,12 +12,14 @@ export type CampaignCheck = { ok: true; campaign: Campaign } | { ok: false; erro
 /**
  * Validates one submitted campaign exactly as a campaign file is validated (schema, then feature
  * names, placeholders, contradictory eligibility), with paths relative to the campaign
- * ("trigger.condition.field: unknown feature ..."). `defaults` fill fields the body omits.
+ * ("trigger.condition.field: unknown feature ..."), and the lists its trigger names against
+ * those that exist. `defaults` fill fields the body omits.
  */
 export function checkCampaignInput(
   input: unknown,
   defaults: { id?: string; state: CampaignState },
   knownFeatures: readonly string[] = CAMPAIGN_FEATURE_NAMES,
+  lists: ListCatalogue = new Map(),
 ): CampaignCheck {
   if (!isPlainObject(input)) return { ok: false, errors: ['(campaign): expected an object with the campaign\'s fields'] };
   const parsed = campaignSchema.safeParse({ ...defaults, ...input });
@@ -26,6 +28,7 @@ export function checkCampaignInput(
   const setPrefix = new RegExp(`^campaigns\\.0 \\(${escapeRegExp(campaign.id)}\\)\\.?`);
   const errors = validateCampaignSet({ version: 'api', campaigns: [campaign] }, knownFeatures)
     .map((error) => error.replace(setPrefix, ''));
+  if (campaign.trigger.condition) errors.push(...listReferenceProblems(campaign.trigger.condition, 'trigger.condition', lists));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, campaign };
 }
 

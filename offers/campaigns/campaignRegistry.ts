@@ -12,6 +12,7 @@ import { WRITE_CAMPAIGN } from './campaignScripts.js';
 import { offerKeys, type OfferKeys } from '../keys.js';
 import { validateCampaignSet } from './load.js';
 import { CAMPAIGN_FEATURE_NAMES } from '../decide/offerContext.js';
+import { listReferenceProblems, listsNamedBy, type ListCatalogue } from '../../rules/index.js';
 
 export type { CampaignAction, CampaignAuditEntry } from './campaignAudit.js';
 
@@ -37,6 +38,8 @@ export interface CampaignRegistryOptions {
   knownFeatures?: readonly string[];
   /** Audit entries kept (approximately); default 10,000. */
   auditMaxEntries?: number;
+  /** The lists that exist now, read when a campaign is written; without it no trigger may name a list. */
+  knownLists?: () => Promise<ListCatalogue>;
 }
 
 type ScriptedRedis = Redis & {
@@ -134,7 +137,7 @@ export class CampaignRegistry {
 
   /** Creates a campaign (state draft unless the input says otherwise); 409 when the id exists. */
   async create(input: unknown, actor: string): Promise<StoredCampaign> {
-    const campaign = this.checked(input, { state: 'draft' });
+    const campaign = this.checked(input, { state: 'draft' }, await this.lists());
     return this.change(campaign.id, (current) => {
       if (current) throw new CampaignExistsError(campaign.id);
       return this.planCreate(campaign, actor, 'created');
@@ -148,10 +151,11 @@ export class CampaignRegistry {
    */
   async replace(id: string, input: unknown, actor: string, expectedRevision?: number): Promise<StoredCampaign> {
     assertCampaignId(id);
+    const lists = await this.lists();
     return this.change(id, (current) => {
       if (!current) throw new CampaignNotFoundError(id);
       checkRevision(current, expectedRevision);
-      const campaign = this.checked(input, { id, state: current.campaign.state });
+      const campaign = this.checked(input, { id, state: current.campaign.state }, lists);
       if (campaign.id !== id) throw new InvalidCampaignError([`id: "${campaign.id}" in the body differs from "${id}" in the path`]);
       return this.planUpdate(current, campaign, actor, 'replaced');
     });
@@ -179,6 +183,9 @@ export class CampaignRegistry {
     opts: { existing?: 'update' | 'keep' } = {},
   ): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
     const parsed = checkedSet(set, this.knownFeatures);
+    const lists = await this.lists();
+    const listErrors = parsed.campaigns.flatMap((c, i) => (c.trigger.condition ? listReferenceProblems(c.trigger.condition, `campaigns.${i} (${c.id}).trigger.condition`, lists) : []));
+    if (listErrors.length > 0) throw new InvalidCampaignError(listErrors);
     const stored = new Map((await this.list()).map((s) => [s.campaign.id, s]));
     if (opts.existing === 'keep') {
       // Seeding at start-up: the file creates what is missing; what exists belongs to the API,
@@ -267,8 +274,17 @@ export class CampaignRegistry {
     return { next, audit: { at, actor, action, campaignId: campaign.id, revision, ...states, changes: changedFields(current.campaign, campaign) } };
   }
 
-  private checked(input: unknown, defaults: { id?: string; state: CampaignState }): Campaign {
-    const check = checkCampaignInput(input, defaults, this.knownFeatures);
+  /** Campaigns in force whose trigger looks entities up on this list (a list in use is not deleted). */
+  campaignsUsingList(name: string): string[] {
+    return (this.snapshot ?? []).filter((c) => c.trigger.condition && listsNamedBy(c.trigger.condition).includes(name)).map((c) => c.id);
+  }
+
+  private async lists(): Promise<ListCatalogue> {
+    return this.opts.knownLists ? this.opts.knownLists() : new Map();
+  }
+
+  private checked(input: unknown, defaults: { id?: string; state: CampaignState }, lists: ListCatalogue): Campaign {
+    const check = checkCampaignInput(input, defaults, this.knownFeatures, lists);
     if (!check.ok) throw new InvalidCampaignError(check.errors);
     return check.campaign;
   }

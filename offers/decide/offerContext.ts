@@ -1,6 +1,7 @@
 import type { RiskEvent } from '../../core/events/index.js';
 import type { CustomerProfile, CustomerTier, FeatureVector } from '../../customers/index.js';
 import { FEATURE_NAMES } from '../../features/index.js';
+import type { ListLookup } from '../../lists/membership.js';
 import type { RuleContext } from '../../rules/index.js';
 import { localDate } from './localTime.js';
 
@@ -27,8 +28,8 @@ export const OFFER_FEATURES = ['score_churn', 'score_fraud', 'birthday_today'] a
 /** What a campaign trigger may name under `features.`: the catalogue plus the offer features. */
 export const CAMPAIGN_FEATURE_NAMES: readonly string[] = Object.freeze([...FEATURE_NAMES, ...OFFER_FEATURES]);
 
-/** The rules context a campaign trigger is evaluated in. */
-export function triggerContext(event: RiskEvent, customer: OfferCustomer, nowMs: number, defaultTimeZone: string): RuleContext {
+/** The rules context a campaign trigger is evaluated in; `lists` for triggers that use `in_list`. */
+export function triggerContext(event: RiskEvent, customer: OfferCustomer, nowMs: number, defaultTimeZone: string, lists?: ListLookup): RuleContext {
   const features: Record<string, number | boolean> = { ...customer.features };
   if (customer.scores) {
     features.score_churn = customer.scores.churn;
@@ -38,7 +39,7 @@ export function triggerContext(event: RiskEvent, customer: OfferCustomer, nowMs:
   if (birthday !== undefined) {
     features.birthday_today = isBirthday(birthday, localDate(nowMs, customer.profile?.time_zone ?? defaultTimeZone));
   }
-  return { event, features, tier: customer.tier, tags: customer.tags, profile: customer.profile };
+  return { event, features, tier: customer.tier, tags: customer.tags, profile: customer.profile, lists };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RiskEvent, VigilEvent } from '../../core/events/index.js';
 import type { CustomerProfile } from '../../customers/index.js';
+import type { ListLookup } from '../../lists/membership.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import type { OfferCustomer } from './offerContext.js';
 import type { OfferPolicy } from './policy.js';
@@ -33,6 +34,8 @@ export interface TriggerInput {
   tags: readonly string[];
   features: Readonly<Record<string, number | boolean>>;
   scores: { churn: number; fraud: number };
+  /** The lists as the risk batch saw them, for triggers that use `in_list`. */
+  lists?: ListLookup | undefined;
 }
 
 /**
@@ -60,7 +63,7 @@ export function offerOutboxRecord(
     features: input.features,
     scores: input.scores,
   };
-  const fired = triggeredCampaigns(live, event, { ...customer, openFraudAlert: false }, nowMs, policy.default_time_zone);
+  const fired = triggeredCampaigns(live, event, { ...customer, openFraudAlert: false }, nowMs, policy.default_time_zone, input.lists);
   if (fired.length === 0) return undefined;
   return {
     kind: 'trigger',

@@ -1,4 +1,5 @@
 import type { RiskEvent } from '../../core/events/index.js';
+import type { ListLookup } from '../../lists/membership.js';
 import { evaluateCondition } from '../../rules/index.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import { triggerContext, type OfferCustomer } from './offerContext.js';
@@ -20,8 +21,9 @@ export function triggeredCampaigns(
   customer: OfferCustomer,
   nowMs: number,
   defaultTimeZone: string,
+  lists?: ListLookup,
 ): TriggeredCampaign[] {
-  const ctx = triggerContext(event, customer, nowMs, defaultTimeZone);
+  const ctx = triggerContext(event, customer, nowMs, defaultTimeZone, lists);
   const fired: TriggeredCampaign[] = [];
   for (const campaign of campaigns) {
     if (!(campaign.trigger.event_types as readonly string[]).includes(event.type)) continue;

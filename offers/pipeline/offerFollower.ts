@@ -57,6 +57,7 @@ export class OfferFollower implements AssessmentFollower {
         tags: assessment.tags,
         features: assessment.features,
         scores: { churn: assessment.state.scores.churn, fraud: assessment.state.scores.fraud },
+        lists: assessed.lists,
       },
       this.deps.campaigns.current(),
       this.now(),

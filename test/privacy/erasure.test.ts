@@ -173,7 +173,7 @@ describe('subject access', () => {
   it("answers every holder's data on the customer, with ClickHouse rows paged newest first", async () => {
     const { customer_id, data } = await exportOf(ERASED);
     expect(customer_id).toBe(ERASED);
-    expect(Object.keys(data)).toEqual(['profile', 'activity', 'dead_letters', 'risk', 'alerts', 'offers', 'clickhouse']);
+    expect(Object.keys(data)).toEqual(['profile', 'activity', 'dead_letters', 'risk', 'alerts', 'offers', 'lists', 'clickhouse']);
     expect(data.profile.current).toMatchObject({ customerId: ERASED, version: 2, profile: { language: 'en-GB' } });
     expect(data.profile.previous_versions).toHaveLength(1);
     expect(data.activity).toMatchObject({ events: 14, byType: { card_payment: 8, complaint: 1, login: 1 } });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { VigilEvent } from '../../core/events/index.js';
 import type { FeatureVector } from '../../customers/index.js';
+import { ListSnapshot } from '../../lists/index.js';
 import { DEFAULT_RULE_PACK_URL, evaluateRules, KNOWN_FEATURES, parseRuleSet, type RuleSet } from '../../rules/index.js';
 import {
   cardPayment, cashWithdrawal, COMMUTER, complaint, GENUINE_CUSTOMERS, GENUINE_EVENTS, login, productClosed, ruleContext, transferOut,
@@ -13,7 +14,21 @@ function loadDefaultPack(): RuleSet {
   return result.ruleSet;
 }
 const pack = loadDefaultPack();
-const firing = (event: VigilEvent, features: FeatureVector): string[] => evaluateRules(pack, ruleContext(event, features)).map((m) => m.ruleId);
+
+// The default lists (lists/packs/default.yaml) with one entry each where a typology needs it;
+// the genuine fixtures' customer, devices, payees and merchants are on none of them.
+const NOW = Date.parse('2026-03-10T14:30:00Z');
+const snapshot = new ListSnapshot();
+for (const [name, purpose, kind] of [
+  ['blocked-devices', 'block', 'device'], ['blocked-payees', 'block', 'payee_account'], ['trusted-payees', 'allow', 'payee_account'],
+  ['watched-customers', 'watch', 'customer'],
+] as const) snapshot.putList({ name, purpose, kind });
+snapshot.putEntry('blocked-devices', 'dev-stolen', 'reported stolen', NOW + 86_400_000);
+snapshot.putEntry('blocked-payees', 'GB33BUKB20201555555555', 'mule account', NOW + 86_400_000);
+snapshot.putEntry('trusted-payees', 'GB94BARC10201530093459', "customer's own account", NOW + 86_400_000);
+snapshot.putEntry('watched-customers', 'cust-watched', 'recent fraud victim', NOW + 86_400_000);
+const lists = snapshot.at(NOW);
+const firing = (event: VigilEvent, features: FeatureVector): string[] => evaluateRules(pack, ruleContext(event, features, { lists })).map((m) => m.ruleId);
 
 interface Typology {
   rule: string;
@@ -53,6 +68,12 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'dormant-account-reactivated', label: '1,500 withdrawn after 240 idle days', event: cashWithdrawal('1500.00'),
     features: { days_since_last_txn_before_current: 240, txn_count_30d: 1, txn_count_90d: 1 },
     nearMiss: { features: { days_since_last_txn_before_current: 150 } } },
+  { rule: 'blocked-entity', label: 'login from a device reported stolen', event: login({ device: { id: 'dev-stolen' } }), features: {},
+    nearMiss: { event: login({ device: { id: 'dev-2' } }) } },
+  { rule: 'blocked-entity', label: 'transfer to a known mule account', event: transferOut('90.00', { counterparty: { account: 'gb33 bukb 2020 1555 5555 55' } }), features: {},
+    nearMiss: { event: transferOut('90.00', { counterparty: { account: 'GB33BUKB20201555555556' } }) } },
+  { rule: 'watched-customer-payment', label: 'card payment by a customer under review', event: cardPayment('30.00', { customer_id: 'cust-watched' }), features: {},
+    nearMiss: { event: login({ customer_id: 'cust-watched' }) } },
   { rule: 'activity-decline', label: '30-day activity at a quarter of the usual rate', event: cardPayment('20.00'),
     features: { txn_trend_30d_vs_90d: 0.25, txn_count_30d: 12, txn_count_90d: 110 },
     nearMiss: { features: { txn_trend_30d_vs_90d: 0.25, txn_count_90d: 20 } } },
@@ -108,6 +129,14 @@ describe('default rule pack', () => {
       '12 card payments at new merchants in 10 min (threshold > 5)',
       '10 small card payments in 10 min (threshold ≥ 4)',
     ]);
+  });
+
+  it('keeps account takeover quiet for a payee the bank verified (allow list), and says so for a blocked device', () => {
+    const takeover = { ...COMMUTER, seconds_since_password_reset: 3_600, new_payee: true };
+    expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093459' } }), takeover)).not.toContain('account-takeover');
+    expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093458' } }), takeover)).toContain('account-takeover');
+    const [blocked] = evaluateRules(pack, ruleContext(login({ device: { id: 'dev-stolen' } }), COMMUTER, { lists }));
+    expect(blocked?.reason).toBe('device dev-stolen is on block list blocked-devices: reported stolen (until 2026-03-11)');
   });
 
   it('explains an account takeover with each signal that fired', () => {

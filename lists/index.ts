@@ -1,0 +1,12 @@
+export { LIST_PURPOSES, ENTITY_KINDS, LIST_FIELD_KINDS, normaliseValue, type ListPurpose, type EntityKind } from './kinds.js';
+export { listDefinitionSchema, entryInputSchema, type ListDefinition, type StoredList, type StoredEntry } from './schema.js';
+export { ListSnapshot, type ListLookup, type ListHit } from './membership.js';
+export { activeSnooze, decodeSnoozes, type Snooze, type CustomerSnoozes } from './snooze.js';
+export { ListStore } from './listStore.js';
+export { ListRegistry } from './listRegistry.js';
+export { SnoozeStore } from './snoozeStore.js';
+export { listData } from './customerData.js';
+export { createListService, type ListService, type ListServiceOptions } from './service.js';
+export { DEFAULT_LISTS_URL, parseListPack } from './defaultLists.js';
+export { listKeys } from './keys.js';
+export { MAX_IMPORT_ROWS } from './csvImport.js';
