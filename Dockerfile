@@ -1,10 +1,18 @@
 # syntax=docker/dockerfile:1
 # Vigil: one image for every role; VIGIL_ROLE (api | worker | all) picks what a container runs.
 
+# Compile the TypeScript once (npm run build → dist/, with the migrations and packs beside it).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# Runtime dependencies only: the service runs compiled JavaScript, tsx is a development tool.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Runtime dependencies only (tsx is one: the service runs its TypeScript directly).
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim
@@ -13,14 +21,15 @@ ENV NODE_ENV=production \
     PORT=8080
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
-COPY --chown=root:root . .
-# Source and dependencies stay root-owned and read-only to the service; the node user (uid 1000,
-# shipped with the base image) only needs /tmp for tsx's cache.
+COPY --from=build --chown=root:root /app/dist ./dist
+COPY --chown=root:root package.json ./
+# Code and dependencies stay root-owned and read-only to the service (the node user, uid 1000,
+# shipped with the base image).
 USER node
 EXPOSE 8080
 # Liveness only (/readyz is for load balancers). node:20-slim has no curl, so Node's fetch does it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Same as `npx tsx bin/vigil.ts`, but as one process: npx does not pass SIGTERM on to tsx, so
-# `docker stop` would kill Vigil without its graceful close (flush aggregates, release leases).
-CMD ["node", "--import", "tsx", "bin/vigil.ts"]
+# node itself, not npm: npm does not pass SIGTERM on, and `docker stop` would kill Vigil without
+# its graceful close (flush aggregates, release leases).
+CMD ["node", "--enable-source-maps", "dist/bin/vigil.js"]

@@ -175,14 +175,16 @@ describe('Prometheus and Grafana wiring', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds on node:20-bookworm-slim, runs Vigil through tsx in one process as a non-root user and health-checks /healthz', async () => {
+  it('builds on node:20-bookworm-slim, compiles in a build stage, runs the compiled JavaScript in one node process as a non-root user and health-checks /healthz', async () => {
     const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
     expect(dockerfile).toMatch(/RUN npm ci\b/);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
     expect(dockerfile).toMatch(/^USER (?!root\b)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m);
-    // tsx as a loader in the node process itself, so SIGTERM reaches Vigil's graceful close.
-    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "bin\/vigil\.ts"\]$/m);
+    // node itself runs the build output (no tsx at run time), so SIGTERM reaches Vigil's graceful close.
+    expect(dockerfile).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/bin\/vigil\.js"\]$/m);
     const dockerignore = await readFile(new URL('.dockerignore', root), 'utf8');
     expect(dockerignore.split('\n')).toEqual(expect.arrayContaining(['node_modules', '.git', '.env']));
   });
