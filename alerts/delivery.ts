@@ -1,3 +1,4 @@
+import type { QueueConnections } from '../core/redis.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { OutboundPolicy } from '../core/net/index.js';
 import type { Logger } from '../core/observability/index.js';
@@ -14,7 +15,8 @@ import { signWebhook, type WebhookRegistry } from './webhooks.js';
 // stays in BullMQ's failed set, which is the dead-letter list (capped by `deadLetterCap`).
 
 export interface WebhookDeliveryOptions {
-  redisUrl: string;
+  /** Where BullMQ connects (one server or a cluster). */
+  queues: QueueConnections;
   keys: Pick<AlertKeys, 'webhookQueue' | 'bullPrefix'>;
   registry: WebhookRegistry;
   /** Sends the POSTs: checks every connection's address, words failures without addresses. */
@@ -64,7 +66,7 @@ export class WebhookDelivery {
   constructor(private readonly opts: WebhookDeliveryOptions) {
     this.attempts = opts.attempts ?? 8;
     this.now = opts.now ?? Date.now;
-    this.queue = new Queue<WebhookJobData>(opts.keys.webhookQueue, { connection: { url: opts.redisUrl }, prefix: opts.keys.bullPrefix });
+    this.queue = new Queue<WebhookJobData>(opts.keys.webhookQueue, { connection: opts.queues.forQueue(), prefix: opts.keys.bullPrefix });
     this.queue.on('error', (err) => opts.log.warn({ err }, 'webhook queue connection error'));
   }
 
@@ -97,7 +99,7 @@ export class WebhookDelivery {
   start(): void {
     if (this.worker) return;
     const worker = new Worker<WebhookJobData>(this.opts.keys.webhookQueue, (job) => this.deliver(job), {
-      connection: { url: this.opts.redisUrl, maxRetriesPerRequest: null },
+      connection: this.opts.queues.forWorker(),
       prefix: this.opts.keys.bullPrefix,
       concurrency: this.opts.concurrency ?? 10,
     });

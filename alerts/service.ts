@@ -1,3 +1,4 @@
+import type { QueueConnections } from '../core/redis.js';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -17,7 +18,7 @@ export interface AlertServiceOptions {
   /** The process's command connection; duplicated for the feed subscriber and the outbox readers. */
   redis: Redis;
   /** BullMQ opens its own connections (its worker must have maxRetriesPerRequest: null). */
-  redisUrl: string;
+  queues: QueueConnections;
   prefix: string;
   /** ClickHouse, for the archive. */
   store: AggregateStore;
@@ -60,7 +61,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   const { keys } = store;
   const feed = new AlertFeed(opts.redis, keys.feedChannel, { log: opts.log, metrics, now, heartbeatMs: opts.feed?.heartbeatMs });
   const webhooks = new WebhookRegistry(opts.redis, keys.webhooks, opts.outbound);
-  const delivery = new WebhookDelivery({ redisUrl: opts.redisUrl, keys, registry: webhooks, outbound: opts.outbound, log: opts.log, metrics, now, ...opts.webhooks });
+  const delivery = new WebhookDelivery({ queues: opts.queues, keys, registry: webhooks, outbound: opts.outbound, log: opts.log, metrics, now, ...opts.webhooks });
   const archive = new AlertArchive(opts.store, metrics);
   const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery };
 

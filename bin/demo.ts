@@ -172,7 +172,7 @@ if (values['keep-running'] && !controller.signal.aborted) {
 }
 await engine.close();
 if (!process.env.VIGIL_REDIS_PREFIX) {
-  const redis = createRedis(config.redis.url, 'demo-cleanup', createLogger('silent'));
+  const redis = createRedis(config.redis, 'demo-cleanup', createLogger('silent'));
   await deleteKeysMatching(redis, `${config.redis.prefix}*`);
   await redis.quit();
 }

@@ -9,7 +9,8 @@ export interface VigilConfig {
   http: HttpSettings;
   logLevel: string;
   role: 'all' | 'api' | 'worker';
-  redis: { url: string; prefix: string };
+  /** Redis 7: one server at `url`, or a Redis Cluster found through `clusterNodes` (then `url` is unused). */
+  redis: { url: string; prefix: string; clusterNodes?: { host: string; port: number }[] };
   clickhouse:
     | { kind: 'embedded'; dataDir: string; database: string }
     | { kind: 'server'; url: string; user: string; password: string; database: string };
@@ -160,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     },
     logLevel: e.LOG_LEVEL,
     role: e.VIGIL_ROLE,
-    redis: { url: e.REDIS_URL, prefix: e.VIGIL_REDIS_PREFIX },
+    redis: { url: e.REDIS_URL, prefix: e.VIGIL_REDIS_PREFIX, ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}) },
     clickhouse: e.CLICKHOUSE_URL
       ? { kind: 'server', url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE }
       : { kind: 'embedded', dataDir: e.VIGIL_DATA_DIR, database: e.CLICKHOUSE_DATABASE },

@@ -60,6 +60,25 @@ const apiKeys = z
     return keys;
   });
 
+/** host:port,host:port… of a Redis Cluster's nodes (some of them suffice to find the rest). */
+const clusterNodes = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return undefined;
+    const nodes: { host: string; port: number }[] = [];
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/i.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" must be host:port, e.g. 10.0.0.5:6379` });
+        return z.NEVER;
+      }
+      nodes.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+    }
+    return nodes;
+  });
+
 /** The bank's contact policy as inline JSON (caps, channel order, quiet hours); the defaults when unset. */
 const offerPolicyJson = z
   .string()
@@ -114,6 +133,7 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodes,
   VIGIL_REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/i).default('vigil'),
   CLICKHOUSE_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLICKHOUSE_USER: z.string().default('default'),

@@ -1,5 +1,12 @@
-import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from './observability/logger.js';
+
+/** Where Redis is: one server, or a Redis Cluster found through some of its nodes. */
+export interface RedisTarget {
+  url: string;
+  clusterNodes?: readonly { host: string; port: number }[] | undefined;
+}
 
 export interface RedisOptions {
   /**
@@ -14,15 +21,29 @@ export interface RedisOptions {
  * One connection per purpose: blocking XREADGROUP calls hold their connection, so consumers get
  * their own and never starve ingest writes.
  */
-export function createRedis(url: string, name: string, log?: Logger, opts: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
-    connectionName: `vigil-${name}`,
-    maxRetriesPerRequest: 3,
-    enableAutoPipelining: true,
-    enableOfflineQueue: !opts.failFast,
-  });
+export function createRedis(target: RedisTarget | string, name: string, log?: Logger, opts: RedisOptions = {}): Redis {
+  const { url, clusterNodes } = typeof target === 'string' ? { url: target, clusterNodes: undefined } : target;
+  const connection = { connectionName: `vigil-${name}`, maxRetriesPerRequest: 3 };
+  // No auto-pipelining on a cluster: ioredis groups such pipelines by a slot it derives from the
+  // first argument, which for XGROUP/XINFO subcommands is not the key (they would be MOVED).
+  const redis = clusterNodes?.length
+    ? asRedis(new Cluster([...clusterNodes], { redisOptions: connection, enableAutoPipelining: false, enableOfflineQueue: !opts.failFast }))
+    : new Redis(url, { ...connection, enableAutoPipelining: true, enableOfflineQueue: !opts.failFast });
   if (log) logOutages(redis, log, name);
   return redis;
+}
+
+/**
+ * A Cluster client answers the same commands, scripts and pipelines as a single-server client;
+ * Vigil's keys are laid out so every multi-key command and script stays in one hash slot. The
+ * rest of the code holds it as `Redis`, the one place that differs is duplication (below).
+ */
+function asRedis(cluster: Cluster): Redis {
+  return cluster as unknown as Redis;
+}
+
+export function isCluster(redis: Redis): boolean {
+  return (redis as unknown as { isCluster?: boolean }).isCluster === true;
 }
 
 /** Resolves once the connection is ready for commands (a fail-fast connection needs it first). */
@@ -48,9 +69,44 @@ export async function redisReady(redis: Redis): Promise<void> {
  * once: background loops retry anyway, and nobody is waiting on an answer.
  */
 export function duplicateRedis(redis: Redis, name: string, log: Logger): Redis {
-  const copy = redis.duplicate({ connectionName: `vigil-${name}`, enableOfflineQueue: true });
+  const copy = isCluster(redis)
+    ? asRedis((redis as unknown as Cluster).duplicate([], {
+      enableOfflineQueue: true,
+      redisOptions: { ...(redis as unknown as Cluster).options.redisOptions, connectionName: `vigil-${name}` },
+    }))
+    : redis.duplicate({ connectionName: `vigil-${name}`, enableOfflineQueue: true });
   logOutages(copy, log, name);
   return copy;
+}
+
+/**
+ * Connections for BullMQ queues and their workers (workers block, so BullMQ wants commands that
+ * never give up: maxRetriesPerRequest null). On one server BullMQ opens and closes its own from
+ * options; on a cluster it is handed Cluster clients, which `close()` ends with the engine.
+ */
+export class QueueConnections {
+  private readonly clusters: Cluster[] = [];
+
+  constructor(private readonly target: RedisTarget) {}
+
+  forQueue(): ConnectionOptions {
+    return this.connection({ maxRetriesPerRequest: 3 });
+  }
+
+  forWorker(): ConnectionOptions {
+    return this.connection({ maxRetriesPerRequest: null });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clusters.splice(0).map((cluster) => cluster.quit().catch(() => undefined)));
+  }
+
+  private connection(options: { maxRetriesPerRequest: number | null }): ConnectionOptions {
+    if (!this.target.clusterNodes?.length) return { url: this.target.url, ...options };
+    const cluster = new Cluster([...this.target.clusterNodes], { redisOptions: options });
+    this.clusters.push(cluster);
+    return cluster as unknown as ConnectionOptions;
+  }
 }
 
 /** True when the connection can take commands now; false while it is down or reconnecting. */
@@ -86,14 +142,22 @@ function logOutages(redis: Redis, log: Logger, name: string): void {
 
 export type { Redis };
 
-/** Removes every key matching a SCAN pattern (a deployment's or a test's prefix); returns how many. */
+/**
+ * Removes every key matching a SCAN pattern (a deployment's or a test's prefix); returns how many.
+ * On a cluster every master is scanned, and keys are unlinked one by one (they span slots).
+ */
 export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
+  const cluster = isCluster(redis);
+  const nodes = cluster ? (redis as unknown as Cluster).nodes('master') : [redis];
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length) deleted += await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length && !cluster) deleted += await redis.unlink(...keys);
+      if (keys.length && cluster) deleted += (await Promise.all(keys.map((key) => redis.unlink(key)))).reduce((a, b) => a + b, 0);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   return deleted;
 }

@@ -1,3 +1,4 @@
+import type { QueueConnections } from '../core/redis.js';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -31,7 +32,7 @@ export interface OfferServiceOptions {
   /** The process's command connection; duplicated for the feed and the log consumer. */
   redis: Redis;
   /** BullMQ opens its own connections. */
-  redisUrl: string;
+  queues: QueueConnections;
   prefix: string;
   store: AggregateStore;
   profiles: ProfileStore;
@@ -90,7 +91,7 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
   const log = new OfferLog(opts.redis, keys.log);
   const endpoints = new ChannelEndpointRegistry(opts.redis, keys.channelEndpoints, opts.outbound);
   const delivery = new OfferDelivery({
-    redisUrl: opts.redisUrl, prefix: opts.prefix, keys, endpoints, outbound: opts.outbound, redis: opts.redis, log: opts.log, metrics, now,
+    queues: opts.queues, prefix: opts.prefix, keys, endpoints, outbound: opts.outbound, redis: opts.redis, log: opts.log, metrics, now,
     ...opts.delivery,
     checkStillAllowed: (offer) => stillAllowed(opts.profiles, offer),
     onOutcome: (offer, outcome) => log.append([{ kind: 'delivery', row: deliveryRow(offer, outcome) }]),

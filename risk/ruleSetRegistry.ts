@@ -47,8 +47,10 @@ export class RuleSetRegistry {
       knownLists?: () => Promise<ListCatalogue>;
     },
   ) {
-    this.currentKey = `${deps.prefix}:rules:current`;
-    this.historyKey = `${deps.prefix}:rules:history`;
+    // One hash tag: the current set and its history are written in one MULTI, which a Redis
+    // Cluster allows only within a slot.
+    this.currentKey = `${deps.prefix}:rules:{${deps.prefix}:rules}:current`;
+    this.historyKey = `${deps.prefix}:rules:{${deps.prefix}:rules}:history`;
   }
 
   current(): RuleSet {

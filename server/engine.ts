@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { applyRetention, drainArchiveRelay, openAggregateStore, pseudonymisingStore, RelayedAggregateStore, type AggregateStore } from '../aggregates/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { createLogger, createMetrics, type Logger, type VigilMetrics } from '../core/observability/index.js';
-import { createRedis, redisIsUp, redisReady, type Redis } from '../core/redis.js';
+import { createRedis, QueueConnections, redisIsUp, redisReady, type Redis } from '../core/redis.js';
 import { BacklogMonitor, ensureProcessorGroups } from '../core/streams/index.js';
 import { EventAppender } from '../ingest/eventAppender.js';
 import { ingestRoutes } from '../ingest/routes.js';
@@ -74,7 +74,8 @@ export interface EngineOptions {
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const redis = createRedis(config.redis.url, config.role, log, { failFast: true });
+  const redis = createRedis(config.redis, config.role, log, { failFast: true });
+  const queues = new QueueConnections(config.redis);
   await redisReady(redis);
   const { prefix } = config.redis;
   const DAY_SECONDS = 86_400;
@@ -106,7 +107,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const serveApi = config.role !== 'worker';
   const runsWorker = config.role !== 'api';
   const alerts = await createAlertService({
-    redis, redisUrl: config.redis.url, prefix, store, log, metrics,
+    redis, queues, prefix, store, log, metrics,
     background: runsWorker,
     outbound,
     webhooks: { attempts: config.alerts.webhookAttempts },
@@ -139,7 +140,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     ...(config.retention.profileDays ? { ttlSeconds: config.retention.profileDays * DAY_SECONDS } : {}),
   });
   const offers = await createOfferService({
-    redis, redisUrl: config.redis.url, prefix, store, profiles, log, metrics,
+    redis, queues, prefix, store, profiles, log, metrics,
     fraudReview: alerts.store,
     policy: config.offers.policy,
     campaignsPollMs: config.offers.campaignsPollMs,
@@ -226,6 +227,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await worker?.stop();
         await offers.close();
         await alerts.close();
+        await queues.close();
         await outbound.close();
         rules.stop();
         lists.close();

@@ -1,3 +1,4 @@
+import type { QueueConnections } from '../../core/redis.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { VigilError } from '../../core/errors.js';
@@ -39,7 +40,8 @@ export interface DeliveryOutcome {
 export type StillAllowed = { ok: true } | { ok: false; reason: string };
 
 export interface OfferDeliveryOptions {
-  redisUrl: string;
+  /** Where BullMQ connects (one server or a cluster). */
+  queues: QueueConnections;
   /** The deployment's key prefix, for the customers' sent markers. */
   prefix: string;
   keys: Pick<OfferKeys, 'bullPrefix' | 'deliveryQueue'>;
@@ -112,7 +114,7 @@ export class OfferDelivery {
   constructor(private readonly opts: OfferDeliveryOptions) {
     this.attempts = opts.attempts ?? 8;
     this.now = opts.now ?? Date.now;
-    this.queue = new Queue<OfferJobData, OfferJobResult>(opts.keys.deliveryQueue, { connection: { url: opts.redisUrl }, prefix: opts.keys.bullPrefix });
+    this.queue = new Queue<OfferJobData, OfferJobResult>(opts.keys.deliveryQueue, { connection: opts.queues.forQueue(), prefix: opts.keys.bullPrefix });
     this.queue.on('error', (err) => opts.log.warn({ err }, 'offer delivery queue connection error'));
   }
 
@@ -146,7 +148,7 @@ export class OfferDelivery {
   start(): void {
     if (this.worker) return;
     const worker = new Worker<OfferJobData, OfferJobResult>(this.opts.keys.deliveryQueue, (job) => this.process(job), {
-      connection: { url: this.opts.redisUrl, maxRetriesPerRequest: null },
+      connection: this.opts.queues.forWorker(),
       prefix: this.opts.keys.bullPrefix,
       // Channel endpoints are remote HTTP services: most of a job is waiting, so many run at once.
       concurrency: this.opts.concurrency ?? 50,

@@ -1,3 +1,4 @@
+import { QueueConnections } from '../../core/redis.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ export interface AlertHarness {
 
 export async function startAlertHarness(
   aggregates: AggregateStore,
-  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'redisUrl' | 'prefix' | 'store' | 'log' | 'outbound'>> = {},
+  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'queues' | 'prefix' | 'store' | 'log' | 'outbound'>> = {},
   /** Settings for the app shell, as environment variables (timeouts, limits). */
   appEnv: Record<string, string> = {},
 ): Promise<AlertHarness> {
@@ -57,7 +58,7 @@ export async function startAlertHarness(
   const metrics = createMetrics({ defaultMetrics: false });
   const outbound = testOutbound();
   const service = await createAlertService({
-    redis, redisUrl: REDIS_URL, prefix, store: aggregates, log, metrics, outbound,
+    redis, queues: new QueueConnections({ url: REDIS_URL }), prefix, store: aggregates, log, metrics, outbound,
     outbox: { blockMs: 100, retryDelayMs: 50 },
     ...overrides,
   });

@@ -1,3 +1,4 @@
+import { QueueConnections } from '../../core/redis.js';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../core/observability/index.js';
@@ -22,7 +23,7 @@ export interface DeliveryHarness {
   dispose(): Promise<void>;
 }
 
-export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOptions, 'redisUrl' | 'prefix' | 'keys' | 'endpoints' | 'outbound' | 'redis' | 'log'>> = {}): DeliveryHarness {
+export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOptions, 'queues' | 'prefix' | 'keys' | 'endpoints' | 'outbound' | 'redis' | 'log'>> = {}): DeliveryHarness {
   const prefix = uniquePrefix('offerdelivery');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const keys = offerKeys(prefix);
@@ -31,7 +32,7 @@ export function startDeliveryHarness(overrides: Partial<Omit<OfferDeliveryOption
   const metrics = createOfferMetrics(new Registry());
   const outcomes: DeliveryHarness['outcomes'] = [];
   const delivery = new OfferDelivery({
-    redisUrl: REDIS_URL, prefix, keys, endpoints, outbound, redis, log: createLogger('silent'), metrics,
+    queues: new QueueConnections({ url: REDIS_URL }), prefix, keys, endpoints, outbound, redis, log: createLogger('silent'), metrics,
     attempts: 3, backoffMs: 20, timeoutMs: 2000,
     onOutcome: async (offer, outcome) => {
       outcomes.push({ offerId: offer.offerId, ...outcome });

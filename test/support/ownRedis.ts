@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePorts } from './freePort.js';
 
 /**
  * A throwaway redis-server on its own loopback port, for tests that stop or crash Redis. A
@@ -12,11 +13,17 @@ import { Redis } from 'ioredis';
  */
 export class OwnRedis {
   private process: ChildProcess | undefined;
-  readonly port = 20_000 + Math.floor(Math.random() * 20_000);
+  private chosenPort: number | undefined;
   private readonly dir: string | undefined;
 
   constructor(opts: { persistent?: boolean } = {}) {
     this.dir = opts.persistent ? mkdtempSync(join(tmpdir(), 'vigil-redis-')) : undefined;
+  }
+
+  /** Chosen at the first start and kept, so a restart comes back where clients look for it. */
+  get port(): number {
+    if (this.chosenPort === undefined) throw new Error('start() the server first');
+    return this.chosenPort;
   }
 
   get url(): string {
@@ -24,24 +31,12 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
+    this.chosenPort ??= (await freePorts(1))[0]!;
     const persistence = this.dir
       ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, '--save', '']
       : ['--save', '', '--appendonly', 'no'];
     this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', ...persistence], { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-    probe.on('error', () => undefined); // refused until the server listens; that is what we wait for
-    await probe.connect().catch(() => undefined);
-    // A persistent server answers LOADING while it replays its file; wait until it serves.
-    for (;;) {
-      try {
-        await probe.ping();
-        break;
-      } catch (err) {
-        if (!(err instanceof Error && err.message.startsWith('LOADING'))) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-    probe.disconnect();
+    await waitUntilServing(this.port, this.process);
   }
 
   /** kill -9: no shutdown, no final save. */
@@ -57,5 +52,28 @@ export class OwnRedis {
   async dispose(): Promise<void> {
     await this.stop();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Resolves once the server on `port` answers PING (a persistent one answers LOADING while it
+ * replays its file); throws when its process exits first or after 15 s, never waits for ever.
+ */
+export async function waitUntilServing(port: number, child: ChildProcess | undefined, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${port} exited before it served`);
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server listens; that is what we wait for
+    try {
+      await probe.connect();
+      if ((await probe.ping()) === 'PONG') return;
+    } catch {
+      // not yet listening, or LOADING
+    } finally {
+      probe.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
