@@ -1,4 +1,4 @@
-import type { QueueConnections } from '../core/redis.js';
+import { closeWithin, type QueueConnections } from '../core/redis.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { OutboundPolicy } from '../core/net/index.js';
 import type { Logger } from '../core/observability/index.js';
@@ -7,6 +7,9 @@ import type { AlertMetrics } from './metrics.js';
 import type { OutboxEntry } from './outbox.js';
 import { withOverdue, type AlertEventName } from './schema.js';
 import { signWebhook, type WebhookRegistry } from './webhooks.js';
+
+/** How long a shutdown waits for BullMQ to finish the jobs in hand (they are retried if it gives up). */
+const CLOSE_WAIT_MS = 5000;
 
 // Webhook delivery through BullMQ: one job per (alert event × subscriber). The job id is a
 // function of the alert, its change number and the subscriber, so an outbox entry consumed twice
@@ -116,13 +119,13 @@ export class WebhookDelivery {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    if (this.worker) await closeWithin(this.worker, CLOSE_WAIT_MS, this.opts.log, 'webhook worker');
     this.worker = undefined;
   }
 
   async close(): Promise<void> {
     await this.stop();
-    await this.queue.close();
+    await closeWithin(this.queue, CLOSE_WAIT_MS, this.opts.log, 'webhook queue');
   }
 
   /** Deliveries that exhausted their attempts, most recent first. */

@@ -25,6 +25,8 @@ export interface VigilConfig {
     /** Events whose occurred_at is older than this are refused at ingest. */
     maxEventAgeDays: number;
   };
+  /** In-line payment decisions (POST /v1/decisions): the answer's deadline and what is answered past it or without Redis. */
+  decisions: { deadlineMs: number; onFailure: 'approve' | 'review' | 'challenge' | 'decline' };
   processing: {
     readCount: number;
     readBlockMs: number;
@@ -174,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       lagPollMs: e.VIGIL_LAG_POLL_MS,
       maxEventAgeDays: e.VIGIL_MAX_EVENT_AGE_DAYS,
     },
+    decisions: { deadlineMs: e.VIGIL_DECISION_DEADLINE_MS, onFailure: e.VIGIL_DECISION_ON_FAILURE },
     processing: {
       readCount: e.VIGIL_READ_COUNT,
       readBlockMs: e.VIGIL_READ_BLOCK_MS,

@@ -148,6 +148,8 @@ export const envSchema = z.object({
   VIGIL_DEDUP_WINDOW_SECONDS: int(60, 30 * 86_400).default(86_400),
   // 400 days: the events table's TTL. Older events would be written and dropped at the next merge.
   VIGIL_MAX_EVENT_AGE_DAYS: int(1, 3650).default(400),
+  VIGIL_DECISION_DEADLINE_MS: int(1, 10_000).default(50),
+  VIGIL_DECISION_ON_FAILURE: z.enum(['approve', 'review', 'challenge', 'decline']).default('approve'),
   VIGIL_MAX_LAG_EVENTS: int(100, 100_000_000).default(200_000),
   VIGIL_LAG_POLL_MS: int(50, 60_000).default(500),
   VIGIL_READ_COUNT: int(1, 10_000).default(500),

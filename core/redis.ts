@@ -80,6 +80,24 @@ export function duplicateRedis(redis: Redis, name: string, log: Logger): Redis {
 }
 
 /**
+ * Closes a BullMQ worker or queue, waiting at most `ms`: after a Redis outage BullMQ can wait on a
+ * blocking connection that never answers, and a shutdown must end. Jobs not finished stay in Redis
+ * and are retried (stalled-job recovery), so giving up the wait loses nothing.
+ */
+export async function closeWithin(closing: { close(force?: boolean): Promise<void> }, ms: number, log: Logger, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([closing.close().then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    log.warn({ what, waitedMs: ms }, 'close did not finish in time; forcing it');
+    void closing.close(true).catch(() => undefined);
+  }
+}
+
+/**
  * Connections for BullMQ queues and their workers (workers block, so BullMQ wants commands that
  * never give up: maxRetriesPerRequest null). On one server BullMQ opens and closes its own from
  * options; on a cluster it is handed Cluster clients, which `close()` ends with the engine.

@@ -33,9 +33,33 @@ end
 return appended
 `;
 
+// An event decided in-line (POST /v1/decisions) enters the stream once, with its decision
+// recorded beside its seen marker for the dedup window: a retry answers the recorded decision,
+// whatever the customer's state has become since.
+// KEYS: stream, seen marker, decision record; ARGV: window (s), customer, payload, decision JSON.
+// Answers [outcome, decision JSON]: recorded (a retry), appended, duplicate (the event came
+// through /v1/events first: not appended again), conflict (the id is another customer's).
+const APPEND_DECIDED = `
+local recorded = redis.call('GET', KEYS[3])
+if recorded then return {'recorded', recorded} end
+local previous = redis.call('SET', KEYS[2], ARGV[2], 'NX', 'GET', 'EX', ARGV[1])
+if previous and previous ~= ARGV[2] and previous ~= '1' then return {'conflict', ''} end
+redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[1])
+if previous then return {'duplicate', ARGV[4]} end
+redis.call('XADD', KEYS[1], '*', 'event', ARGV[3])
+return {'appended', ARGV[4]}
+`;
+
 type AppendingRedis = Redis & {
   vigilAppendUnseen(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  vigilAppendDecided(stream: string, seen: string, decision: string, ...args: (string | number)[]): Promise<[string, string]>;
 };
+
+/** What became of an event decided in-line, with the decision that stands for it. */
+export type DecidedAppend =
+  | { outcome: 'accepted' | 'duplicate'; decision: string }
+  | { outcome: 'recorded'; decision: string }
+  | { outcome: 'id_conflict' };
 
 /** What became of one event: appended, already there for this customer, or its id taken by another customer. */
 export type AppendOutcome = 'accepted' | 'duplicate' | 'id_conflict';
@@ -51,6 +75,7 @@ export class EventAppender {
     private readonly opts: { prefix: string; partitions: number; dedupWindowSeconds: number },
   ) {
     redis.defineCommand('vigilAppendUnseen', { lua: APPEND_UNSEEN });
+    redis.defineCommand('vigilAppendDecided', { numberOfKeys: 3, lua: APPEND_DECIDED });
     this.redis = redis as AppendingRedis;
     this.claimPrefix = globalKeys(opts.prefix).eventIdClaimPrefix;
   }
@@ -80,6 +105,24 @@ export class EventAppender {
       }),
     );
     return outcomes;
+  }
+
+  /**
+   * Appends one event decided in-line with its decision, under the same claim and seen marker as
+   * any event: exactly once, whichever of /v1/events and /v1/decisions saw it first. A retry gets
+   * the decision recorded the first time.
+   */
+  async appendDecided(event: VigilEvent, decisionJson: string): Promise<DecidedAppend> {
+    const [claimed] = await this.claim([event]);
+    if (!claimed) return { outcome: 'id_conflict' };
+    const keys = partitionKeys(this.opts.prefix, partitionOf(event.customer_id, this.opts.partitions));
+    const [outcome, decision] = await this.redis.vigilAppendDecided(
+      keys.stream, keys.seenPrefix + event.event_id, keys.decisionPrefix + event.event_id,
+      this.opts.dedupWindowSeconds, event.customer_id, toWireEvent(event), decisionJson,
+    );
+    if (outcome === 'conflict') return { outcome: 'id_conflict' };
+    if (outcome === 'recorded') return { outcome: 'recorded', decision };
+    return { outcome: outcome === 'appended' ? 'accepted' : 'duplicate', decision };
   }
 
   /** Per event: whether its id is (now) claimed by its own customer. Sent together (auto-pipelined). */

@@ -78,7 +78,9 @@ export class Worker {
     this.timers.forEach(clearInterval);
     await Promise.all([this.rebalancing, this.trimming]);
     await Promise.all(this.ownedPartitions.map((p) => this.release(p)));
-    await this.deps.redis.zrem(globalKeys(this.deps.prefix).workers, this.name);
+    // Stopping while Redis is down: the leases and the heartbeat lapse by themselves.
+    await this.deps.redis.zrem(globalKeys(this.deps.prefix).workers, this.name).catch((err: unknown) =>
+      this.deps.log.warn({ err, worker: this.name }, 'could not leave the worker pool; its heartbeat lapses instead'));
   }
 
   private async rebalance(): Promise<void> {
@@ -137,7 +139,8 @@ export class Worker {
 
   private async release(partition: number): Promise<void> {
     await this.drop(partition, 'graceful');
-    await this.leases.release(partition);
+    await this.leases.release(partition).catch((err: unknown) =>
+      this.deps.log.warn({ err, partition }, 'could not release the lease; it lapses instead'));
   }
 
   private async drop(partition: number, mode: 'graceful' | 'lost'): Promise<void> {

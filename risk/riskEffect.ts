@@ -2,16 +2,16 @@ import type { Redis } from 'ioredis';
 import type { NewAlert } from '../alerts/index.js';
 import { isReview, type CustomerReview, type RiskEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
-import { decodeStoredProfile, type CustomerProfile } from '../customers/index.js';
+import type { CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import type { ListHit, ListLookup } from '../lists/membership.js';
-import { decodeSnoozes } from '../lists/snooze.js';
 import type { PartitionKeys } from '../core/streams/index.js';
 import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
 import type { StateChange } from '../processors/partitionCommit.js';
 import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from './assess.js';
 import { nextReviewAt } from './reviewSchedule.js';
-import { decodeRiskState, encodeRiskState } from './riskState.js';
+import { readCustomerInputs } from './customerInputs.js';
+import { encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
   /** Returns only the alerts that did not exist yet. */
@@ -90,14 +90,10 @@ export class RiskEffect implements BatchEffect {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (items.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(items.map((a) => a.event.customer_id))];
-    const n = customers.length;
-    // State, profile and snoozes share the partition's slot: one round trip for all three.
-    const stored = await this.deps.redis.mget(
-      ...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c), ...customers.map((c) => keys.snoozePrefix + c),
-    );
-    const states = new Map(customers.map((c, i) => [c, decodeRiskState(stored[i] ?? null)]));
-    const profiles = new Map(customers.map((c, i) => [c, decodeStoredProfile(stored[n + i] ?? null)?.profile]));
-    const snoozes = new Map(customers.map((c, i) => [c, decodeSnoozes(stored[2 * n + i])]));
+    const inputs = await readCustomerInputs(this.deps.redis, keys, customers);
+    const states = new Map(customers.map((c) => [c, inputs.get(c)!.state]));
+    const profiles = new Map(customers.map((c) => [c, inputs.get(c)!.profile]));
+    const snoozes = new Map(customers.map((c) => [c, inputs.get(c)!.snoozes]));
     const assessedAt = new Map<string, number>();
     const nowMs = (this.deps.now ?? Date.now)();
     const found = new Map<string, ListHit>();

@@ -5,7 +5,7 @@ import { explainComparison, formatActual, formatThreshold, type ComparisonReason
 import { resolveField, type RuleContext } from './fields.js';
 import { compare } from './operators.js';
 import { fillTemplate, type Placeholder } from './reasonTemplate.js';
-import type { AlertType, Rule, RuleMode, RuleSet, Severity } from './schema.js';
+import type { AlertType, Rule, RuleDecision, RuleMode, RuleSet, Severity } from './schema.js';
 
 /** One rule that fired on one event, with everything an alert needs to explain itself. */
 export interface RuleMatch {
@@ -15,6 +15,8 @@ export interface RuleMatch {
   severity: Severity;
   weight: number;
   mode: RuleMode;
+  /** What the rule may do to a payment asked about in-line; undefined: it only alerts. */
+  decision?: RuleDecision;
   suppressFor: string;
   suppressForMs: number;
   /** The officer-facing sentence: the rule's template filled in, or the comparisons' texts joined. */
@@ -124,6 +126,7 @@ function toMatch(rule: Rule, reasons: ComparisonReason[], ctx: RuleContext): Rul
     severity: rule.severity,
     weight: rule.weight,
     mode: rule.mode,
+    ...(rule.decision ? { decision: rule.decision } : {}),
     suppressFor: rule.suppress_for,
     // Validated at load; 0 only for a rule built in code with a bad duration, which then never suppresses.
     suppressForMs: parseDuration(rule.suppress_for) ?? 0,

@@ -1,6 +1,6 @@
 export {
-  ruleSchema, ruleSetSchema, validateRuleSet, noLiveRuleProblem, ALERT_TYPES, SEVERITIES, RULE_MODES,
-  type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode,
+  ruleSchema, ruleSetSchema, validateRuleSet, noLiveRuleProblem, ALERT_TYPES, SEVERITIES, RULE_MODES, RULE_DECISIONS,
+  type Rule, type RuleInput, type RuleSet, type RuleSetInput, type AlertType, type Severity, type RuleMode, type RuleDecision,
 } from './schema.js';
 export { listReferenceProblems, listsNamedBy, type ListCatalogue } from './listReferences.js';
 export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, LIST_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';

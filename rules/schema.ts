@@ -17,6 +17,14 @@ export type AlertType = (typeof ALERT_TYPES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 /** Shadow rules are evaluated and counted but raise nothing and add nothing to scores: a trial run on live traffic. */
+/**
+ * What a rule may make of a payment asked about in-line (POST /v1/decisions), mildest first:
+ * `review` (let it through, look at it soon), `challenge` (ask the customer to confirm, e.g. a
+ * one-time code), `decline`. A rule without one raises its alert but never holds a payment up.
+ */
+export const RULE_DECISIONS = ['review', 'challenge', 'decline'] as const;
+export type RuleDecision = (typeof RULE_DECISIONS)[number];
+
 export const RULE_MODES = ['active', 'shadow'] as const;
 export type RuleMode = (typeof RULE_MODES)[number];
 
@@ -34,6 +42,8 @@ export const ruleSchema = z.strictObject({
   weight: z.number().min(0).max(1).describe("contribution to the customer's score of this alert type"),
   mode: z.enum(RULE_MODES),
   suppress_for: durationTextSchema.describe('after raising, the same rule stays quiet for this customer this long'),
+  decision: z.enum(RULE_DECISIONS).optional()
+    .describe('in-line decisions (POST /v1/decisions): what this rule may do to a payment; absent, it only alerts'),
   when: z
     .strictObject({ event_types: z.array(z.enum(TRIGGER_TYPES)).min(1).optional() })
     .optional()

@@ -115,7 +115,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Retry-After instead of waiting out the driver's reconnect attempts (after auth: a wrong key is
   // still a 401, whatever Redis is doing). Health, metrics and docs keep answering.
   app.addHook('onRequest', async (request) => {
-    if (opts.redisUp?.() === false && request.routeOptions.url?.startsWith('/v1/')) throw new DependencyUnavailableError('redis');
+    if (opts.redisUp?.() === false && request.routeOptions.url?.startsWith('/v1/') && !request.routeOptions.config.answersWithoutRedis) {
+      throw new DependencyUnavailableError('redis');
+    }
   });
   await app.register(healthRoutes, { registry: opts.metrics.registry, readinessChecks: opts.readinessChecks, metricsRoles: OPERATOR_ROLES });
   for (const feature of opts.features) await app.register(feature);

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed to call the route; a route without it is public (health, and docs when VIGIL_PUBLIC_DOCS). */
     roles?: readonly ApiRole[];
+    /** The route answers by itself while Redis is down (in-line decisions fall back) instead of the gate's 503. */
+    answersWithoutRedis?: boolean;
   }
   interface FastifyRequest {
     /** The verified holder of the request's API key; set on every route that has roles. */

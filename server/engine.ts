@@ -6,6 +6,7 @@ import { createRedis, QueueConnections, redisIsUp, redisReady, type Redis } from
 import { BacklogMonitor, ensureProcessorGroups } from '../core/streams/index.js';
 import { EventAppender } from '../ingest/eventAppender.js';
 import { ingestRoutes } from '../ingest/routes.js';
+import { InlineDecider, decisionRoutes } from '../decisions/index.js';
 import { CustomerActivityStore } from '../processors/customerActivity.js';
 import { DeadLetterQueue } from '../processors/deadLetters.js';
 import type { EventStage } from '../processors/eventBatch.js';
@@ -154,17 +155,19 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
+  // What every assessment reads at its moment: the current rule set (reloads apply at once).
+  const riskContext = () => ({
+    ruleSet: rules.current(),
+    featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
+    segmentation,
+    complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
+  });
+  const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
     redis, alerts: alerts.store, metrics, log, stateTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
-    followers: [offers.follower],
-    lists: (nowMs) => lists.registry.at(nowMs),
-    context: () => ({
-      ruleSet: rules.current(),
-      featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
-      segmentation,
-      complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
-    }),
+    followers: [offers.follower], lists: listsAt, context: riskContext,
   });
+  const appender = new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds });
   const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: config.retention.customerStateDays * DAY_SECONDS });
   const audit = new ErasureAudit(redis, `${prefix}:privacy:erasures`);
   const privacy = new CustomerPrivacy({
@@ -187,9 +190,12 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     features: serveApi
       ? [
           (scope) => ingestRoutes(scope, {
-            appender: new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds }),
-            backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
+            appender, backlog, metrics, maxBatchEvents: config.http.maxBatchEvents, maxLagEvents: config.ingest.maxLagEvents,
             maxEventAgeDays: config.ingest.maxEventAgeDays, dedupWindowSeconds: config.ingest.dedupWindowSeconds,
+          }),
+          (scope) => decisionRoutes(scope, {
+            decider: new InlineDecider({ redis, prefix, partitions: config.partitions, appender, context: riskContext, lists: listsAt, settings: config.decisions, metrics, log }),
+            maxEventAgeDays: config.ingest.maxEventAgeDays,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),
@@ -234,7 +240,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         backlog.stop();
         await relayDrain?.stop();
         await store.close();
-        await redis.quit();
+        // During an outage QUIT cannot be sent; the connection is dropped instead.
+        await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;
     },

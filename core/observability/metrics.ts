@@ -39,6 +39,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     alertsDeduplicated: new Counter({ name: 'vigil_alerts_deduplicated_total', help: 'Alerts not raised because one with the same dedup key (type, customer, event) existed: a redelivered event', labelNames: ['type'] as const, registers: r }),
     customerReviews: new Counter({ name: 'vigil_customer_reviews_total', help: 'Scheduled reviews of quiet customers assessed (features aged, rules on customer_review evaluated)', registers: r }),
     reviewsDue: new Gauge({ name: 'vigil_customer_reviews_due', help: 'Customers whose review is due and not yet done, per partition (a backlog here means the sweep cannot keep up)', labelNames: ['partition'] as const, registers: r }),
+    inlineDecisions: new Counter({ name: 'vigil_inline_decisions_total', help: 'In-line payment decisions (POST /v1/decisions), by decision and source (rules, replayed for a retry, fallback_deadline, fallback_unavailable)', labelNames: ['decision', 'source'] as const, registers: r }),
+    inlineDecisionSeconds: new Histogram({ name: 'vigil_inline_decision_seconds', help: 'Time to answer an in-line decision, fallbacks included', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: r }),
     streamTrimmed: new Counter({ name: 'vigil_stream_entries_trimmed_total', help: 'Acknowledged entries trimmed from partition streams', registers: r }),
   };
 }

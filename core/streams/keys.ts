@@ -9,6 +9,8 @@ export interface PartitionKeys {
   stream: string;
   /** Prefix for `seen:<event_id>` idempotency markers set at ingest. */
   seenPrefix: string;
+  /** Prefix for `decision:<event_id>`: an in-line decision, kept for the dedup window so a retry gets the same answer. */
+  decisionPrefix: string;
   /** Prefix for `applied:<event_id>` markers set by processors atomically with their state change. */
   appliedPrefix: string;
   /** Hash of stream entry id → failed attempts, for dead-lettering. */
@@ -40,6 +42,7 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     stream: `${tag}:events`,
     seenPrefix: `${tag}:seen:`,
     appliedPrefix: `${tag}:applied:`,
+    decisionPrefix: `${tag}:decision:`,
     attempts: `${tag}:attempts`,
     flushIntent: `${tag}:flush`,
     lease: `${tag}:lease`,

@@ -1,4 +1,4 @@
-import type { QueueConnections } from '../../core/redis.js';
+import { closeWithin, type QueueConnections } from '../../core/redis.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { VigilError } from '../../core/errors.js';
@@ -9,6 +9,9 @@ import type { ChannelEndpointRegistry } from './channelEndpoints.js';
 import { customerOfferKeys, type OfferKeys } from '../keys.js';
 import type { OfferMetrics } from '../metrics.js';
 import { offerPayload, type Offer } from './offer.js';
+
+/** How long a shutdown waits for BullMQ to finish the jobs in hand (they are retried if it gives up). */
+const CLOSE_WAIT_MS = 5000;
 
 // Offer delivery to the channel endpoints through BullMQ, one job per offer (job id = offer id),
 // so an offer enqueued again after a crash adds nothing. The body is fixed at enqueue time; every
@@ -158,13 +161,13 @@ export class OfferDelivery {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    if (this.worker) await closeWithin(this.worker, CLOSE_WAIT_MS, this.opts.log, 'offer delivery worker');
     this.worker = undefined;
   }
 
   async close(): Promise<void> {
     await this.stop();
-    await this.queue.close();
+    await closeWithin(this.queue, CLOSE_WAIT_MS, this.opts.log, 'offer delivery queue');
   }
 
   /** Deliveries that exhausted their attempts, most recent first. */

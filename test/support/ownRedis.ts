@@ -48,6 +48,15 @@ export class OwnRedis {
     await exited;
   }
 
+  /** SIGSTOP: the server keeps its connections but answers nothing, like a hung host. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops it for good and removes its files. */
   async dispose(): Promise<void> {
     await this.stop();
