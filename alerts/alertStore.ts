@@ -5,7 +5,7 @@ import {
 } from './errors.js';
 import { alertIdFor } from './identity.js';
 import { alertKeys, type AlertKeys } from './keys.js';
-import { applyTransition } from './lifecycle.js';
+import { applyTransition, escalateOverdue } from './lifecycle.js';
 import type { AlertMetrics } from './metrics.js';
 import { scanIndex } from './paging.js';
 import {
@@ -77,11 +77,11 @@ export class AlertStore {
     const created = new Set<string>();
     for (let i = 0; i < docs.length; i += RAISE_CHUNK) {
       const chunk = docs.slice(i, i + RAISE_CHUNK);
-      const keys = [this.keys.byCreated, `${this.keys.byStatusPrefix}open`, this.keys.outbox];
+      const keys = [this.keys.byCreated, `${this.keys.byStatusPrefix}open`, this.keys.outbox, this.keys.dueAt];
       const args: (string | number)[] = [this.keys.feedChannel, this.outboxCap];
       for (const doc of chunk) {
         keys.push(this.keys.docPrefix + doc.id, this.keys.byCustomerPrefix + doc.customerId);
-        args.push(doc.id, JSON.stringify(doc), Date.parse(doc.createdAt));
+        args.push(doc.id, JSON.stringify(doc), Date.parse(doc.createdAt), doc.dueAt === undefined ? '' : Date.parse(doc.dueAt));
       }
       for (const id of await this.redis.vigilRaiseAlerts(keys.length, ...keys, ...args)) created.add(id);
     }
@@ -138,23 +138,57 @@ export class AlertStore {
    * history in some order, or are refused against the state the winner left.
    */
   async transition(id: string, request: TransitionRequest, actor: string): Promise<{ alert: Alert; transition: AlertTransition }> {
+    return this.changeAtomically(id, (current, nowIso) => applyTransition(current, request, actor, nowIso), request.action);
+  }
+
+  /**
+   * Escalates the open alerts whose deadline has passed (the worker's sweep calls it on a clock):
+   * read from the due index, never a scan. Each is escalated once whichever process sweeps
+   * (compare-and-set, and the escalation leaves the index); answers how many were.
+   */
+  async escalateOverdue(batch = 200): Promise<number> {
+    const nowMs = this.now();
+    const ids = await this.redis.zrangebyscore(this.keys.dueAt, '-inf', nowMs, 'LIMIT', 0, batch);
+    let escalated = 0;
+    for (const id of ids) {
+      try {
+        await this.changeAtomically(id, (current, nowIso) => escalateOverdue(current, SYSTEM_ACTOR, nowIso), 'escalate');
+        escalated++;
+      } catch (err) {
+        // Gone, resolved or escalated by another process meanwhile: nothing left to do for it.
+        if (!(err instanceof AlertNotFoundError || err instanceof IllegalTransitionError)) throw err;
+        await this.redis.zrem(this.keys.dueAt, id);
+      }
+    }
+    return escalated;
+  }
+
+  /**
+   * Compare-and-set of one alert: read, apply the pure change, write only if unchanged; on a race
+   * re-read and re-apply, so concurrent changes all land in history in some order, or are refused
+   * against the state the winner left. Indexes (status, resolution, deadline) follow the new state.
+   */
+  private async changeAtomically(
+    id: string, change: (current: StoredAlert, nowIso: string) => ReturnType<typeof applyTransition>, action: string,
+  ): Promise<{ alert: Alert; transition: AlertTransition }> {
     const docKey = this.keys.docPrefix + id;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const raw = await this.redis.get(docKey);
       if (raw === null) throw new AlertNotFoundError(id);
       const current = JSON.parse(raw) as StoredAlert;
       const nowMs = this.now();
-      const outcome = applyTransition(current, request, actor, new Date(nowMs).toISOString());
+      const outcome = change(current, new Date(nowMs).toISOString());
       if (!outcome.ok) {
         throw outcome.error.kind === 'illegal' ? new IllegalTransitionError(outcome.error.message) : new InvalidTransitionError(outcome.error.message);
       }
       const next = outcome.alert;
-      const keys = [docKey, this.keys.byStatusPrefix + current.status, this.keys.byStatusPrefix + next.status, this.keys.resolvedAt, this.keys.outbox];
+      const keys = [docKey, this.keys.byStatusPrefix + current.status, this.keys.byStatusPrefix + next.status, this.keys.resolvedAt, this.keys.outbox, this.keys.dueAt];
       const resolvedAt = next.status === 'resolved' ? nowMs : '';
+      const stillDue = next.status !== 'resolved' && next.dueAt !== undefined && next.escalatedAt === undefined ? Date.parse(next.dueAt) : '';
       const written = await this.redis.vigilTransitionAlert(keys.length, ...keys,
-        raw, JSON.stringify(next), id, Date.parse(current.createdAt), this.keys.feedChannel, this.outboxCap, resolvedAt);
+        raw, JSON.stringify(next), id, Date.parse(current.createdAt), this.keys.feedChannel, this.outboxCap, resolvedAt, stillDue);
       if (written === null) continue;
-      this.metrics?.transitions.inc({ action: request.action });
+      this.metrics?.transitions.inc({ action });
       return { alert: withOverdue(next, nowMs), transition: outcome.transition };
     }
     throw new TransitionConflictError(id);
@@ -173,7 +207,7 @@ export class AlertStore {
       }
       const alert = JSON.parse(raw) as StoredAlert;
       const keys = [this.keys.docPrefix + id, this.keys.byCreated, `${this.keys.byStatusPrefix}resolved`,
-        this.keys.byCustomerPrefix + alert.customerId, this.keys.resolvedAt];
+        this.keys.byCustomerPrefix + alert.customerId, this.keys.resolvedAt, this.keys.dueAt];
       swept += await this.redis.vigilSweepAlert(keys.length, ...keys, raw, id);
     }
     return swept;
@@ -222,7 +256,7 @@ export class AlertStore {
     const customerIndex = this.keys.byCustomerPrefix + customerId;
     let alerts = 0;
     for (const id of alertIds) {
-      const keys = [this.keys.docPrefix + id, this.keys.byCreated, this.keys.resolvedAt, customerIndex, ...statusKeys];
+      const keys = [this.keys.docPrefix + id, this.keys.byCreated, this.keys.resolvedAt, customerIndex, this.keys.dueAt, ...statusKeys];
       alerts += await this.redis.vigilEraseAlert(keys.length, ...keys, id);
     }
     const markers = ruleIds.map((ruleId) => `${this.keys.raisedPrefix}${customerId}:${ruleId}`);

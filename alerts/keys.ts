@@ -11,6 +11,8 @@ export interface AlertKeys {
   byCustomerPrefix: string;
   /** Sorted set of resolved alert ids scored by resolution time, for the retention sweep. */
   resolvedAt: string;
+  /** Sorted set of open alerts with a deadline (complaint SLAs), scored by it, not yet escalated. */
+  dueAt: string;
   /** Stream: one entry per created alert and per transition, consumed by webhooks and the archive. */
   outbox: string;
   /** Pub/sub channel for the live feed (not a key). */
@@ -35,6 +37,7 @@ export function alertKeys(prefix: string): AlertKeys {
     byStatusPrefix: `${tagged}:by-status:`,
     byCustomerPrefix: `${tagged}:by-customer:`,
     resolvedAt: `${tagged}:resolved-at`,
+    dueAt: `${tagged}:due-at`,
     outbox: `${tagged}:outbox`,
     feedChannel: `${prefix}:alerts:feed`,
     webhooks: `${prefix}:alerts:webhooks`,

@@ -60,6 +60,28 @@ function requestProblem(request: TransitionRequest): string | undefined {
   return undefined;
 }
 
+const ESCALATED_SEVERITY: Record<StoredAlert['severity'], StoredAlert['severity']> = { low: 'high', medium: 'high', high: 'high', critical: 'critical' };
+
+/**
+ * Vigil's own step when an alert's deadline (a complaint's answer promised to the customer) passes
+ * with the alert unresolved: recorded in its history by the system, at least high severity so it
+ * rises in the queue, once (a reopened alert may be escalated again). Webhooks and the feed see it
+ * like any change. Refused, like an illegal transition, when there is nothing to escalate.
+ */
+export function escalateOverdue(alert: StoredAlert, actor: string, nowIso: string): TransitionOutcome {
+  if (alert.status === 'resolved') return illegal('a resolved alert is not escalated');
+  if (alert.escalatedAt !== undefined) return illegal(`already escalated at ${alert.escalatedAt}`);
+  if (alert.dueAt === undefined || Date.parse(alert.dueAt) > Date.parse(nowIso)) return illegal('the alert has no deadline that has passed');
+  const transition: AlertTransition = {
+    at: nowIso, actor, action: 'escalate', from: alert.status, to: alert.status,
+    comment: `deadline ${alert.dueAt} passed unresolved; escalated to ${ESCALATED_SEVERITY[alert.severity]}`,
+  };
+  const next: StoredAlert = {
+    ...alert, severity: ESCALATED_SEVERITY[alert.severity], escalatedAt: nowIso, updatedAt: nowIso, history: [...alert.history, transition],
+  };
+  return { ok: true, alert: next, transition };
+}
+
 export function applyTransition(alert: StoredAlert, request: TransitionRequest, actor: string, nowIso: string): TransitionOutcome {
   const problem = requestProblem(request);
   if (problem) return invalid(problem);
@@ -86,9 +108,11 @@ export function applyTransition(alert: StoredAlert, request: TransitionRequest, 
   if (action === 'assign') next.assignee = request.assignee;
   if (action === 'resolve') next.disposition = request.disposition;
   if (action === 'reopen') {
-    // A reopened alert is back in the queue: nobody owns it and it has no outcome yet (both stay in history).
+    // A reopened alert is back in the queue: nobody owns it and it has no outcome yet (both stay in
+    // history), and its deadline may be escalated again.
     delete next.assignee;
     delete next.disposition;
+    delete next.escalatedAt;
   }
   return { ok: true, alert: next, transition };
 }

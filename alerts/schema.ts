@@ -62,7 +62,8 @@ export type NewAlert = z.infer<typeof newAlertSchema>;
 export const alertTransitionSchema = z.object({
   at: isoTime,
   actor: z.string(),
-  action: z.enum(['raised', ...TRANSITION_ACTIONS]),
+  // `escalate`: Vigil's own, when a deadline (complaint SLA) passed with the alert still open.
+  action: z.enum(['raised', ...TRANSITION_ACTIONS, 'escalate']),
   from: z.enum(ALERT_STATUSES).nullable(),
   to: z.enum(ALERT_STATUSES),
   comment: z.string().optional(),
@@ -78,6 +79,7 @@ export const alertSchema = newAlertSchema.extend({
   updatedAt: isoTime,
   assignee: z.string().optional(),
   disposition: z.enum(ALERT_DISPOSITIONS).optional(),
+  escalatedAt: isoTime.optional().describe('when Vigil escalated the alert because its deadline passed unresolved; cleared by a reopen'),
   overdue: z.boolean().describe('computed on read: dueAt has passed and the alert is not resolved'),
   history: z.array(alertTransitionSchema).describe('every change, oldest first; never rewritten'),
 });

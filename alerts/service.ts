@@ -13,6 +13,7 @@ import { createAlertMetrics } from './metrics.js';
 import { OutboxConsumer } from './outbox.js';
 import { alertRoutes, type AlertRouteDeps } from './routes.js';
 import { WebhookRegistry } from './webhooks.js';
+import { FailureStreak } from '../core/failureStreak.js';
 
 export interface AlertServiceOptions {
   /** The process's command connection; duplicated for the feed subscriber and the outbox readers. */
@@ -37,6 +38,8 @@ export interface AlertServiceOptions {
   feed?: { heartbeatMs?: number };
   outbox?: { blockMs?: number; claimIdleMs?: number; retryDelayMs?: number };
   sweepIntervalMs?: number;
+  /** How often open alerts whose deadline passed (complaint SLAs) are looked for and escalated; default a minute. */
+  escalateIntervalMs?: number;
   now?: () => number;
 }
 
@@ -70,6 +73,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
     new OutboxConsumer({ redis: opts.redis, stream: keys.outbox, group: 'archive', handle: (e) => archive.archive(e), log: opts.log, onFailure: () => metrics?.outboxFailures.inc({ consumer: 'archive' }), ...opts.outbox }),
   ];
   let sweeper: NodeJS.Timeout | undefined;
+  let escalator: NodeJS.Timeout | undefined;
   if (opts.background !== false) {
     await Promise.all(consumers.map((c) => c.start()));
     delivery.start();
@@ -77,6 +81,11 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
       store.sweepResolved().catch((err: unknown) => opts.log.warn({ err }, 'sweeping resolved alerts failed; next interval retries'));
     }, opts.sweepIntervalMs ?? 3_600_000);
     sweeper.unref();
+    const overdue = new FailureStreak(opts.log, 'escalating overdue alerts');
+    escalator = setInterval(() => {
+      store.escalateOverdue().then(() => overdue.succeeded(), (err: unknown) => void overdue.failed(err));
+    }, opts.escalateIntervalMs ?? 60_000);
+    escalator.unref();
   }
 
   let closing: Promise<void> | undefined;
@@ -86,6 +95,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(escalator);
         await Promise.all(consumers.map((c) => c.stop()));
         await delivery.close();
         await feed.close();

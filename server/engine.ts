@@ -114,6 +114,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     webhooks: { attempts: config.alerts.webhookAttempts },
     // A dead worker's outbox entries are taken over as soon as its partitions are.
     outbox: { claimIdleMs: config.processing.claimIdleMs },
+    // Complaint deadlines are watched as often as quiet customers are reviewed.
+    escalateIntervalMs: config.processing.sweepIntervalMs,
     alerts: {
       resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS,
       scoresTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
