@@ -25,7 +25,8 @@ export class OidcSignIn {
     const issuer = new URL(this.settings.issuer);
     // Plain http is accepted by the config for a provider on loopback only (tests).
     const insecure = issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined;
-    this.discovered ??= client.discovery(issuer, this.settings.clientId, this.settings.clientSecret, undefined, { ...insecure, timeout: 10 }).catch((err: unknown) => {
+    // client_secret_basic: OAuth's default, what identity providers register a confidential client with unless told otherwise.
+    this.discovered ??= client.discovery(issuer, this.settings.clientId, this.settings.clientSecret, client.ClientSecretBasic(this.settings.clientSecret), { ...insecure, timeout: 10 }).catch((err: unknown) => {
       this.discovered = undefined;
       throw new SignInError('the identity provider could not be reached; try again shortly', { cause: err });
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { API_ROLES } from '../config/roles.js';
-import { UnauthorizedError, VigilError } from '../core/errors.js';
+import { RateLimitedError, UnauthorizedError, VigilError } from '../core/errors.js';
 import type { LocalDirectory } from './localUsers.js';
 import type { OidcSignIn } from './oidc.js';
 import type { SessionAuth } from './sessions.js';
@@ -24,6 +24,8 @@ class SignInUnavailableError extends VigilError {
   }
 }
 
+export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
+
 const credentials = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const sessionView = z.object({
   name: z.string(), roles: z.array(z.enum(API_ROLES)), kind: z.enum(['user', 'key']), via: z.string().optional(),
@@ -34,6 +36,10 @@ const sessionView = z.object({
 export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const ttlMs = deps.sessionTtlMinutes * 60_000;
+  // Password guessing is slowed per client address far below the API's general limit (when rate limiting is on).
+  const loginLimit = app.hasDecorator('createRateLimit')
+    ? app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request) => `login:${request.ip}` })
+    : undefined;
 
   api.get('/auth/methods', {
     schema: { tags: ['identity'], summary: 'How people can sign in here', response: { 200: z.object({ local: z.boolean(), oidc: z.boolean() }) } },
@@ -41,6 +47,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
   });
 
   api.post('/auth/login', {
+    // Password guessing is slowed per client address far below the API's general limit (when rate limiting is on).
     schema: {
       tags: ['identity'], summary: 'Sign in with a local user\'s name and password; sets the session cookie',
       description: 'JSON only (a cross-site form cannot send it, which keeps sign-in from being forged). 401 for a wrong name or password, without saying which.',
@@ -48,6 +55,10 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
     handler: async (request, reply) => {
       if (!deps.sessions || !deps.local.enabled) throw new SignInUnavailableError('password');
+      if (loginLimit) {
+        const limit = await loginLimit(request);
+        if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(Math.max(1, Math.ceil(limit.ttl / 1000)), LOGIN_ATTEMPTS_PER_MINUTE, 60);
+      }
       const user = await deps.local.authenticate(request.body.name, request.body.password);
       if (!user) {
         request.log.warn({ event: 'sign_in_failed', via: 'local' }, 'sign-in refused');

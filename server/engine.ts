@@ -31,6 +31,7 @@ import { createListService, type ListService } from '../lists/index.js';
 import { ApprovalService, ApprovalStore, approvalRoutes } from '../approvals/index.js';
 import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '../identity/index.js';
 import { registerApprovalAppliers } from './approvalAppliers.js';
+import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -215,6 +216,12 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           offers.routes,
           lists.routes,
           (scope) => privacyRoutes(scope, { privacy, audit, pseudonymise }),
+          (scope) => consoleReadRoutes(scope, { store, pseudonymise }),
+          (scope) => opsHealthRoutes(scope, {
+            backlog, deadLetters, rules, campaigns: offers.campaigns, approvals, grafanaUrl: config.grafanaUrl,
+            queues: { 'offer delivery': offers.delivery.queue, 'alert webhooks': alerts.delivery.queue },
+          }),
+          (scope) => consoleStatic(scope, { root: CONSOLE_DIST }),
         ]
       : [],
   });

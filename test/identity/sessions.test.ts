@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, testConfig, RISK_KEY } from '../support/testEngine.js';
 import { TEST_USERS, testUserSettings } from '../support/testUsers.js';
+import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../identity/routes.js';
 
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 
@@ -84,6 +85,15 @@ describe('console sessions', () => {
     const out = await engine.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie, 'x-csrf-token': csrf } });
     expect(out.statusCode).toBe(204);
     expect((await engine.app.inject({ method: 'GET', url: '/v1/dead-letters', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('slows password guessing: one address gets 429 after the sign-in attempts allowed per minute', async () => {
+    const guesses = await Promise.all(Array.from({ length: LOGIN_ATTEMPTS_PER_MINUTE + 1 }, (_, i) => engine.app.inject({
+      method: 'POST', url: '/auth/login', remoteAddress: '192.0.2.77', payload: { name: 'rita.lead', password: `guess-${i}` },
+    })));
+    const statuses = guesses.map((g) => g.statusCode);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LOGIN_ATTEMPTS_PER_MINUTE);
   });
 
   it('sends the browser protections on every answer', async () => {
