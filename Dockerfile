@@ -4,8 +4,18 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Runtime dependencies only (tsx is one: the service runs its TypeScript directly).
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Runtime dependencies only (tsx is one: the service runs its TypeScript directly). No scripts:
+# the console is built in its own stage, with the dev dependencies it needs.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# The console (React, built by Vite) is static files served by Vigil at /console/.
+FROM node:20-bookworm-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console ./console
+COPY scripts/buildConsole.mjs ./scripts/
+RUN node scripts/buildConsole.mjs
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -14,6 +24,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root . .
+COPY --from=console --chown=root:root /app/console/dist ./console/dist
 # Source and dependencies stay root-owned and read-only to the service; the node user (uid 1000,
 # shipped with the base image) only needs /tmp for tsx's cache.
 USER node
