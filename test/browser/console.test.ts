@@ -56,6 +56,22 @@ function cardTestingRun(customer: string, count: number): EventInput[] {
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor({ timeout: 15_000 });
 
 describe('the console in a browser', () => {
+  it('refuses a person the identity provider knows but whose groups give no Vigil role, and says why', async () => {
+    const context = await loopbackContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
+    await page.getByPlaceholder('Enter any login').fill('canteen.staff');
+    await page.getByPlaceholder('and password').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await heading(page, 'Sign in to Vigil');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('canteen.staff has no Vigil role');
+    expect((await page.request.get(`${base}/v1/session`)).status()).toBe(401);
+    await expectAccessible(page, 'sign-in refused');
+    await context.close();
+  });
+
   it('an officer signs in through the identity provider, sees a new alert arrive live, works the case from its timeline and resolves it as fraud under their own name', async () => {
     const context = await loopbackContext(browser);
     const page = await context.newPage();
@@ -208,10 +224,14 @@ describe('the console in a browser', () => {
     expect(await engine.rules.published()).toMatchObject({ updatedBy: 'risk-admin:rita.lead', approval: { approvedBy: 'risk-admin:raj.lead' } });
   });
 
-  it('an SRE sees lag per partition, queue depths, dead letters and the versions in force', async () => {
+  it('an SRE sees lag per partition, queue depths, dead letters and the versions in force, reaching the content from the keyboard', async () => {
     const sam = await (await loopbackContext(browser)).newPage();
     await signInLocally(sam, base, TEST_USERS.sre.name, TEST_USERS.sre.password);
     await heading(sam, 'Health');
+    await sam.keyboard.press('Tab');
+    expect(await sam.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await sam.keyboard.press('Enter');
+    expect(await sam.evaluate(() => window.location.hash)).toBe('#main');
     await expect.poll(() => sam.getByRole('heading', { name: 'Lag per partition' }).count(), { timeout: 10_000 }).toBe(1);
     expect(await sam.getByRole('img', { name: /Backlog \d+ entries over 4 partitions/ }).count()).toBe(1);
     expect(await sam.getByRole('cell', { name: 'offer delivery' }).count()).toBe(1);

@@ -87,6 +87,24 @@ describe('console sessions', () => {
     expect((await engine.app.inject({ method: 'GET', url: '/v1/dead-letters', headers: { cookie } })).statusCode).toBe(401);
   });
 
+  it('ends a session its lifetime after sign-in, however active it was', async () => {
+    const { cookie } = await signIn(TEST_USERS.marketer2);
+    const me = () => engine.app.inject({ method: 'GET', url: '/v1/session', headers: { cookie } });
+    expect((await me()).statusCode).toBe(200);
+    // Age the stored session past VIGIL_SESSION_TTL_MINUTES (480 by default) instead of waiting 8 hours.
+    const keys = await engine.redis.keys(`${engine.config.redis.prefix}:session:*`);
+    let aged = 0;
+    for (const key of keys) {
+      const session = JSON.parse((await engine.redis.get(key))!);
+      if (session.user?.name !== TEST_USERS.marketer2.name) continue;
+      session.user.signedInAt = Date.now() - 481 * 60_000;
+      await engine.redis.set(key, JSON.stringify(session), 'KEEPTTL');
+      aged += 1;
+    }
+    expect(aged).toBe(1);
+    expect((await me()).statusCode).toBe(401);
+  });
+
   it('slows password guessing: one address gets 429 after the sign-in attempts allowed per minute', async () => {
     const guesses = await Promise.all(Array.from({ length: LOGIN_ATTEMPTS_PER_MINUTE + 1 }, (_, i) => engine.app.inject({
       method: 'POST', url: '/auth/login', remoteAddress: '192.0.2.77', payload: { name: 'rita.lead', password: `guess-${i}` },
