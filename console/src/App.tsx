@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useHasRole, useSession } from './session';
 import type { Role } from './types';
@@ -13,10 +13,12 @@ import { CampaignEditor } from './pages/CampaignEditor';
 import { OfferFeed } from './pages/OfferFeed';
 import { DecisionRecordPage } from './pages/DecisionRecord';
 import { HealthPage } from './pages/HealthPage';
+import { ListsPage } from './pages/ListsPage';
 
 const NAV: { to: string; label: string; roles: Role[] }[] = [
   { to: '/alerts', label: 'Alerts', roles: ['risk', 'risk-admin'] },
   { to: '/rules', label: 'Rules', roles: ['risk', 'risk-admin'] },
+  { to: '/lists', label: 'Lists', roles: ['risk', 'risk-admin'] },
   { to: '/campaigns', label: 'Campaigns', roles: ['marketing'] },
   { to: '/offers', label: 'Live offers', roles: ['marketing'] },
   { to: '/customers', label: 'Decision records', roles: ['marketing', 'risk', 'risk-admin'] },
@@ -34,8 +36,14 @@ function home(roles: Role[]): string {
 export function App() {
   const { user, loading, signOut } = useSession();
   const location = useLocation();
-  // Moving between pages puts keyboard and screen-reader focus on the new page's heading.
+  // Moving between pages puts keyboard and screen-reader focus on the new page's heading; a page
+  // loaded afresh starts at the top, where the skip link is.
+  const firstPage = useRef(true);
   useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
     document.getElementById('page-title')?.focus();
   }, [location.pathname]);
 
@@ -65,6 +73,7 @@ export function App() {
           <Route path="/alerts" element={<Guard roles={['risk', 'risk-admin']}><AlertQueue /></Guard>} />
           <Route path="/alerts/:id" element={<Guard roles={['risk', 'risk-admin']}><CasePage /></Guard>} />
           <Route path="/rules" element={<Guard roles={['risk', 'risk-admin']}><RulesPage /></Guard>} />
+          <Route path="/lists" element={<Guard roles={['risk', 'risk-admin']}><ListsPage /></Guard>} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/campaigns" element={<Guard roles={['marketing']}><CampaignsPage /></Guard>} />
           <Route path="/campaigns/new" element={<Guard roles={['marketing']}><CampaignEditor /></Guard>} />

@@ -224,9 +224,34 @@ describe('the console in a browser', () => {
     expect(await engine.rules.published()).toMatchObject({ updatedBy: 'risk-admin:rita.lead', approval: { approvedBy: 'risk-admin:raj.lead' } });
   });
 
+  it('a risk admin imports list entries from CSV: rejected rows are reported, the rest wait for a second risk admin, then appear on the list', async () => {
+    const rita = await (await loopbackContext(browser)).newPage();
+    await signInLocally(rita, base, TEST_USERS.riskLead.name, TEST_USERS.riskLead.password);
+    await rita.getByRole('navigation').getByRole('link', { name: 'Lists' }).click();
+    await heading(rita, 'Lists');
+    await rita.getByRole('button', { name: 'Entries of watched-customers' }).click();
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    await rita.getByLabel('Or paste the rows').fill(`value,reason,expires_at\ncsv-cust-1,mule ring,${expires}\ncsv-cust-2,mule ring,2020-01-01T00:00:00Z\n`);
+    await rita.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => rita.getByRole('status').filter({ hasText: 'Proposed: 1 entries wait' }).count()).toBe(1);
+    expect(await rita.getByRole('table', { name: 'Rejected rows' }).textContent()).toContain('csv-cust-2');
+    await expectAccessible(rita, 'lists');
+    await screenshot(rita, 'lists');
+    expect(await engine.lists.store.entry('watched-customers', 'csv-cust-1')).toBeUndefined();
+
+    const raj = await (await loopbackContext(browser)).newPage();
+    await signInLocally(raj, base, TEST_USERS.riskLead2.name, TEST_USERS.riskLead2.password);
+    await raj.getByRole('navigation').getByRole('link', { name: 'Approvals' }).click();
+    await raj.getByRole('region', { name: 'Import 1 entries into list watched-customers' }).getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(async () => (await engine.lists.store.entry('watched-customers', 'csv-cust-1'))?.addedBy, { timeout: 10_000 }).toBe('risk-admin:rita.lead');
+  });
+
   it('an SRE sees lag per partition, queue depths, dead letters and the versions in force, reaching the content from the keyboard', async () => {
     const sam = await (await loopbackContext(browser)).newPage();
     await signInLocally(sam, base, TEST_USERS.sre.name, TEST_USERS.sre.password);
+    await heading(sam, 'Health');
+    // A page loaded afresh starts at the top: the first Tab reaches the skip link.
+    await sam.goto(`${base}/console/health`);
     await heading(sam, 'Health');
     await sam.keyboard.press('Tab');
     expect(await sam.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
