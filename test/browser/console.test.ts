@@ -182,6 +182,8 @@ describe('the console in a browser', () => {
     await screenshot(maya, 'campaign');
     await maya.goto(`${base}/console/campaigns`);
     await heading(maya, 'Campaigns');
+    await expect.poll(() => maya.getByTestId('campaign-funnels').locator('svg').count(), { timeout: 10_000 }).toBe(1);
+    expect(await maya.getByRole('img', { name: /Browser welcome: fired 1, sent 1/ }).count()).toBe(1);
     await expectAccessible(maya, 'campaigns');
     await screenshot(maya, 'campaigns');
   });
@@ -263,5 +265,11 @@ describe('the console in a browser', () => {
     expect(await sam.getByRole('heading', { name: /Dead letters/ }).count()).toBe(1);
     await expectAccessible(sam, 'health');
     await screenshot(sam, 'health');
+    // The API docs render under the same content security policy, read with the session.
+    const violations: string[] = [];
+    sam.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(message.text()); });
+    await sam.goto(`${base}/docs`);
+    await sam.getByRole('heading', { name: /Vigil/ }).first().waitFor({ timeout: 15_000 });
+    expect(violations).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
+import { useMemo } from 'react';
 import { Link } from 'react-router';
+import { Chart } from '../components/Chart';
 import { enc, get } from '../api';
 import { Badge, ErrorNote, formatTime, PageTitle, percent, useLoad } from '../components/ui';
 import type { CampaignStats, CampaignSummary } from '../types';
@@ -28,6 +30,29 @@ export function CampaignsPage() {
           </tr>
         ))}</tbody>
       </table>
+      {list.data && list.data.length > 0 && <Funnels rows={list.data} />}
     </>
+  );
+}
+
+const STEPS = [
+  ['Fired', (s: CampaignStats) => s.triggered], ['Sent', (s: CampaignStats) => s.sent],
+  ['Delivered', (s: CampaignStats) => s.delivery.delivered], ['Accepted', (s: CampaignStats) => s.responses.accepted],
+] as const;
+
+/** Every campaign's funnel side by side: where each one loses its customers. */
+function Funnels({ rows }: { rows: (CampaignSummary & { stats?: CampaignStats })[] }) {
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 160, right: 20, top: 10, bottom: 40 },
+    yAxis: { type: 'category', data: rows.map((r) => r.name), inverse: true }, xAxis: { type: 'value', minInterval: 1 },
+    series: STEPS.map(([name, value]) => ({ name, type: 'bar', data: rows.map((r) => (r.stats ? value(r.stats) : 0)) })),
+  }), [rows]);
+  return (
+    <section className="card" aria-labelledby="funnels-heading">
+      <h2 id="funnels-heading">Funnels (last 30 days)</h2>
+      <Chart option={option} height={Math.max(220, rows.length * 60)} testId="campaign-funnels"
+        summary={rows.map((r) => `${r.name}: ${STEPS.map(([n, v]) => `${n.toLowerCase()} ${r.stats ? v(r.stats) : 0}`).join(', ')}`).join('; ')}
+        table={{ head: ['Campaign', ...STEPS.map(([n]) => n)], rows: rows.map((r) => [r.name, ...STEPS.map(([, v]) => (r.stats ? v(r.stats) : 0))]) }} />
+    </section>
   );
 }
