@@ -23,10 +23,16 @@ export class RedisSessionStore {
   }
 
   get(id: string, callback: SessionCallback): void {
-    this.redis.get(this.key(id)).then(
-      (json) => callback(null, (json ? JSON.parse(json) : null) as never),
-      (err: unknown) => callback(err),
-    );
+    this.redis.get(this.key(id)).then((json) => {
+      // An unreadable record is no session (the user signs in again), never a request left hanging.
+      let session: unknown = null;
+      try {
+        session = json ? JSON.parse(json) : null;
+      } catch {
+        session = null;
+      }
+      callback(null, session as never);
+    }, (err: unknown) => callback(err));
   }
 
   destroy(id: string, callback: Callback): void {

@@ -105,6 +105,16 @@ describe('console sessions', () => {
     expect((await me()).statusCode).toBe(401);
   });
 
+  it('treats an unreadable stored session as signed out, without hanging the request', async () => {
+    const { cookie } = await signIn(TEST_USERS.riskLead);
+    const keys = await engine.redis.keys(`${engine.config.redis.prefix}:session:*`);
+    for (const key of keys) {
+      const session = JSON.parse((await engine.redis.get(key))!);
+      if (session.user?.name === TEST_USERS.riskLead.name) await engine.redis.set(key, '{not json', 'KEEPTTL');
+    }
+    expect((await engine.app.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).statusCode).toBe(401);
+  });
+
   it('slows password guessing: one address gets 429 after the sign-in attempts allowed per minute', async () => {
     const guesses = await Promise.all(Array.from({ length: LOGIN_ATTEMPTS_PER_MINUTE + 1 }, (_, i) => engine.app.inject({
       method: 'POST', url: '/auth/login', remoteAddress: '192.0.2.77', payload: { name: 'rita.lead', password: `guess-${i}` },
