@@ -1,19 +1,21 @@
 # syntax=docker/dockerfile:1
 # Vigil: one image for every role; VIGIL_ROLE (api | worker | all) picks what a container runs.
 
-# Compile the TypeScript once (npm run build → dist/, with the migrations and packs beside it).
+# Compile the TypeScript once (npm run build → dist/, with the migrations and packs beside it)
+# and build the console (React, by Vite; npm ci's prepare step) into dist/console/dist.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# Runtime dependencies only: the service runs compiled JavaScript, tsx is a development tool.
+# Runtime dependencies only: the service runs compiled JavaScript, tsx and Vite are build tools.
+# No scripts: there is nothing to build here.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -15,6 +15,7 @@ import { BankSimulator, postEvents, runSimulation } from '../simulator/index.js'
 import { EXAMPLE_CAMPAIGNS_URL, campaignStats } from '../offers/index.js';
 import { capViolations, startOfferDemo } from './demoOffers.js';
 import { buildLabelledStream } from '../simulator/scenarios/index.js';
+import { demoUsers } from './demoUsers.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,8 @@ if (![rate, customers, duration].every((n) => Number.isFinite(n) && n > 0)) {
   process.exit(2);
 }
 
+// People who sign in to the console: generated with their passwords unless VIGIL_LOCAL_USERS is set.
+const users = process.env.VIGIL_LOCAL_USERS ? undefined : await demoUsers();
 let config;
 try {
   config = loadConfig({
@@ -52,6 +55,10 @@ try {
     // by the newest event time processed (wall-clock time in production).
     VIGIL_SWEEP_CLOCK: 'events',
     VIGIL_SWEEP_INTERVAL_MS: '200',
+    ...(users && { VIGIL_LOCAL_USERS: users.setting, VIGIL_SESSION_SECRET: users.sessionSecret }),
+    // The demo is served over plain http on loopback; production sends cookies over https only.
+    VIGIL_COOKIE_SECURE: 'false',
+    VIGIL_GRAFANA_URL: 'http://127.0.0.1:3000',
     ...process.env,
     VIGIL_ROLE: 'all',
   }, { allowGeneratedKeys: true });
@@ -69,6 +76,8 @@ const keyOf = (role: ApiRole) => [...config.apiKeys].find(([, k]) => k.role === 
 
 console.log(`\nVigil is running at ${address}  (API docs: ${address}/docs, metrics: ${address}/metrics with the sre key)`);
 console.log(`ClickHouse: ${config.clickhouse.kind === 'embedded' ? `embedded, data in ${config.clickhouse.dataDir}` : config.clickhouse.url}; Redis: ${config.redis.url}; ${config.partitions} partitions`);
+console.log(`\nConsole: ${address}/console/  — sign in as one of these people (four-eyes is on: a second person approves rule sets, campaign activations and list imports):`);
+if (users) for (const u of users.people) console.log(`  ${u.roles.padEnd(16)} ${u.name.padEnd(16)} password ${u.password}   ${u.job}`);
 if (config.generatedKeys) {
   console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once). Every change is recorded under the key\'s role and name:');
   for (const [key, { role, name }] of config.apiKeys) console.log(`  ${role.padEnd(10)} ${name.padEnd(20)} ${key}`);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { OutboundAllowList } from '../core/net/targetPolicy.js';
 import type { OfferPolicy } from '../offers/decide/policy.js';
 import { envSchema, type ApiIdentity, type ApiRole } from './schema.js';
+import type { ApprovalAction } from '../approvals/policy.js';
+import type { LocalUser } from '../identity/settings.js';
 
 export interface VigilConfig {
   http: HttpSettings;
@@ -99,7 +101,35 @@ export interface VigilConfig {
     /** A second listener serving only /metrics, without a key; on the API port /metrics needs an sre or admin key. */
     metricsListener?: { host: string; port: number };
   };
+  /** People who sign in to the console (sessions); API keys above stay for machines. */
+  users: UserSettings;
+  /** Four-eyes: the actions that need a second person's approval, and how long a proposal waits. */
+  approvals: { required: ApprovalAction[]; ttlHours: number };
+  /** Grafana, linked from the console's health page. */
+  grafanaUrl?: string;
   shutdownGraceMs: number;
+}
+
+export interface UserSettings {
+  local: LocalUser[];
+  oidc?: OidcSettings;
+  /** Signs session cookies; required when any user can sign in. */
+  sessionSecret?: string;
+  sessionTtlMinutes: number;
+  /** Session cookies only over https (behind a TLS proxy, set VIGIL_TRUST_PROXY so the scheme is seen). */
+  cookieSecure: boolean;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scopes: string;
+  nameClaim: string;
+  rolesClaim: string;
+  /** Claim value → roles it grants. */
+  roleMap: Map<string, ApiRole[]>;
 }
 
 /** ClickHouse tables whose retention is a setting (aggregates/retention.ts applies it). */
@@ -234,6 +264,21 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       publicDocs: e.VIGIL_PUBLIC_DOCS,
       ...(e.VIGIL_METRICS_PORT !== undefined && { metricsListener: { host: e.VIGIL_METRICS_HOST, port: e.VIGIL_METRICS_PORT } }),
     },
+    users: {
+      local: e.VIGIL_LOCAL_USERS,
+      ...(e.VIGIL_OIDC_ISSUER && e.VIGIL_OIDC_CLIENT_ID && e.VIGIL_OIDC_CLIENT_SECRET && e.VIGIL_OIDC_REDIRECT_URI && {
+        oidc: {
+          issuer: e.VIGIL_OIDC_ISSUER, clientId: e.VIGIL_OIDC_CLIENT_ID, clientSecret: e.VIGIL_OIDC_CLIENT_SECRET,
+          redirectUri: e.VIGIL_OIDC_REDIRECT_URI, scopes: e.VIGIL_OIDC_SCOPES, nameClaim: e.VIGIL_OIDC_NAME_CLAIM,
+          rolesClaim: e.VIGIL_OIDC_ROLES_CLAIM, roleMap: e.VIGIL_OIDC_ROLE_MAP,
+        },
+      }),
+      sessionSecret: e.VIGIL_SESSION_SECRET,
+      sessionTtlMinutes: e.VIGIL_SESSION_TTL_MINUTES,
+      cookieSecure: e.VIGIL_COOKIE_SECURE,
+    },
+    approvals: { required: e.VIGIL_APPROVALS, ttlHours: e.VIGIL_APPROVAL_TTL_HOURS },
+    ...(e.VIGIL_GRAFANA_URL && { grafanaUrl: e.VIGIL_GRAFANA_URL }),
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

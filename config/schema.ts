@@ -4,17 +4,23 @@ import { z } from 'zod';
 import { parseOutboundAllowList } from '../core/net/targetPolicy.js';
 import { offerPolicySchema } from '../offers/decide/policy.js';
 
-/**
- * `risk` works alerts; `risk-admin` changes what detection does (publishes rules) and reads what
- * risk reads, but does not work alerts: the two duties can be given to different people.
- */
-export const API_ROLES = ['ingest', 'risk', 'risk-admin', 'marketing', 'sre', 'admin'] as const;
-export type ApiRole = (typeof API_ROLES)[number];
+import { API_ROLES, type ApiRole } from './roles.js';
+import { approvalActionsSetting, localUsersSetting, oidcRoleMapSetting } from '../identity/settings.js';
 
-/** Who an API key belongs to: a person or a system, as the operator named it in VIGIL_API_KEYS. */
+export { API_ROLES, type ApiRole };
+
+/**
+ * Who a request acts for: the holder of an API key (a person or a system, as the operator named it
+ * in VIGIL_API_KEYS) or a signed-in user. `role` is the role the request acts in: a key's one role,
+ * or the first of a user's roles that the route allows.
+ */
 export interface ApiIdentity {
   readonly name: string;
   readonly role: ApiRole;
+  /** `key` for API keys (machines), `user` for people signed in to the console; absent means key. */
+  readonly kind?: 'key' | 'user';
+  /** Every role a signed-in user holds (a key holds only `role`). */
+  readonly roles?: readonly ApiRole[];
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -202,6 +208,23 @@ export const envSchema = z.object({
   VIGIL_METRICS_PORT: int(0, 65535).optional(),
   VIGIL_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIL_PUBLIC_DOCS: flag.default(false),
+  // People signing in to the console (identity/): local users (the demo) and/or OpenID Connect.
+  VIGIL_LOCAL_USERS: localUsersSetting,
+  VIGIL_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  VIGIL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  VIGIL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  VIGIL_OIDC_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
+  VIGIL_OIDC_SCOPES: z.string().regex(/^[\w:. -]+$/).default('openid profile email'),
+  VIGIL_OIDC_NAME_CLAIM: z.string().min(1).default('preferred_username'),
+  VIGIL_OIDC_ROLES_CLAIM: z.string().min(1).default('groups'),
+  VIGIL_OIDC_ROLE_MAP: oidcRoleMapSetting,
+  VIGIL_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  VIGIL_SESSION_TTL_MINUTES: int(5, 7 * 24 * 60).default(480),
+  VIGIL_COOKIE_SECURE: flag.default(true),
+  // Four-eyes: which changes need a second person's approval, and how long a proposal waits.
+  VIGIL_APPROVALS: approvalActionsSetting,
+  VIGIL_APPROVAL_TTL_HOURS: int(1, 24 * 30).default(72),
+  VIGIL_GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
 }).superRefine((env, ctx) => {
   // Node refuses a header deadline later than the whole request's.
   if (env.VIGIL_HEADERS_TIMEOUT_MS > env.VIGIL_REQUEST_TIMEOUT_MS) {
@@ -210,6 +233,25 @@ export const envSchema = z.object({
   if (env.VIGIL_METRICS_PORT !== undefined && env.VIGIL_METRICS_PORT !== 0 && env.VIGIL_METRICS_PORT === env.PORT) {
     ctx.addIssue({ code: 'custom', path: ['VIGIL_METRICS_PORT'], message: 'must differ from PORT' });
   }
+  const oidc = ['VIGIL_OIDC_ISSUER', 'VIGIL_OIDC_CLIENT_ID', 'VIGIL_OIDC_CLIENT_SECRET', 'VIGIL_OIDC_REDIRECT_URI'] as const;
+  const given = oidc.filter((name) => env[name] !== undefined);
+  if (given.length > 0 && given.length < oidc.length) {
+    for (const name of oidc.filter((n) => env[n] === undefined)) ctx.addIssue({ code: 'custom', path: [name], message: `required with ${given.join(', ')} (single sign-on needs all four)` });
+  }
+  if (given.length === oidc.length && env.VIGIL_OIDC_ROLE_MAP.size === 0) {
+    ctx.addIssue({ code: 'custom', path: ['VIGIL_OIDC_ROLE_MAP'], message: 'required with VIGIL_OIDC_ISSUER: which claim values give which role, e.g. fraud-officers=risk,crm=marketing' });
+  }
+  if (env.VIGIL_OIDC_ISSUER && new URL(env.VIGIL_OIDC_ISSUER).protocol === 'http:' && !isLoopbackHost(new URL(env.VIGIL_OIDC_ISSUER).hostname)) {
+    ctx.addIssue({ code: 'custom', path: ['VIGIL_OIDC_ISSUER'], message: 'must be https (plain http only for a provider on loopback, in tests)' });
+  }
+  const usersConfigured = env.VIGIL_LOCAL_USERS.length > 0 || given.length === oidc.length;
+  if (usersConfigured && !env.VIGIL_SESSION_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['VIGIL_SESSION_SECRET'], message: 'required when users sign in (VIGIL_LOCAL_USERS or VIGIL_OIDC_*): 32+ characters, the same in every API process' });
+  }
 });
 
 export type VigilEnv = z.output<typeof envSchema>;
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}

@@ -206,9 +206,10 @@ export class ListStore {
    * Writes checked entries in chunks, each chunk with its audit record under one import id (the
    * entries carry it as their source). Answers how many were created and how many replaced.
    */
-  async putEntries(name: string, entries: readonly EntryToWrite[], actor: string): Promise<{ importId: string; created: number; replaced: number }> {
+  async putEntries(name: string, entries: readonly EntryToWrite[], actor: string, opts: { importId?: string } = {}): Promise<{ importId: string; created: number; replaced: number }> {
     await this.get(name);
-    const importId = randomUUID();
+    // An approved import is written under its approval id, so the entries and audit point to it.
+    const importId = opts.importId ?? randomUUID();
     let created = 0;
     let replaced = 0;
     for (let start = 0; start < entries.length; start += WRITE_CHUNK) {

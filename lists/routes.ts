@@ -7,10 +7,13 @@ import { entryRows, MAX_IMPORT_ROWS, type ImportRow } from './csvImport.js';
 import { EntryNotFoundError, InvalidListInputError } from './errors.js';
 import { LIST_ACTIONS } from './listAudit.js';
 import type { ListStore } from './listStore.js';
+import { proposalSchema, type ApprovalService } from '../approvals/index.js';
 import { entryInputSchema, listDefinitionSchema, listUpdateSchema, type StoredList } from './schema.js';
 
 export interface ListRouteDeps {
   lists: ListStore;
+  /** Four-eyes; when it requires `lists.import`, a CSV import is proposed, applied once approved. */
+  approvals?: ApprovalService;
 }
 
 // Officers add and remove single entries from a case; risk admins shape the lists themselves and
@@ -182,22 +185,32 @@ export async function listRoutes(app: FastifyInstance, deps: ListRouteDeps): Pro
       tags: ['lists'], security, params: nameParams, consumes: ['text/csv'],
       body: z.string().describe('CSV: a header row value,reason,expires_at (any order), then one entry per row'),
       summary: 'Import entries from CSV: valid rows are added (or replace the entry), invalid ones reported; 200 with a report per row',
-      description: `At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). A row is rejected, with what to fix, for a bad value for the list's kind, a missing reason, an expiry in the past or beyond VIGIL_LIST_ENTRY_MAX_DAYS, or a value already on an earlier line. A file that is not CSV or has other columns is refused whole (400). Audited as one record per 1,000 rows under one import id.`,
-      response: { 200: importAnswer, 400: badRequest },
+      description: `When four-eyes applies to \`lists.import\` (VIGIL_APPROVALS) the valid rows are proposed, not written: 202 with the same report (rows that would be imported marked imported, \`imported\` 0) and \`approval\`; another risk-admin or admin approves it. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). A row is rejected, with what to fix, for a bad value for the list's kind, a missing reason, an expiry in the past or beyond VIGIL_LIST_ENTRY_MAX_DAYS, or a value already on an earlier line. A file that is not CSV or has other columns is refused whole (400). Audited as one record per 1,000 rows under one import id.`,
+      response: { 200: importAnswer, 202: importAnswer.extend({ status: z.literal('pending_approval'), approval: proposalSchema }), 400: badRequest },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       if (typeof request.body !== 'string') throw new InvalidListInputError(['body: send the file as text/csv']);
       const { name } = request.params;
       const list = await lists.get(name);
       const rows = entryRows(request.body, (record) => lists.checkEntry(list.definition.kind, record));
       const valid = rows.filter((row): row is Extract<ImportRow, { ok: true }> => row.ok);
+      const results = rows.map((row) => (row.ok
+        ? { line: row.line, value: row.value, status: 'imported' as const }
+        : { line: row.line, value: row.value, status: 'rejected' as const, errors: row.errors }));
+      if (deps.approvals?.required('lists.import') && valid.length > 0) {
+        const approval = await deps.approvals.propose({
+          action: 'lists.import', title: `Import ${valid.length} entries into list ${name}`, target: name,
+          payload: { list: name, entries: valid.map((row) => row.entry) }, details: { entries: valid.length, rejectedRows: rows.length - valid.length },
+        }, request.identity);
+        return reply.status(202).send({
+          status: 'pending_approval', approval, list: name, import_id: null, imported: 0, created: 0, replaced: 0, rejected: rows.length - valid.length, results,
+        });
+      }
       const written = valid.length > 0 ? await lists.putEntries(name, valid.map((row) => row.entry), auditActor(request.identity)) : undefined;
       return {
         list: name, import_id: written?.importId ?? null,
         imported: valid.length, created: written?.created ?? 0, replaced: written?.replaced ?? 0, rejected: rows.length - valid.length,
-        results: rows.map((row) => (row.ok
-          ? { line: row.line, value: row.value, status: 'imported' as const }
-          : { line: row.line, value: row.value, status: 'rejected' as const, errors: row.errors })),
+        results,
       };
     },
   });

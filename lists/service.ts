@@ -7,6 +7,7 @@ import { DEFAULT_LISTS_URL, parseListPack } from './defaultLists.js';
 import { installListErrorHandler } from './errors.js';
 import { ListRegistry } from './listRegistry.js';
 import { listRoutes } from './routes.js';
+import type { ApprovalService } from '../approvals/index.js';
 import { ListStore } from './listStore.js';
 import { snoozeRoutes } from './snoozeRoutes.js';
 import { SnoozeStore } from './snoozeStore.js';
@@ -28,6 +29,8 @@ export interface ListServiceOptions {
   usedBy: (name: string) => string[];
   /** Sweep expired entries out of Redis in this process (processes that run workers). */
   sweep: boolean;
+  /** Four-eyes for bulk imports (VIGIL_APPROVALS). */
+  approvals?: ApprovalService;
   now?: () => number;
 }
 
@@ -71,7 +74,7 @@ export async function createListService(opts: ListServiceOptions): Promise<ListS
     },
     routes: async (scope) => {
       installListErrorHandler(scope);
-      await listRoutes(scope, { lists: store });
+      await listRoutes(scope, { lists: store, approvals: opts.approvals });
       await snoozeRoutes(scope, { snoozes });
     },
     close() {

@@ -27,6 +27,7 @@ import { OfferLog, parseOfferLogEntry } from './reporting/offerLog.js';
 import { offerRoutes } from './pipeline/offerRoutes.js';
 import type { OfferPolicy } from './decide/policy.js';
 import type { ListCatalogue } from '../rules/index.js';
+import type { ApprovalService } from '../approvals/index.js';
 
 export interface OfferServiceOptions {
   /** The process's command connection; duplicated for the feed and the log consumer. */
@@ -54,6 +55,8 @@ export interface OfferServiceOptions {
   archive?: { blockMs?: number; claimIdleMs?: number; retryDelayMs?: number };
   /** A customer's decision record expires this long after their last decision; default 400 days. */
   decisionRecordTtlSeconds?: number;
+  /** Four-eyes for campaign activation (VIGIL_APPROVALS). */
+  approvals?: ApprovalService;
   now?: () => number;
 }
 
@@ -119,7 +122,7 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
   return {
     keys, campaigns, follower, decider, decisions, delivery, endpoints, feed, metrics,
     routes: async (scope) => {
-      await campaignRoutes(scope, { campaigns });
+      await campaignRoutes(scope, { campaigns, approvals: opts.approvals });
       await offerDeliveryRoutes(scope, { endpoints, delivery });
       await offerRoutes(scope, { campaigns, decisions, feed, store: opts.store, deadTriggers });
     },

@@ -9,6 +9,7 @@ import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '.
 import { featuresAt } from '../features/index.js';
 import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
+import type { ApprovalService } from '../approvals/index.js';
 
 export interface RiskRouteDeps {
   redis: Redis;
@@ -16,9 +17,11 @@ export interface RiskRouteDeps {
   partitions: number;
   rules: RuleSetRegistry;
   segmentation: SegmentationConfig;
+  /** Four-eyes; when it requires `rules.publish`, PUT /v1/rules proposes instead of publishing. */
+  approvals?: ApprovalService;
 }
 
-class RuleSetRejected extends VigilError {
+export class RuleSetRejected extends VigilError {
   constructor(status: 400 | 409, readonly errors: string[]) {
     super(status === 400 ? 'INVALID_RULE_SET' : 'RULE_SET_VERSION_EXISTS', errors.join('; '), status);
   }
@@ -68,6 +71,19 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
     handler: async () => ({ versions: await deps.rules.history() }),
   });
 
+  api.get('/v1/rules/history/:version', {
+    config: { roles: READERS },
+    schema: {
+      tags: ['rules'], summary: 'One kept version with its text (for a diff against another)', security: [{ bearerAuth: [] }],
+      params: z.object({ version: z.string().min(1).max(64) }),
+    },
+    handler: async (request, reply) => {
+      const found = await deps.rules.version(request.params.version);
+      if (!found) return reply.status(404).send({ error: 'NOT_FOUND', message: `rule set version ${request.params.version} is not in the kept history` });
+      return found;
+    },
+  });
+
   api.put('/v1/rules', {
     config: { roles: PUBLISHERS },
     schema: {
@@ -76,15 +92,29 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
       security: [{ bearerAuth: [] }],
       description: 'Recorded as published by the API key\'s `<role>:<name>`; an X-Vigil-Actor header is ignored. '
         + 'A rule set without an active rule (empty, or only shadow rules) would switch off all detection: it is '
-        + 'refused (400) unless `allow_empty=true` is given, and a forced publish is marked `forced` in the history.',
+        + 'refused (400) unless `allow_empty=true` is given, and a forced publish is marked `forced` in the history. '
+        + 'When four-eyes applies to `rules.publish` (VIGIL_APPROVALS), a valid set is not published but proposed: '
+        + '202 `{status: "pending_approval", approval}`; another risk-admin or admin approves it with POST /v1/approvals/{id}/approve.',
       querystring: z.strictObject({
         allow_empty: z.enum(['true', 'false']).default('false').describe('publish even a rule set without an active rule (switches detection off)'),
       }),
       body: z.strictObject({ format: z.enum(['yaml', 'json']), text: z.string().min(1).max(1_000_000) }),
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const actor = auditActor(request.identity);
-      const result = await deps.rules.publish(request.body.text, request.body.format, actor, { allowNoLiveRules: request.query.allow_empty === 'true' });
+      const allowNoLiveRules = request.query.allow_empty === 'true';
+      if (deps.approvals?.required('rules.publish')) {
+        // Checked now, so nobody is asked to approve a set that could never be published.
+        const checked = await deps.rules.check(request.body.text, request.body.format, { allowNoLiveRules });
+        if (!checked.ok) throw new RuleSetRejected(checked.status, checked.errors);
+        const approval = await deps.approvals.propose({
+          action: 'rules.publish', title: `Publish rule set ${checked.ruleSet.version}`, target: checked.ruleSet.version,
+          payload: { format: request.body.format, text: request.body.text, allowNoLiveRules },
+          details: { rules: checked.ruleSet.rules.length, ...(checked.noLiveRule ? { forced: checked.noLiveRule } : {}) },
+        }, request.identity);
+        return reply.status(202).send({ status: 'pending_approval', approval });
+      }
+      const result = await deps.rules.publish(request.body.text, request.body.format, actor, { allowNoLiveRules });
       if (!result.ok) throw new RuleSetRejected(result.status, result.errors);
       return { version: result.published.version, rules: result.ruleSet.rules.length, updatedBy: actor };
     },

@@ -13,13 +13,21 @@ export interface PublishedRuleSet {
   updatedBy: string;
   /** Set when the set switches detection off (no active rule) and the publisher forced it; shown in the history. */
   forced?: { reason: string };
+  /** Four-eyes: who proposed it (updatedBy) and who approved it, when. */
+  approval?: { id: string; proposedAt: string; approvedBy: string; approvedAt: string };
 }
 
 export interface PublishOptions {
   onlyIfNone?: boolean;
   /** Publish even a set without an active rule (it switches detection off); recorded in the history. */
   allowNoLiveRules?: boolean;
+  /** The approval under which a proposed set is published (four-eyes). */
+  approval?: PublishedRuleSet['approval'];
 }
+
+export type CheckResult =
+  | { ok: true; ruleSet: RuleSet; noLiveRule: string | undefined }
+  | { ok: false; status: 400 | 409; errors: string[] };
 
 export type PublishResult =
   | { ok: true; ruleSet: RuleSet; published: PublishedRuleSet }
@@ -94,11 +102,17 @@ export class RuleSetRegistry {
     });
   }
 
+  /** One earlier (or the current) version with its text, for a diff; undefined when no longer kept. */
+  async version(version: string): Promise<PublishedRuleSet | undefined> {
+    return (await this.deps.redis.lrange(this.historyKey, 0, -1)).map((json) => JSON.parse(json) as PublishedRuleSet).find((p) => p.version === version);
+  }
+
   /**
-   * Validates and publishes a rule set; its version must be new. A set without an active rule would
-   * switch detection off: it is refused unless `allowNoLiveRules`, and a forced one says so in the history.
+   * Whether the set could be published now: it validates, names lists that exist, has an active
+   * rule (or `allowNoLiveRules`), and its version is new. What publish checks first, also used to
+   * refuse a proposal that could never be applied before anyone is asked to approve it.
    */
-  async publish(text: string, format: 'yaml' | 'json', actor: string, opts: PublishOptions = {}): Promise<PublishResult> {
+  async check(text: string, format: 'yaml' | 'json', opts: PublishOptions = {}): Promise<CheckResult> {
     const parsed = parseRuleSet(text, format, this.deps.knownFeatures);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
     const listErrors = await this.listProblems(parsed.ruleSet);
@@ -111,16 +125,28 @@ export class RuleSetRegistry {
     if (current && (opts.onlyIfNone || current.version === parsed.ruleSet.version)) {
       return { ok: false, status: 409, errors: [`rule set version ${parsed.ruleSet.version} is already published; give the new set a new version`] };
     }
+    return { ok: true, ruleSet: parsed.ruleSet, noLiveRule };
+  }
+
+  /**
+   * Validates and publishes a rule set; its version must be new. A set without an active rule would
+   * switch detection off: it is refused unless `allowNoLiveRules`, and a forced one says so in the history.
+   */
+  async publish(text: string, format: 'yaml' | 'json', actor: string, opts: PublishOptions = {}): Promise<PublishResult> {
+    const checked = await this.check(text, format, opts);
+    if (!checked.ok) return checked;
+    const { ruleSet, noLiveRule } = checked;
     const published: PublishedRuleSet = {
-      version: parsed.ruleSet.version, format, text, updatedAt: new Date().toISOString(), updatedBy: actor,
+      version: ruleSet.version, format, text, updatedAt: new Date().toISOString(), updatedBy: actor,
       ...(noLiveRule ? { forced: { reason: noLiveRule } } : {}),
+      ...(opts.approval ? { approval: opts.approval } : {}),
     };
     const json = JSON.stringify(published);
     await this.deps.redis.multi().set(this.currentKey, json).lpush(this.historyKey, json).ltrim(this.historyKey, 0, HISTORY_KEPT - 1).exec();
     if (noLiveRule) this.deps.log.warn({ version: published.version, actor, reason: noLiveRule }, 'rule set without an active rule published (forced): detection is off');
     else this.deps.log.info({ version: published.version, actor }, 'rule set published');
     await this.refresh();
-    return { ok: true, ruleSet: parsed.ruleSet, published };
+    return { ok: true, ruleSet, published };
   }
 
   /** The rules of the running set that look entities up on this list (a list in use is not deleted). */

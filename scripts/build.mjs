@@ -1,8 +1,9 @@
-// npm run build: compiles the runtime to JavaScript in dist/ (tsc, tsconfig.build.json) and copies
+// npm run build: compiles the runtime to JavaScript in dist/ (tsc, tsconfig.build.json), copies
 // beside it the files the runtime reads through import.meta.url (migrations, rule and list packs,
-// example campaigns), so `node dist/bin/vigil.js` runs without tsx.
+// example campaigns), and builds the console where the compiled server looks for it
+// (dist/console/dist), so `node dist/bin/vigil.js` runs without tsx or Vite.
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,4 +26,11 @@ const walk = (dir) => {
   }
 };
 for (const folder of config.include) walk(join(root, folder));
-console.log(`built dist/ (${copied} runtime files copied beside the JavaScript)`);
+
+// The console's static build (npm ci's prepare step makes console/dist; make it if missing).
+if (!existsSync(join(root, 'console/dist/index.html'))) {
+  const vite = spawnSync(process.execPath, [join(root, 'scripts/buildConsole.mjs')], { stdio: 'inherit' });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}
+cpSync(join(root, 'console/dist'), join(root, 'dist/console/dist'), { recursive: true });
+console.log(`built dist/ (${copied} runtime files copied beside the JavaScript, and the console)`);

@@ -19,6 +19,14 @@ for (const [name, platform] of Object.entries(platforms)) {
   if (lock.packages[key]?.version === version) continue;
   lock.packages[key] = { version, ...platform, license: 'Apache-2.0', optional: true };
 }
+// Vite 8 has the same gap: its Windows-only optional helper is not served here either.
+const vite = lock.packages['node_modules/vite'];
+const windowsHelper = vite?.optionalDependencies?.['napi-windows-process-start-time'];
+if (windowsHelper && !lock.packages['node_modules/napi-windows-process-start-time']) {
+  lock.packages['node_modules/napi-windows-process-start-time'] = {
+    version: windowsHelper.replace(/^[\^~]/, ''), dev: true, optional: true, os: ['win32'], license: 'MIT',
+  };
+}
 const [root, ...rest] = Object.keys(lock.packages);
 lock.packages = Object.fromEntries([root, ...rest.sort()].map((k) => [k, lock.packages[k]]));
 writeFileSync(lockPath, JSON.stringify(lock, null, 2) + '\n');

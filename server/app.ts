@@ -9,6 +9,8 @@ import { DependencyUnavailableError, RateLimitedError } from '../core/errors.js'
 import { installJsonBodyParser } from '../core/jsonBody.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { apiKeyAuth } from './auth.js';
+import { registerSessions, type SessionAuth, type SessionOptions } from '../identity/sessions.js';
+import { consoleSecurityHeaders } from './securityHeaders.js';
 import { capConnectionsPerAddress } from './connectionCap.js';
 import { installErrorHandler } from './errors.js';
 import { RoutePatternLogController } from './requestLog.js';
@@ -27,8 +29,17 @@ export interface AppOptions {
   redisUp?: () => boolean;
   /** Each capability contributes its routes (ingest, dead letters, later alerts and offers). */
   features: FastifyPluginAsync[];
+  /** Cookie sessions for people signed in to the console; without them only API keys are accepted. */
+  sessions?: SessionOptions;
   /** Told of every route as it is added, public and hidden alike (the HTTP fuzz test walks them all). */
   onRoute?: (route: RouteOptions) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sessions of signed-in users, when users are configured (identity routes use it). */
+    sessionAuth: SessionAuth | undefined;
+  }
 }
 
 /** The HTTP surface shared by the api and worker roles; only the feature plugins differ. */
@@ -110,7 +121,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(apiKeyAuth, { apiKeys: opts.apiKeys });
+  await consoleSecurityHeaders(app);
+  const sessions: SessionAuth | undefined = opts.sessions ? await registerSessions(app, opts.sessions) : undefined;
+  app.decorate('sessionAuth', sessions);
+  await app.register(apiKeyAuth, { apiKeys: opts.apiKeys, sessions });
   // Every /v1 route works on Redis. While it is down they fail in microseconds with 503 and
   // Retry-After instead of waiting out the driver's reconnect attempts (after auth: a wrong key is
   // still a 401, whatever Redis is doing). Health, metrics and docs keep answering.

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiIdentity, ApiRole } from '../config/index.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
+import type { SessionAuth } from '../identity/sessions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,37 +13,52 @@ declare module 'fastify' {
     answersWithoutRedis?: boolean;
   }
   interface FastifyRequest {
-    /** The verified holder of the request's API key; set on every route that has roles. */
+    /** Who the request acts for, verified: the API key's holder or the session's signed-in user; set on every route that has roles. */
     identity?: ApiIdentity;
   }
 }
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Bearer API keys mapped to who holds them. Keys are compared as SHA-256 digests in constant
- * time, so response timing says nothing about how much of a guessed key was right; every known
- * key is compared, so timing does not say which one matched either.
+ * Who is calling. Machines send a bearer API key: keys are compared as SHA-256 digests in constant
+ * time, so response timing says nothing about how much of a guessed key was right; every known key
+ * is compared, so timing does not say which one matched either. People send the console's session
+ * cookie: the session names the user and their roles; a state-changing request from a session
+ * must also carry its CSRF token (a key cannot be sent by a forged cross-site request, a cookie can).
+ * No header the client writes ever names the actor.
  */
-export const apiKeyAuth = fp(async (app: FastifyInstance, opts: { apiKeys: ReadonlyMap<string, ApiIdentity> }) => {
+export const apiKeyAuth = fp(async (app: FastifyInstance, opts: { apiKeys: ReadonlyMap<string, ApiIdentity>; sessions?: SessionAuth }) => {
   const known = [...opts.apiKeys].map(([key, identity]) => ({ digest: digest(key), identity }));
 
-  function identityOf(request: FastifyRequest): ApiIdentity | undefined {
-    const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return undefined;
+  function keyHolder(header: string): ApiIdentity | undefined {
+    if (!header.startsWith('Bearer ')) return undefined;
     const presented = digest(header.slice(7).trim());
     let found: ApiIdentity | undefined;
     for (const k of known) if (timingSafeEqual(k.digest, presented)) found = k.identity;
-    return found;
+    return found ? { ...found, kind: 'key' } : undefined;
   }
 
   app.decorateRequest('identity', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const allowed = request.routeOptions.config.roles;
     if (!allowed) return;
-    const identity = identityOf(request);
-    if (!identity) throw new UnauthorizedError();
-    if (!allowed.includes(identity.role)) throw new ForbiddenError(identity.role, allowed);
-    request.identity = identity;
+    const header = request.headers.authorization;
+    if (header !== undefined || !opts.sessions) {
+      const identity = header === undefined ? undefined : keyHolder(header);
+      if (!identity) throw new UnauthorizedError();
+      if (!allowed.includes(identity.role)) throw new ForbiddenError(identity.role, allowed);
+      request.identity = identity;
+      return;
+    }
+    const user = opts.sessions.userOf(request);
+    if (!user) throw new UnauthorizedError('not signed in: sign in to the console, or send Authorization: Bearer <key>');
+    // A user with several roles acts in the first one the route allows.
+    const role = user.roles.find((r) => allowed.includes(r));
+    if (!role) throw new ForbiddenError(user.roles.join('+'), allowed);
+    if (!SAFE_METHODS.has(request.method)) await opts.sessions.verifyCsrf(request, reply);
+    request.identity = { name: user.name, role, kind: 'user', roles: user.roles };
   });
 }, { name: 'vigil-api-key-auth' });

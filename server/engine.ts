@@ -29,6 +29,10 @@ import { createOfferService, parseCampaignSet, type CampaignSet, type OfferServi
 import { loadPseudonymKey, pseudonymiser, type Pseudonymise } from '../core/privacy/index.js';
 import { CustomerPrivacy, ErasureAudit, customerDataHolders, privacyRoutes } from '../privacy/index.js';
 import { createListService, type ListService } from '../lists/index.js';
+import { ApprovalService, ApprovalStore, approvalRoutes } from '../approvals/index.js';
+import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '../identity/index.js';
+import { registerApprovalAppliers } from './approvalAppliers.js';
+import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -52,6 +56,8 @@ export interface Engine {
   backlog: BacklogMonitor;
   /** Where alert webhooks and offer channels may be sent (VIGIL_OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
+  /** Four-eyes: proposals of changes that need a second person's approval. */
+  approvals: ApprovalService;
   /** The key-less /metrics listener, when VIGIL_METRICS_PORT is set. */
   metricsListener?: MetricsListener;
   /** Stops taking requests, lets in-flight ones finish, flushes workers, closes connections. */
@@ -105,6 +111,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   await backlog.start();
 
   const outbound = new OutboundPolicy(config.outbound.allow);
+  const approvals = new ApprovalService({ store: new ApprovalStore(redis, prefix), required: config.approvals.required, ttlHours: config.approvals.ttlHours, log });
   const serveApi = config.role !== 'worker';
   const runsWorker = config.role !== 'api';
   const alerts = await createAlertService({
@@ -134,6 +141,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     ruleIds: () => rules.current().rules.map((rule) => rule.id),
     usedBy: (name) => [...rules.rulesUsingList(name).map((id) => `rule ${id}`), ...campaignsUsingList(name).map((id) => `campaign ${id}`)],
     sweep: runsWorker,
+    approvals,
   });
   // The default pack names lists; they are created with it, once, so it can be published.
   if (!(await rules.published())) await lists.seedDefaults('system:default-pack');
@@ -154,7 +162,9 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     delivery: { attempts: config.offers.deliveryAttempts },
     archive: { claimIdleMs: config.processing.claimIdleMs },
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
+    approvals,
   });
+  registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   // What every assessment reads at its moment: the current rule set (reloads apply at once).
@@ -177,12 +187,19 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     audit, pseudonymise, log,
   });
   const deadLetters = new DeadLetterQueue(redis, { prefix, partitions: config.partitions });
+  const { users } = config;
+  const local = new LocalDirectory(users.local);
+  const oidc = users.oidc ? new OidcSignIn(users.oidc) : undefined;
+  const sessionTtlSeconds = users.sessionTtlMinutes * 60;
   const app = await buildApp({
     logger: log,
     metrics,
     apiKeys: config.apiKeys,
     http: config.http,
     publicDocs: config.operations.publicDocs,
+    ...(users.sessionSecret && (local.enabled || oidc) && {
+      sessions: { secret: users.sessionSecret, ttlMinutes: users.sessionTtlMinutes, secure: users.cookieSecure, store: new RedisSessionStore(redis, prefix, sessionTtlSeconds) },
+    }),
     redisUp: () => redisIsUp(redis),
     onRoute: opts.onRoute,
     readinessChecks: {
@@ -200,12 +217,20 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
             maxEventAgeDays: config.ingest.maxEventAgeDays,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
-          (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation }),
+          (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
+          (scope) => approvalRoutes(scope, { approvals }),
+          (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
           alerts.routes,
           offers.routes,
           lists.routes,
           (scope) => privacyRoutes(scope, { privacy, audit, pseudonymise }),
+          (scope) => consoleReadRoutes(scope, { store, pseudonymise }),
+          (scope) => opsHealthRoutes(scope, {
+            backlog, deadLetters, rules, campaigns: offers.campaigns, approvals, grafanaUrl: config.grafanaUrl,
+            queues: { 'offer delivery': offers.delivery.queue, 'alert webhooks': alerts.delivery.queue },
+          }),
+          (scope) => consoleStatic(scope, { root: CONSOLE_DIST }),
         ]
       : [],
   });
@@ -227,7 +252,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener,
+    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();

@@ -3,6 +3,8 @@ import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/typ
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditActor } from '../../core/identity.js';
+import { VigilError } from '../../core/errors.js';
+import { proposalSchema, type ApprovalService } from '../../approvals/index.js';
 import { parseAuthoredDocument } from '../../rules/index.js';
 import { CampaignNotFoundError, InvalidCampaignError } from './campaignErrors.js';
 import type { CampaignRegistry, StoredCampaign } from './campaignRegistry.js';
@@ -10,6 +12,14 @@ import { CAMPAIGN_STATES, campaignSchema } from './campaignSchema.js';
 
 export interface CampaignRouteDeps {
   campaigns: CampaignRegistry;
+  /** Four-eyes; when it requires `campaigns.activate`, activation is proposed, not made. */
+  approvals?: ApprovalService;
+}
+
+class ActivationNeedsApprovalError extends VigilError {
+  constructor(message: string) {
+    super('APPROVAL_REQUIRED', message, 409);
+  }
 }
 
 const MARKETING_ROLES = ['marketing', 'admin'] as const;
@@ -56,6 +66,7 @@ const BODY_DESCRIPTION = 'The campaign as JSON, or as YAML with Content-Type: ap
 /** Campaign management for marketing: definitions, states, audit trail. Changes reach every worker within one poll. */
 export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const fourEyes = () => deps.approvals?.required('campaigns.activate') === true;
   // Only in this plugin's scope: campaigns are authored in YAML, other endpoints stay JSON-only.
   // Read like campaign files and rule packs (alias bound, errors in words), in one place.
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
@@ -112,6 +123,9 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
       response: { 201: storedCampaign, 400: badRequest },
     },
     handler: async (request, reply) => {
+      if (fourEyes() && stateIn(request.body) === 'active') {
+        throw new ActivationNeedsApprovalError('activating a campaign needs a second person\'s approval: create it as a draft, then POST /v1/campaigns/{id}/state {"state":"active"} to propose it');
+      }
       const stored = await deps.campaigns.create(request.body as unknown, auditActor(request.identity));
       return reply.status(201).header('etag', `"${stored.revision}"`).send(stored);
     },
@@ -126,6 +140,13 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
       response: { 200: storedCampaign, 400: badRequest },
     },
     handler: async (request, reply) => {
+      if (fourEyes()) {
+        const current = await deps.campaigns.get(request.params.id);
+        // An approved, live campaign must not be changed under the approver's eyes.
+        if (current?.campaign.state === 'active' || stateIn(request.body) === 'active') {
+          throw new ActivationNeedsApprovalError('a live campaign is changed only with a second person\'s approval: pause it, edit it, then propose its activation');
+        }
+      }
       const stored = await deps.campaigns.replace(request.params.id, request.body as unknown, auditActor(request.identity), revisionOf(request.headers['if-match']));
       return reply.header('etag', `"${stored.revision}"`).send(stored);
     },
@@ -136,10 +157,24 @@ export async function campaignRoutes(app: FastifyInstance, deps: CampaignRouteDe
     schema: {
       tags: ['campaigns'], security, params: campaignParams, headers: changeHeaders,
       summary: 'Activate, pause or resume a campaign; a campaign that has been active cannot return to draft',
+      description: 'When four-eyes applies to `campaigns.activate` (VIGIL_APPROVALS), activating (from draft or paused) is proposed: 202 `{status: "pending_approval", approval}`, applied at the revision proposed once another marketing user or admin approves. Pausing is never delayed.',
       body: z.strictObject({ state: z.enum(CAMPAIGN_STATES) }),
-      response: { 200: storedCampaign, 400: badRequest },
+      response: { 200: storedCampaign, 202: z.object({ status: z.literal('pending_approval'), approval: proposalSchema }), 400: badRequest },
     },
     handler: async (request, reply) => {
+      if (fourEyes() && request.body.state === 'active') {
+        const current = await deps.campaigns.get(request.params.id);
+        if (!current) throw new CampaignNotFoundError(request.params.id);
+        if (current.campaign.state !== 'active') {
+          const revision = revisionOf(request.headers['if-match']) ?? current.revision;
+          if (revision !== current.revision) throw new ActivationNeedsApprovalError(`campaign ${current.campaign.id} is at revision ${current.revision}, not ${revision}; reload it`);
+          const approval = await deps.approvals!.propose({
+            action: 'campaigns.activate', title: `Activate campaign ${current.campaign.name}`, target: current.campaign.id,
+            payload: { campaignId: current.campaign.id, revision }, details: { revision, fromState: current.campaign.state },
+          }, request.identity);
+          return reply.status(202).send({ status: 'pending_approval', approval });
+        }
+      }
       const stored = await deps.campaigns.setState(request.params.id, request.body.state, auditActor(request.identity), revisionOf(request.headers['if-match']));
       return reply.header('etag', `"${stored.revision}"`).send(stored);
     },
@@ -157,4 +192,8 @@ function summaryOf(stored: StoredCampaign): z.infer<typeof campaignSummary> {
 /** `3`, `"3"` or `W/"3"` → 3; the header schema has already refused anything else. */
 function revisionOf(ifMatch: string | undefined): number | undefined {
   return ifMatch === undefined ? undefined : Number(ifMatch.replace(/\D/g, ''));
+}
+
+function stateIn(body: unknown): unknown {
+  return typeof body === 'object' && body !== null ? (body as { state?: unknown }).state : undefined;
 }

@@ -20,6 +20,8 @@ export interface OfferRouteDeps {
 }
 
 const MARKETING = ['marketing', 'admin'] as const;
+// Officers see a customer's offers on the case page: what was offered, and what was held back.
+const DECISION_READERS = ['marketing', 'risk', 'risk-admin', 'admin'] as const;
 const security = [{ bearerAuth: [] }];
 const DAY_MS = 86_400_000;
 
@@ -30,7 +32,7 @@ export async function offerRoutes(app: FastifyInstance, deps: OfferRouteDeps): P
   app.addHook('preClose', async () => deps.feed.endStreams());
 
   api.get('/v1/customers/:customerId/offers', {
-    config: { roles: MARKETING },
+    config: { roles: DECISION_READERS },
     schema: {
       tags: ['offers'], security,
       summary: "The customer's offer decisions, newest first: what was offered and why, and why not the other campaigns that fired",

@@ -60,6 +60,8 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     // The receivers standing in for bank systems listen on loopback over http; the bank hosts the
     // API tests name (*.bank.example) never resolve, so they are allowed by name.
     VIGIL_OUTBOUND_ALLOW: '127.0.0.1,*.bank.example',
+    // Changes apply at once, as API clients made them before four-eyes; approval tests turn it on.
+    VIGIL_APPROVALS: 'none',
     ...overrides,
   });
 }

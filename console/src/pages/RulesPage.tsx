@@ -1,0 +1,103 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { ApiError, enc, get, put, query } from '../api';
+import { Diff } from '../components/Diff';
+import { ErrorNote, formatTime, Notice, PageTitle, useLoad } from '../components/ui';
+import { useHasRole } from '../session';
+import type { Proposal } from '../types';
+
+interface Published { version: string; format: 'yaml' | 'json'; text: string; updatedAt: string; updatedBy: string; forced?: { reason: string }; approval?: { id: string; approvedBy: string; approvedAt: string } }
+type HistoryEntry = Omit<Published, 'text'>;
+
+/** The rule set in force, its history as diffs, and publishing (a proposal when four-eyes applies). */
+export function RulesPage() {
+  const current = useLoad(() => get<Published>('/v1/rules'));
+  const history = useLoad(() => get<{ versions: HistoryEntry[] }>('/v1/rules/history'));
+  const canPublish = useHasRole('risk-admin');
+  const [compare, setCompare] = useState<Published>();
+  const [compareError, setCompareError] = useState<unknown>();
+
+  async function showDiff(version: string) {
+    setCompareError(undefined);
+    try { setCompare(await get<Published>(`/v1/rules/history/${enc(version)}`)); } catch (err) { setCompareError(err); }
+  }
+  return (
+    <>
+      <PageTitle>Rules</PageTitle>
+      <ErrorNote error={current.error} />
+      {current.data && (
+        <section className="card" aria-labelledby="current-heading">
+          <h2 id="current-heading">In force: version {current.data.version}</h2>
+          <p>Published {formatTime(current.data.updatedAt)} by <strong>{current.data.updatedBy}</strong>
+            {current.data.approval && <> · approved by <strong>{current.data.approval.approvedBy}</strong> {formatTime(current.data.approval.approvedAt)}</>}
+            {current.data.forced && <> · <strong>forced</strong>: {current.data.forced.reason}</>}</p>
+          <details><summary>Show the rule set text</summary><pre className="code" tabIndex={0}>{current.data.text}</pre></details>
+        </section>
+      )}
+      <section className="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        <ErrorNote error={history.error} />
+        <table>
+          <thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Approved by</th><th scope="col">Compare</th></tr></thead>
+          <tbody>{history.data?.versions.map((v) => (
+            <tr key={`${v.version}-${v.updatedAt}`}>
+              <td>{v.version}{v.forced ? ' (forced)' : ''}</td><td>{formatTime(v.updatedAt)}</td><td>{v.updatedBy}</td><td>{v.approval?.approvedBy ?? '—'}</td>
+              <td>{v.version !== current.data?.version && <button type="button" onClick={() => void showDiff(v.version)}>Diff {v.version} → {current.data?.version}</button>}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+        <ErrorNote error={compareError} />
+        {compare && current.data && <><h3>Changes from {compare.version} to {current.data.version}</h3><Diff before={compare.text} after={current.data.text} label={`Diff from ${compare.version} to ${current.data.version}`} /></>}
+      </section>
+      <section className="card" aria-labelledby="shadow-heading">
+        <h2 id="shadow-heading">Shadow and backtest results</h2>
+        <p className="muted">Shadow rules are counted in the metrics (see the Grafana dashboard); per-rule shadow and backtest results are not yet served by the API, so none are shown here.</p>
+      </section>
+      {canPublish && current.data && <Publish current={current.data} onPublished={() => { current.reload(); history.reload(); }} />}
+    </>
+  );
+}
+
+function Publish({ current, onPublished }: { current: Published; onPublished(): void }) {
+  const [text, setText] = useState(current.text);
+  const [format, setFormat] = useState<'yaml' | 'json'>(current.format);
+  const [allowEmpty, setAllowEmpty] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [outcome, setOutcome] = useState<{ proposal?: Proposal; version?: string }>();
+  useEffect(() => setText(current.text), [current.text]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(undefined);
+    setOutcome(undefined);
+    try {
+      const res = await put<{ approval?: Proposal; version?: string }>(`/v1/rules${query({ allow_empty: allowEmpty ? 'true' : undefined })}`, { format, text });
+      if (res.status === 202) setOutcome({ proposal: res.data.approval });
+      else { setOutcome({ version: res.data.version }); onPublished(); }
+    } catch (err) { setError(err); }
+  }
+  const errors = error instanceof ApiError ? error.message.split('; ') : [];
+  return (
+    <section className="card" aria-labelledby="publish-heading">
+      <h2 id="publish-heading">Publish a new version</h2>
+      <p className="muted">Give the set a new <code>version</code>. When four-eyes is on, publishing proposes the set; another risk admin approves it on the Approvals page.</p>
+      <Diff before={current.text} after={text} label="Your changes against the version in force" />
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor="rules-text">Rule set ({format.toUpperCase()})</label>
+          <textarea id="rules-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'rules-errors' : undefined} spellCheck={false} />
+          {errors.length > 0 && <ul id="rules-errors" className="field-error">{errors.map((m, i) => <li key={i}>{m}</li>)}</ul>}
+        </div>
+        <div className="row">
+          <div className="field"><label htmlFor="rules-format">Format</label>
+            <select id="rules-format" value={format} onChange={(e) => setFormat(e.target.value as 'yaml' | 'json')}><option value="yaml">YAML</option><option value="json">JSON</option></select></div>
+          <label><input type="checkbox" checked={allowEmpty} onChange={(e) => setAllowEmpty(e.target.checked)} /> Allow a set without an active rule (switches detection off)</label>
+          <button type="submit" className="primary">Publish</button>
+        </div>
+      </form>
+      {error !== undefined && <p role="alert" className="error">Not published: {(error as Error).message.slice(0, 300)}</p>}
+      {outcome?.proposal && <Notice>Proposed as “{outcome.proposal.title}”: waiting for a second person’s approval (<Link to="/approvals">Approvals</Link>).</Notice>}
+      {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
+    </section>
+  );
+}
