@@ -1,9 +1,11 @@
-// npm run bench — throughput figures on this machine. Starts Vigil as a separate process (api +
-// worker, embedded ClickHouse, a fresh key prefix and data dir) so the load generator does not
-// share its event loop, then measures ingest (single and batched posts) and end-to-end
-// processing, then engagement offers (decisions, caps, signed delivery to a loopback channel
-// endpoint). Loopback only, bounded: every phase stops by itself.
-import { spawn } from 'node:child_process';
+// npm run bench — throughput figures on this machine. Builds Vigil and starts the compiled engine
+// as a separate process (api + worker, embedded ClickHouse, a fresh key prefix and data dir) so
+// the load generator does not share its event loop, then measures ingest (single and batched
+// posts) against the thinnest fastify + ioredis ingest measured in the same run, end-to-end
+// processing, in-line decisions and event-to-alert latency at fixed rates, and engagement offers
+// (decisions, caps, signed delivery to a loopback channel endpoint). Loopback only, bounded:
+// every phase stops by itself.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoadResult, runIngestLoad } from '../loadtests/ingest-autocannon.js';
-import { newRunId, sampleBatch } from '../loadtests/sampleEvents.js';
+import { newRunId, sampleBatch, sampleEvent } from '../loadtests/sampleEvents.js';
 import { deleteKeysMatching } from '../core/redis.js';
 
 const { values } = parseArgs({
@@ -27,7 +29,7 @@ const duration = Number(values.duration);
 const port = Number(values.port);
 const e2eEvents = Number(values['e2e-events']);
 const offerEvents = Number(values['offer-events']);
-const phases = new Set((values.only ?? 'ingest,e2e,offers').split(','));
+const phases = new Set((values.only ?? 'ingest,reference,e2e,decisions,offers,alerts').split(','));
 const OFFER_CUSTOMERS = 20_000;
 const url = `http://127.0.0.1:${port}`;
 const key = 'bench-admin-key-0123456789';
@@ -35,32 +37,49 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 const prefix = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const engine = spawn(process.execPath, ['--import', 'tsx', 'bin/vigil.ts'], {
-  env: {
-    ...process.env, PORT: String(port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: dataDir,
-    VIGIL_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '5000000',
+// What production runs: the compiled JavaScript (incremental build, seconds when up to date).
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) throw new Error('npm run build failed');
+
+const engine = startVigil({ port, prefix, dataDir, role: 'all' });
+
+/** The compiled engine in a process of its own. */
+function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
+  return spawn(process.execPath, ['dist/bin/vigil.js'], { env: {
+    ...process.env, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
+    VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
+    // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.
+    VIGIL_APPROVALS: 'none',
     // Throughput is measured, not the per-address limit (one loopback client sends everything); the
     // offer endpoint is a loopback receiver over http.
     VIGIL_RATE_LIMIT_MAX: '0', VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
     // Caps high enough that nearly every trigger is offered, so the whole path (decide, commit the
     // caps, enqueue, deliver) is measured; the cap logic itself is proven by the tests.
     VIGIL_OFFER_POLICY: JSON.stringify({ quiet_hours_channels: [], frequency_caps: { per_channel: [{ window: '1d', limit: 100_000 }], overall: [{ window: '7d', limit: 100_000 }] } }),
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+  }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
   return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
-async function waitReady(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+async function waitReady(base = url): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return;
     await sleep(100);
   }
-  throw new Error('engine did not become ready');
+  throw new Error(`${base} did not become ready`);
 }
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+const ratio = (vigil: number, reference: number) => (reference > 0 ? (vigil / reference).toFixed(2) : 'n/a');
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function drained(target: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -93,6 +112,125 @@ async function endToEnd(): Promise<{ events: number; seconds: number }> {
   await Promise.all(Array.from({ length: inFlight }, postNext));
   const processed = await drained(already + e2eEvents, 300_000);
   return { events: processed - already, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The same two ingest loads against the thinnest fastify + ioredis ingest (bench/thinReference.ts)
+ * and against Vigil with the API role alone, one after the other in this run, and their ratio.
+ */
+async function ingestAgainstReference(): Promise<void> {
+  const thinUrl = `http://127.0.0.1:${port + 1}`;
+  const apiUrl = `http://127.0.0.1:${port + 2}`;
+  const apiDir = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
+  const thin = spawn(process.execPath, ['--import', 'tsx', 'bench/thinReference.ts', String(port + 1)], {
+    env: { ...process.env, BENCH_THIN_PREFIX: `${prefix}thin` }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const apiOnly = startVigil({ port: port + 2, prefix: `${prefix}api`, dataDir: apiDir, role: 'api' });
+  try {
+    for (let i = 0; i < 300 && !(await fetch(`${thinUrl}/v1/events`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then(() => true, () => false)); i++) await sleep(100);
+    await waitReady(apiUrl);
+    for (const load of [{ mode: 'single' as const, connections: 32 }, { mode: 'batch' as const, batchSize: 100, connections: 16 }]) {
+      const reference = await runIngestLoad({ url: thinUrl, apiKey: key, ...load, durationSeconds: duration });
+      const vigil = await runIngestLoad({ url: apiUrl, apiKey: key, ...load, durationSeconds: duration });
+      const label = load.mode === 'single' ? 'one event per request' : '100 events per request';
+      console.log(`ingest, ${label}: thin reference ${Math.round(reference.eventsPerSecond)} ev/s (p99 ${reference.latencyP99Ms} ms), `
+        + `Vigil API role alone ${Math.round(vigil.eventsPerSecond)} ev/s (p99 ${vigil.latencyP99Ms} ms, ${vigil.non2xx} non-2xx): ratio ${ratio(vigil.eventsPerSecond, reference.eventsPerSecond)}`);
+    }
+  } finally {
+    await Promise.all([stopProcess(thin), stopProcess(apiOnly)]);
+    rmSync(apiDir, { recursive: true, force: true });
+  }
+}
+
+/** Posts a fixed-rate stream (batches every 50 ms) until `until`; answers how many events it posted. */
+async function steadyStream(runId: string, eventsPerSecond: number, until: number, customize?: (n: number) => Record<string, unknown> | undefined): Promise<number> {
+  const perTick = Math.max(1, Math.round(eventsPerSecond / 20));
+  let n = 0;
+  while (Date.now() < until) {
+    const tick = Date.now();
+    const events = sampleBatch(runId, n, perTick, { customers: 20_000 }).map((event, i) => customize?.(n + i) ?? event);
+    const res = await api('/v1/events', { method: 'POST', body: JSON.stringify({ events }) });
+    if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
+    n += perTick;
+    await sleep(Math.max(0, 50 - (Date.now() - tick)));
+  }
+  return n;
+}
+
+/** In-line decisions at a fixed rate while the stream runs: client-side latency of every answer. */
+async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000): Promise<void> {
+  const until = Date.now() + duration * 1000;
+  const runId = newRunId('decide');
+  const latencies: number[] = [];
+  const byDecision: Record<string, number> = {};
+  let fallbacks = 0;
+  const loops = 20;
+  const gapMs = (1000 * loops) / decisionsPerSecond;
+  const decide = async (loop: number) => {
+    for (let i = 0; Date.now() < until; i++) {
+      const started = performance.now();
+      const res = await api('/v1/decisions', { method: 'POST', body: JSON.stringify(sampleEvent(runId, loop * 1_000_000 + i, { customers: 20_000 })) });
+      const answer = (await res.json()) as { decision?: string; fallback?: string };
+      latencies.push(performance.now() - started);
+      byDecision[answer.decision ?? `HTTP ${res.status}`] = (byDecision[answer.decision ?? `HTTP ${res.status}`] ?? 0) + 1;
+      if (answer.fallback) fallbacks++;
+      await sleep(Math.max(0, gapMs - (performance.now() - started)));
+    }
+  };
+  const [streamed] = await Promise.all([steadyStream(newRunId('decide-stream'), streamPerSecond, until), ...Array.from({ length: loops }, (_, k) => decide(k))]);
+  latencies.sort((a, b) => a - b);
+  console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${streamed} events): ${latencies.length} decisions `
+    + `(${Math.round(latencies.length / duration)}/s), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, `
+    + `max ${latencies.at(-1)?.toFixed(1)} ms, fallbacks ${fallbacks}; ${JSON.stringify(byDecision)}`);
+}
+
+const BENCH_ALERT_RULES = `
+version: "bench-alert-latency"
+rules:
+  - id: bench-marker
+    name: Bench marker
+    description: Alerts on every event the bench marks, and on nothing else, so each marked event raises exactly one alert.
+    alert_type: fraud
+    severity: high
+    weight: 0.5
+    mode: active
+    suppress_for: 0s
+    condition: { field: event.attributes.bench_marker, op: eq, value: alert }
+`;
+
+/** From an event being posted to its alert being stored and visible, at a fixed rate (1 % of events alert). */
+async function alertLatency(streamPerSecond = 2000): Promise<void> {
+  const published = await api('/v1/rules', { method: 'PUT', body: JSON.stringify({ format: 'yaml', text: BENCH_ALERT_RULES }) });
+  if (published.status !== 200) throw new Error(`rule set not published: ${published.status} ${await published.text()}`);
+  await sleep(2500); // the rules poll interval: every worker has it
+  const sentAt = new Map<string, number>();
+  const runId = newRunId('alerts');
+  const until = Date.now() + duration * 1000;
+  await steadyStream(runId, streamPerSecond, until, (n) => {
+    if (n % 100 !== 0) return undefined;
+    const eventId = `${runId}-marked-${n}`;
+    sentAt.set(eventId, Date.now());
+    return {
+      event_id: eventId, customer_id: `bench-alert-${n}`, type: 'card_payment', occurred_at: new Date().toISOString(), channel: 'pos',
+      amount: '12.00', currency: 'EUR', merchant: { id: 'bench-m', mcc: '5411', country: 'GB' }, attributes: { bench_marker: 'alert' },
+    };
+  });
+  await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 120_000);
+  const latencies: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await api(`/v1/alerts?min_severity=low&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (res.status !== 200) throw new Error(`listing alerts answered ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as { alerts: { createdAt: string; triggeringEvents: { eventId: string }[] }[]; nextCursor: string | null };
+    for (const alert of page.alerts) {
+      const sent = sentAt.get(alert.triggeringEvents[0]?.eventId ?? '');
+      if (sent !== undefined) latencies.push(Date.parse(alert.createdAt) - sent);
+    }
+    cursor = page.nextCursor;
+  } while (cursor && latencies.length < sentAt.size);
+  latencies.sort((a, b) => a - b);
+  console.log(`event posted → alert stored, at ${streamPerSecond} ev/s: ${latencies.length} of ${sentAt.size} marked events alerted, `
+    + `p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms`);
 }
 
 const api = (path: string, init: { method?: string; body?: string; type?: string } = {}) => fetch(`${url}${path}`, {
@@ -193,17 +331,19 @@ try {
     await drained((await metric('vigil_events_ingested_total{result="accepted"}')), 300_000);
   }
 
+  if (phases.has('reference')) await ingestAgainstReference();
   if (phases.has('e2e')) {
     const e2e = await endToEnd();
     console.log(`end to end (post in batches of 500 → processed and written to ClickHouse): ${e2e.events} events in ${e2e.seconds.toFixed(1)} s = ${Math.round(e2e.events / e2e.seconds)} events/s`);
   }
+  if (phases.has('decisions')) await inlineDecisions();
   if (phases.has('offers')) await offers();
+  if (phases.has('alerts')) await alertLatency();
   const p99 = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text());
   const flushes = /vigil_aggregates_flush_seconds_count (\d+)/.exec(p99)?.[1];
   console.log(`ClickHouse flushes: ${flushes}, resident memory: ${((await metric('vigil_process_resident_memory_bytes')) / 2 ** 20).toFixed(0)} MiB`);
 } finally {
-  engine.kill('SIGTERM');
-  await new Promise((r) => engine.once('exit', r));
+  await stopProcess(engine);
   rmSync(dataDir, { recursive: true, force: true });
   const { Redis } = await import('ioredis');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
