@@ -1,9 +1,15 @@
-import type { SeenEntry } from './state.js';
-import { SEEN_HISTORY_SECONDS } from './windows.js';
+import type { SeenEntry, SeenSetName } from './state.js';
+import { LONG_SEEN_HISTORY_SECONDS, SEEN_HISTORY_SECONDS } from './windows.js';
+
+/** How long each seen set remembers a key after its last sighting (windows.ts says why). */
+export const SEEN_HISTORY: Readonly<Record<SeenSetName, number>> = {
+  m: SEEN_HISTORY_SECONDS, k: SEEN_HISTORY_SECONDS,
+  c: LONG_SEEN_HISTORY_SECONDS, d: LONG_SEEN_HISTORY_SECONDS, p: LONG_SEEN_HISTORY_SECONDS, n: LONG_SEEN_HISTORY_SECONDS,
+};
 
 /**
  * Bounded distinct counting: each seen set keeps at most 64 keys with their first and last
- * sighting. When full, the key seen least recently leaves (ties by key), so which keys are kept
+ * sighting and how often they were seen. When full, the key seen least recently leaves (ties by key), so which keys are kept
  * does not depend on arrival order. A key that left is "new" again when it returns; with 64 slots
  * and 90 days of history that only happens to customers with very many merchants or payees. Only
  * then, and only with late events, can a returning key's "new" status (and so
@@ -17,8 +23,8 @@ export function recordSighting(set: readonly SeenEntry[], key: string, t: number
   const next = set.slice();
   const position = next.findIndex((entry) => entry[0] === key);
   const existing = next[position];
-  if (existing) next[position] = [key, Math.min(existing[1], t), Math.max(existing[2], t)];
-  else next.push([key, t, t]);
+  if (existing) next[position] = [key, Math.min(existing[1], t), Math.max(existing[2], t), existing[3] + 1];
+  else next.push([key, t, t, 1]);
   return next;
 }
 
@@ -34,13 +40,28 @@ export function pruneSeen(set: SeenEntry[], oldestKept: number): SeenEntry[] {
 }
 
 /**
- * Not seen in the 90 days before t: absent, first seen at t or later (a late event judged in event
- * time), or last seen more than 90 days earlier. Explicit rather than "whatever pruning left", so
- * the answer does not depend on when pruning ran.
+ * Not seen in the history before t (90 days for merchants, see SEEN_HISTORY): absent, first seen
+ * at t or later (a late event judged in event time), or last seen longer ago than the history.
+ * Explicit rather than "whatever pruning left", so the answer does not depend on when pruning ran.
  */
-export function isNewAt(set: readonly SeenEntry[], key: string, t: number): boolean {
+export function isNewAt(set: readonly SeenEntry[], key: string, t: number, history = SEEN_HISTORY_SECONDS): boolean {
   const entry = set.find((candidate) => candidate[0] === key);
-  return entry === undefined || entry[1] >= t || entry[2] < t - SEEN_HISTORY_SECONDS;
+  return entry === undefined || entry[1] >= t || entry[2] < t - history;
+}
+
+export interface Familiarity {
+  /** Times seen while remembered (for a late event, later sightings count too); 0 when new. */
+  count: number;
+  /** First sighting, epoch seconds; undefined when new. */
+  first: number | undefined;
+}
+
+/** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
+export function familiarityAt(set: readonly SeenEntry[], key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
+  if (key === undefined) return { count: 0, first: undefined };
+  const entry = set.find((candidate) => candidate[0] === key);
+  if (entry === undefined || isNewAt(set, key, t, history)) return { count: 0, first: undefined };
+  return { count: entry[3], first: entry[1] };
 }
 
 /**
