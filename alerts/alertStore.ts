@@ -12,7 +12,7 @@ import {
   matchesFilter, newAlertSchema, withOverdue,
   type Alert, type AlertFilter, type AlertTransition, type NewAlert, type StoredAlert, type TransitionRequest,
 } from './schema.js';
-import { MARK_RAISED, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
+import { RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
 
 export interface AlertStoreOptions {
   prefix: string;
@@ -20,8 +20,6 @@ export interface AlertStoreOptions {
   resolvedRetentionSeconds?: number;
   /** Outbox entries kept at most (approximately); consumers further behind lose the oldest. Default 100k. */
   outboxMaxEntries?: number;
-  /** Per-customer scores expire this long after their last update; default 400 days, like activity. */
-  scoresTtlSeconds?: number;
   now?: () => number;
   metrics?: AlertMetrics;
 }
@@ -30,7 +28,6 @@ type ScriptedRedis = Redis & {
   vigilRaiseAlerts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
   vigilTransitionAlert(numKeys: number, ...args: (string | number)[]): Promise<string | null>;
   vigilSweepAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  vigilMarkRaised(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 /** The actor recorded for alerts the engine raises itself. */
@@ -50,7 +47,6 @@ export class AlertStore {
   private readonly now: () => number;
   private readonly retentionSeconds: number;
   private readonly outboxCap: number;
-  private readonly scoresTtlSeconds: number;
   private readonly metrics: AlertMetrics | undefined;
 
   constructor(redis: Redis, opts: AlertStoreOptions) {
@@ -58,12 +54,10 @@ export class AlertStore {
     this.now = opts.now ?? Date.now;
     this.retentionSeconds = opts.resolvedRetentionSeconds ?? 180 * 86_400;
     this.outboxCap = opts.outboxMaxEntries ?? 100_000;
-    this.scoresTtlSeconds = opts.scoresTtlSeconds ?? 400 * 86_400;
     this.metrics = opts.metrics;
     redis.defineCommand('vigilRaiseAlerts', { lua: RAISE_ALERTS });
     redis.defineCommand('vigilTransitionAlert', { lua: TRANSITION_ALERT });
     redis.defineCommand('vigilSweepAlert', { lua: SWEEP_ALERT });
-    redis.defineCommand('vigilMarkRaised', { lua: MARK_RAISED });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -174,30 +168,6 @@ export class AlertStore {
       swept += await this.redis.vigilSweepAlert(keys.length, ...keys, raw, id);
     }
     return swept;
-  }
-
-  /** When `ruleId` last raised an alert for the customer (ms), within the window markRaised was given. */
-  async lastRaisedAt(customerId: string, ruleId: string): Promise<number | undefined> {
-    const value = await this.redis.get(`${this.keys.raisedPrefix}${customerId}:${ruleId}`);
-    return value === null ? undefined : Number(value);
-  }
-
-  /** Remembers that the rules raised an alert at `atMs`, for `windowSeconds` (the suppression window). */
-  async markRaised(customerId: string, ruleIds: readonly string[], atMs: number, windowSeconds: number): Promise<void> {
-    await Promise.all(ruleIds.map((ruleId) =>
-      this.redis.vigilMarkRaised(1, `${this.keys.raisedPrefix}${customerId}:${ruleId}`, atMs, Math.max(1, Math.ceil(windowSeconds)))));
-  }
-
-  /** The customer's current scores by model (e.g. fraud, churn), 0-1. */
-  async getScores(customerId: string): Promise<Record<string, number>> {
-    const hash = await this.redis.hgetall(this.keys.scoresPrefix + customerId);
-    return Object.fromEntries(Object.entries(hash).map(([model, score]) => [model, Number(score)]));
-  }
-
-  async setScores(customerId: string, scores: Readonly<Record<string, number>>): Promise<void> {
-    if (Object.keys(scores).length === 0) return;
-    const key = this.keys.scoresPrefix + customerId;
-    await this.redis.multi().hset(key, scores).expire(key, this.scoresTtlSeconds).exec();
   }
 
   private newDocument(input: NewAlert, at: string): StoredAlert {

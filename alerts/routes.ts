@@ -9,9 +9,13 @@ import {
 } from './schema.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhookRoutes.js';
 
+/** A customer's current scores by model (fraud, churn), 0–1, from wherever the risk pipeline keeps them; {} if none. */
+export type CustomerScoreSource = (customerId: string) => Promise<Record<string, number>>;
+
 export interface AlertRouteDeps extends WebhookRouteDeps {
   store: AlertStore;
   feed: AlertFeed;
+  scores: CustomerScoreSource;
 }
 
 const OFFICER_ROLES = ['risk', 'admin'] as const;
@@ -115,7 +119,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
       const { customerId } = request.params;
       const [page, scores] = await Promise.all([
         deps.store.list(toAlertFilter(request.query, customerId)),
-        deps.store.getScores(customerId),
+        deps.scores(customerId),
       ]);
       return { customerId, scores, ...page };
     },

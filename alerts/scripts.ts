@@ -57,15 +57,3 @@ redis.call('DEL', KEYS[1])
 for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[2]) end
 return 1
 `;
-
-/**
- * Records when a rule last raised an alert for a customer, only ever moving forward (a late,
- * out-of-order event must not shorten a suppression window). KEYS: marker. ARGV: at ms, ttl s.
- */
-export const MARK_RAISED = `
-local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > previous then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-end
-return 1
-`;

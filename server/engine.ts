@@ -16,6 +16,7 @@ import { createAlertService, type AlertService } from '../alerts/index.js';
 import { DEFAULT_SEGMENTATION_CONFIG } from '../customers/index.js';
 import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES } from '../features/index.js';
 import { RiskEffect } from '../risk/riskEffect.js';
+import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
@@ -70,6 +71,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const alerts = await createAlertService({
     redis, redisUrl: config.redis.url, prefix, store, log, metrics,
     background: runsWorker,
+    scores: customerScoreReader(redis, { prefix, partitions: config.partitions }),
     webhooks: { attempts: config.alerts.webhookAttempts },
   });
   const rules = new RuleSetRegistry({

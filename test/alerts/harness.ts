@@ -9,6 +9,10 @@ import { createLogger, createMetrics, type VigilMetrics } from '../../core/obser
 import { buildApp } from '../../server/app.js';
 import { alertDedupKey, createAlertService, type AlertService, type AlertServiceOptions, type NewAlert } from '../../alerts/index.js';
 import { deleteKeysMatching } from '../../core/redis.js';
+import { customerScoreReader } from '../../risk/customerScores.js';
+
+/** Partitions the harness's score reader assumes, as deployed by default. */
+export const PARTITIONS = 8;
 
 // The alerts capability on its own: a real Redis under a key prefix of its own per test, the real
 // embedded ClickHouse (one data directory per test file, as chdb binds one per process), and the
@@ -48,7 +52,7 @@ export interface AlertHarness {
 
 export async function startAlertHarness(
   aggregates: AggregateStore,
-  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'redisUrl' | 'prefix' | 'store' | 'log'>> = {},
+  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'redisUrl' | 'prefix' | 'store' | 'log' | 'scores'>> = {},
 ): Promise<AlertHarness> {
   const prefix = uniquePrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -57,6 +61,7 @@ export async function startAlertHarness(
   const service = await createAlertService({
     redis, redisUrl: REDIS_URL, prefix, store: aggregates, log, metrics,
     outbox: { blockMs: 100, retryDelayMs: 50 },
+    scores: customerScoreReader(redis, { prefix, partitions: PARTITIONS, now: overrides.now }),
     ...overrides,
   });
   const app = await buildApp({
