@@ -9,7 +9,7 @@ import { applyTransition } from './lifecycle.js';
 import type { AlertMetrics } from './metrics.js';
 import { scanIndex } from './paging.js';
 import {
-  matchesFilter, newAlertSchema, withOverdue,
+  inQueue, matchesFilter, newAlertSchema, withOverdue,
   type Alert, type AlertFilter, type AlertTransition, type NewAlert, type StoredAlert, type TransitionRequest,
 } from './schema.js';
 import { RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
@@ -109,8 +109,9 @@ export class AlertStore {
   }
 
   /**
-   * Whether the customer has an unresolved alert of this type among their most recent ones (a
-   * customer under fraud review gets no marketing). Reads the customer's index newest first.
+   * Whether the customer has an unresolved alert of this type in the queue (advisory, low alerts
+   * do not count) among their most recent ones: a customer under fraud review gets no marketing.
+   * Reads the customer's index newest first.
    */
   async hasUnresolved(customerId: string, type: StoredAlert['type'], scan = 200): Promise<boolean> {
     const ids = await this.redis.zrevrange(this.keys.byCustomerPrefix + customerId, 0, scan - 1);
@@ -119,7 +120,7 @@ export class AlertStore {
     return raws.some((raw) => {
       if (raw === null) return false;
       const alert = JSON.parse(raw) as StoredAlert;
-      return alert.type === type && alert.status !== 'resolved';
+      return alert.type === type && alert.status !== 'resolved' && inQueue(alert.severity);
     });
   }
 

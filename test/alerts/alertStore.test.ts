@@ -136,6 +136,18 @@ describe('transitions', () => {
   });
 });
 
+describe('fraud review', () => {
+  it('counts an unresolved fraud alert of the queue, not an advisory (low) one nor a resolved one', async () => {
+    await store.raise([fraudAlert({ customerId: 'c-adv', severity: 'low' }), fraudAlert({ customerId: 'c-adv', type: 'churn' })]);
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(false);
+    const [medium] = await store.raise([fraudAlert({ customerId: 'c-adv', severity: 'medium' })]);
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(true);
+    await store.transition(medium!.id, { action: 'assign', assignee: 'bo' }, 'risk:ana');
+    await store.transition(medium!.id, { action: 'resolve', disposition: 'false_positive' }, 'risk:bo');
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(false);
+  });
+});
+
 describe('retention', () => {
   it('sweeps resolved alerts past retention from Redis with their index entries, keeping open ones', async () => {
     const [resolved, open] = await store.raise([fraudAlert({ customerId: 'c-r' }), fraudAlert({ customerId: 'c-r' })]);

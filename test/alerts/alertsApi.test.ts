@@ -93,9 +93,19 @@ describe('listing over HTTP', () => {
     expect(second.alerts).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     expect((await get('severity=low')).json().alerts).toHaveLength(1);
-    expect((await get('overdue=false&status=open')).json().alerts).toHaveLength(6);
+    expect((await get('overdue=false&status=open&min_severity=low')).json().alerts).toHaveLength(6);
     expect((await get('status=closed')).statusCode).toBe(400);
     expect((await get('cursor=nonsense')).json()).toMatchObject({ error: 'INVALID_CURSOR' });
+  });
+
+  it('leaves advisory (low) alerts out of the queue unless a severity is asked for, and shows them on the customer page', async () => {
+    const [advisory] = await h.service.store.raise([fraudAlert({ customerId: 'c-queue', severity: 'low' })]);
+    const [medium] = await h.service.store.raise([fraudAlert({ customerId: 'c-queue', severity: 'medium' })]);
+    const ids = async (url: string) => (await h.app.inject({ url, headers: auth(RISK_KEY) })).json().alerts.map((a: { id: string }) => a.id);
+    expect(await ids('/v1/alerts?customer_id=c-queue')).toEqual([medium!.id]);
+    expect(await ids('/v1/alerts?customer_id=c-queue&min_severity=low')).toEqual([medium!.id, advisory!.id]);
+    expect(await ids('/v1/alerts?customer_id=c-queue&severity=low')).toEqual([advisory!.id]);
+    expect(await ids('/v1/customers/c-queue/alerts')).toEqual([medium!.id, advisory!.id]);
   });
 
   it("answers a customer's alerts with the scores of their risk state, faded to now", async () => {
