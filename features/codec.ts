@@ -15,14 +15,14 @@ import {
 //     r: [[age, kind, amount|0, merchant|"", country|"", lat?, lon?]],
 //     p: { a|l|m|r|d: age, g: [age, lat, lon], c: [age, country] },
 //     h, d: [[age in buckets, ...counters]],
-//     s: { m|k|c|d|p|n: [[key, age of last sighting, last − first, times seen]] },
+//     s: { m|k|c|d|p|n|i: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]] }
 //
 // Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
 // counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
 // read low for up to 30 days after the upgrade, which is better than forgetting 90 days of history.
-// Versions 1 and 2 had no sighting counts (each remembered key reads as seen once), no networks,
+// Versions 1 and 2 had no sighting counts (each remembered key reads as seen once), no networks, payers,
 // amount baselines, session marks or reactivations (they start empty and fill as events arrive:
 // robust amount features read 0 until five amounts of a kind are seen again).
 //
@@ -93,7 +93,7 @@ function decodeState(json: Json): CustomerFeatureState {
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
     d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
-    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [] }, (set) => list(set).map((entry): SeenEntry => {
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => list(set).map((entry): SeenEntry => {
       const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
       const last = time(lastAge);
       const seen = count(times);
@@ -214,7 +214,7 @@ function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonl
 }
 
 function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {
-  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p), n: map(sets.n) };
+  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p), n: map(sets.n), i: map(sets.i) };
 }
 
 function sorted<T>(items: T[], compare: (a: T, b: T) => number): T[] {

@@ -1,7 +1,7 @@
 import { outgoingStats } from './amountStats.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, isNewAt } from './distinct.js';
+import { distinctInWindow, firstSeenInWindow, isNewAt } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
@@ -35,6 +35,7 @@ export interface CurrentEventFeatures {
   seconds_since_new_network_login: number;
   seconds_since_new_country_login: number;
   idle_days_before_reactivation: number;
+  seconds_since_other_continent: number;
 }
 
 export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
@@ -45,7 +46,7 @@ export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
   device_age_seconds: -1, own_account_transfer: false, card_present: false,
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
-  idle_days_before_reactivation: 0,
+  idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
 });
 
 /**
@@ -96,6 +97,7 @@ export function featureVector(
     amount_in_7d: majorUnits(d7[DAY_FIELD.amountInMilli]!),
     amount_in_30d: majorUnits(amountIn30d),
     inbound_credits_count_24h: h24[HOUR_FIELD.transfersIn]! + h24[HOUR_FIELD.cashDeposits]!,
+    new_payers_24h: firstSeenInWindow(state.s.i, t, W['24h']),
     forwarded_out_ratio_24h: ratio(amountOut24h, amountIn24h),
     outflow_ratio_30d: ratio(amountOut30d, amountIn30d),
     outflow_to_other_banks_30d: majorUnits(otherBanks30d),
@@ -142,6 +144,7 @@ export function featureVector(
     geo_distance_km_from_previous: current.geo_distance_km_from_previous,
     geo_speed_kmh_from_previous: current.geo_speed_kmh_from_previous,
     country_changed: current.country_changed,
+    seconds_since_other_continent: current.seconds_since_other_continent,
     salary_credits_90d: salary.credits90d,
     days_since_salary: salary.daysSince,
     salary_regular: salary.regular,

@@ -3,6 +3,7 @@ import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
 import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
+import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
 import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore } from './recentLog.js';
 import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
@@ -61,6 +62,11 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
   }
   const previousCountry = facts.country ? lastCountryAtOrBefore(before.r, before.p, facts.t) : undefined;
   features.country_changed = previousCountry !== undefined && previousCountry[1] !== facts.country;
+  if (previousCountry && facts.country) {
+    const [previousTime, country] = previousCountry;
+    const [from, to] = [continentOf(country), continentOf(facts.country)];
+    if (from !== undefined && to !== undefined && from !== to) features.seconds_since_other_continent = facts.t - previousTime;
+  }
   return features;
 }
 

@@ -5,6 +5,7 @@ import { LONG_SEEN_HISTORY_SECONDS, SEEN_HISTORY_SECONDS } from './windows.js';
 export const SEEN_HISTORY: Readonly<Record<SeenSetName, number>> = {
   m: SEEN_HISTORY_SECONDS, k: SEEN_HISTORY_SECONDS,
   c: LONG_SEEN_HISTORY_SECONDS, d: LONG_SEEN_HISTORY_SECONDS, p: LONG_SEEN_HISTORY_SECONDS, n: LONG_SEEN_HISTORY_SECONDS,
+  i: LONG_SEEN_HISTORY_SECONDS,
 };
 
 /**
@@ -62,6 +63,13 @@ export function familiarityAt(set: readonly SeenEntry[], key: string | undefined
   const entry = set.find((candidate) => candidate[0] === key);
   if (entry === undefined || isNewAt(set, key, t, history)) return { count: 0, first: undefined };
   return { count: entry[3], first: entry[1] };
+}
+
+/** Keys first seen within [t − W, t]: new payers in a day, whatever order their credits arrived in. */
+export function firstSeenInWindow(set: readonly SeenEntry[], t: number, window: number): number {
+  let first = 0;
+  for (const [, firstSeen] of set) if (firstSeen <= t && firstSeen >= t - window) first++;
+  return first;
 }
 
 /**

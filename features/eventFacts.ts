@@ -33,10 +33,15 @@ export interface EventFacts {
   amountMilli: number;
   merchant: string | undefined;
   mcc: string | undefined;
-  /** Where the customer was: the device's geo, else the merchant's country (not the payee's). */
+  /**
+   * Where the customer was: the event's geo, else the merchant's country when the card was at its
+   * till. A web shop, a refund or a direct debit abroad says nothing about where the customer is.
+   */
   country: string | undefined;
   device: string | undefined;
   payee: string | undefined;
+  /** Who sent an incoming transfer (hashed, as payees). */
+  payer: string | undefined;
   geo: readonly [lat: number, lon: number] | undefined;
   toOtherBank: boolean;
   /** A transfer to an account the bank verified as the customer's own (counterparty.own_account). */
@@ -71,6 +76,7 @@ export function majorUnits(amountMilli: number): number {
 export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
   const merchant = 'merchant' in event ? event.merchant : undefined;
   const geo = event.geo;
+  const cardPresent = cardPresence(event);
   // Every field is always present: one object shape keeps the hot path monomorphic.
   const facts: EventFacts = {
     t: eventSeconds(event.occurred_at),
@@ -81,13 +87,14 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     amountMilli: 'amount_minor' in event ? toMilli(event.amount_minor, event.currency) : 0,
     merchant: merchant ? hashKey(merchant.id) : undefined,
     mcc: merchant?.mcc,
-    country: geo?.country ?? merchant?.country,
+    country: geo?.country ?? (cardPresent && event.type === 'card_payment' ? merchant?.country : undefined),
     device: event.device ? hashKey(event.device.id) : undefined,
     payee: undefined,
+    payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
     ownAccount: false,
-    cardPresent: cardPresence(event),
+    cardPresent,
     network: event.device?.ip ? networkKey(event.device.ip) : undefined,
     contactChange: event.type === 'profile_change' && (event.changed_fields ?? []).some((field) => field === 'phone' || field === 'email'),
     complaint: undefined,

@@ -168,6 +168,7 @@ const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string 
   ['d', (facts) => facts.device],
   ['p', (facts) => facts.payee],
   ['n', (facts) => facts.network],
+  ['i', (facts) => facts.payer],
 ];
 
 /** `behindNewest`: the newest event time less the lateness; each set keeps its own history behind it. */

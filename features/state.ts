@@ -6,7 +6,7 @@ import type { SessionMarks } from './session.js';
 // encoded compactly by codec.ts. In memory all times are absolute epoch seconds; short keys keep
 // the code that touches them close to what is stored. Bump `v` whenever a field changes meaning:
 // an unknown version decodes as an empty state; codec.ts says which older versions it still reads
-// (version 3 added sighting counts, networks, amount baselines, session marks and reactivations).
+// (version 3 added sighting counts, networks, payers, amount baselines, session marks and reactivations).
 
 /** One recent event, kept exactly for the ≤ 1 h windows and "since the previous …" features. */
 export interface RecentEvent {
@@ -47,6 +47,7 @@ export interface SeenSets {
   /** devices */ d: SeenEntry[];
   /** payees */ p: SeenEntry[];
   /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenEntry[];
+  /** payers of incoming transfers */ i: SeenEntry[];
 }
 
 /** [time of the money event that ended a silence, whole days of that silence] */
@@ -88,7 +89,7 @@ export interface CustomerFeatureState {
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
-    s: { m: [], k: [], c: [], d: [], p: [], n: [] },
+    s: { m: [], k: [], c: [], d: [], p: [], n: [], i: [] },
     sal: [], cp: [], b: {}, sm: {}, rv: [],
   };
 }
