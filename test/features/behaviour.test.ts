@@ -177,3 +177,32 @@ describe('card testing at a patient pace', () => {
     });
   });
 });
+
+describe('strangers paying in', () => {
+  const credit = (atMs: number, payer: string) => ev('transfer_in', atMs, { amount: '300.00', counterparty: { id: payer } });
+
+  it('counts distinct senders first seen in the last 24 h, not the known ones nor repeats, in any arrival order', () => {
+    const events = [credit(T0 - 30 * DAY, 'p-flatmate'), credit(T0, 'p-a'), credit(T0 + HOUR, 'p-b'), credit(T0 + 2 * HOUR, 'p-a'), credit(T0 + 3 * HOUR, 'p-flatmate'), credit(T0 + 4 * HOUR, 'p-c')];
+    expect(featuresOfLast(events).new_payers_24h).toBe(3);
+    const shuffled = [events[0]!, events[5]!, events[2]!, events[4]!, events[1]!, events[3]!];
+    expect(featuresAt(replay(shuffled).state, T0 + 5 * HOUR).new_payers_24h).toBe(3);
+    expect(featuresAt(replay(events).state, T0 + 2 * DAY).new_payers_24h).toBe(0);
+  });
+});
+
+describe('where the customer is', () => {
+  const till = (atMs: number, country: string) => ev('card_payment', atMs, { channel: 'pos', merchant: { id: `m-${country}`, mcc: '5411', country } });
+
+  it('dates a till on another continent against the last place the customer was', () => {
+    expect(featuresOfLast([till(T0, 'DE'), till(T0 + 40 * MINUTE, 'NG')]).seconds_since_other_continent).toBe(2400);
+    expect(featuresOfLast([till(T0, 'DE'), till(T0 + 40 * MINUTE, 'FR')]).seconds_since_other_continent).toBe(-1);
+  });
+
+  it('does not place the customer at a foreign web shop, a refund or a direct debit', () => {
+    const online = ev('card_payment', T0 + HOUR, { channel: 'ecommerce', merchant: { id: 'm-us', mcc: '5999', country: 'US' } });
+    const refund = ev('card_refund', T0 + 2 * HOUR, { merchant: { id: 'm-th', mcc: '5411', country: 'TH' } });
+    const { state, last } = replay([till(T0, 'DE'), online, refund]);
+    expect(last).toMatchObject({ new_country: false, seconds_since_other_continent: -1 });
+    expect(featuresAt(state, T0 + 3 * HOUR).distinct_countries_24h).toBe(1);
+  });
+});
