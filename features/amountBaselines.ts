@@ -69,26 +69,20 @@ export function logBin(amountMilli: number): number {
   return Math.round(Math.log(Math.max(amountMilli, 1) / 1000) * BINS_PER_LOG_UNIT) + 0;
 }
 
-/** Adds an amount; keeps the newest BASELINE_CAP of the group by (time, bin), so arrival order does not matter. */
+/**
+ * Adds an amount; keeps the newest BASELINE_CAP of the group by (time, bin), so arrival order does
+ * not matter, and drops the group's amounts older than `oldestKept`. Other groups are left as they
+ * are: reads filter by time, and each group is bounded by the cap anyway.
+ */
 export function recordBaselineAmount(baselines: AmountBaselines, group: AmountGroup, t: number, amountMilli: number, oldestKept: number): AmountBaselines {
-  const pruned = pruneBaselines(baselines, oldestKept);
-  if (t < oldestKept) return pruned;
-  const entries = [...(pruned[group] ?? []), [t, logBin(amountMilli)] as BaselineEntry].sort(compareEntries);
-  return { ...pruned, [group]: entries.length > BASELINE_CAP ? entries.slice(entries.length - BASELINE_CAP) : entries };
-}
-
-/** Drops amounts older than `oldestKept` from every group (and empty groups). */
-export function pruneBaselines(baselines: AmountBaselines, oldestKept: number): AmountBaselines {
-  let changed = false;
-  const next: AmountBaselines = {};
-  for (const group of AMOUNT_GROUPS) {
-    const entries = baselines[group];
-    if (!entries) continue;
-    const kept = entries.some(([t]) => t < oldestKept) ? entries.filter(([t]) => t >= oldestKept) : entries;
-    if (kept !== entries) changed = true;
-    if (kept.length > 0) next[group] = kept;
-  }
-  return changed ? next : baselines;
+  if (t < oldestKept) return baselines;
+  const entry: BaselineEntry = [t, logBin(amountMilli)];
+  const entries: BaselineEntry[] = [];
+  for (const kept of baselines[group] ?? []) if (kept[0] >= oldestKept) entries.push(kept);
+  let at = entries.length;
+  while (at > 0 && compareEntries(entries[at - 1]!, entry) > 0) at--;
+  entries.splice(at, 0, entry);
+  return { ...baselines, [group]: entries.length > BASELINE_CAP ? entries.slice(entries.length - BASELINE_CAP) : entries };
 }
 
 export interface AmountComparison {
@@ -106,20 +100,34 @@ export const NO_COMPARISON: Readonly<AmountComparison> = Object.freeze({ robustZ
  */
 export function compareWithBaseline(baselines: AmountBaselines, group: AmountGroup, t: number, amountMilli: number): AmountComparison {
   const from = t - WINDOW_SECONDS['90d'];
-  const prior = (entries: readonly BaselineEntry[] | undefined) => (entries ?? []).filter(([time]) => time < t && time >= from).map(([, bin]) => bin);
-  let bins = prior(baselines[group]);
-  if (bins.length < MIN_AMOUNTS_FOR_BASELINE) bins = AMOUNT_GROUPS.flatMap((g) => prior(baselines[g]));
+  const bins: number[] = [];
+  collectBins(baselines[group], from, t, bins);
+  if (bins.length < MIN_AMOUNTS_FOR_BASELINE) {
+    bins.length = 0;
+    for (const other of AMOUNT_GROUPS) collectBins(baselines[other], from, t, bins);
+  }
   if (bins.length < MIN_AMOUNTS_FOR_BASELINE) return NO_COMPARISON;
-  const median = medianOf(bins);
-  const mad = medianOf(bins.map((bin) => Math.abs(bin - median)));
+  bins.sort(ascending);
+  const median = medianOfSorted(bins);
+  for (let i = 0; i < bins.length; i++) bins[i] = Math.abs(bins[i]! - median);
+  const mad = medianOfSorted(bins.sort(ascending));
   const spread = Math.max(MAD_TO_SIGMA * mad / BINS_PER_LOG_UNIT, MIN_SPREAD_LOG);
   const logAmount = Math.log(Math.max(amountMilli, 1) / 1000);
   const logMedian = median / BINS_PER_LOG_UNIT;
   return { robustZ: (logAmount - logMedian) / spread, ratioToMedian: Math.exp(logAmount - logMedian) };
 }
 
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** Appends the bins of amounts in [from, t) (strictly before the event being judged). */
+function collectBins(entries: readonly BaselineEntry[] | undefined, from: number, t: number, into: number[]): void {
+  if (!entries) return;
+  for (const [time, bin] of entries) if (time >= from && time < t) into.push(bin);
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
+function medianOfSorted(sorted: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

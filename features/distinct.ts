@@ -22,7 +22,8 @@ export const SEEN_SET_CAP = 64;
 /** Records a sighting of `key` at t; returns a new set (the input is not changed). */
 export function recordSighting(set: readonly SeenEntry[], key: string, t: number): SeenEntry[] {
   const next = set.slice();
-  const position = next.findIndex((entry) => entry[0] === key);
+  let position = -1;
+  for (let i = 0; i < next.length && position < 0; i++) if (next[i]![0] === key) position = i;
   const existing = next[position];
   if (existing) next[position] = [key, Math.min(existing[1], t), Math.max(existing[2], t), existing[3] + 1];
   else next.push([key, t, t, 1]);
@@ -31,7 +32,9 @@ export function recordSighting(set: readonly SeenEntry[], key: string, t: number
 
 /** Forgets keys last seen before `oldestKept`, then the least recently seen beyond the cap. */
 export function pruneSeen(set: SeenEntry[], oldestKept: number): SeenEntry[] {
-  let kept = set.some((entry) => entry[2] < oldestKept) ? set.filter((entry) => entry[2] >= oldestKept) : set;
+  let stale = false;
+  for (let i = 0; i < set.length && !stale; i++) stale = set[i]![2] < oldestKept;
+  let kept = stale ? set.filter((entry) => entry[2] >= oldestKept) : set;
   while (kept.length > SEEN_SET_CAP) {
     let stalest = 0;
     for (let i = 1; i < kept.length; i++) if (staler(kept[i]!, kept[stalest]!)) stalest = i;
@@ -46,7 +49,7 @@ export function pruneSeen(set: SeenEntry[], oldestKept: number): SeenEntry[] {
  * Explicit rather than "whatever pruning left", so the answer does not depend on when pruning ran.
  */
 export function isNewAt(set: readonly SeenEntry[], key: string, t: number, history = SEEN_HISTORY_SECONDS): boolean {
-  const entry = set.find((candidate) => candidate[0] === key);
+  const entry = findEntry(set, key);
   return entry === undefined || entry[1] >= t || entry[2] < t - history;
 }
 
@@ -59,10 +62,17 @@ export interface Familiarity {
 
 /** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
 export function familiarityAt(set: readonly SeenEntry[], key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
-  if (key === undefined) return { count: 0, first: undefined };
-  const entry = set.find((candidate) => candidate[0] === key);
-  if (entry === undefined || isNewAt(set, key, t, history)) return { count: 0, first: undefined };
+  const entry = key === undefined ? undefined : findEntry(set, key);
+  if (entry === undefined || entry[1] >= t || entry[2] < t - history) return UNKNOWN;
   return { count: entry[3], first: entry[1] };
+}
+
+const UNKNOWN: Familiarity = Object.freeze({ count: 0, first: undefined });
+
+/** A plain loop: this runs several times per event over sets of up to 64 keys. */
+function findEntry(set: readonly SeenEntry[], key: string): SeenEntry | undefined {
+  for (let i = 0; i < set.length; i++) if (set[i]![0] === key) return set[i];
+  return undefined;
 }
 
 /** Keys first seen within [t − W, t]: new payers in a day, whatever order their credits arrived in. */

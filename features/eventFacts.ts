@@ -130,7 +130,7 @@ function cardPresence(event: VigilEvent): boolean | undefined {
  * from a known network; a fraudster's proxy does not.
  */
 export function networkKey(ip: string): string {
-  if (!ip.includes(':')) return hashKey(`4:${ip.split('.').slice(0, 3).join('.')}`);
+  if (!ip.includes(':')) return hashKey(`4:${ip.slice(0, ip.lastIndexOf('.'))}`);
   const [head = '', tail] = ip.toLowerCase().split('::');
   const groups = head === '' ? [] : head.split(':');
   // '::' stands for as many zero groups as are missing; only the first three matter here.

@@ -1,4 +1,4 @@
-import { amountGroupOf, pruneBaselines, recordBaselineAmount } from './amountBaselines.js';
+import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
   bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
@@ -9,7 +9,7 @@ import { familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distin
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
-import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, pruneMarks, recordMarks, type SessionMark } from './session.js';
+import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
 import type { CustomerFeatureState, Reactivation, RecentEvent, SeenSetName } from './state.js';
 import { DAY, WINDOW_SECONDS, wholeDays } from './windows.js';
 
@@ -48,7 +48,8 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
       facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
       historyStart - SEEN_HISTORY.m,
     ),
-    b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : pruneBaselines(state.b, baselineStart),
+    // Pruned as amounts are added: reads filter by time, so a stale amount left meanwhile changes nothing.
+    b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
     sm: sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS),
     rv: reactivations(state, facts),
   };
@@ -73,7 +74,8 @@ function sessionMarks(state: CustomerFeatureState, facts: EventFacts, oldestKept
     if (recent('n', facts.network)) set.push('nn');
     if (recent('c', facts.country)) set.push('nc');
   }
-  return set.length > 0 ? recordMarks(state.sm, set, facts.t, oldestKept) : pruneMarks(state.sm, oldestKept);
+  // Pruned as marks are added; reads ignore marks past their history (session.ts).
+  return set.length > 0 ? recordMarks(state.sm, set, facts.t, oldestKept) : state.sm;
 }
 
 /** A money event after 30 days or more without one ends a silence: remembered for dormancy rules. */
@@ -171,13 +173,18 @@ const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string 
   ['i', (facts) => facts.payer],
 ];
 
-/** `behindNewest`: the newest event time less the lateness; each set keeps its own history behind it. */
+/**
+ * `behindNewest`: the newest event time less the lateness; each set keeps its own history behind
+ * it. A set is pruned when a key is added to it: every read judges by time (isNewAt, windows), so a
+ * key past its history that lingers in a set nobody added to meanwhile changes no feature.
+ */
 function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, behindNewest: number): CustomerFeatureState['s'] {
-  const next = { ...sets };
+  let next = sets;
   for (const [name, keyOf] of SIGHTINGS) {
     const key = keyOf(facts);
-    const set = key === undefined ? sets[name] : recordSighting(sets[name], key, facts.t);
-    next[name] = pruneSeen(set, behindNewest - SEEN_HISTORY[name]);
+    if (key === undefined) continue;
+    if (next === sets) next = { ...sets };
+    next[name] = pruneSeen(recordSighting(sets[name], key, facts.t), behindNewest - SEEN_HISTORY[name]);
   }
   return next;
 }

@@ -41,10 +41,13 @@ export function pruneMarks(marks: SessionMarks, oldestKept: number): SessionMark
   return next;
 }
 
-/** The newest time of a mark at or before t. */
+/** The newest time of a mark at or before t, within MARK_HISTORY_SECONDS of it. */
 export function lastMarkAtOrBefore(marks: SessionMarks, mark: SessionMark, t: number): number | undefined {
   const times = marks[mark];
   if (!times) return undefined;
-  for (let i = times.length - 1; i >= 0; i--) if (times[i]! <= t) return times[i];
+  for (let i = times.length - 1; i >= 0; i--) {
+    const at = times[i]!;
+    if (at <= t) return t - at <= MARK_HISTORY_SECONDS ? at : undefined;
+  }
   return undefined;
 }
