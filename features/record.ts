@@ -58,8 +58,9 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
 /**
  * The access changes this event makes, judged against the history before it in event time: a
  * login from a device, a network or a country first seen at most a day before (a failed attempt
- * from the same place a minute earlier does not make it familiar), and a change of phone number
- * or e-mail.
+ * from the same place a minute earlier does not make it familiar) while the customer already has
+ * an older one (a new customer's first phone, home network and country are new to everyone), and
+ * a change of phone number or e-mail.
  */
 function sessionMarks(state: CustomerFeatureState, facts: EventFacts, oldestKept: number) {
   const set: SessionMark[] = [];
@@ -68,7 +69,9 @@ function sessionMarks(state: CustomerFeatureState, facts: EventFacts, oldestKept
     const recent = (name: 'd' | 'n' | 'c', key: string | undefined) => {
       if (key === undefined) return false;
       const { first } = familiarityAt(state.s[name], key, facts.t, SEEN_HISTORY[name]);
-      return first === undefined || facts.t - first <= NEW_DEVICE_LOGIN_SECONDS;
+      const isRecent = first === undefined || facts.t - first <= NEW_DEVICE_LOGIN_SECONDS;
+      return isRecent && state.s[name].some(([other, otherFirst, last]) => other !== key && facts.t - otherFirst > NEW_DEVICE_LOGIN_SECONDS
+        && last >= facts.t - SEEN_HISTORY[name]);
     };
     if (recent('d', facts.device)) set.push('nd');
     if (recent('n', facts.network)) set.push('nn');

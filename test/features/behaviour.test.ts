@@ -120,8 +120,19 @@ describe('session context', () => {
   });
 
   it('does not call a login new-device when the device was first seen more than a day before', () => {
-    const events = [login(T0, 'd-1'), login(T0 + 3 * DAY, 'd-1'), transferFrom(T0 + 3 * DAY + MINUTE, 'd-1')];
+    const events = [login(T0 - 10 * DAY, 'd-old'), login(T0, 'd-1'), login(T0 + 3 * DAY, 'd-1'), transferFrom(T0 + 3 * DAY + MINUTE, 'd-1')];
     expect(featuresOfLast(events).seconds_since_new_device_login).toBe(3 * DAY / SECOND + 60);
+  });
+
+  it('does not call a new customer\'s first phone, home network and country new: there is nothing older to compare with', () => {
+    const events = [
+      ev('login', T0, { ...fromDevice('d-1', '81.2.69.10'), geo: { country: 'DE' } }),
+      ev('login', T0 + HOUR, { ...fromDevice('d-1', '81.2.69.10'), geo: { country: 'DE' } }),
+      transferFrom(T0 + 2 * HOUR, 'd-1'),
+    ];
+    expect(featuresOfLast(events)).toMatchObject({
+      seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1, device_age_seconds: 7200,
+    });
   });
 
   it('counts a change of phone or e-mail, not of address', () => {

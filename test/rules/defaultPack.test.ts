@@ -149,7 +149,8 @@ describe('default rule pack', () => {
     const [match] = evaluateRules(pack, ruleContext(transferOut('1900.00'), features));
     expect(match).toMatchObject({ ruleId: 'account-takeover', severity: 'critical', alertType: 'fraud' });
     expect(match?.reason).toBe(
-      "first payment to this payee; to someone else's account; device first seen 10 min ago (threshold between 0 s and 24 h); "
+      "first payment to this payee; to someone else's account; customer for 2,900 days (threshold ≥ 7 days); "
+      + 'device first seen 10 min ago (threshold between 0 s and 24 h); '
       + 'login from a new device 9 min ago (threshold between 0 s and 24 h); 1 failed logins in 24 h (threshold ≥ 1); '
       + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 24 h); login from a new country 9 min ago (threshold between 0 s and 24 h)',
     );
@@ -164,6 +165,11 @@ describe('default rule pack', () => {
     const fired = evaluateRules(pack, ruleContext(own, features));
     expect(fired.filter((m) => m.alertType === 'fraud')).toEqual([]);
     expect(fired.map((m) => m.ruleId)).toEqual(['outflows-to-other-banks']);
+  });
+
+  it('raises no takeover on a customer of less than a week, whose every device and payee is new', () => {
+    const features = { ...COMMUTER, ...NEW_PAYEE, customer_age_days: 2, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_password_reset: 900 };
+    expect(firing(transferOut('1900.00'), features)).not.toContain('account-takeover');
   });
 
   it('keeps advisory and queue apart: only large-first-payment is low', () => {
