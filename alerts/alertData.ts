@@ -4,21 +4,19 @@ import type { WebhookDelivery } from './delivery.js';
 import type { WebhookRegistry } from './webhooks.js';
 
 /**
- * The customer's alerts in Redis (documents with their history, indexes, scores, suppression
- * markers), the outbox entries of their alerts and the webhook jobs that carry them, for subject
- * access and erasure. The ClickHouse archive of alerts is the analytics holder's part.
+ * The customer's alerts in Redis (documents with their history, indexes), the outbox entries of
+ * their alerts and the webhook jobs that carry them, for subject access and erasure. Scores and
+ * suppression are the risk holder's (risk state); the ClickHouse archive is the analytics holder's.
  */
 export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; webhooks: WebhookRegistry }): CustomerDataHolder {
   return {
     name: 'alerts',
     async export(customerId) {
-      const [alerts, scores] = await Promise.all([deps.store.ofCustomer(customerId), deps.store.getScores(customerId)]);
-      return { alerts, scores };
+      return { alerts: await deps.store.ofCustomer(customerId) };
     },
     async erase(customerId) {
       const alerts = await deps.store.ofCustomer(customerId);
-      const ruleIds = [...new Set(alerts.flatMap((alert) => alert.ruleIds))];
-      const erased = await deps.store.eraseCustomer(customerId, alerts.map((alert) => alert.id), ruleIds);
+      const erased = await deps.store.eraseCustomer(customerId, alerts.map((alert) => alert.id));
       const outbox = await deps.store.eraseOutboxEntries(customerId);
       // Webhook job ids are <alert id>.<change number>.<subscriber id> (delivery.ts): known without a scan.
       const subscribers = await deps.webhooks.list();

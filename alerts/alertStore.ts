@@ -9,11 +9,11 @@ import { applyTransition, escalateOverdue } from './lifecycle.js';
 import type { AlertMetrics } from './metrics.js';
 import { scanIndex } from './paging.js';
 import {
-  ALERT_STATUSES, matchesFilter, newAlertSchema, withOverdue,
+  ALERT_STATUSES, inQueue, matchesFilter, newAlertSchema, withOverdue,
   type Alert, type AlertFilter, type AlertTransition, type NewAlert, type StoredAlert, type TransitionRequest,
 } from './schema.js';
 import { deleteStreamEntries, fieldsOf } from '../core/streams/index.js';
-import { ERASE_ALERT, MARK_RAISED, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
+import { ERASE_ALERT, RAISE_ALERTS, SWEEP_ALERT, TRANSITION_ALERT } from './scripts.js';
 
 export interface AlertStoreOptions {
   prefix: string;
@@ -21,8 +21,6 @@ export interface AlertStoreOptions {
   resolvedRetentionSeconds?: number;
   /** Outbox entries kept at most (approximately); consumers further behind lose the oldest. Default 100k. */
   outboxMaxEntries?: number;
-  /** Per-customer scores expire this long after their last update; default 400 days, like activity. */
-  scoresTtlSeconds?: number;
   now?: () => number;
   metrics?: AlertMetrics;
 }
@@ -31,7 +29,6 @@ type ScriptedRedis = Redis & {
   vigilRaiseAlerts(numKeys: number, ...args: (string | number)[]): Promise<string[]>;
   vigilTransitionAlert(numKeys: number, ...args: (string | number)[]): Promise<string | null>;
   vigilSweepAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  vigilMarkRaised(numKeys: number, ...args: (string | number)[]): Promise<number>;
   vigilEraseAlert(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
@@ -52,7 +49,6 @@ export class AlertStore {
   private readonly now: () => number;
   private readonly retentionSeconds: number;
   private readonly outboxCap: number;
-  private readonly scoresTtlSeconds: number;
   private readonly metrics: AlertMetrics | undefined;
 
   constructor(redis: Redis, opts: AlertStoreOptions) {
@@ -60,12 +56,10 @@ export class AlertStore {
     this.now = opts.now ?? Date.now;
     this.retentionSeconds = opts.resolvedRetentionSeconds ?? 180 * 86_400;
     this.outboxCap = opts.outboxMaxEntries ?? 100_000;
-    this.scoresTtlSeconds = opts.scoresTtlSeconds ?? 400 * 86_400;
     this.metrics = opts.metrics;
     redis.defineCommand('vigilRaiseAlerts', { lua: RAISE_ALERTS });
     redis.defineCommand('vigilTransitionAlert', { lua: TRANSITION_ALERT });
     redis.defineCommand('vigilSweepAlert', { lua: SWEEP_ALERT });
-    redis.defineCommand('vigilMarkRaised', { lua: MARK_RAISED });
     redis.defineCommand('vigilEraseAlert', { lua: ERASE_ALERT });
     this.redis = redis as ScriptedRedis;
   }
@@ -118,8 +112,9 @@ export class AlertStore {
   }
 
   /**
-   * Whether the customer has an unresolved alert of this type among their most recent ones (a
-   * customer under fraud review gets no marketing). Reads the customer's index newest first.
+   * Whether the customer has an unresolved alert of this type in the queue (advisory, low alerts
+   * do not count) among their most recent ones: a customer under fraud review gets no marketing.
+   * Reads the customer's index newest first.
    */
   async hasUnresolved(customerId: string, type: StoredAlert['type'], scan = 200): Promise<boolean> {
     const ids = await this.redis.zrevrange(this.keys.byCustomerPrefix + customerId, 0, scan - 1);
@@ -128,7 +123,7 @@ export class AlertStore {
     return raws.some((raw) => {
       if (raw === null) return false;
       const alert = JSON.parse(raw) as StoredAlert;
-      return alert.type === type && alert.status !== 'resolved';
+      return alert.type === type && alert.status !== 'resolved' && inQueue(alert.severity);
     });
   }
 
@@ -213,30 +208,6 @@ export class AlertStore {
     return swept;
   }
 
-  /** When `ruleId` last raised an alert for the customer (ms), within the window markRaised was given. */
-  async lastRaisedAt(customerId: string, ruleId: string): Promise<number | undefined> {
-    const value = await this.redis.get(`${this.keys.raisedPrefix}${customerId}:${ruleId}`);
-    return value === null ? undefined : Number(value);
-  }
-
-  /** Remembers that the rules raised an alert at `atMs`, for `windowSeconds` (the suppression window). */
-  async markRaised(customerId: string, ruleIds: readonly string[], atMs: number, windowSeconds: number): Promise<void> {
-    await Promise.all(ruleIds.map((ruleId) =>
-      this.redis.vigilMarkRaised(1, `${this.keys.raisedPrefix}${customerId}:${ruleId}`, atMs, Math.max(1, Math.ceil(windowSeconds)))));
-  }
-
-  /** The customer's current scores by model (e.g. fraud, churn), 0-1. */
-  async getScores(customerId: string): Promise<Record<string, number>> {
-    const hash = await this.redis.hgetall(this.keys.scoresPrefix + customerId);
-    return Object.fromEntries(Object.entries(hash).map(([model, score]) => [model, Number(score)]));
-  }
-
-  async setScores(customerId: string, scores: Readonly<Record<string, number>>): Promise<void> {
-    if (Object.keys(scores).length === 0) return;
-    const key = this.keys.scoresPrefix + customerId;
-    await this.redis.multi().hset(key, scores).expire(key, this.scoresTtlSeconds).exec();
-  }
-
   /** Every alert of the customer still in Redis, newest first, with its history. */
   async ofCustomer(customerId: string): Promise<Alert[]> {
     const ids = await this.redis.zrevrange(this.keys.byCustomerPrefix + customerId, 0, -1);
@@ -248,10 +219,10 @@ export class AlertStore {
 
   /**
    * Privacy erasure: deletes the customer's alerts with their index entries, whatever their state
-   * (an officer's transition racing it finds the alert gone: 404), then the customer's index,
-   * scores and the suppression markers of `ruleIds`. Answers how many alerts and other keys went.
+   * (an officer's transition racing it finds the alert gone: 404), then the customer's index.
+   * Answers how many alerts and other keys went. (Scores and suppression live in the risk state.)
    */
-  async eraseCustomer(customerId: string, alertIds: readonly string[], ruleIds: readonly string[]): Promise<{ alerts: number; keys: number }> {
+  async eraseCustomer(customerId: string, alertIds: readonly string[]): Promise<{ alerts: number; keys: number }> {
     const statusKeys = ALERT_STATUSES.map((status) => this.keys.byStatusPrefix + status);
     const customerIndex = this.keys.byCustomerPrefix + customerId;
     let alerts = 0;
@@ -259,8 +230,7 @@ export class AlertStore {
       const keys = [this.keys.docPrefix + id, this.keys.byCreated, this.keys.resolvedAt, customerIndex, this.keys.dueAt, ...statusKeys];
       alerts += await this.redis.vigilEraseAlert(keys.length, ...keys, id);
     }
-    const markers = ruleIds.map((ruleId) => `${this.keys.raisedPrefix}${customerId}:${ruleId}`);
-    const keys = await this.redis.del(customerIndex, this.keys.scoresPrefix + customerId, ...markers);
+    const keys = await this.redis.del(customerIndex);
     return { alerts, keys };
   }
 

@@ -1,6 +1,7 @@
 // Redis key layout of alerts. Keys a Lua script touches together (documents, indexes, outbox)
-// share the hash tag {<prefix>:alerts}, so in a Redis Cluster they live in one slot; per-customer
-// helper keys (suppression, scores) are never scripted together and spread across the cluster.
+// share the hash tag {<prefix>:alerts}, so in a Redis Cluster they live in one slot. Suppression
+// windows and scores are not kept here: they live in the customer's risk state (risk/), written in
+// the same commit as the features that decided them.
 
 export interface AlertKeys {
   /** `doc:<alert id>` → the alert as JSON, history included. */
@@ -19,10 +20,6 @@ export interface AlertKeys {
   feedChannel: string;
   /** Hash: subscriber id → subscriber JSON (url, filters, secret). */
   webhooks: string;
-  /** `raised:<customer>:<rule>` → when the rule last raised an alert for the customer (ms). */
-  raisedPrefix: string;
-  /** `scores:<customer>` → hash of current scores by model. */
-  scoresPrefix: string;
   /** BullMQ key prefix of the webhook queue (its own hash tag, as BullMQ asks for in a cluster). */
   bullPrefix: string;
   /** BullMQ queue name; BullMQ refuses ':' in it. */
@@ -41,8 +38,6 @@ export function alertKeys(prefix: string): AlertKeys {
     outbox: `${tagged}:outbox`,
     feedChannel: `${prefix}:alerts:feed`,
     webhooks: `${prefix}:alerts:webhooks`,
-    raisedPrefix: `${prefix}:alerts:raised:`,
-    scoresPrefix: `${prefix}:alerts:scores:`,
     bullPrefix: `${prefix}:alerts:{${prefix}:bull}`,
     webhookQueue: `${prefix}-alert-webhooks`,
   };

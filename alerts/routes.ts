@@ -6,13 +6,17 @@ import type { AlertStore } from './alertStore.js';
 import { AlertNotFoundError } from './errors.js';
 import type { AlertFeed } from './feed.js';
 import {
-  ALERT_STATUSES, ALERT_TYPES, SEVERITIES, alertSchema, alertTransitionSchema, transitionRequestSchema, type AlertFilter,
+  ALERT_STATUSES, ALERT_TYPES, QUEUE_MIN_SEVERITY, SEVERITIES, alertSchema, alertTransitionSchema, transitionRequestSchema, type AlertFilter,
 } from './schema.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhookRoutes.js';
+
+/** A customer's current scores by model (fraud, churn), 0–1, from wherever the risk pipeline keeps them; {} if none. */
+export type CustomerScoreSource = (customerId: string) => Promise<Record<string, number>>;
 
 export interface AlertRouteDeps extends WebhookRouteDeps {
   store: AlertStore;
   feed: AlertFeed;
+  scores: CustomerScoreSource;
 }
 
 // Officers work alerts; risk admins (who change the rules) may read them but not close them.
@@ -24,8 +28,14 @@ const isoTime = z.iso.datetime({ offset: true });
 const feedQuery = z.strictObject({
   type: z.enum(ALERT_TYPES).optional(),
   severity: z.enum(SEVERITIES).optional().describe('exactly this severity'),
-  min_severity: z.enum(SEVERITIES).optional().describe('this severity or above'),
+  min_severity: z.enum(SEVERITIES).optional()
+    .describe(`this severity or above; without severity or min_severity the queue's default, ${QUEUE_MIN_SEVERITY} (low alerts are advisory: ask for min_severity=low)`),
 });
+
+/** The officer's queue leaves advisory (low) alerts out unless the caller asks for a severity. */
+function queueSeverity<Q extends { severity?: (typeof SEVERITIES)[number]; min_severity?: (typeof SEVERITIES)[number] }>(query: Q): Q {
+  return query.severity || query.min_severity ? query : { ...query, min_severity: QUEUE_MIN_SEVERITY };
+}
 
 const listQuery = feedQuery.extend({
   status: z.enum(ALERT_STATUSES).optional(),
@@ -60,19 +70,25 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   app.addHook('preClose', async () => deps.feed.endStreams());
 
   api.get('/v1/alerts', {
-    config: { roles: READER_ROLES },
-    schema: { tags: ['alerts'], summary: 'Alerts, newest first, filtered and paged', security, querystring: listQuery, response: { 200: alertPage } },
-    handler: async (request) => deps.store.list(toAlertFilter(request.query, request.query.customer_id)),
+    config: { roles: OFFICER_ROLES },
+    schema: {
+      tags: ['alerts'], summary: 'The alert queue: alerts, newest first, filtered and paged; advisory (low) ones only when asked for', security,
+      querystring: listQuery, response: { 200: alertPage },
+    },
+    handler: async (request) => {
+      const query = queueSeverity(request.query);
+      return deps.store.list(toAlertFilter(query, query.customer_id));
+    },
   });
 
   api.get('/v1/alerts/feed', {
     config: { roles: READER_ROLES },
     schema: {
       tags: ['alerts'], security, querystring: feedQuery,
-      summary: 'Live alerts as server-sent events (alert.created, alert.updated); a comment heartbeat every 15 s',
+      summary: 'Live alerts of the queue as server-sent events (alert.created, alert.updated); a comment heartbeat every 15 s',
     },
     handler: async (request, reply) => {
-      const q = request.query;
+      const q = queueSeverity(request.query);
       await deps.feed.serveFiltered(reply, { type: q.type, severity: q.severity, minSeverity: q.min_severity });
       return reply;
     },
@@ -102,7 +118,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   api.get('/v1/customers/:customerId/alerts', {
     config: { roles: READER_ROLES },
     schema: {
-      tags: ['customers'], summary: "A customer's alerts, newest first, and their current scores", security,
+      tags: ['customers'], summary: "A customer's alerts of every severity (advisory ones included), newest first, and their current scores", security,
       params: z.object({ customerId: z.string().min(1).max(128) }),
       querystring: listQuery.omit({ customer_id: true }),
       response: { 200: alertPage.extend({ customerId: z.string(), scores: z.record(z.string(), z.number()) }) },
@@ -111,7 +127,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
       const { customerId } = request.params;
       const [page, scores] = await Promise.all([
         deps.store.list(toAlertFilter(request.query, customerId)),
-        deps.store.getScores(customerId),
+        deps.scores(customerId),
       ]);
       return { customerId, scores, ...page };
     },

@@ -25,6 +25,18 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
+/**
+ * The least severe alert in an officer's queue. Severities mean what the officer does: critical,
+ * act now; high, within hours; medium, within the day; low is advisory context for the customer's
+ * file. So the queue (GET /v1/alerts and its live feed, unless a severity filter is given) leaves
+ * low out, and a low fraud alert puts nobody under fraud review.
+ */
+export const QUEUE_MIN_SEVERITY: Severity = 'medium';
+
+export function inQueue(severity: Severity): boolean {
+  return severityRank(severity) >= severityRank(QUEUE_MIN_SEVERITY);
+}
+
 const identifier = z.string().min(1).max(128);
 const isoTime = z.iso.datetime({ offset: true });
 

@@ -63,18 +63,6 @@ return 1
 `;
 
 /**
- * Records when a rule last raised an alert for a customer, only ever moving forward (a late,
- * out-of-order event must not shorten a suppression window). KEYS: marker. ARGV: at ms, ttl s.
- */
-export const MARK_RAISED = `
-local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > previous then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-end
-return 1
-`;
-
-/**
  * Erases one alert whatever its state (privacy erasure): the document and its id in every index.
  * KEYS: doc, by-created, resolved-at, by-customer, due-at, then by-status:<status> for every status.
  * ARGV: id. Answers 1 when the document existed.

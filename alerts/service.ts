@@ -11,7 +11,7 @@ import { WebhookDelivery, type WebhookDeliveryOptions } from './delivery.js';
 import { AlertFeed } from './feed.js';
 import { createAlertMetrics } from './metrics.js';
 import { OutboxConsumer } from './outbox.js';
-import { alertRoutes, type AlertRouteDeps } from './routes.js';
+import { alertRoutes, type AlertRouteDeps, type CustomerScoreSource } from './routes.js';
 import { WebhookRegistry } from './webhooks.js';
 import { FailureStreak } from '../core/failureStreak.js';
 
@@ -33,7 +33,9 @@ export interface AlertServiceOptions {
    * webhook worker and the retention sweep. Default true. Any number of processes may run it.
    */
   background?: boolean;
-  alerts?: Pick<AlertStoreOptions, 'resolvedRetentionSeconds' | 'outboxMaxEntries' | 'scoresTtlSeconds'>;
+  /** Where GET /v1/customers/{id}/alerts reads the customer's current scores (the risk state: risk/customerScores.ts). */
+  scores: CustomerScoreSource;
+  alerts?: Pick<AlertStoreOptions, 'resolvedRetentionSeconds' | 'outboxMaxEntries'>;
   webhooks?: Pick<WebhookDeliveryOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'concurrency' | 'deadLetterCap'>;
   feed?: { heartbeatMs?: number };
   outbox?: { blockMs?: number; claimIdleMs?: number; retryDelayMs?: number };
@@ -66,7 +68,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   const webhooks = new WebhookRegistry(opts.redis, keys.webhooks, opts.outbound);
   const delivery = new WebhookDelivery({ queues: opts.queues, keys, registry: webhooks, outbound: opts.outbound, log: opts.log, metrics, now, ...opts.webhooks });
   const archive = new AlertArchive(opts.store, metrics);
-  const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery };
+  const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery, scores: opts.scores };
 
   const consumers = opts.background === false ? [] : [
     new OutboxConsumer({ redis: opts.redis, stream: keys.outbox, group: 'webhooks', handle: (e) => delivery.enqueue(e), log: opts.log, onFailure: () => metrics?.outboxFailures.inc({ consumer: 'webhooks' }), ...opts.outbox }),

@@ -1,4 +1,4 @@
-import type { Alert } from '../alerts/index.js';
+import { inQueue, type Alert } from '../alerts/index.js';
 import type { EventInput } from '../core/events/index.js';
 import type { Label, NoiseRecord } from '../simulator/scenarios/index.js';
 import { evaluateDetection, type AlertRecord, type DetectionReport } from './metrics.js';
@@ -17,7 +17,10 @@ export interface EvaluateInput {
 }
 
 export interface EvaluationResult {
+  /** Scored on the alerts of the officer's queue (medium and above): what an officer works. */
   detection: DetectionReport;
+  /** The same with advisory (low) alerts counted too. */
+  withAdvisory: DetectionReport;
   noise: NoiseImpact[];
   cost: { events: number; seconds: number; eventsPerSecond: number; alerts: number };
   /** The replay's Redis prefix and data directory, already removed. */
@@ -27,12 +30,9 @@ export interface EvaluationResult {
 /** Replays a labelled stream through the engine with its default rule pack and scores the alerts. */
 export async function evaluate(input: EvaluateInput): Promise<EvaluationResult> {
   const replay = await replayThroughEngine(input.events, input.config);
-  const alerts = replay.alerts.map(alertRecord);
   const customers = [...new Set(input.events.map((event) => event.customer_id))];
-  const measureFromMs = input.measureFrom.getTime();
   return {
-    detection: evaluateDetection({ labels: input.labels, alerts, customers, measureFromMs }),
-    noise: noiseImpact(input.noise ?? [], alerts, measureFromMs),
+    ...scoreAlerts(replay.alerts.map(alertRecord), { labels: input.labels, noise: input.noise ?? [], customers, measureFromMs: input.measureFrom.getTime() }),
     cost: {
       events: replay.posted, seconds: replay.seconds,
       eventsPerSecond: replay.seconds > 0 ? replay.posted / replay.seconds : 0, alerts: replay.alerts.length,
@@ -41,8 +41,25 @@ export async function evaluate(input: EvaluateInput): Promise<EvaluationResult> 
   };
 }
 
+/**
+ * Detection figures on the officer's queue (medium and above), and again with advisory (low)
+ * alerts counted; genuine noise is judged on the queue.
+ */
+export function scoreAlerts(
+  alerts: readonly AlertRecord[],
+  input: { labels: readonly Label[]; noise: readonly NoiseRecord[]; customers: readonly string[]; measureFromMs: number },
+): Pick<EvaluationResult, 'detection' | 'withAdvisory' | 'noise'> {
+  const queue = alerts.filter((alert) => inQueue(alert.severity));
+  const { labels, customers, measureFromMs } = input;
+  return {
+    detection: evaluateDetection({ labels, alerts: queue, customers, measureFromMs }),
+    withAdvisory: evaluateDetection({ labels, alerts, customers, measureFromMs }),
+    noise: noiseImpact(input.noise, queue, measureFromMs),
+  };
+}
+
 /** An alert is dated by the event that raised it, so delays are in the stream's time, not the replay's. */
 export function alertRecord(alert: Alert): AlertRecord {
   const triggeredAt = Math.min(...alert.triggeringEvents.map((event) => Date.parse(event.occurredAt)));
-  return { customerId: alert.customerId, type: alert.type, ruleIds: alert.ruleIds, atMs: triggeredAt };
+  return { customerId: alert.customerId, type: alert.type, ruleIds: alert.ruleIds, atMs: triggeredAt, severity: alert.severity };
 }

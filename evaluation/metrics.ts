@@ -1,3 +1,4 @@
+import type { Severity } from '../alerts/index.js';
 import {
   CHURN_PATTERNS, FRAUD_TYPOLOGIES, isFraudTypology, type ChurnPattern, type FraudTypology, type Label,
 } from '../simulator/scenarios/index.js';
@@ -12,6 +13,8 @@ export interface AlertRecord {
   ruleIds: readonly string[];
   /** occurred_at of the triggering event, ms. */
   atMs: number;
+  /** low alerts are advisory: out of the officer's queue, so the evaluation scores them apart. */
+  severity: Severity;
 }
 
 /** The rules of the default pack meant for each typology; their alerts make that typology's precision. */
@@ -21,7 +24,7 @@ export const TYPOLOGY_RULES: Readonly<Record<FraudTypology | ChurnPattern, reado
   'velocity-burst': ['velocity-burst'],
   'impossible-travel': ['impossible-travel'],
   'money-mule': ['money-mule'],
-  'unusual-amount': ['unusual-amount'],
+  'unusual-amount': ['unusual-amount', 'large-first-payment'],
   'dormant-account': ['dormant-account-reactivated'],
   'activity-decline': ['activity-decline'],
   'salary-stopped': ['salary-stopped'],

@@ -9,6 +9,7 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
   const warmupDays = Math.round((Date.parse(meta.measure_from) - Date.parse(meta.start)) / 86_400_000);
   const lines = [
     `Vigil detection evaluation: seed ${meta.seed}, ${meta.customers} customers, ${meta.days} days (${day(meta.start)} → ${day(meta.end)}), default rule pack`,
+    'Scored on the alert queue (medium and above); advisory low alerts are summed up apart.',
     `${meta.events.toLocaleString('en-GB')} events; ${labelled.fraud} fraud customers, ${labelled.churn} churners, ${d.genuineCustomers} genuine; `
       + `alerts scored from ${day(meta.measure_from)} (first ${warmupDays} days are warm-up: the engine starts with no history)`,
     '',
@@ -24,6 +25,7 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
     '',
     `genuine customers alerted   fraud ${shareText(d.genuineFraudAlerted)}   churn ${shareText(d.genuineChurnAlerted)}`,
     `customer-level precision    fraud ${shareText(d.fraudPrecision)}   churn ${shareText(d.churnPrecision)}   (alerted customers who carry a label of that kind)`,
+    ...advisoryLines(result),
     '',
     table(
       ['rule', 'alerts', 'on its typology', 'on other labelled', 'on genuine'],
@@ -41,6 +43,19 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
       + `(rule pack on; api + worker + alerts in one process with the poster); ${cost.alerts} alerts, ${d.alertsBeforeMeasurement} of them in the warm-up`,
   ];
   return lines.join('\n');
+}
+
+/** What advisory (low) alerts add when counted too: they stay out of the queue, so the tables leave them out. */
+function advisoryLines(result: EvaluationResult): string[] {
+  const a = result.withAdvisory;
+  const d = result.detection;
+  const recall = [...a.fraud, ...a.churn]
+    .filter((r, i) => r.recall !== [...d.fraud, ...d.churn][i]!.recall)
+    .map((r) => `${r.typology} ${num(r.recall ?? 0, 2)}`);
+  return [
+    `with advisory (low) alerts  fraud ${shareText(a.genuineFraudAlerted)} of genuine alerted, precision ${shareText(a.fraudPrecision)}`
+      + `; recall ${recall.length ? recall.join(', ') : 'unchanged'}`,
+  ];
 }
 
 function typologyCells(r: TypologyResult): string[] {

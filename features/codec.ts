@@ -1,8 +1,10 @@
+import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amountBaselines.js';
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
 import { compareRecent } from './recentLog.js';
+import { SESSION_MARKS, type SessionMarks } from './session.js';
 import {
-  emptyFeatureState, type ComplaintEntry, type CustomerFeatureState, type PreviousActivity, type RecentEvent,
-  type SeenEntry, type SeenSets,
+  emptyFeatureState, type ComplaintEntry, type CustomerFeatureState, type PreviousActivity, type Reactivation,
+  type RecentEvent, type SeenEntry, type SeenSets,
 } from './state.js';
 
 // The stored form of a customer's feature state. It is read and written once per customer per
@@ -13,12 +15,16 @@ import {
 //     r: [[age, kind, amount|0, merchant|"", country|"", lat?, lon?]],
 //     p: { a|l|m|r|d: age, g: [age, lat, lon], c: [age, country] },
 //     h, d: [[age in buckets, ...counters]],
-//     s: { m|k|c|d|p: [[key, age of last sighting, last − first]] },
-//     sal: [age], cp: [[key, age, status]] }
+//     s: { m|k|c|d|p|n|i: [[key, age of last sighting, last − first, times seen]] },
+//     sal: [age], cp: [[key, age, status]],
+//     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]] }
 //
-// Version 1 is still read: its day buckets had no channel counts and another counter order
-// (DAY_LAYOUT_V1), so its days decode with those counts 0. Channel features then read low for up to 30 days after
-// the upgrade, which is better than forgetting 90 days of history.
+// Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
+// counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
+// read low for up to 30 days after the upgrade, which is better than forgetting 90 days of history.
+// Versions 1 and 2 had no sighting counts (each remembered key reads as seen once), no networks, payers,
+// amount baselines, session marks or reactivations (they start empty and fill as events arrive:
+// robust amount features read 0 until five amounts of a kind are seen again).
 //
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
@@ -35,9 +41,18 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     p: encodePrevious(state.p, n),
     h: encodeBuckets(state.h, HOUR_TIER, n),
     d: encodeBuckets(state.d, DAY_TIER, n),
-    s: mapSets(state.s, (set) => set.map(([key, first, last]) => [key, age(last), last - first])),
+    s: mapSets(state.s, (set) => set.map(([key, first, last, times]) => [key, age(last), last - first, times])),
     sal: state.sal.map(age),
     cp: state.cp.map(([key, last, status]) => [key, age(last), status]),
+    b: Object.fromEntries(AMOUNT_GROUPS.flatMap((group) => {
+      const entries = state.b[group];
+      return entries ? [[group, entries.map(([t, bin]) => [age(t), bin])]] : [];
+    })),
+    sm: Object.fromEntries(SESSION_MARKS.flatMap((mark) => {
+      const times = state.sm[mark];
+      return times ? [[mark, times.map(age)]] : [];
+    })),
+    rv: state.rv.map(([t, days]) => [age(t), days]),
   });
 }
 
@@ -67,20 +82,23 @@ const DAY_LAYOUT_V1: readonly number[] = [
 
 function decodeState(json: Json): CustomerFeatureState {
   const o = record(json);
-  if (o.v !== 1 && o.v !== 2) throw new CorruptState('version');
+  if (o.v !== 1 && o.v !== 2 && o.v !== 3) throw new CorruptState('version');
+  const current = o.v === 3;
   const n = int(o.n);
   const time = (value: Json) => n - count(value);
   const sets = record(o.s);
   return {
-    v: 2, n, f: time(o.f), e: count(o.e), po: count(o.po), pc: count(o.pc),
+    v: 3, n, f: time(o.f), e: count(o.e), po: count(o.po), pc: count(o.pc),
     r: sorted(list(o.r).map((entry) => decodeRecent(entry, n)), compareRecent),
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
     d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
-    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p }, (set) => list(set).map((entry): SeenEntry => {
-      const [key, lastAge, span] = tuple(entry, 3);
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => list(set).map((entry): SeenEntry => {
+      const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
       const last = time(lastAge);
-      return [str(key), last - count(span), last];
+      const seen = count(times);
+      if (seen < 1) throw new CorruptState('times seen');
+      return [str(key), last - count(span), last, seen];
     })),
     sal: sorted(list(o.sal).map(time), (a, b) => a - b),
     cp: list(o.cp).map((entry): ComplaintEntry => {
@@ -89,7 +107,34 @@ function decodeState(json: Json): CustomerFeatureState {
       if (bits > 3) throw new CorruptState('complaint status');
       return [str(key), time(lastAge), bits];
     }),
+    b: current ? decodeBaselines(record(o.b), time) : {},
+    sm: current ? decodeMarks(record(o.sm), time) : {},
+    rv: current ? sorted(list(o.rv).map((entry): Reactivation => {
+      const [endedAge, days] = tuple(entry, 2);
+      return [time(endedAge), count(days)];
+    }), (a, b) => a[0] - b[0] || a[1] - b[1]) : [],
   };
+}
+
+function decodeBaselines(o: Record<string, Json>, time: (value: Json) => number): AmountBaselines {
+  const baselines: AmountBaselines = {};
+  for (const [group, entries] of Object.entries(o)) {
+    if (!(AMOUNT_GROUPS as readonly string[]).includes(group)) throw new CorruptState('amount group');
+    baselines[group as keyof AmountBaselines] = sorted(list(entries).map((entry): BaselineEntry => {
+      const [entryAge, bin] = tuple(entry, 2);
+      return [time(entryAge), int(bin)];
+    }), (a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+  return baselines;
+}
+
+function decodeMarks(o: Record<string, Json>, time: (value: Json) => number): SessionMarks {
+  const marks: SessionMarks = {};
+  for (const [mark, times] of Object.entries(o)) {
+    if (!(SESSION_MARKS as readonly string[]).includes(mark)) throw new CorruptState('session mark');
+    marks[mark as keyof SessionMarks] = sorted(list(times).map(time), (a, b) => a - b);
+  }
+  return marks;
 }
 
 function encodeRecent(entry: RecentEvent, n: number): Json[] {
@@ -169,7 +214,7 @@ function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonl
 }
 
 function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {
-  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p) };
+  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p), n: map(sets.n), i: map(sets.i) };
 }
 
 function sorted<T>(items: T[], compare: (a: T, b: T) => number): T[] {

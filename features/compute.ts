@@ -1,10 +1,11 @@
 import { outgoingStats } from './amountStats.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, isNewAt } from './distinct.js';
+import { distinctInWindow, firstSeenInWindow, isNewAt } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
+import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState } from './state.js';
 import { wholeDays, WINDOW_SECONDS as W } from './windows.js';
 
@@ -20,12 +21,32 @@ export interface CurrentEventFeatures {
   geo_distance_km_from_previous: number;
   geo_speed_kmh_from_previous: number;
   country_changed: boolean;
+  amount_robust_z: number;
+  amount_to_typical_ratio: number;
+  new_network: boolean;
+  merchant_seen_count: number;
+  merchant_first_seen_days: number;
+  payee_seen_count: number;
+  payee_first_seen_days: number;
+  device_age_seconds: number;
+  own_account_transfer: boolean;
+  card_present: boolean;
+  seconds_since_new_device_login: number;
+  seconds_since_new_network_login: number;
+  seconds_since_new_country_login: number;
+  idle_days_before_reactivation: number;
+  seconds_since_other_continent: number;
 }
 
 export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   amount_current: 0, amount_zscore: 0,
   new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false,
   geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1, country_changed: false,
+  amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
+  merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
+  device_age_seconds: -1, own_account_transfer: false, card_present: false,
+  seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
+  idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
 });
 
 /**
@@ -61,7 +82,9 @@ export function featureVector(
     card_payment_count_1h: short.card1h,
     card_payment_count_24h: h24[HOUR_FIELD.cardPayments]!,
     small_card_payment_count_10m: short.smallCard10m,
+    small_card_payment_count_1h: short.smallCard1h,
     card_payment_new_merchant_count_10m: short.cardNewMerchant10m,
+    card_payment_new_merchant_count_1h: short.cardNewMerchant1h,
     transfer_out_count_1h: short.transfersOut1h,
     transfer_out_count_24h: h24[HOUR_FIELD.transfersOut]!,
     transfer_in_count_24h: h24[HOUR_FIELD.transfersIn]!,
@@ -74,6 +97,7 @@ export function featureVector(
     amount_in_7d: majorUnits(d7[DAY_FIELD.amountInMilli]!),
     amount_in_30d: majorUnits(amountIn30d),
     inbound_credits_count_24h: h24[HOUR_FIELD.transfersIn]! + h24[HOUR_FIELD.cashDeposits]!,
+    new_payers_24h: firstSeenInWindow(state.s.i, t, W['24h']),
     forwarded_out_ratio_24h: ratio(amountOut24h, amountIn24h),
     outflow_ratio_30d: ratio(amountOut30d, amountIn30d),
     outflow_to_other_banks_30d: majorUnits(otherBanks30d),
@@ -81,6 +105,8 @@ export function featureVector(
     amount_mean_90d: stats90.mean,
     amount_stddev_90d: stats90.stddev,
     amount_zscore: current.amount_zscore,
+    amount_robust_z: current.amount_robust_z,
+    amount_to_typical_ratio: current.amount_to_typical_ratio,
     amount_current: current.amount_current,
     distinct_merchants_24h: distinctInWindow(state.s.m, t, W['24h']),
     distinct_mcc_30d: distinctInWindow(state.s.k, t, W['30d']),
@@ -92,6 +118,14 @@ export function featureVector(
     new_payee: current.new_payee,
     new_merchant_category: current.new_merchant_category,
     new_merchant: current.new_merchant,
+    new_network: current.new_network,
+    merchant_seen_count: current.merchant_seen_count,
+    merchant_first_seen_days: current.merchant_first_seen_days,
+    payee_seen_count: current.payee_seen_count,
+    payee_first_seen_days: current.payee_first_seen_days,
+    own_account_transfer: current.own_account_transfer,
+    card_present: current.card_present,
+    device_age_seconds: current.device_age_seconds,
     seconds_since_last_activity: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'any')),
     seconds_since_last_login: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'login')),
     days_since_last_txn_before_current: daysSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'money')),
@@ -102,9 +136,15 @@ export function featureVector(
     profile_changes_24h: h24[HOUR_FIELD.profileChanges]!,
     seconds_since_password_reset: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'passwordReset')),
     seconds_since_device_added: secondsSince(t, lastTimeAtOrBefore(before.r, before.p, t, 'deviceAdded')),
+    seconds_since_contact_change: secondsSince(t, lastMarkAtOrBefore(state.sm, 'cc', t)),
+    seconds_since_new_device_login: current.seconds_since_new_device_login,
+    seconds_since_new_network_login: current.seconds_since_new_network_login,
+    seconds_since_new_country_login: current.seconds_since_new_country_login,
+    idle_days_before_reactivation: current.idle_days_before_reactivation,
     geo_distance_km_from_previous: current.geo_distance_km_from_previous,
     geo_speed_kmh_from_previous: current.geo_speed_kmh_from_previous,
     country_changed: current.country_changed,
+    seconds_since_other_continent: current.seconds_since_other_continent,
     salary_credits_90d: salary.credits90d,
     days_since_salary: salary.daysSince,
     salary_regular: salary.regular,

@@ -1,30 +1,57 @@
+import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
 import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
-import { isNewAt } from './distinct.js';
+import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
+import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
-import { lastCountryAtOrBefore, lastGeoAtOrBefore } from './recentLog.js';
+import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore } from './recentLog.js';
+import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
+import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState, SeenEntry } from './state.js';
-import { WINDOW_SECONDS } from './windows.js';
+import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
 
 /**
  * Features of the event itself, judged against the history BEFORE it (`before` does not contain
  * it): "new" means no sighting earlier in event time, the z-score compares with prior amounts, and
  * distance and country change compare with the previous event that had a position or a country.
+ * Session marks are read from `after` (the state with the event), so a login from a new device
+ * reads 0 s since one.
  */
-export function currentEventFeatures(before: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+export function currentEventFeatures(before: CustomerFeatureState, after: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+  const merchant = familiarityAt(before.s.m, facts.merchant, facts.t, SEEN_HISTORY.m);
+  const payee = familiarityAt(before.s.p, facts.payee, facts.t, SEEN_HISTORY.p);
+  const device = familiarityAt(before.s.d, facts.device, facts.t, SEEN_HISTORY.d);
   const features: CurrentEventFeatures = {
     ...NO_CURRENT_EVENT,
     amount_current: facts.direction === '' ? 0 : majorUnits(facts.amountMilli),
-    new_device: isNew(before.s.d, facts.device, facts.t),
-    new_country: isNew(before.s.c, facts.country, facts.t),
-    new_payee: isNew(before.s.p, facts.payee, facts.t),
-    new_merchant_category: isNew(before.s.k, facts.mcc, facts.t),
-    new_merchant: isNew(before.s.m, facts.merchant, facts.t),
+    new_device: facts.device !== undefined && device.first === undefined,
+    new_country: isNew(before.s.c, facts.country, facts.t, SEEN_HISTORY.c),
+    new_payee: facts.payee !== undefined && payee.first === undefined,
+    new_merchant_category: isNew(before.s.k, facts.mcc, facts.t, SEEN_HISTORY.k),
+    new_merchant: facts.merchant !== undefined && merchant.first === undefined,
+    new_network: isNew(before.s.n, facts.network, facts.t, SEEN_HISTORY.n),
+    merchant_seen_count: merchant.count,
+    merchant_first_seen_days: merchant.first === undefined ? -1 : wholeDays(facts.t - merchant.first),
+    payee_seen_count: payee.count,
+    payee_first_seen_days: payee.first === undefined ? -1 : wholeDays(facts.t - payee.first),
+    device_age_seconds: facts.device === undefined ? -1 : device.first === undefined ? 0 : facts.t - device.first,
+    own_account_transfer: facts.ownAccount,
+    card_present: facts.cardPresent === true,
+    seconds_since_new_device_login: secondsSinceMark(after, 'nd', facts.t),
+    seconds_since_new_network_login: secondsSinceMark(after, 'nn', facts.t),
+    seconds_since_new_country_login: secondsSinceMark(after, 'nc', facts.t),
+    idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
   if (facts.direction === 'out') {
     const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);
     features.amount_zscore = amountZScore(facts.amountMilli, prior);
+  }
+  const group = amountGroupOf(facts);
+  if (group) {
+    const compared = compareWithBaseline(before.b, group, facts.t, facts.amountMilli);
+    features.amount_robust_z = compared.robustZ;
+    features.amount_to_typical_ratio = compared.ratioToMedian;
   }
   const previousGeo = facts.geo ? lastGeoAtOrBefore(before.r, before.p, facts.t) : undefined;
   if (facts.geo && previousGeo) {
@@ -35,9 +62,34 @@ export function currentEventFeatures(before: CustomerFeatureState, facts: EventF
   }
   const previousCountry = facts.country ? lastCountryAtOrBefore(before.r, before.p, facts.t) : undefined;
   features.country_changed = previousCountry !== undefined && previousCountry[1] !== facts.country;
+  if (previousCountry && facts.country) {
+    const [previousTime, country] = previousCountry;
+    const [from, to] = [continentOf(country), continentOf(facts.country)];
+    if (from !== undefined && to !== undefined && from !== to) features.seconds_since_other_continent = facts.t - previousTime;
+  }
   return features;
 }
 
-function isNew(set: readonly SeenEntry[], key: string | undefined, t: number): boolean {
-  return key !== undefined && isNewAt(set, key, t);
+function isNew(set: readonly SeenEntry[], key: string | undefined, t: number, history: number): boolean {
+  return key !== undefined && isNewAt(set, key, t, history);
+}
+
+function secondsSinceMark(state: CustomerFeatureState, mark: 'nd' | 'nn' | 'nc', t: number): number {
+  const at = lastMarkAtOrBefore(state.sm, mark, t);
+  return at === undefined ? -1 : t - at;
+}
+
+/**
+ * The silence (whole days without a money event) that this money event ends, or that ended within
+ * the 24 h before it: a dormant account is emptied in a few withdrawals, not one.
+ */
+function idleDaysBeforeReactivation(before: CustomerFeatureState, facts: EventFacts): number {
+  if (facts.direction === '') return 0;
+  const previous = lastTimeAtOrBefore(before.r, before.p, facts.t, 'money');
+  if (previous !== undefined && facts.t - previous >= REACTIVATION_MIN_IDLE_SECONDS) return wholeDays(facts.t - previous);
+  for (let i = before.rv.length - 1; i >= 0; i--) {
+    const [endedAt, idleDays] = before.rv[i]!;
+    if (endedAt <= facts.t && facts.t - endedAt <= DAY) return idleDays;
+  }
+  return 0;
 }

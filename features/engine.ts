@@ -35,8 +35,8 @@ export function applyEvent(
 ): AppliedEvent {
   const facts = eventFacts(event, cfg);
   const late = lateness(state, facts.t, cfg);
-  const current = currentEventFeatures(state, facts);
   const next = recordEvent(state, facts, cfg);
+  const current = currentEventFeatures(state, next, facts);
   return { state: next, features: featureVector(next, facts.t, state, current), late };
 }
 

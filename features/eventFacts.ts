@@ -33,12 +33,25 @@ export interface EventFacts {
   amountMilli: number;
   merchant: string | undefined;
   mcc: string | undefined;
-  /** Where the customer was: the device's geo, else the merchant's country (not the payee's). */
+  /**
+   * Where the customer was: the event's geo, else the merchant's country when the card was at its
+   * till. A web shop, a refund or a direct debit abroad says nothing about where the customer is.
+   */
   country: string | undefined;
   device: string | undefined;
   payee: string | undefined;
+  /** Who sent an incoming transfer (hashed, as payees). */
+  payer: string | undefined;
   geo: readonly [lat: number, lon: number] | undefined;
   toOtherBank: boolean;
+  /** A transfer to an account the bank verified as the customer's own (counterparty.own_account). */
+  ownAccount: boolean;
+  /** The card was at the terminal; undefined for events without a card. */
+  cardPresent: boolean | undefined;
+  /** The network the device came from (hashed IPv4 /24 or IPv6 /48). */
+  network: string | undefined;
+  /** A profile change of the phone number or e-mail address. */
+  contactChange: boolean;
   complaint: { key: string; resolved: boolean } | undefined;
 }
 
@@ -63,6 +76,7 @@ export function majorUnits(amountMilli: number): number {
 export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
   const merchant = 'merchant' in event ? event.merchant : undefined;
   const geo = event.geo;
+  const cardPresent = cardPresence(event);
   // Every field is always present: one object shape keeps the hot path monomorphic.
   const facts: EventFacts = {
     t: eventSeconds(event.occurred_at),
@@ -73,22 +87,55 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     amountMilli: 'amount_minor' in event ? toMilli(event.amount_minor, event.currency) : 0,
     merchant: merchant ? hashKey(merchant.id) : undefined,
     mcc: merchant?.mcc,
-    country: geo?.country ?? merchant?.country,
+    country: geo?.country ?? (cardPresent && event.type === 'card_payment' ? merchant?.country : undefined),
     device: event.device ? hashKey(event.device.id) : undefined,
     payee: undefined,
+    payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
+    ownAccount: false,
+    cardPresent,
+    network: event.device?.ip ? networkKey(event.device.ip) : undefined,
+    contactChange: event.type === 'profile_change' && (event.changed_fields ?? []).some((field) => field === 'phone' || field === 'email'),
     complaint: undefined,
   };
   if (event.type === 'transfer_out') {
     facts.payee = payeeKey(event.counterparty);
     const bank = event.counterparty.bank?.trim().toUpperCase();
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
+    facts.ownAccount = event.counterparty.own_account === true;
   }
   if (event.type === 'complaint') {
     facts.complaint = { key: hashKey(event.complaint.id), resolved: event.complaint.status === 'resolved' };
   }
   return facts;
+}
+
+const PRESENT_ENTRY_MODES: ReadonlySet<string> = new Set(['chip', 'contactless', 'magstripe']);
+
+/**
+ * Whether the card was at the terminal: the entry mode when the acquirer sends one, else the
+ * channel (a till or a cash machine reads the card; a web shop does not).
+ */
+function cardPresence(event: VigilEvent): boolean | undefined {
+  if (event.type === 'cash_withdrawal') return event.channel === 'atm' || event.channel === 'branch';
+  if (event.type !== 'card_payment' && event.type !== 'card_refund') return undefined;
+  if (event.entry_mode) return PRESENT_ENTRY_MODES.has(event.entry_mode);
+  return event.channel === 'pos' || event.channel === 'atm';
+}
+
+/**
+ * The network an address belongs to, as a provider hands them out: the first three octets of IPv4
+ * (a home router's /24), the first three groups of IPv6 (a site's /48). A new phone at home comes
+ * from a known network; a fraudster's proxy does not.
+ */
+export function networkKey(ip: string): string {
+  if (!ip.includes(':')) return hashKey(`4:${ip.slice(0, ip.lastIndexOf('.'))}`);
+  const [head = '', tail] = ip.toLowerCase().split('::');
+  const groups = head === '' ? [] : head.split(':');
+  // '::' stands for as many zero groups as are missing; only the first three matter here.
+  while (tail !== undefined && groups.length < 3) groups.push('0');
+  return hashKey(`6:${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}`);
 }
 
 function toMilli(minor: number, currency: string): number {

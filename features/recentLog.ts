@@ -99,7 +99,7 @@ export function lastCountryAtOrBefore(log: readonly RecentEvent[], previous: Pre
 
 export interface ShortWindowCounts {
   txn1m: number; txn10m: number; txn1h: number;
-  card10m: number; card1h: number; smallCard10m: number; cardNewMerchant10m: number;
+  card10m: number; card1h: number; smallCard10m: number; smallCard1h: number; cardNewMerchant10m: number; cardNewMerchant1h: number;
   transfersOut1h: number; amountOut1hMilli: number; failedLogins1h: number;
 }
 
@@ -115,7 +115,7 @@ export function shortWindowCounts(
   merchantIsNewAt: (merchant: string, at: number) => boolean,
 ): ShortWindowCounts {
   const counts: ShortWindowCounts = {
-    txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, cardNewMerchant10m: 0,
+    txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, smallCard1h: 0, cardNewMerchant10m: 0, cardNewMerchant1h: 0,
     transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0,
   };
   for (let i = log.length - 1; i >= 0; i--) {
@@ -133,10 +133,14 @@ export function shortWindowCounts(
     if (entry.k === EVENT_KIND.transfer_out) counts.transfersOut1h++;
     if (entry.k !== EVENT_KIND.card_payment) continue;
     counts.card1h++;
+    const small = entry.a <= SMALL_CARD_PAYMENT_MILLI;
+    const newMerchant = entry.m !== undefined && merchantIsNewAt(entry.m, entry.t);
+    if (small) counts.smallCard1h++;
+    if (newMerchant) counts.cardNewMerchant1h++;
     if (!in10m) continue;
     counts.card10m++;
-    if (entry.a <= SMALL_CARD_PAYMENT_MILLI) counts.smallCard10m++;
-    if (entry.m !== undefined && merchantIsNewAt(entry.m, entry.t)) counts.cardNewMerchant10m++;
+    if (small) counts.smallCard10m++;
+    if (newMerchant) counts.cardNewMerchant10m++;
   }
   return counts;
 }

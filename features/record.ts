@@ -1,15 +1,21 @@
+import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
   bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
   type Bucket, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
-import { pruneSeen, recordSighting } from './distinct.js';
+import { familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
-import { recordRecent } from './recentLog.js';
-import type { CustomerFeatureState, RecentEvent, SeenSetName } from './state.js';
-import { SEEN_HISTORY_SECONDS } from './windows.js';
+import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
+import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
+import type { CustomerFeatureState, Reactivation, RecentEvent, SeenSetName } from './state.js';
+import { DAY, WINDOW_SECONDS, wholeDays } from './windows.js';
+
+/** A silence at least this long is remembered when it ends (dormant accounts). */
+export const REACTIVATION_MIN_IDLE_SECONDS = 30 * DAY;
+const REACTIVATIONS_KEPT = 2;
 
 /**
  * Records one event into the state and prunes what no window can need any more, measured from the
@@ -22,9 +28,11 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
   const lateness = latenessSeconds(cfg);
   const newest = state.e === 0 ? facts.t : Math.max(state.n, facts.t);
   const recent = recordRecent(state.r, state.p, recentEvent(facts), newest, lateness);
-  const historyStart = newest - lateness - SEEN_HISTORY_SECONDS;
+  const historyStart = newest - lateness;
+  const group = amountGroupOf(facts);
+  const baselineStart = newest - lateness - WINDOW_SECONDS['90d'];
   return {
-    v: 2,
+    v: 3,
     n: newest,
     f: state.e === 0 ? facts.t : Math.min(state.f, facts.t),
     e: state.e + 1,
@@ -38,9 +46,48 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     sal: facts.type === 'salary_credit' ? recordSalaryCredit(state.sal, facts.t) : state.sal,
     cp: pruneComplaints(
       facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
-      historyStart,
+      historyStart - SEEN_HISTORY.m,
     ),
+    // Pruned as amounts are added: reads filter by time, so a stale amount left meanwhile changes nothing.
+    b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
+    sm: sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS),
+    rv: reactivations(state, facts),
   };
+}
+
+/**
+ * The access changes this event makes, judged against the history before it in event time: a
+ * login from a device, a network or a country first seen at most a day before (a failed attempt
+ * from the same place a minute earlier does not make it familiar) while the customer already has
+ * an older one (a new customer's first phone, home network and country are new to everyone), and
+ * a change of phone number or e-mail.
+ */
+function sessionMarks(state: CustomerFeatureState, facts: EventFacts, oldestKept: number) {
+  const set: SessionMark[] = [];
+  if (facts.contactChange) set.push('cc');
+  if (facts.type === 'login') {
+    const recent = (name: 'd' | 'n' | 'c', key: string | undefined) => {
+      if (key === undefined) return false;
+      const { first } = familiarityAt(state.s[name], key, facts.t, SEEN_HISTORY[name]);
+      const isRecent = first === undefined || facts.t - first <= NEW_DEVICE_LOGIN_SECONDS;
+      return isRecent && state.s[name].some(([other, otherFirst, last]) => other !== key && facts.t - otherFirst > NEW_DEVICE_LOGIN_SECONDS
+        && last >= facts.t - SEEN_HISTORY[name]);
+    };
+    if (recent('d', facts.device)) set.push('nd');
+    if (recent('n', facts.network)) set.push('nn');
+    if (recent('c', facts.country)) set.push('nc');
+  }
+  // Pruned as marks are added; reads ignore marks past their history (session.ts).
+  return set.length > 0 ? recordMarks(state.sm, set, facts.t, oldestKept) : state.sm;
+}
+
+/** A money event after 30 days or more without one ends a silence: remembered for dormancy rules. */
+function reactivations(state: CustomerFeatureState, facts: EventFacts): Reactivation[] {
+  if (facts.direction === '') return state.rv;
+  const previous = lastTimeAtOrBefore(state.r, state.p, facts.t, 'money');
+  if (previous === undefined || facts.t - previous < REACTIVATION_MIN_IDLE_SECONDS) return state.rv;
+  const next = [...state.rv, [facts.t, wholeDays(facts.t - previous)] as Reactivation].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return next.slice(-REACTIVATIONS_KEPT);
 }
 
 function recentEvent(facts: EventFacts): RecentEvent {
@@ -125,14 +172,22 @@ const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string 
   ['c', (facts) => facts.country],
   ['d', (facts) => facts.device],
   ['p', (facts) => facts.payee],
+  ['n', (facts) => facts.network],
+  ['i', (facts) => facts.payer],
 ];
 
-function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, historyStart: number): CustomerFeatureState['s'] {
-  const next = { ...sets };
+/**
+ * `behindNewest`: the newest event time less the lateness; each set keeps its own history behind
+ * it. A set is pruned when a key is added to it: every read judges by time (isNewAt, windows), so a
+ * key past its history that lingers in a set nobody added to meanwhile changes no feature.
+ */
+function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, behindNewest: number): CustomerFeatureState['s'] {
+  let next = sets;
   for (const [name, keyOf] of SIGHTINGS) {
     const key = keyOf(facts);
-    const set = key === undefined ? sets[name] : recordSighting(sets[name], key, facts.t);
-    next[name] = pruneSeen(set, historyStart);
+    if (key === undefined) continue;
+    if (next === sets) next = { ...sets };
+    next[name] = pruneSeen(recordSighting(sets[name], key, facts.t), behindNewest - SEEN_HISTORY[name]);
   }
   return next;
 }

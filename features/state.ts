@@ -1,9 +1,12 @@
+import type { AmountBaselines } from './amountBaselines.js';
 import type { Bucket } from './buckets.js';
+import type { SessionMarks } from './session.js';
 
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
 // encoded compactly by codec.ts. In memory all times are absolute epoch seconds; short keys keep
 // the code that touches them close to what is stored. Bump `v` whenever a field changes meaning:
-// an unknown version decodes as an empty state; codec.ts says which older versions it still reads.
+// an unknown version decodes as an empty state; codec.ts says which older versions it still reads
+// (version 3 added sighting counts, networks, payers, amount baselines, session marks and reactivations).
 
 /** One recent event, kept exactly for the ≤ 1 h windows and "since the previous …" features. */
 export interface RecentEvent {
@@ -34,8 +37,8 @@ export interface PreviousActivity {
   /** event with a country: [t, country] */ c?: [number, string];
 }
 
-/** [key, first seen, last seen] */
-export type SeenEntry = [key: string, first: number, last: number];
+/** [key, first seen, last seen, times seen] */
+export type SeenEntry = [key: string, first: number, last: number, count: number];
 
 export interface SeenSets {
   /** merchants */ m: SeenEntry[];
@@ -43,14 +46,19 @@ export interface SeenSets {
   /** countries */ c: SeenEntry[];
   /** devices */ d: SeenEntry[];
   /** payees */ p: SeenEntry[];
+  /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenEntry[];
+  /** payers of incoming transfers */ i: SeenEntry[];
 }
+
+/** [time of the money event that ended a silence, whole days of that silence] */
+export type Reactivation = [t: number, idleDays: number];
 export type SeenSetName = keyof SeenSets;
 
 /** [key, last event time, status bits: 1 opened, 2 resolved] */
 export type ComplaintEntry = [key: string, last: number, status: number];
 
 export interface CustomerFeatureState {
-  v: 2;
+  v: 3;
   /** Newest occurred_at seen: lateness and pruning are measured from it. */
   n: number;
   /** Oldest occurred_at seen (customer age). */
@@ -70,12 +78,18 @@ export interface CustomerFeatureState {
   /** Salary credit times, the newest 16, oldest first. */
   sal: number[];
   cp: ComplaintEntry[];
+  /** Recent outgoing amounts per spending group (amountBaselines.ts). */
+  b: AmountBaselines;
+  /** Session context: newest times of access changes (session.ts). */
+  sm: SessionMarks;
+  /** Silences of 30 days or more and when they ended, the newest 2. */
+  rv: Reactivation[];
 }
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
-    v: 2, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
-    s: { m: [], k: [], c: [], d: [], p: [] },
-    sal: [], cp: [],
+    v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
+    s: { m: [], k: [], c: [], d: [], p: [], n: [], i: [] },
+    sal: [], cp: [], b: {}, sm: {}, rv: [],
   };
 }

@@ -29,8 +29,14 @@ export const WINDOW_SECONDS = {
   '90d': 90 * DAY,
 } as const;
 
-/** History kept for "never seen before" flags and distinct counts. */
+/** History kept for "never seen before" flags and distinct counts of merchants and merchant categories. */
 export const SEEN_HISTORY_SECONDS = 90 * DAY;
+/**
+ * History kept for devices, networks, payees and countries: a customer has few of each and comes
+ * back to them after months (the desktop used at tax time, last summer's holiday country, the
+ * builder paid once a year), so forgetting them after 90 days would make the familiar look new.
+ */
+export const LONG_SEEN_HISTORY_SECONDS = 400 * DAY;
 
 /** Event time in whole epoch seconds; sub-second precision carries no risk signal. */
 export function eventSeconds(occurredAt: string): number {

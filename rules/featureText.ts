@@ -4,7 +4,7 @@ import { groupDecimal } from '../core/events/index.js';
 // in 10 min", not "card_payment_new_merchant_count_10m=12". Windowed families are described by
 // pattern; the rest one by one. A feature missing here still explains itself as "name = value".
 
-export type FeatureUnit = 'count' | 'amount' | 'ratio' | 'seconds' | 'days' | 'km' | 'kmh' | 'score' | 'flag' | 'number';
+export type FeatureUnit = 'count' | 'amount' | 'ratio' | 'times' | 'seconds' | 'days' | 'km' | 'kmh' | 'score' | 'flag' | 'number';
 
 export interface FeatureText {
   unit: FeatureUnit;
@@ -26,6 +26,7 @@ const COUNT_FAMILIES: Readonly<Record<string, string>> = {
   transfer_in_count: 'incoming transfers',
   cash_withdrawal_count: 'cash withdrawals',
   inbound_credits_count: 'inbound credits',
+  new_payers: 'senders never seen before',
   login_count: 'logins',
   app_session_count: 'app sessions',
   failed_logins: 'failed logins',
@@ -55,11 +56,27 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   amount_stddev_90d: { unit: 'amount', text: '90-day amount standard deviation {v}' },
   amount_zscore: { unit: 'score', text: "amount {v} standard deviations from this customer's 90-day average" },
   amount_current: { unit: 'amount', text: 'amount {v}' },
+  amount_robust_z: { unit: 'score', text: "amount {v} robust spreads above this customer's usual for this kind of payment" },
+  amount_to_typical_ratio: { unit: 'times', text: "amount {v} this customer's usual for this kind of payment" },
+  new_network: { unit: 'flag', text: 'from a network the customer has not used before', whenFalse: 'from a network used before' },
+  merchant_seen_count: { unit: 'count', text: 'merchant paid {v} times before' },
+  merchant_first_seen_days: { unit: 'days', text: 'merchant first paid {v} ago', whenNegative: 'merchant never paid before' },
+  payee_seen_count: { unit: 'count', text: 'payee paid {v} times before' },
+  payee_first_seen_days: { unit: 'days', text: 'payee first paid {v} ago', whenNegative: 'payee never paid before' },
+  own_account_transfer: { unit: 'flag', text: "to the customer's own account", whenFalse: "to someone else's account" },
+  card_present: { unit: 'flag', text: 'card at the terminal', whenFalse: 'card not present' },
+  device_age_seconds: { unit: 'seconds', text: 'device first seen {v} ago', whenNegative: 'no device on the event' },
+  seconds_since_contact_change: { unit: 'seconds', text: 'phone number or e-mail changed {v} ago', whenNegative: 'no phone number or e-mail change on record' },
+  seconds_since_new_device_login: { unit: 'seconds', text: 'login from a new device {v} ago', whenNegative: 'no login from a new device' },
+  seconds_since_new_network_login: { unit: 'seconds', text: 'login from a new network {v} ago', whenNegative: 'no login from a new network' },
+  seconds_since_new_country_login: { unit: 'seconds', text: 'login from a new country {v} ago', whenNegative: 'no login from a new country' },
+  idle_days_before_reactivation: { unit: 'days', text: 'money moving after {v} without any' },
   new_device: { unit: 'flag', text: 'new device', whenFalse: 'known device' },
   new_country: { unit: 'flag', text: 'first activity in this country', whenFalse: 'country seen before' },
   new_payee: { unit: 'flag', text: 'first payment to this payee', whenFalse: 'payee paid before' },
   new_merchant: { unit: 'flag', text: 'first payment at this merchant', whenFalse: 'merchant paid before' },
   new_merchant_category: { unit: 'flag', text: 'first purchase in this merchant category', whenFalse: 'merchant category seen before' },
+  seconds_since_other_continent: { unit: 'seconds', text: 'on another continent {v} before', whenNegative: 'same continent as the previous event' },
   country_changed: { unit: 'flag', text: 'country changed since the previous event', whenFalse: 'same country as the previous event' },
   salary_regular: { unit: 'flag', text: 'salary paid regularly', whenFalse: 'no regular salary' },
   salary_stopped: { unit: 'flag', text: 'expected salary credit missing', whenFalse: 'salary arriving as usual' },
@@ -106,6 +123,7 @@ export function formatInUnit(value: unknown, unit: FeatureUnit): string {
     case 'count': return grouped.format(value);
     case 'amount': return formatAmountFeature(value);
     case 'ratio': return `${grouped.format(Math.round(value * 1000) / 10)}%`;
+    case 'times': return `${grouped.format(Math.round(value * 10) / 10)}×`;
     case 'seconds': return formatSeconds(value);
     case 'days': return `${grouped.format(value)} days`;
     case 'km': return `${grouped.format(Math.round(value))} km`;

@@ -17,6 +17,7 @@ import { createAlertService, type AlertService } from '../alerts/index.js';
 import { DEFAULT_SEGMENTATION_CONFIG } from '../customers/index.js';
 import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES } from '../features/index.js';
 import { RiskEffect } from '../risk/riskEffect.js';
+import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
@@ -118,15 +119,13 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     redis, queues, prefix, store, log, metrics,
     background: runsWorker,
     outbound,
+    scores: customerScoreReader(redis, { prefix, partitions: config.partitions }),
     webhooks: { attempts: config.alerts.webhookAttempts },
     // A dead worker's outbox entries are taken over as soon as its partitions are.
     outbox: { claimIdleMs: config.processing.claimIdleMs },
     // Complaint deadlines are watched as often as quiet customers are reviewed.
     escalateIntervalMs: config.processing.sweepIntervalMs,
-    alerts: {
-      resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS,
-      scoresTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
-    },
+    alerts: { resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS },
   });
   const rules = new RuleSetRegistry({
     redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,

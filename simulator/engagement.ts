@@ -68,7 +68,7 @@ export function profileChange(ctx: EventContext, customer: SimulatedCustomer, ev
   const { rng } = ctx;
   const channel = serviceChannel(rng, customer, atMs);
   const field = rng.weighted([['address', 3], ['phone', 3], ['email', 3], ['marketing_preferences', 2], ['name', 0.3]] as const);
-  return { type: 'profile_change', ...envelope(eventId, customer, atMs, channel), ...deviceIfDigital(rng, customer, channel), attributes: { field } };
+  return { type: 'profile_change', ...envelope(eventId, customer, atMs, channel), ...deviceIfDigital(rng, customer, channel), changed_fields: [field] };
 }
 
 export function branchVisit(ctx: EventContext, customer: SimulatedCustomer, eventId: string, atMs: number): EventInput {
@@ -115,7 +115,23 @@ export function productChange(ctx: EventContext, customer: SimulatedCustomer, ev
   const productType = rng.weighted(PRODUCTS);
   const product = { type: productType, id: `${productType.replace('_', '-')}-${customer.id.slice(5)}-${rng.int(1, 9)}` };
   const event = { ...envelope(eventId, customer, atMs, channel), ...deviceIfDigital(rng, customer, channel), product };
-  return opened ? { type: 'product_opened', ...event } : { type: 'product_closed', ...event };
+  if (opened) return { type: 'product_opened', ...event };
+  const reason = closureReason(rng, productType);
+  // A replaced card is closed as its successor is issued: the same product opened at once.
+  if (reason === 'replaced') {
+    ctx.followUp(atMs + rng.between(1, 30) * SECOND_MS, (id, at) => ({
+      type: 'product_opened', ...envelope(id, customer, at, channel), ...deviceIfDigital(rng, customer, channel),
+      product: { type: productType, id: `${productType.replace('_', '-')}-${customer.id.slice(5)}-${rng.int(10, 99)}` },
+    }));
+  }
+  return { type: 'product_closed', ...event, product: { ...product, closure_reason: reason } };
+}
+
+/** Most closures are routine: cards are replaced when they expire or are lost, term deposits mature. */
+function closureReason(rng: SeededRandom, productType: ProductType): 'customer_request' | 'matured' | 'replaced' {
+  if ((productType === 'debit_card' || productType === 'credit_card') && rng.chance(0.6)) return 'replaced';
+  if (productType === 'term_deposit' && rng.chance(0.8)) return 'matured';
+  return 'customer_request';
 }
 
 /** The channel the customer prefers for talking to the bank, among those open right now. */

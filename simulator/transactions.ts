@@ -15,7 +15,8 @@ const REFUND_SHARE_IN_STORE = 0.008;
 export function cardPayment(ctx: EventContext, customer: SimulatedCustomer, eventId: string, atMs: number): EventInput {
   const { rng } = ctx;
   const { merchant, category } = chooseMerchant(ctx, customer);
-  const online = rng.chance(category.ecommerceShare);
+  // Abroad without a trip is a foreign web shop: a till abroad means being there (trips: scenarios/noise.ts).
+  const online = rng.chance(category.ecommerceShare) || merchant.country !== customer.homeCountry;
   const gbp = rng.logNormal(category.medianGbp * Math.pow(TIER_SPEND_FACTOR[customer.tier], 0.6), category.sigma);
   const amount = amountFromGbp(gbp, customer.currency);
   const payment: EventInput = {
@@ -27,7 +28,7 @@ export function cardPayment(ctx: EventContext, customer: SimulatedCustomer, even
     ...(online
       ? { device: deviceFor(rng, customer, digitalChannel(rng, customer)), geo: homeGeo(rng, customer) }
       : { geo: merchant.country === customer.homeCountry ? homeGeo(rng, customer) : { country: merchant.country } }),
-    attributes: { entry_mode: online ? 'online' : gbp < 100 ? 'contactless' : 'chip' },
+    entry_mode: online ? 'online' : gbp < 100 ? 'contactless' : 'chip',
   };
   if (rng.chance(online ? REFUND_SHARE_ONLINE : REFUND_SHARE_IN_STORE)) {
     ctx.followUp(atMs + rng.between(1, 14) * DAY_MS, (refundId, refundAt) => ({
@@ -42,7 +43,7 @@ export function cardPayment(ctx: EventContext, customer: SimulatedCustomer, even
   return payment;
 }
 
-/** Mostly the customer's regular shops; sometimes a new one, and now and then abroad. */
+/** Mostly the customer's regular shops; sometimes a new one, and now and then a foreign one online. */
 function chooseMerchant(ctx: EventContext, customer: SimulatedCustomer): { merchant: Merchant; category: MerchantCategory } {
   const { rng } = ctx;
   if (rng.chance(ABROAD_SHARE[customer.tier])) {

@@ -56,6 +56,8 @@ export const counterpartySchema = z.strictObject({
   bank: plainText({ min: 1, max: 64 }).optional(),
   country: countryCode.optional(),
   name: plainText({ max: 128 }).optional(),
+  own_account: z.boolean().optional()
+    .describe("true when the bank has verified the account is the customer's own (a name match on the payee, or an account the customer linked): moving money to oneself is not a payment to a stranger"),
 });
 
 export const deviceSchema = z.strictObject({
@@ -80,6 +82,17 @@ export const productSchema = z.strictObject({
   type: z.enum(PRODUCT_TYPES),
   id: identifier.optional(),
 });
+
+/** Why a product ended, when the core system knows: a matured deposit or a replaced card is routine, not a customer leaving. */
+export const CLOSURE_REASONS = ['customer_request', 'matured', 'replaced', 'repaid', 'bank_initiated'] as const;
+export const closedProductSchema = productSchema.extend({ closure_reason: z.enum(CLOSURE_REASONS).optional() });
+
+/** How the card was read: chip, contactless and magstripe mean the card was at the terminal; manual and online mean it was not. */
+export const ENTRY_MODES = ['chip', 'contactless', 'magstripe', 'manual', 'online'] as const;
+const entryMode = z.enum(ENTRY_MODES).optional();
+
+/** Which parts of the profile a profile_change changed: a new phone number or e-mail is how a takeover locks the owner out. */
+export const PROFILE_CHANGE_FIELDS = ['phone', 'email', 'address', 'name', 'marketing_preferences', 'other'] as const;
 
 export const complaintSchema = z.strictObject({
   id: identifier,
@@ -114,8 +127,8 @@ function eventOf<T extends EventType, S extends z.ZodRawShape>(type: T, shape: S
 }
 
 export const eventSchema = z.discriminatedUnion('type', [
-  eventOf('card_payment', { ...money, merchant: merchantSchema }),
-  eventOf('card_refund', { ...money, merchant: merchantSchema }),
+  eventOf('card_payment', { ...money, merchant: merchantSchema, entry_mode: entryMode }),
+  eventOf('card_refund', { ...money, merchant: merchantSchema, entry_mode: entryMode }),
   eventOf('transfer_out', { ...money, counterparty: counterpartySchema }),
   eventOf('transfer_in', { ...money, counterparty: counterpartySchema }),
   eventOf('cash_withdrawal', { ...money }),
@@ -127,13 +140,13 @@ export const eventSchema = z.discriminatedUnion('type', [
   eventOf('login_failed', {}),
   eventOf('password_reset', {}),
   eventOf('device_added', {}),
-  eventOf('profile_change', {}),
+  eventOf('profile_change', { changed_fields: z.array(z.enum(PROFILE_CHANGE_FIELDS)).min(1).max(PROFILE_CHANGE_FIELDS.length).optional() }),
   eventOf('app_session', {}),
   eventOf('branch_visit', {}),
   eventOf('call_centre_contact', {}),
   eventOf('complaint', { complaint: complaintSchema }),
   eventOf('product_opened', { product: productSchema }),
-  eventOf('product_closed', { product: productSchema }),
+  eventOf('product_closed', { product: closedProductSchema }),
   eventOf('offer_response', { offer: offerResponseSchema }),
 ]);
 

@@ -54,7 +54,7 @@ export function accountTakeover(ctx: EpisodeContext, atMs: number): Episode {
   }));
   if (rng.chance(0.3)) {
     writer.add(loginAt + rng.between(2, 20) * MINUTE_MS, (id, at) => ({
-      type: 'profile_change', ...envelope(id, customer, at, channel), ...onDevice, attributes: { field: rng.pick(['email', 'phone']) },
+      type: 'profile_change', ...envelope(id, customer, at, channel), ...onDevice, changed_fields: [rng.pick(['email', 'phone'] as const)],
     }));
   }
   const transferAt = loginAt + logUniform(rng, 3 * MINUTE_MS, 8 * HOUR_MS);
@@ -129,7 +129,7 @@ export function unusualAmount(ctx: EpisodeContext, atMs: number): Episode {
     const channel = digitalChannel(rng, customer);
     event = writer.add(atMs, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
-      merchant, device: deviceFor(rng, customer, channel), geo: homeGeo(rng, customer), attributes: { entry_mode: 'online' },
+      merchant, device: deviceFor(rng, customer, channel), geo: homeGeo(rng, customer), entry_mode: 'online',
     }));
   } else {
     event = writer.add(atMs, (id, at) => ({

@@ -33,7 +33,7 @@ export function cardTesting(ctx: EpisodeContext, atMs: number): Episode {
     const merchant = testingMerchant(rng, rng.chance(0.8) ? usualCountry : rng.pick(TESTER_COUNTRIES));
     const payment = writer.add(t, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'),
-      amount: smallAmount(rng, customer.currency), currency: customer.currency, merchant, attributes: { entry_mode: 'online' },
+      amount: smallAmount(rng, customer.currency), currency: customer.currency, merchant, entry_mode: 'online',
     }));
     first ??= payment;
     t += clamp(paceSeconds * rng.logNormal(1, 0.35), 20, 180) * 1000;
@@ -45,7 +45,7 @@ export function cardTesting(ctx: EpisodeContext, atMs: number): Episode {
     writer.add(t + rng.between(5, 60) * MINUTE_MS, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'),
       amount: amountFromGbp(logUniform(rng, 150, 1500), customer.currency), currency: customer.currency, merchant,
-      attributes: { entry_mode: 'online' },
+      entry_mode: 'online',
     }));
   }
   return { events: writer.events, label: { kind: 'fraud', typology: 'card-testing', firstBad: { eventId: first!.event_id } } };
@@ -73,7 +73,7 @@ function cardSpree(writer: EpisodeWriter, ctx: EpisodeContext, times: readonly n
       type: 'card_payment', ...envelope(id, customer, at, cloned ? 'pos' : 'ecommerce'),
       amount: amountFromGbp(rng.logNormal(70, 0.7), customer.currency), currency: customer.currency, merchant,
       ...(cloned ? { geo: { country: merchant.country } } : {}),
-      attributes: { entry_mode: cloned ? rng.pick(['chip', 'contactless', 'magstripe']) : 'online' },
+      entry_mode: cloned ? rng.pick(['chip', 'contactless', 'magstripe']) : 'online',
     }));
   }
 }
@@ -107,7 +107,7 @@ export function impossibleTravel(ctx: EpisodeContext, atMs: number): Episode {
     writer.add(atMs, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'pos'),
       amount: amountFromGbp(rng.logNormal(25, 0.6), customer.currency), currency: customer.currency, merchant,
-      geo: homeGeo(rng, customer), attributes: { entry_mode: 'contactless' },
+      geo: homeGeo(rng, customer), entry_mode: 'contactless',
     }));
   }
   const place = placeAwayFrom(rng, customer.city, customer.homeCountry, FRAUD_PLACES, 1000);
@@ -140,7 +140,7 @@ function farPayment(ctx: EpisodeContext, place: Place, id: string, at: number): 
     type: 'card_payment', ...envelope(id, customer, at, 'pos'),
     amount: amountFromGbp(rng.logNormal(90, 0.8), customer.currency), currency: customer.currency, merchant,
     geo: rng.chance(0.75) ? geoAround(rng, place) : { country: place.country },
-    attributes: { entry_mode: rng.pick(['chip', 'magstripe', 'contactless']) },
+    entry_mode: rng.pick(['chip', 'magstripe', 'contactless']),
   };
 }
 

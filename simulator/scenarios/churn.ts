@@ -105,7 +105,7 @@ export function complaintsThenClosure(ctx: EpisodeContext, atMs: number, endMs: 
   writer.add(d.leaveMs, (id, at) => ({
     type: 'product_closed', ...envelope(id, customer, at, channel),
     ...(channel === 'branch' ? {} : { device: deviceFor(rng, customer, channel) }),
-    product: { type: product, id: `${product.replace('_', '-')}-${customer.id.slice(5)}` },
+    product: { type: product, id: `${product.replace('_', '-')}-${customer.id.slice(5)}`, closure_reason: 'customer_request' },
   }));
   // A resolution the bank sends after the customer has gone is not part of their story here.
   writer.dropAfter(d.leaveMs);
@@ -136,7 +136,8 @@ function ownTransfer(ctx: EpisodeContext, payee: ReturnType<typeof newPayee>, gb
   return {
     type: 'transfer_out', ...envelope(id, customer, at, channel),
     amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
-    counterparty: { id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name },
+    // The bank confirmed the name on the new account is the customer's own (own_account).
+    counterparty: { id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name, own_account: true },
     device: deviceFor(rng, customer, channel), geo: homeGeo(rng, customer),
   };
 }

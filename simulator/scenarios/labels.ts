@@ -13,8 +13,15 @@ export const CHURN_PATTERNS = [
 ] as const;
 export type ChurnPattern = (typeof CHURN_PATTERNS)[number];
 
-/** Ordinary life that looks a little like fraud or churn; genuine customers with noise carry no label. */
-export const NOISE_KINDS = ['new-device', 'travel-abroad', 'large-purchase', 'password-reset', 'new-payee', 'shopping-spree'] as const;
+/**
+ * Ordinary life that looks a little like fraud or churn; genuine customers with noise carry no
+ * label. Every fraud rule that catches something has at least one look-alike here.
+ */
+export const NOISE_KINDS = [
+  'new-device', 'travel-abroad', 'large-purchase', 'password-reset', 'new-payee', 'shopping-spree',
+  'known-retailer-purchase', 'large-cash-withdrawal', 'subscription-signups', 'new-phone-new-utility', 'group-collection',
+  'returning-customer', 'saving-elsewhere',
+] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 
 const isoTime = z.iso.datetime({ offset: true });

@@ -67,7 +67,7 @@ export function travelAbroad(ctx: EpisodeContext, atMs: number, endMs: number): 
     const merchant = ctx.merchants.pick(rng, customer.homeCountry, category);
     writer.add(bookedAt, (id, t) => ({
       type: 'card_payment', ...envelope(id, customer, t, 'ecommerce'), amount: amountFromGbp(rng.logNormal(350, 0.6) * TIER_SPEND_FACTOR[customer.tier], customer.currency),
-      currency: customer.currency, merchant, device: deviceFor(rng, customer, 'web'), geo: homeGeo(rng, customer), attributes: { entry_mode: 'online' },
+      currency: customer.currency, merchant, device: deviceFor(rng, customer, 'web'), geo: homeGeo(rng, customer), entry_mode: 'online',
     }));
   }
   const away = (event: EventInput) => event.geo !== undefined || ['pos', 'atm', 'branch', 'ecommerce'].includes(event.channel);
@@ -100,7 +100,7 @@ export function largePurchase(ctx: EpisodeContext, atMs: number): Episode {
     writer.add(atMs, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, online ? 'ecommerce' : 'pos'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency, merchant,
       ...(online ? { device: deviceFor(rng, customer, digitalChannel(rng, customer)) } : {}), geo: homeGeo(rng, customer),
-      attributes: { entry_mode: online ? 'online' : 'chip' },
+      entry_mode: online ? 'online' : 'chip',
     }));
   }
   return { events: writer.events, noise: { kind: 'large-purchase', atMs } };
@@ -159,7 +159,7 @@ export function shoppingSpree(ctx: EpisodeContext, atMs: number): Episode {
     const gbp = rng.logNormal(category.medianGbp, category.sigma);
     writer.add(atMs + rng.next() * spanMs, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
-      merchant, geo: homeGeo(rng, customer), attributes: { entry_mode: gbp < 100 ? 'contactless' : 'chip' },
+      merchant, geo: homeGeo(rng, customer), entry_mode: gbp < 100 ? 'contactless' : 'chip',
     }));
   }
   return { events: writer.events, noise: { kind: 'shopping-spree', atMs } };
@@ -180,7 +180,7 @@ function spendAbroad(ctx: EpisodeContext, place: Place, id: string, at: number):
   const gbp = rng.logNormal(category.medianGbp, category.sigma) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
   return {
     type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
-    merchant, geo: geoAround(rng, place), attributes: { entry_mode: gbp < 100 ? 'contactless' : 'chip' },
+    merchant, geo: geoAround(rng, place), entry_mode: gbp < 100 ? 'contactless' : 'chip',
   };
 }
 

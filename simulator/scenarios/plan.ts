@@ -6,6 +6,9 @@ import { cardTesting, impossibleTravel, velocityBurst } from './cardFraud.js';
 import { activityDecline, appSessionsFading, complaintsThenClosure, outflowsToOtherBanks, salaryStopped } from './churn.js';
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
 import { NOISE_KINDS, type ChurnPattern, type FraudTypology, type NoiseKind } from './labels.js';
+import {
+  groupCollection, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, returningCustomer, savingElsewhere, subscriptionSignups,
+} from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
 /** An injector gets a customer and a start time and returns the extra events; `endMs` is where the stream stops. */
@@ -36,14 +39,25 @@ export const NOISE_INJECTORS: Readonly<Record<NoiseKind, Injector>> = {
   'password-reset': forgottenPassword,
   'new-payee': newPayeeNoise,
   'shopping-spree': shoppingSpree,
+  'known-retailer-purchase': knownRetailerPurchase,
+  'large-cash-withdrawal': largeCashWithdrawal,
+  'subscription-signups': subscriptionSignups,
+  'new-phone-new-utility': newPhoneNewUtility,
+  'group-collection': groupCollection,
+  'returning-customer': returningCustomer,
+  'saving-elsewhere': savingElsewhere,
 };
 
 /**
  * How often a genuine customer does each noisy thing in 90 days. On top of what the base
  * simulator already does (its own password resets, device enrolments and foreign card spend).
+ * Assumptions, not published figures; rare ones (a long absence, a branch cash withdrawal for a
+ * car) are rare here too.
  */
 const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
   'new-device': 0.08, 'travel-abroad': 0.12, 'large-purchase': 0.1, 'password-reset': 0.08, 'new-payee': 0.25, 'shopping-spree': 0.06,
+  'known-retailer-purchase': 0.1, 'large-cash-withdrawal': 0.02, 'subscription-signups': 0.1, 'new-phone-new-utility': 0.04,
+  'group-collection': 0.06, 'returning-customer': 0.02, 'saving-elsewhere': 0.05,
 };
 
 /** Fading app use only shows on customers who used the app in the first place. */

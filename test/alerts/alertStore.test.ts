@@ -136,7 +136,19 @@ describe('transitions', () => {
   });
 });
 
-describe('retention, suppression and scores', () => {
+describe('fraud review', () => {
+  it('counts an unresolved fraud alert of the queue, not an advisory (low) one nor a resolved one', async () => {
+    await store.raise([fraudAlert({ customerId: 'c-adv', severity: 'low' }), fraudAlert({ customerId: 'c-adv', type: 'churn' })]);
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(false);
+    const [medium] = await store.raise([fraudAlert({ customerId: 'c-adv', severity: 'medium' })]);
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(true);
+    await store.transition(medium!.id, { action: 'assign', assignee: 'bo' }, 'risk:ana');
+    await store.transition(medium!.id, { action: 'resolve', disposition: 'false_positive' }, 'risk:bo');
+    expect(await store.hasUnresolved('c-adv', 'fraud')).toBe(false);
+  });
+});
+
+describe('retention', () => {
   it('sweeps resolved alerts past retention from Redis with their index entries, keeping open ones', async () => {
     const [resolved, open] = await store.raise([fraudAlert({ customerId: 'c-r' }), fraudAlert({ customerId: 'c-r' })]);
     await store.transition(resolved!.id, { action: 'assign', assignee: 'bo' }, 'risk:ana');
@@ -147,21 +159,5 @@ describe('retention, suppression and scores', () => {
     expect(await store.get(resolved!.id)).toBeUndefined();
     expect(ids((await store.list({ limit: 10, customerId: 'c-r' })).alerts)).toEqual([open!.id]);
     expect(await redis.zcard(store.keys.byCreated)).toBe(1);
-  });
-
-  it('remembers when a rule last raised for a customer, never moving the time back', async () => {
-    expect(await store.lastRaisedAt('c-s', 'r1')).toBeUndefined();
-    await store.markRaised('c-s', ['r1', 'r2'], 2000, 60);
-    await store.markRaised('c-s', ['r1'], 1000, 60);
-    expect(await store.lastRaisedAt('c-s', 'r1')).toBe(2000);
-    expect(await store.lastRaisedAt('c-s', 'r2')).toBe(2000);
-    expect(await redis.ttl(`${store.keys.raisedPrefix}c-s:r1`)).toBeGreaterThan(50);
-  });
-
-  it('keeps current scores per customer', async () => {
-    expect(await store.getScores('c-s')).toEqual({});
-    await store.setScores('c-s', { fraud: 0.25, churn: 0.7 });
-    await store.setScores('c-s', { fraud: 0.5 });
-    expect(await store.getScores('c-s')).toEqual({ fraud: 0.5, churn: 0.7 });
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, MARKETING_KEY, RISK_ADMIN_KEY, RISK_KEY, auth, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
+import { partitionKeys, partitionOf } from '../../core/streams/index.js';
+import { emptyRiskState, encodeRiskState } from '../../risk/riskState.js';
+import { ADMIN_KEY, MARKETING_KEY, PARTITIONS, RISK_ADMIN_KEY, RISK_KEY, auth, fraudAlert, openTestAggregates, startAlertHarness, type AlertHarness } from './harness.js';
 
 let aggregates: Awaited<ReturnType<typeof openTestAggregates>>;
 let h: AlertHarness;
@@ -103,18 +105,38 @@ describe('listing over HTTP', () => {
     expect(second.alerts).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     expect((await get('severity=low')).json().alerts).toHaveLength(1);
-    expect((await get('overdue=false&status=open')).json().alerts).toHaveLength(6);
+    expect((await get('overdue=false&status=open&min_severity=low')).json().alerts).toHaveLength(6);
     expect((await get('status=closed')).statusCode).toBe(400);
     expect((await get('cursor=nonsense')).json()).toMatchObject({ error: 'INVALID_CURSOR' });
   });
 
-  it("answers a customer's alerts with their current scores", async () => {
+  it('leaves advisory (low) alerts out of the queue unless a severity is asked for, and shows them on the customer page', async () => {
+    const [advisory] = await h.service.store.raise([fraudAlert({ customerId: 'c-queue', severity: 'low' })]);
+    const [medium] = await h.service.store.raise([fraudAlert({ customerId: 'c-queue', severity: 'medium' })]);
+    const ids = async (url: string) => (await h.app.inject({ url, headers: auth(RISK_KEY) })).json().alerts.map((a: { id: string }) => a.id);
+    expect(await ids('/v1/alerts?customer_id=c-queue')).toEqual([medium!.id]);
+    expect(await ids('/v1/alerts?customer_id=c-queue&min_severity=low')).toEqual([medium!.id, advisory!.id]);
+    expect(await ids('/v1/alerts?customer_id=c-queue&severity=low')).toEqual([advisory!.id]);
+    expect(await ids('/v1/customers/c-queue/alerts')).toEqual([medium!.id, advisory!.id]);
+  });
+
+  it("answers a customer's alerts with the scores of their risk state, faded to now", async () => {
     await h.service.store.raise([fraudAlert({ customerId: 'c-score' }), fraudAlert({ customerId: 'c-other' })]);
-    await h.service.store.setScores('c-score', { fraud: 0.91 });
+    // Where the risk pipeline keeps scores: the customer's risk state, scored 6 h (one fraud half-life) ago.
+    const state = { ...emptyRiskState(), scores: { fraud: 0.9, churn: 0.4, atMs: Date.now() - 6 * 3_600_000 } };
+    await h.redis.set(partitionKeys(h.prefix, partitionOf('c-score', PARTITIONS)).riskStatePrefix + 'c-score', encodeRiskState(state));
     const res = await h.app.inject({ url: '/v1/customers/c-score/alerts?limit=10', headers: auth(RISK_KEY) });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ customerId: 'c-score', scores: { fraud: 0.91 }, nextCursor: null });
-    expect(res.json().alerts.map((a: { customerId: string }) => a.customerId)).toEqual(['c-score']);
+    const body = res.json();
+    expect(body).toMatchObject({ customerId: 'c-score', nextCursor: null });
+    expect(body.scores.fraud).toBeCloseTo(0.45, 2);
+    expect(body.scores.churn).toBeGreaterThan(0.39);
+    expect(body.alerts.map((a: { customerId: string }) => a.customerId)).toEqual(['c-score']);
+  });
+
+  it('answers empty scores for a customer the risk pipeline has never assessed', async () => {
+    const res = await h.app.inject({ url: '/v1/customers/c-unknown/alerts', headers: auth(RISK_KEY) });
+    expect(res.json()).toMatchObject({ customerId: 'c-unknown', scores: {}, alerts: [] });
   });
 
   it('documents every alert and webhook route in the OpenAPI document', async () => {

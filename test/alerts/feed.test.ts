@@ -87,6 +87,16 @@ describe('GET /v1/alerts/feed', () => {
     expect(received.map((a: { type: string; severity: string }) => `${a.type}/${a.severity}`)).toEqual(['fraud/critical']);
   });
 
+  it('leaves advisory (low) alerts out of the feed unless asked for', async () => {
+    const queue = await openFeed();
+    const everything = await openFeed('?min_severity=low');
+    await h.service.store.raise([fraudAlert({ severity: 'low' }), fraudAlert({ severity: 'medium' })]);
+    await eventually(async () => alertEvents(everything.messages), (m) => m.length === 2, 1000);
+    await eventually(async () => alertEvents(queue.messages), (m) => m.length >= 1, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alertEvents(queue.messages).map((m) => JSON.parse(m.data!).alert.severity)).toEqual(['medium']);
+  });
+
   it('keeps the stream alive with heartbeat comments', async () => {
     const feed = await openFeed();
     const beats = await eventually(async () => feed.messages.filter((m) => m.comment === 'heartbeat').length, (n) => n >= 2, 2000);

@@ -11,6 +11,10 @@ import { buildApp } from '../../server/app.js';
 import { alertDedupKey, createAlertService, type AlertService, type AlertServiceOptions, type NewAlert } from '../../alerts/index.js';
 import { deleteKeysMatching } from '../../core/redis.js';
 import { testAppOptions, testOutbound } from '../support/testEngine.js';
+import { customerScoreReader } from '../../risk/customerScores.js';
+
+/** Partitions the harness's score reader assumes, as deployed by default. */
+export const PARTITIONS = 8;
 
 // The alerts capability on its own: a real Redis under a key prefix of its own per test, the real
 // embedded ClickHouse (one data directory per test file, as chdb binds one per process), and the
@@ -48,7 +52,7 @@ export interface AlertHarness {
 
 export async function startAlertHarness(
   aggregates: AggregateStore,
-  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'queues' | 'prefix' | 'store' | 'log' | 'outbound'>> = {},
+  overrides: Partial<Omit<AlertServiceOptions, 'redis' | 'queues' | 'prefix' | 'store' | 'log' | 'outbound' | 'scores'>> = {},
   /** Settings for the app shell, as environment variables (timeouts, limits). */
   appEnv: Record<string, string> = {},
 ): Promise<AlertHarness> {
@@ -60,6 +64,7 @@ export async function startAlertHarness(
   const service = await createAlertService({
     redis, queues: new QueueConnections({ url: REDIS_URL }), prefix, store: aggregates, log, metrics, outbound,
     outbox: { blockMs: 100, retryDelayMs: 50 },
+    scores: customerScoreReader(redis, { prefix, partitions: PARTITIONS, now: overrides.now }),
     ...overrides,
   });
   // The same named keys as the engine tests (officer.jones holds the risk key, and so on).

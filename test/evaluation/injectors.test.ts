@@ -154,3 +154,82 @@ describe('churn and noise', () => {
     }
   });
 });
+
+describe('genuine look-alikes look like their fraud typology but for what gives them away', () => {
+  const cases = CASES.filter((c) => c.customer.currency === 'GBP');
+
+  it('a known-retailer purchase is 300 or more in the home country, by chip at the till or online at a shop paid before', () => {
+    for (const { customer, seed } of cases) {
+      const events = byTime(run(NOISE_INJECTORS['known-retailer-purchase'], customer, seed).events);
+      const big = events.at(-1)!;
+      expect(big.type === 'card_payment' && big.merchant.country).toBe(customer.homeCountry);
+      expect(gbp(big)).toBeGreaterThan(200);
+      if (big.type !== 'card_payment') continue;
+      if (big.entry_mode === 'online') expect(events.some((e) => e !== big && e.type === 'card_payment' && e.merchant.id === big.merchant.id)).toBe(true);
+      else expect([big.channel, big.entry_mode]).toEqual(['pos', 'chip']);
+    }
+  });
+
+  it('moving money to oneself says so: saving elsewhere and a returning customer\'s sweep carry own_account', () => {
+    for (const { customer, seed } of cases) {
+      for (const kind of ['saving-elsewhere', 'returning-customer'] as const) {
+        const transfers = run(NOISE_INJECTORS[kind], customer, seed).events.filter((e) => e.type === 'transfer_out');
+        expect(transfers.every((e) => e.type === 'transfer_out' && e.counterparty.own_account === true), kind).toBe(true);
+      }
+      expect(run(NOISE_INJECTORS['saving-elsewhere'], customer, seed).events.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('a returning customer is silent six months or more, then comes back with a little spending and no stranger paid', () => {
+    for (const { customer, seed } of cases) {
+      const episode = run(NOISE_INJECTORS['returning-customer'], customer, seed);
+      const back = episode.events.filter((e) => ms(e) >= AT);
+      const before = episode.events.filter((e) => ms(e) < AT);
+      expect(AT - Math.max(...before.map(ms))).toBeGreaterThanOrEqual(183 * DAY);
+      expect(back.filter((e) => e.type === 'cash_withdrawal').every((e) => gbp(e) <= 160)).toBe(true);
+      expect(episode.keepBase?.(back[0]!)).toBe(false);
+    }
+  });
+
+  it('a whip-round: four to nine friends chip in, and about what they sent is paid on', () => {
+    for (const { customer, seed } of cases) {
+      const events = run(NOISE_INJECTORS['group-collection'], customer, seed).events;
+      const credits = events.filter((e) => e.type === 'transfer_in');
+      const paidOn = events.filter((e) => e.type === 'transfer_out');
+      expect(credits.length).toBeGreaterThanOrEqual(4);
+      expect(credits.length).toBeLessThanOrEqual(9);
+      const ratio = paidOn.reduce((s, e) => s + gbp(e), 0) / credits.reduce((s, e) => s + gbp(e), 0);
+      expect(ratio).toBeGreaterThan(0.85);
+      expect(ratio).toBeLessThanOrEqual(1.01);
+    }
+  });
+
+  it('a new phone on mobile data: enrolled from a network the customer never used, and a utility paid from it, no credential change', () => {
+    for (const { customer, seed } of cases) {
+      const events = byTime(run(NOISE_INJECTORS['new-phone-new-utility'], customer, seed).events);
+      expect(events.map((e) => e.type).slice(0, 2)).toEqual(['device_added', 'login']);
+      expect(events[0]!.device!.ip!.startsWith('100.')).toBe(true);
+      expect(customer.devices.some((d) => d.id === events[0]!.device!.id)).toBe(false);
+      expect(events.some((e) => ['password_reset', 'profile_change', 'login_failed'].includes(e.type))).toBe(false);
+      expect(gbp(events.at(-1)!)).toBeLessThan(400);
+    }
+  });
+
+  it('subscription sign-ups: two to four small online payments at new digital merchants, too few to be card testing', () => {
+    for (const { customer, seed } of cases) {
+      const events = run(NOISE_INJECTORS['subscription-signups'], customer, seed).events;
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(4);
+      expect(events.every((e) => e.type === 'card_payment' && e.entry_mode === 'online' && gbp(e) <= 5)).toBe(true);
+    }
+  });
+
+  it('a large cash withdrawal is made at the branch counter in the home country', () => {
+    for (const { customer, seed } of cases) {
+      const cash = run(NOISE_INJECTORS['large-cash-withdrawal'], customer, seed).events.find((e) => e.type === 'cash_withdrawal')!;
+      expect(cash.channel).toBe('branch');
+      expect(gbp(cash)).toBeGreaterThanOrEqual(750);
+      expect(cash.geo?.country).toBe(customer.homeCountry);
+    }
+  });
+});

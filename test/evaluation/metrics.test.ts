@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  evaluateDetection, noiseImpact, quantile, table, wilsonInterval, type AlertRecord, type DetectionReport,
+  evaluateDetection, noiseImpact, quantile, scoreAlerts, table, wilsonInterval, type AlertRecord, type DetectionReport,
 } from '../../evaluation/index.js';
 import type { Label } from '../../simulator/scenarios/index.js';
 
@@ -16,7 +16,7 @@ const fraud = (customer: string, typology: Label['typology'], firstBadMs: number
 const churn = (customer: string, typology: Label['typology'], firstBadMs: number, leftMs: number): Label => ({
   ...fraud(customer, typology, firstBadMs), kind: 'churn', left_at: iso(leftMs),
 });
-const alert = (customerId: string, type: 'fraud' | 'churn', ruleIds: string[], atMs: number): AlertRecord => ({ customerId, type, ruleIds, atMs });
+const alert = (customerId: string, type: 'fraud' | 'churn', ruleIds: string[], atMs: number): AlertRecord => ({ customerId, type, ruleIds, atMs, severity: 'high' });
 
 const labels: Label[] = [
   fraud('c1', 'card-testing', day(10)),
@@ -147,5 +147,26 @@ describe('table', () => {
       'card-testing       4',
       'mule              12',
     ]);
+  });
+});
+
+describe('the queue and advisory alerts', () => {
+  const customers = ['c1', 'c2', 'g1', 'g2'];
+  const scored = scoreAlerts([
+    alert('c1', 'fraud', ['card-testing'], day(10) + 5 * MIN),
+    { ...alert('c2', 'fraud', ['large-first-payment'], day(10) + MIN), severity: 'low' },
+    { ...alert('g1', 'fraud', ['large-first-payment'], day(15)), severity: 'low' },
+    alert('g2', 'fraud', ['velocity-burst'], day(15)),
+  ], { labels: [fraud('c1', 'card-testing', day(10)), fraud('c2', 'unusual-amount', day(10))], noise: [], customers, measureFromMs: day(5) });
+
+  it('scores the queue (medium and above) without the advisory low alerts', () => {
+    expect(scored.detection.fraud.find((r) => r.typology === 'unusual-amount')).toMatchObject({ detected: 0 });
+    expect(scored.detection.genuineFraudAlerted).toMatchObject({ alerted: 1, of: 2 });
+    expect(scored.detection.fraudPrecision).toMatchObject({ alerted: 1, of: 2 });
+  });
+
+  it('scores them again with advisory alerts counted', () => {
+    expect(scored.withAdvisory.fraud.find((r) => r.typology === 'unusual-amount')).toMatchObject({ detected: 1 });
+    expect(scored.withAdvisory.genuineFraudAlerted).toMatchObject({ alerted: 2, of: 2 });
   });
 });

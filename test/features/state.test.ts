@@ -39,7 +39,7 @@ describe('state version 1 (before the per-channel counts)', () => {
     const next = applyEvent(decodeFeatureState(VERSION_1_STATE), ev('login', at, { channel: 'mobile_app' }), DEFAULT_FEATURE_CONFIG);
     expect(next.features).toMatchObject({ login_count_30d: 3, txn_count_30d: 3, mobile_app_event_count_30d: 1, events_total: 10 });
     const text = encodeFeatureState(next.state);
-    expect(JSON.parse(text)).toMatchObject({ v: 2 });
+    expect(JSON.parse(text)).toMatchObject({ v: 3 });
     expect(decodeFeatureState(text)).toEqual(next.state);
   });
 
@@ -48,6 +48,30 @@ describe('state version 1 (before the per-channel counts)', () => {
     ['an hour bucket with too many counters', VERSION_1_STATE.replace('"h":[]', '"h":[[0,1,1,1,1,1,1,1,1,1,1,1,1,1]]')],
   ] as const)('rejects %s', (_case, text) => {
     expect(tryDecodeFeatureState(text)).toBeUndefined();
+  });
+});
+
+/**
+ * Stored by release 2 (no sighting counts, networks, amount baselines or session marks): a login
+ * from d-1 at T0, two grocery payments at m-1, a 250 transfer to payee-1 at another bank on day 2,
+ * and a login from d-1 on day 3.
+ */
+const VERSION_2_STATE = '{"v":2,"n":1772668800,"f":259200,"e":5,"po":0,"pc":0,"r":[[0,20]],'
+  + '"p":{"a":86400,"l":259200,"m":86400,"g":[259200,52.5,13.4],"c":[172800,"DE"]},"h":[[24,1,0,250000,1]],'
+  + '"d":[[3,1,1,20000,0,1,0,1],[2,1,1,30000],[1,1,1,250000,0,0,0,1,0,0,250000],[0,0,0,0,0,1,0,1]],'
+  + '"s":{"m":[["avr4d6",172800,82800]],"k":[["5411",172800,82800]],"c":[["DE",172800,86400]],"d":[["aa10up",0,259200]],'
+  + '"p":[["1pbi3ao",86400,0]]},"sal":[],"cp":[]}';
+
+describe('state version 2 (before sighting counts, networks, amount baselines and session marks)', () => {
+  const at = T0 + 3 * DAY + HOUR;
+
+  it('decodes with its windows and seen sets, each remembered key seen once, and the new parts empty', () => {
+    const state = tryDecodeFeatureState(VERSION_2_STATE);
+    expect(state).toMatchObject({ v: 3, b: {}, sm: {}, rv: [], s: { n: [] } });
+    expect(featuresAt(state!, at)).toMatchObject({ txn_count_7d: 3, amount_out_7d: 300, outflow_to_other_banks_30d: 250, login_count_7d: 2, distinct_payees_30d: 1 });
+    const next = applyEvent(state!, ev('transfer_out', at, { amount: '80.00', counterparty: { id: 'payee-1' }, device: { id: 'd-1' } }), DEFAULT_FEATURE_CONFIG);
+    expect(next.features).toMatchObject({ new_payee: false, payee_seen_count: 1, payee_first_seen_days: 1, new_device: false, device_age_seconds: (3 * DAY + HOUR) / SECOND });
+    expect(decodeFeatureState(encodeFeatureState(next.state))).toEqual(next.state);
   });
 });
 
@@ -88,8 +112,10 @@ describe('encoding', () => {
     ['an empty string', ''],
     ['not JSON', 'not json{'],
     ['a JSON array', '[]'],
-    ['an unknown version', valid.replace('"v":2', '"v":3')],
-    ['no version', valid.replace('"v":2,', '')],
+    ['an unknown version', valid.replace('"v":3', '"v":4')],
+    ['no version', valid.replace('"v":3,', '')],
+    ['an unknown amount group', valid.replace('"b":{}', '"b":{"yachts":[[0,40]]}')],
+    ['a sighting seen 0 times', encodeFeatureState(replay([ev('login', T0, { device: { id: 'd-1' } })]).state).replace(/("d":\[\["[^"]+",0,0,)1/, '$10')],
     ['a wrong field type', valid.replace('"e":1', '"e":"1"')],
     ['a negative age', valid.replace(/"f":\d+/, '"f":-5')],
     ['a missing field', valid.replace(/"sal":\[[^\]]*\],/, '')],
@@ -126,8 +152,9 @@ describe('state size', () => {
   // this year (~10 µs on a developer laptop), featuresAt ~12 µs, decode ~100 µs and encode
   // ~60 µs for a 5–7 KB state. Not asserted: timing tests flake.
   it.each([
-    ['40 merchants and 10 payees', 40, 10, 6_000],
-    ['200 merchants and 100 payees (the seen sets full)', 200, 100, 8_000],
+    // Version 3 (sighting counts, networks, amount baselines) added about 700 bytes: 5.7 → 6.3 KB and 7.0 → 7.7 KB.
+    ['40 merchants and 10 payees', 40, 10, 7_000],
+    ['200 merchants and 100 payees (the seen sets full)', 200, 100, 8_500],
   ] as const)('stays under the bound after a year of 10 events a day at %s', (_case, merchants, payees, bound) => {
     const events = yearOfActivity(merchants, payees);
     let state = emptyFeatureState();

@@ -47,7 +47,7 @@ const retentionCampaign = {
 };
 
 let seq = 0;
-function productClosed(customer: string, type = 'savings'): EventInput {
+function productClosed(customer: string, type = 'current_account'): EventInput {
   seq += 1;
   return {
     type: 'product_closed', event_id: `e2e-closed-${customer}-${seq}`, customer_id: customer,

@@ -260,13 +260,13 @@ describe('erasure', () => {
     const after = (await exportOf(ERASED)).data;
     expect(after).toMatchObject({
       profile: { current: null, previous_versions: [] }, activity: null, risk: null, dead_letters: [],
-      alerts: { alerts: [], scores: {} }, offers: { decisions: [], cap_counters: {} },
+      alerts: { alerts: [] }, offers: { decisions: [], cap_counters: {} },
     });
     for (const table of Object.values(after.clickhouse.tables) as { total: number; rows: unknown[] }[]) expect(table).toMatchObject({ total: 0, rows: [] });
     expect(await engine.redis.exists(
       keys.riskStatePrefix + ERASED, keys.customerPrefix + ERASED, keys.profilePrefix + ERASED, `${keys.profilePrefix}${ERASED}#history`,
       offerKeys.decisions, offerKeys.decisionDocs, offerKeys.sentPrefix + erasedOfferId,
-      engine.alerts.store.keys.byCustomerPrefix + ERASED, engine.alerts.store.keys.scoresPrefix + ERASED,
+      engine.alerts.store.keys.byCustomerPrefix + ERASED,
     )).toBe(0);
     // No key of this test's deployment names the customer any more (a scan is fine in a test, never in Vigil).
     const named: string[] = [];

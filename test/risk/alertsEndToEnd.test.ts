@@ -50,7 +50,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const alerts = (await eventually(list, (r) => r.json().alerts?.length >= 1)).json().alerts;
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
-    expect(alert).toMatchObject({ customerId: 'fraud-ct-1', type: 'fraud', severity: 'high', status: 'open', ruleIds: ['card-testing'], ruleSetVersion: '2026.1' });
+    expect(alert).toMatchObject({ customerId: 'fraud-ct-1', type: 'fraud', severity: 'critical', status: 'open', ruleIds: ['card-testing'], ruleSetVersion: '2026.2' });
     expect(alert.reasons[0].text).toMatch(/card payments at new merchants in 10 min/);
     expect(alert.score).toBeGreaterThan(0.5);
 
@@ -84,6 +84,18 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     expect(['vip', 'potential', 'mass']).toContain(body.tier);
   });
 
+  it("lists the customer's alerts with the scores the pipeline computed (faded only by the minutes since)", async () => {
+    const features = (await engine.app.inject({ url: '/v1/customers/fraud-ct-1/features', headers: as(RISK_KEY) })).json();
+    const res = await engine.app.inject({ url: '/v1/customers/fraud-ct-1/alerts', headers: as(RISK_KEY) });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.alerts.map((a: { ruleIds: string[] }) => a.ruleIds)).toEqual([['card-testing']]);
+    expect(body.scores.fraud).toBeGreaterThan(0.5);
+    expect(body.scores.fraud).toBeCloseTo(features.scores.fraud, 1);
+    expect(body.scores.fraud).toBeLessThanOrEqual(features.scores.fraud);
+    expect(body.scores).toHaveProperty('churn');
+  });
+
   it('never doubles a feature or an alert when the same events reach the stream again', async () => {
     const customer = 'fraud-ct-2';
     const events = cardTestingRun(customer, 8);
@@ -109,7 +121,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     expect((await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions.map((v: { version: string }) => v.version)).not.toContain('2026.9');
 
     const bad = await engine.app.inject({
-      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.1"', 'version: "2026.2"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
+      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.2"', 'version: "2026.3"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/unknown feature "card_payment_new_merchnt_count_10m"/);
@@ -117,16 +129,16 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text } });
     expect(same.statusCode).toBe(409);
 
-    const stricter = current.text.replace('version: "2026.1"', 'version: "2026.2"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
+    const stricter = current.text.replace('version: "2026.2"', 'version: "2026.3"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
     const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' }), payload: { format: 'yaml', text: stricter } });
     expect(ok.statusCode).toBe(200);
-    await eventually(async () => engine.rules.current().version, (v) => v === '2026.2');
+    await eventually(async () => engine.rules.current().version, (v) => v === '2026.3');
 
     // card-testing now runs in shadow: evaluated and counted, no alert.
     await engine.app.inject({ method: 'POST', url: '/v1/events', headers: as(INGEST_KEY), payload: { events: cardTestingRun('fraud-ct-3', 8) } });
     await eventually(async () => (await engine.metrics.registry.getSingleMetricAsString('vigil_rule_matches_total')), (t) => /rule="card-testing",mode="shadow"/.test(t));
     expect((await engine.app.inject({ url: '/v1/alerts?customer_id=fraud-ct-3', headers: as(RISK_KEY) })).json().alerts).toHaveLength(0);
     const history = (await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions;
-    expect(history[0]).toMatchObject({ version: '2026.2', updatedBy: 'risk-admin:head.of.fraud' });
+    expect(history[0]).toMatchObject({ version: '2026.3', updatedBy: 'risk-admin:head.of.fraud' });
   });
 });

@@ -5,7 +5,7 @@ import type { FeatureVector } from '../../customers/index.js';
 import { ListSnapshot } from '../../lists/index.js';
 import { DEFAULT_RULE_PACK_URL, evaluateRules, KNOWN_FEATURES, parseRuleSet, type RuleSet } from '../../rules/index.js';
 import {
-  cardPayment, cashWithdrawal, COMMUTER, complaint, GENUINE_CUSTOMERS, GENUINE_EVENTS, login, productClosed, ruleContext, transferOut,
+  cardPayment, cashWithdrawal, COMMUTER, complaint, GENUINE_CUSTOMERS, GENUINE_EVENTS, login, productClosed, ruleContext, transferIn, transferOut,
 } from './fixtures.js';
 
 function loadDefaultPack(): RuleSet {
@@ -40,34 +40,59 @@ interface Typology {
 }
 
 // Each typology starts from the genuine commuter and changes only what the pattern changes.
+const NEW_PAYEE = { new_payee: true, payee_seen_count: 0, payee_first_seen_days: -1 };
+const ONLINE = { card_present: false, new_merchant: true, merchant_seen_count: 0, merchant_first_seen_days: -1 };
 const TYPOLOGIES: Typology[] = [
   { rule: 'card-testing', label: '12 tiny payments at new web shops in 10 min', event: cardPayment('1.50', { channel: 'ecommerce' }),
-    features: { card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10, card_payment_count_10m: 12, txn_count_10m: 12, txn_count_1h: 13 },
-    nearMiss: { features: { card_payment_new_merchant_count_10m: 5, small_card_payment_count_10m: 5 } } },
-  { rule: 'account-takeover', label: 'password reset an hour ago, 4,800 to a new payee', event: transferOut('4800.00'),
-    features: { seconds_since_password_reset: 3_600, password_resets_24h: 1, new_payee: true, amount_zscore: 2.5 },
-    nearMiss: { features: { seconds_since_password_reset: 3_600, password_resets_24h: 1, new_payee: false } } },
-  { rule: 'account-takeover', label: 'new device, 900 to a new payee, far above normal', event: transferOut('900.00'),
-    features: { new_device: true, new_payee: true, amount_zscore: 8.5 },
-    nearMiss: { features: { new_device: true, new_payee: true, amount_zscore: 2 } } },
+    features: { ...ONLINE, card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10, card_payment_count_10m: 12, txn_count_10m: 12, txn_count_1h: 13,
+      card_payment_new_merchant_count_1h: 12, small_card_payment_count_1h: 10 },
+    nearMiss: { features: { ...ONLINE, card_payment_new_merchant_count_10m: 5, small_card_payment_count_10m: 5, card_payment_new_merchant_count_1h: 5, small_card_payment_count_1h: 5 } } },
+  { rule: 'card-testing', label: 'eight tiny payments at new web shops, three minutes apart', event: cardPayment('1.50', { channel: 'ecommerce' }),
+    features: { ...ONLINE, card_payment_new_merchant_count_10m: 4, small_card_payment_count_10m: 4, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 },
+    nearMiss: { features: { ...ONLINE, card_present: true, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 } } },
+  { rule: 'account-takeover', label: 'password reset an hour ago, 4,800 to a new payee from a device first seen then', event: transferOut('4800.00'),
+    features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1, device_age_seconds: 3_500, seconds_since_new_device_login: 3_400 },
+    nearMiss: { features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1 } } },
+  { rule: 'account-takeover', label: 'failed login, new device abroad, phone changed, 1,900 to a new payee in ten minutes', event: transferOut('1900.00'),
+    features: { ...NEW_PAYEE, failed_logins_1h: 1, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
+      seconds_since_new_country_login: 540, seconds_since_new_network_login: 540, new_network: false, seconds_since_contact_change: 420, profile_changes_24h: 1 },
+    nearMiss: { features: { ...NEW_PAYEE, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540, seconds_since_contact_change: 420, own_account_transfer: true } } },
+  { rule: 'account-takeover', label: 'a device first seen minutes ago on a strange network, 25 times the usual to a new payee', event: transferOut('1500.00'),
+    features: { ...NEW_PAYEE, device_age_seconds: 300, seconds_since_new_device_login: 280, seconds_since_new_network_login: 280, new_network: false, amount_to_typical_ratio: 25, amount_robust_z: 5 },
+    nearMiss: { features: { ...NEW_PAYEE, device_age_seconds: 300, seconds_since_new_device_login: 280, seconds_since_new_network_login: 280, amount_to_typical_ratio: 1.5 } } },
   { rule: 'velocity-burst', label: '18 transactions in an hour', event: cardPayment('20.00'),
     features: { txn_count_1h: 18, txn_count_10m: 6, card_payment_count_1h: 17 },
     nearMiss: { features: { txn_count_1h: 14 } } },
+  { rule: 'velocity-burst', label: 'a cloned card at nine new tills in 40 minutes', event: cardPayment('90.00'),
+    features: { txn_count_1h: 9, card_payment_count_1h: 9, card_payment_count_10m: 4, card_payment_new_merchant_count_1h: 8, amount_out_1h: 800 },
+    nearMiss: { features: { txn_count_1h: 9, card_payment_count_1h: 9, card_payment_count_10m: 2, card_payment_new_merchant_count_1h: 8, amount_out_1h: 800 } } },
   { rule: 'velocity-burst', label: 'six transfers totalling 3,000 in an hour', event: transferOut('500.00'),
     features: { transfer_out_count_1h: 6, amount_out_1h: 3_000 },
     nearMiss: { features: { transfer_out_count_1h: 6, amount_out_1h: 900 } } },
+  { rule: 'velocity-burst', label: 'three transfers of 1,000 in an hour to new payees', event: transferOut('350.00'),
+    features: { ...NEW_PAYEE, transfer_out_count_1h: 3, amount_out_1h: 1_000 },
+    nearMiss: { features: { transfer_out_count_1h: 3, amount_out_1h: 1_000 } } },
   { rule: 'impossible-travel', label: 'login 1,400 km away 20 minutes after a card payment', event: login({ geo: { country: 'ES' } }),
     features: { geo_distance_km_from_previous: 1_400, geo_speed_kmh_from_previous: 4_200, country_changed: true, new_country: true },
     nearMiss: { features: { geo_distance_km_from_previous: 1_400, geo_speed_kmh_from_previous: 650 } } },
-  { rule: 'money-mule', label: 'seven credits in a day, 94% forwarded', event: transferOut('2900.00'),
-    features: { inbound_credits_count_24h: 7, transfer_in_count_24h: 7, amount_in_24h: 3_100, forwarded_out_ratio_24h: 0.94 },
-    nearMiss: { features: { inbound_credits_count_24h: 7, amount_in_24h: 3_100, forwarded_out_ratio_24h: 0.5 } } },
-  { rule: 'unusual-amount', label: '3,900 at a jeweller for a customer averaging 48', event: cardPayment('3900.00'),
-    features: { amount_zscore: 6.2, amount_current: 3_900 },
-    nearMiss: { event: cardPayment('800.00'), features: { amount_zscore: 6.2 } } },
-  { rule: 'dormant-account-reactivated', label: '1,500 withdrawn after 240 idle days', event: cashWithdrawal('1500.00'),
-    features: { days_since_last_txn_before_current: 240, txn_count_30d: 1, txn_count_90d: 1 },
-    nearMiss: { features: { days_since_last_txn_before_current: 150 } } },
+  { rule: 'impossible-travel', label: 'a till in Lagos 40 minutes after one in Berlin, no coordinates', event: cardPayment('90.00', { merchant: { id: 'm-ng', mcc: '5411', country: 'NG' } }),
+    features: { seconds_since_other_continent: 2_400, country_changed: true, new_country: true, geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1 },
+    nearMiss: { features: { seconds_since_other_continent: 8 * 3_600, country_changed: true, new_country: true, geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1 } } },
+  { rule: 'money-mule', label: 'six strangers paid in 3,100 today, 94% forwarded', event: transferOut('2900.00'),
+    features: { ...NEW_PAYEE, new_payers_24h: 6, inbound_credits_count_24h: 7, transfer_in_count_24h: 7, amount_in_24h: 3_100, forwarded_out_ratio_24h: 0.94 },
+    nearMiss: { features: { new_payers_24h: 2, inbound_credits_count_24h: 7, amount_in_24h: 3_100, forwarded_out_ratio_24h: 0.94 } } },
+  { rule: 'money-mule', label: 'the credit that completes it: four strangers, most already forwarded', event: transferIn('400.00'),
+    features: { new_payers_24h: 4, inbound_credits_count_24h: 5, amount_in_24h: 1_800, amount_out_24h: 1_500, forwarded_out_ratio_24h: 0.83 },
+    nearMiss: { features: { new_payers_24h: 4, inbound_credits_count_24h: 5, amount_in_24h: 1_800, forwarded_out_ratio_24h: 0.2 } } },
+  { rule: 'unusual-amount', label: '3,900 to a new payee, 40 times the usual, five hours after a password reset', event: transferOut('3900.00'),
+    features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, seconds_since_password_reset: 18_000, password_resets_24h: 1 },
+    nearMiss: { features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2 } } },
+  { rule: 'large-first-payment', label: '3,900 online at a jeweller never used, for a customer spending 100 on goods', event: cardPayment('3900.00', { channel: 'ecommerce', merchant: { id: 'm-j', mcc: '5944', country: 'DE' } }),
+    features: { ...ONLINE, amount_to_typical_ratio: 39, amount_robust_z: 6.2, amount_current: 3_900 },
+    nearMiss: { features: { ...ONLINE, card_present: true, amount_to_typical_ratio: 39, amount_robust_z: 6.2 } } },
+  { rule: 'dormant-account-reactivated', label: '1,200 withdrawn within hours of waking after 240 idle days', event: cashWithdrawal('400.00'),
+    features: { idle_days_before_reactivation: 240, days_since_last_txn_before_current: 0, amount_out_24h: 1_200, txn_count_30d: 3, txn_count_90d: 3 },
+    nearMiss: { features: { idle_days_before_reactivation: 150, amount_out_24h: 1_200 } } },
   { rule: 'blocked-entity', label: 'login from a device reported stolen', event: login({ device: { id: 'dev-stolen' } }), features: {},
     nearMiss: { event: login({ device: { id: 'dev-2' } }) } },
   { rule: 'blocked-entity', label: 'transfer to a known mule account', event: transferOut('90.00', { counterparty: { account: 'gb33 bukb 2020 1555 5555 55' } }), features: {},
@@ -86,8 +111,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'repeated-complaints', label: 'second complaint this month', event: complaint(),
     features: { complaints_30d: 2, complaints_open: 2 },
     nearMiss: { features: { complaints_30d: 1 } } },
-  { rule: 'product-closed', label: 'savings account closed', event: productClosed('savings'),
-    features: {}, nearMiss: { event: productClosed('debit_card') } },
+  { rule: 'product-closed', label: 'current account closed', event: productClosed('current_account', 'customer_request'),
+    features: {}, nearMiss: { event: productClosed('current_account', 'bank_initiated') } },
+  { rule: 'product-closed', label: 'savings closed a week after a complaint', event: productClosed('savings'),
+    features: { complaints_30d: 1, complaints_open: 1 }, nearMiss: { event: productClosed('savings', 'matured') } },
   { rule: 'app-sessions-fading', label: 'app use down to 15% of the usual rate', event: login(),
     features: { app_session_trend_30d_vs_90d: 0.15, app_session_count_30d: 3 },
     nearMiss: { features: { app_session_trend_30d_vs_90d: 0.15, customer_age_days: 60 } } },
@@ -97,8 +124,8 @@ const TYPOLOGIES: Typology[] = [
 
 describe('default rule pack', () => {
   it('loads and validates against the feature catalogue', () => {
-    expect(pack.version).toBe('2026.1');
-    expect(pack.rules.length).toBeGreaterThanOrEqual(14);
+    expect(pack.version).toBe('2026.2');
+    expect(pack.rules.length).toBeGreaterThanOrEqual(15);
   });
 
   it('the genuine fixtures carry every catalogued feature and nothing else', () => {
@@ -123,27 +150,62 @@ describe('default rule pack', () => {
   });
 
   it('explains card testing in the words of the brief', () => {
-    const [match] = evaluateRules(pack, ruleContext(cardPayment('1.50'), { ...COMMUTER, card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10 }));
-    expect(match?.reason).toBe('12 card payments at new merchants in 10 min (threshold > 5), 10 of them small');
+    const features = { ...COMMUTER, ...ONLINE, card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10, card_payment_new_merchant_count_1h: 14, small_card_payment_count_1h: 11 };
+    const [match] = evaluateRules(pack, ruleContext(cardPayment('1.50', { channel: 'ecommerce' }), features));
+    expect(match?.reason).toBe('14 card payments at new merchants in 1 h (12 in 10 min), 11 of them small, card not present');
     expect(match?.reasons.map((r) => r.text)).toEqual([
       '12 card payments at new merchants in 10 min (threshold > 5)',
       '10 small card payments in 10 min (threshold ≥ 4)',
+      '14 card payments at new merchants in 1 h (threshold ≥ 6)',
+      '11 small card payments in 1 h (threshold ≥ 5)',
+      'card not present',
     ]);
   });
 
   it('keeps account takeover quiet for a payee the bank verified (allow list), and says so for a blocked device', () => {
-    const takeover = { ...COMMUTER, seconds_since_password_reset: 3_600, new_payee: true };
+    const takeover = {
+      ...COMMUTER, ...NEW_PAYEE, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
+      seconds_since_new_country_login: 540, seconds_since_contact_change: 420,
+    };
     expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093459' } }), takeover)).not.toContain('account-takeover');
     expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093458' } }), takeover)).toContain('account-takeover');
     const [blocked] = evaluateRules(pack, ruleContext(login({ device: { id: 'dev-stolen' } }), COMMUTER, { lists }));
     expect(blocked?.reason).toBe('device dev-stolen is on block list blocked-devices: reported stolen (until 2026-03-11)');
   });
 
-  it('explains an account takeover with each signal that fired', () => {
-    const [match] = evaluateRules(pack, ruleContext(transferOut('4800.00'), { ...COMMUTER, seconds_since_password_reset: 3_600, new_payee: true }));
-    expect(match?.ruleId).toBe('account-takeover');
+  it('names the takeover sequence it saw: failed login, new device abroad, new phone number, new payee', () => {
+    const features = {
+      ...COMMUTER, ...NEW_PAYEE, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
+      seconds_since_new_country_login: 540, seconds_since_contact_change: 420,
+    };
+    const [match] = evaluateRules(pack, ruleContext(transferOut('1900.00'), features));
+    expect(match).toMatchObject({ ruleId: 'account-takeover', severity: 'critical', alertType: 'fraud' });
     expect(match?.reason).toBe(
-      'password reset 60 min ago (threshold between 0 s and 24 h); first payment to this payee; amount 4,800.00 EUR (threshold ≥ 2,500.00 EUR)',
+      "first payment to this payee; to someone else's account; customer for 2,900 days (threshold ≥ 7 days); "
+      + 'device first seen 10 min ago (threshold between 0 s and 24 h); '
+      + 'login from a new device 9 min ago (threshold between 0 s and 24 h); 1 failed logins in 24 h (threshold ≥ 1); '
+      + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 24 h); login from a new country 9 min ago (threshold between 0 s and 24 h)',
     );
+  });
+
+  it('raises no fraud rule for money moved to the customer\'s own account at another bank, however large', () => {
+    const features = {
+      ...COMMUTER, ...NEW_PAYEE, own_account_transfer: true, amount_to_typical_ratio: 0, amount_robust_z: 0, amount_out_24h: 9_000,
+      outflow_to_other_banks_30d: 9_000, outflow_to_other_banks_ratio_30d: 0.9,
+    };
+    const own = transferOut('9000.00', { counterparty: { account: 'DE44500105175407324931', bank: 'OTHERBANK', own_account: true } });
+    const fired = evaluateRules(pack, ruleContext(own, features));
+    expect(fired.filter((m) => m.alertType === 'fraud')).toEqual([]);
+    expect(fired.map((m) => m.ruleId)).toEqual(['outflows-to-other-banks']);
+  });
+
+  it('raises no takeover on a customer of less than a week, whose every device and payee is new', () => {
+    const features = { ...COMMUTER, ...NEW_PAYEE, customer_age_days: 2, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_password_reset: 900 };
+    expect(firing(transferOut('1900.00'), features)).not.toContain('account-takeover');
+  });
+
+  it('keeps advisory and queue apart: only large-first-payment is low', () => {
+    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['large-first-payment']);
+    expect(pack.rules.filter((r) => r.severity === 'critical').map((r) => r.id)).toEqual(['card-testing', 'account-takeover']);
   });
 });

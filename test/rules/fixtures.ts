@@ -28,7 +28,10 @@ export const login = (extra: Record<string, unknown> = {}): VigilEvent =>
   vigilEvent({ type: 'login', device: { id: 'dev-1' }, geo: { country: 'DE' }, ...extra });
 export const complaint = (status: 'opened' | 'resolved' = 'opened'): VigilEvent =>
   vigilEvent({ type: 'complaint', channel: 'web', complaint: { id: 'cmp-1', category: 'fees', status } });
-export const productClosed = (type: string): VigilEvent => vigilEvent({ type: 'product_closed', channel: 'branch', product: { type } });
+export const productClosed = (type: string, closureReason?: string): VigilEvent =>
+  vigilEvent({ type: 'product_closed', channel: 'branch', product: { type, ...(closureReason ? { closure_reason: closureReason } : {}) } });
+export const transferIn = (amount = '250.00'): VigilEvent =>
+  vigilEvent({ type: 'transfer_in', channel: 'core_banking', amount, currency: 'EUR', counterparty: { account: 'DE02120300000000202051' } });
 
 /**
  * A salaried commuter in their late thirties: 3,400 a month in, most of it spent by card, a few
@@ -38,18 +41,23 @@ export const COMMUTER: FeatureVector = {
   mobile_app_event_count_30d: 60, web_event_count_30d: 4, branch_visit_count_30d: 0, call_centre_contact_count_30d: 0,
   txn_count_1m: 1, txn_count_10m: 1, txn_count_1h: 2, txn_count_24h: 4, txn_count_7d: 22, txn_count_30d: 85, txn_count_90d: 250,
   card_payment_count_10m: 1, card_payment_count_1h: 1, card_payment_count_24h: 3,
-  small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0,
+  small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0, small_card_payment_count_1h: 0, card_payment_new_merchant_count_1h: 0,
   transfer_out_count_1h: 0, transfer_out_count_24h: 1, transfer_in_count_24h: 0, cash_withdrawal_count_24h: 0,
   amount_out_1h: 45, amount_out_24h: 120, amount_out_7d: 640, amount_out_30d: 2_900,
   amount_in_24h: 0, amount_in_7d: 0, amount_in_30d: 3_400,
-  inbound_credits_count_24h: 0, forwarded_out_ratio_24h: 0, outflow_ratio_30d: 0.85,
+  inbound_credits_count_24h: 0, new_payers_24h: 0, forwarded_out_ratio_24h: 0, outflow_ratio_30d: 0.85,
   outflow_to_other_banks_30d: 600, outflow_to_other_banks_ratio_30d: 0.2,
   amount_mean_90d: 48, amount_stddev_90d: 95, amount_zscore: -0.03, amount_current: 45,
+  amount_robust_z: 0.1, amount_to_typical_ratio: 1.05,
   distinct_merchants_24h: 3, distinct_mcc_30d: 14, distinct_countries_24h: 1, distinct_devices_30d: 2, distinct_payees_30d: 4,
-  new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false,
+  new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false, new_network: false,
+  merchant_seen_count: 14, merchant_first_seen_days: 200, payee_seen_count: 6, payee_first_seen_days: 300,
+  own_account_transfer: false, card_present: true, device_age_seconds: 40_000_000,
   seconds_since_last_activity: 5_400, seconds_since_last_login: 20_000, days_since_last_txn_before_current: 0,
   failed_logins_1h: 0, failed_logins_24h: 0, password_resets_24h: 0, device_added_24h: 0, profile_changes_24h: 0,
-  seconds_since_password_reset: -1, seconds_since_device_added: 15_000_000,
+  seconds_since_password_reset: -1, seconds_since_device_added: 15_000_000, seconds_since_contact_change: -1,
+  seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
+  idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
   geo_distance_km_from_previous: 4, geo_speed_kmh_from_previous: 3, country_changed: false,
   salary_credits_90d: 3, days_since_salary: 12, salary_regular: true, salary_stopped: false,
   login_count_7d: 9, login_count_30d: 38, app_session_count_7d: 8, app_session_count_30d: 33,
@@ -93,13 +101,24 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
   // Reset a forgotten password yesterday, then paid rent to the usual landlord.
   forgetful: { ...COMMUTER, seconds_since_password_reset: 30_000, password_resets_24h: 1, new_payee: false },
   // Paid a new tradesman 800 from a known device, no credential change.
-  new_payee: { ...COMMUTER, new_payee: true, distinct_payees_30d: 5 },
+  new_payee: { ...COMMUTER, new_payee: true, payee_seen_count: 0, payee_first_seen_days: -1, distinct_payees_30d: 5, amount_to_typical_ratio: 3, amount_robust_z: 1.4 },
+  // A new phone set up on mobile data an hour ago, then the usual payments from it.
+  new_phone: {
+    ...COMMUTER, device_age_seconds: 3_600, new_network: true, seconds_since_new_device_login: 3_500, seconds_since_new_network_login: 3_500,
+    seconds_since_device_added: 3_600, device_added_24h: 1, card_present: false,
+  },
+  // Organised a whip-round: six friends, four new to the bank, chipped in 320, and it went on the present.
+  organiser: { ...COMMUTER, new_payers_24h: 4, inbound_credits_count_24h: 6, transfer_in_count_24h: 6, amount_in_24h: 320, forwarded_out_ratio_24h: 0.98 },
+  // Back in the country after a long-haul flight: first payment at home nine hours after the last one abroad.
+  home_from_holiday: { ...COMMUTER, seconds_since_other_continent: 9 * 3_600, country_changed: true, geo_distance_km_from_previous: 5_500, geo_speed_kmh_from_previous: 610 },
 };
 
 /** Ordinary events of a genuine customer's day. */
 export const GENUINE_EVENTS: readonly VigilEvent[] = [
   cardPayment('45.00'),
   cardPayment('3.20'),
+  cardPayment('1449.00', { merchant: { id: 'm-tv', mcc: '5732', country: 'DE' }, entry_mode: 'chip' }),
+  transferIn(),
   transferOut('800.00'),
   transferOut('8000.00'),
   cashWithdrawal('200.00'),

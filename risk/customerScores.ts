@@ -1,0 +1,27 @@
+import type { Redis } from 'ioredis';
+import { partitionKeys, partitionOf } from '../core/streams/index.js';
+import { decayScore, DEFAULT_SCORING_CONFIG } from '../rules/index.js';
+import { decodeRiskState } from './riskState.js';
+
+/** A customer's current scores by model ({ fraud, churn }, 0–1); {} for a customer never assessed. */
+export type CustomerScoreReader = (customerId: string) => Promise<Record<string, number>>;
+
+/**
+ * Reads the scores where the risk pipeline keeps them (the customer's risk state, written in the
+ * same commit as the features and alerts) and fades them to `now` with the scoring half-lives, as
+ * the next event would: a fraud score of 0.9 from last month reads as about 0 today.
+ */
+export function customerScoreReader(redis: Redis, opts: { prefix: string; partitions: number; now?: () => number }): CustomerScoreReader {
+  const now = opts.now ?? Date.now;
+  return async (customerId): Promise<Record<string, number>> => {
+    const keys = partitionKeys(opts.prefix, partitionOf(customerId, opts.partitions));
+    const stored = await redis.get(keys.riskStatePrefix + customerId);
+    if (!stored) return {};
+    const { scores } = decodeRiskState(stored);
+    const elapsed = now() - scores.atMs;
+    return {
+      fraud: decayScore(scores.fraud, elapsed, DEFAULT_SCORING_CONFIG.half_life.fraud),
+      churn: decayScore(scores.churn, elapsed, DEFAULT_SCORING_CONFIG.half_life.churn),
+    };
+  };
+}

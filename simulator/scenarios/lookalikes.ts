@@ -1,0 +1,211 @@
+import type { EventInput } from '../../core/events/index.js';
+import { amountFromGbp } from '../amounts.js';
+import { OTHER_BANKS } from '../catalogue.js';
+import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
+import type { Merchant } from '../merchants.js';
+import { TIER_SPEND_FACTOR, type Payee } from '../population.js';
+import { isBranchOpen } from '../rhythm.js';
+import { DAY_MS, EpisodeWriter, HOUR_MS, MINUTE_MS, logUniform, newPayee, type Episode, type EpisodeContext } from './episode.js';
+
+// More genuine customers doing what a fraud rule looks for, one for every rule that catches
+// something (noise.ts has the first ones). No label: an alert on any of these is a false positive,
+// and a rule that never meets one of them measures nothing.
+
+type Device = { id: string; ip: string };
+
+const BIG_TICKET_SHOPS = [
+  { mcc: '5732', name: 'Circuit House Megastore', medianGbp: 900 }, { mcc: '5712', name: 'Comfy Living Furniture', medianGbp: 1100 },
+  { mcc: '5940', name: 'Pedal Works Cycles', medianGbp: 700 }, { mcc: '5944', name: 'Gold & Co Jewellers', medianGbp: 1200 },
+  { mcc: '5311', name: 'Grand Department Store', medianGbp: 500 },
+] as const;
+
+/**
+ * A television, a sofa or a bike bought in person: chip and PIN at a shop in the home country,
+ * more often than not one the customer bought something small at in the weeks before; now and
+ * then online at that same shop. The look-alike of the unusual-amount typology.
+ */
+export function knownRetailerPurchase(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const shop = rng.pick(BIG_TICKET_SHOPS);
+  const merchant: Merchant = { id: `mer-${customer.homeCountry.toLowerCase()}-${shop.mcc}-r${rng.int(1, 9)}`, mcc: shop.mcc, country: customer.homeCountry, name: shop.name };
+  const known = rng.chance(0.6);
+  if (known) {
+    writer.add(atMs - rng.between(5, 60) * DAY_MS, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(rng.logNormal(25, 0.5), customer.currency),
+      currency: customer.currency, merchant, geo: homeGeo(rng, customer), entry_mode: 'contactless',
+    }));
+  }
+  const gbp = rng.logNormal(shop.medianGbp, 0.4) * TIER_SPEND_FACTOR[customer.tier] ** 0.7;
+  const online = known && rng.chance(0.3);
+  writer.add(atMs, (id, at) => ({
+    type: 'card_payment', ...envelope(id, customer, at, online ? 'ecommerce' : 'pos'), amount: amountFromGbp(gbp, customer.currency),
+    currency: customer.currency, merchant, geo: homeGeo(rng, customer), entry_mode: online ? 'online' : 'chip',
+    ...(online ? { device: deviceFor(rng, customer, digitalChannel(rng, customer)) } : {}),
+  }));
+  return { events: writer.events, noise: { kind: 'known-retailer-purchase', atMs } };
+}
+
+/** Cash for a used car or a wedding present: one large withdrawal at the branch counter. */
+export function largeCashWithdrawal(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const at = isBranchOpen(atMs) ? atMs : Math.floor(atMs / DAY_MS) * DAY_MS + 11 * HOUR_MS;
+  const gbp = logUniform(rng, 800, 4000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  writer.add(at - rng.between(2, 20) * MINUTE_MS, (id, t) => ({
+    type: 'branch_visit', ...envelope(id, customer, t, 'branch'), geo: homeGeo(rng, customer), attributes: { purpose: 'cash' },
+  }));
+  writer.add(at, (id, t) => ({
+    type: 'cash_withdrawal', ...envelope(id, customer, t, 'branch'), amount: amountFromGbp(Math.round(gbp / 50) * 50, customer.currency),
+    currency: customer.currency, geo: homeGeo(rng, customer),
+  }));
+  return { events: writer.events, noise: { kind: 'large-cash-withdrawal', atMs: at } };
+}
+
+const DIGITAL_SIGNUPS: readonly (readonly [string, string])[] = [
+  ['5815', 'Streamly Trial'], ['5816', 'Quest Arcade'], ['5817', 'AppNest'], ['5818', 'Podcast Plus'], ['8398', 'Ocean Rescue Appeal'],
+];
+
+/**
+ * An evening of sign-ups: two to four free trials or apps verified with a small charge, and a
+ * donation, each at a merchant new to the customer, within the hour. The look-alike of card testing.
+ */
+export function subscriptionSignups(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  let t = atMs;
+  for (let i = rng.int(2, 4); i > 0; i--, t += rng.between(3, 20) * MINUTE_MS) {
+    const [mcc, name] = rng.pick(DIGITAL_SIGNUPS);
+    const merchant: Merchant = { id: `mer-${customer.homeCountry.toLowerCase()}-${mcc}-s${rng.int(0, 0xffff).toString(36)}`, mcc, country: customer.homeCountry, name };
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(rng.between(0.5, 5), customer.currency),
+      currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'subscription-signups', atMs } };
+}
+
+/**
+ * A new phone set up on mobile data (a carrier's shared address, a network the bank has never seen),
+ * and a new energy supplier paid from it the same day: by direct transfer or as a bill. The
+ * look-alike of a takeover that only shows as a new device on a new network.
+ */
+export function newPhoneNewUtility(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const phone: Device = { id: `${customer.id.replace('cust-', 'dev-')}-m${rng.int(100, 999)}`, ip: `100.${rng.int(64, 127)}.${rng.int(0, 255)}.${rng.int(1, 254)}` };
+  const geo = homeGeo(rng, customer);
+  writer.add(atMs, (id, at) => ({ type: 'device_added', ...envelope(id, customer, at, 'mobile_app'), device: phone, geo }));
+  writer.add(atMs + rng.between(0.5, 3) * MINUTE_MS, (id, at) => ({ type: 'login', ...envelope(id, customer, at, 'mobile_app'), device: phone, geo }));
+  const payAt = atMs + rng.between(0.5, 6) * HOUR_MS;
+  const gbp = rng.logNormal(90, 0.4) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const supplier = rng.pick(['Brightside Energy', 'Clearwater Utilities', 'Northern Gas Co']);
+  if (rng.chance(0.5)) {
+    const payee = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: supplier });
+    writer.add(payAt, (id, at) => transfer(ctx, payee, gbp, phone, 'mobile_app', id, at));
+  } else {
+    const merchant: Merchant = { id: `mer-${customer.homeCountry.toLowerCase()}-4900-u${rng.int(1, 9)}`, mcc: '4900', country: customer.homeCountry, name: supplier };
+    writer.add(payAt, (id, at) => ({
+      type: 'bill_payment', ...envelope(id, customer, at, 'mobile_app'), amount: amountFromGbp(gbp, customer.currency),
+      currency: customer.currency, merchant, device: phone, geo: homeGeo(rng, customer),
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'new-phone-new-utility', atMs } };
+}
+
+/**
+ * A whip-round: four to nine friends, most of whom never paid the customer before, chip in for a
+ * present or a trip within a day or so, and the organiser pays it all on. The look-alike of a mule.
+ */
+export function groupCollection(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const share = rng.logNormal(40, 0.4) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const spanMs = rng.between(2, 30) * HOUR_MS;
+  let collectedGbp = 0;
+  let last = atMs;
+  for (let i = rng.int(4, 9); i > 0; i--) {
+    const friend: Payee = customer.payees.length > 0 && rng.chance(0.2)
+      ? rng.pick(customer.payees)
+      : newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry });
+    const gbp = share * rng.between(0.8, 1.25);
+    collectedGbp += gbp;
+    const t = atMs + rng.next() * spanMs;
+    last = Math.max(last, t);
+    writer.add(t, (id, at) => ({
+      type: 'transfer_in', ...envelope(id, customer, at, 'core_banking'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
+      counterparty: { id: friend.id, account: friend.account, bank: friend.bank, country: friend.country, name: friend.name },
+    }));
+  }
+  const channel = digitalChannel(rng, customer);
+  const venue = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: rng.pick(['Lakeside Lodge', 'Harbour Grill Events', 'Sunway Holidays']) });
+  writer.add(last + rng.between(1, 24) * HOUR_MS, (id, at) => transfer(ctx, venue, collectedGbp * rng.between(0.9, 1), deviceFor(rng, customer, channel), channel, id, at));
+  return { events: writer.events, noise: { kind: 'group-collection', atMs } };
+}
+
+/**
+ * Back after a long absence: a few weeks of ordinary use, six to eleven months of silence, then a
+ * login, a coffee, and either the balance swept to the customer's own account at their main bank
+ * or a little cash. The customer's ordinary activity is dropped: this is their forgotten account.
+ * The look-alike of the dormant-account typology.
+ */
+export function returningCustomer(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const historyEnd = atMs - rng.between(183, 330) * DAY_MS;
+  const historyStart = historyEnd - rng.between(20, 60) * DAY_MS;
+  const { merchant } = rng.pick(customer.favouriteMerchants);
+  for (let t = historyStart; t < historyEnd; t += rng.between(1, 4) * DAY_MS) {
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(rng.logNormal(20, 0.6), customer.currency),
+      currency: customer.currency, merchant, geo: homeGeo(rng, customer), entry_mode: 'contactless',
+    }));
+  }
+  const channel = digitalChannel(rng, customer);
+  const device = rng.chance(0.6) ? deviceFor(rng, customer, channel) : { id: `${customer.id.replace('cust-', 'dev-')}-r${rng.int(100, 999)}`, ip: customer.devices[0]!.ip };
+  const geo = homeGeo(rng, customer);
+  writer.add(atMs, (id, at) => ({ type: 'login', ...envelope(id, customer, at, channel), device, geo }));
+  writer.add(atMs + rng.between(10, 120) * MINUTE_MS, (id, at) => ({
+    type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(rng.logNormal(6, 0.4), customer.currency),
+    currency: customer.currency, merchant, geo, entry_mode: 'contactless',
+  }));
+  const laterMs = atMs + rng.between(2, 8) * HOUR_MS;
+  if (rng.chance(0.6)) {
+    const own = { ...newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: 'Own current account' }), own: true };
+    writer.add(laterMs, (id, at) => transfer(ctx, own, logUniform(rng, 300, 5000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5, device, channel, id, at));
+  } else {
+    writer.add(laterMs, (id, at) => ({
+      type: 'cash_withdrawal', ...envelope(id, customer, at, 'atm'), amount: amountFromGbp(rng.int(3, 8) * 20, customer.currency),
+      currency: customer.currency, geo: homeGeo(rng, customer),
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'returning-customer', atMs }, keepBase: () => false };
+}
+
+/** Saving at another bank: every month a transfer to the customer's own savings account there. */
+export function savingElsewhere(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const own = { ...newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: 'Own savings' }), own: true };
+  const gbp = rng.logNormal(300, 0.5) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const channel = digitalChannel(rng, customer);
+  for (let t = atMs; t < endMs; t += rng.between(28, 32) * DAY_MS) {
+    writer.add(t, (id, at) => transfer(ctx, own, gbp * rng.between(0.8, 1.5), deviceFor(rng, customer, channel), channel, id, at));
+  }
+  return { events: writer.events, noise: { kind: 'saving-elsewhere', atMs } };
+}
+
+function transfer(
+  ctx: EpisodeContext, payee: Payee & { own?: boolean }, gbp: number, device: Device, channel: 'mobile_app' | 'web', id: string, at: number,
+): EventInput {
+  const { rng, customer } = ctx;
+  return {
+    type: 'transfer_out', ...envelope(id, customer, at, channel), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
+    counterparty: {
+      id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name, ...(payee.own ? { own_account: true } : {}),
+    },
+    device, geo: homeGeo(rng, customer),
+  };
+}

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import type { VigilEvent } from '../../core/events/index.js';
+import { featuresAt } from '../../features/index.js';
+import { BASELINE_CAP, mccGroup } from '../../features/amountBaselines.js';
+import { networkKey } from '../../features/eventFacts.js';
+import { DAY, ev, featuresOfLast, HOUR, MINUTE, pay, replay, SECOND, T0, transferOut } from './builders.js';
+
+// The features that tell genuine behaviour from fraud that looks like it: robust amount baselines,
+// familiarity, device age, session context, card presence, own accounts and dormancy.
+
+const shop = (atMs: number, amount: string, mcc: string, merchant = `m-${mcc}`, extra: Record<string, unknown> = {}) =>
+  ev('card_payment', atMs, { amount, merchant: { id: merchant, mcc, country: 'DE' }, ...extra });
+const login = (atMs: number, device: string, extra: Record<string, unknown> = {}) => ev('login', atMs, { device: { id: device }, ...extra });
+const fromDevice = (device: string, ip?: string) => ({ device: ip ? { id: device, ip } : { id: device } });
+
+/** Groceries every day for a month, and five clothes purchases of 40–60. */
+function shopperHistory(): VigilEvent[] {
+  const days = Array.from({ length: 30 }, (_, d) => shop(T0 + d * DAY + 9 * HOUR, (20 + (d % 7) * 3).toFixed(2), '5411'));
+  const clothes = ['40.00', '55.00', '48.00', '60.00', '45.00'].map((amount, i) => shop(T0 + (3 + 5 * i) * DAY + 15 * HOUR, amount, '5651', `m-clothes-${i}`));
+  return [...days, ...clothes];
+}
+
+describe('robust amount baselines (log scale, median and MAD per spending group)', () => {
+  it('measures a 1,449 television against the customer\'s shopping, not their groceries', () => {
+    const tv = shop(T0 + 31 * DAY, '1449.00', '5732', 'm-tv', { entry_mode: 'chip' });
+    const features = featuresOfLast([...shopperHistory(), tv]);
+    // Goods (clothes, median 48) rather than groceries (median ~29): about 30 times, not 50.
+    expect(features.amount_to_typical_ratio).toBeCloseTo(1449 / 48, -1);
+    expect(features.amount_robust_z).toBeGreaterThan(5);
+  });
+
+  it('falls back to every group when the payment\'s own group has fewer than 5 amounts', () => {
+    const flight = shop(T0 + 31 * DAY, '300.00', '4511', 'm-air');
+    const features = featuresOfLast([...shopperHistory(), flight]);
+    expect(features.amount_to_typical_ratio).toBeGreaterThan(5);
+    expect(features.amount_to_typical_ratio).toBeLessThan(15);
+  });
+
+  it('reads 0 without five earlier amounts, for money in, and for transfers to the customer\'s own account', () => {
+    const few = [shop(T0, '10.00', '5411'), shop(T0 + HOUR, '12.00', '5411'), shop(T0 + 2 * HOUR, '900.00', '5411')];
+    expect(featuresOfLast(few)).toMatchObject({ amount_robust_z: 0, amount_to_typical_ratio: 0 });
+    expect(featuresOfLast([...shopperHistory(), ev('transfer_in', T0 + 31 * DAY, { amount: '5000.00' })])).toMatchObject({ amount_robust_z: 0 });
+    const own = ev('transfer_out', T0 + 31 * DAY, { amount: '8000.00', counterparty: { id: 'p-own', bank: 'OTHER', own_account: true } });
+    expect(featuresOfLast([...shopperHistory(), own])).toMatchObject({ amount_robust_z: 0, amount_to_typical_ratio: 0, own_account_transfer: true });
+  });
+
+  it('does not call a 10% rise of a fixed standing order unusual (the spread has a floor)', () => {
+    const rent = Array.from({ length: 6 }, (_, i) => transferOut(T0 + i * 7 * DAY, '500.00', 'p-landlord'));
+    const features = featuresOfLast([...rent, transferOut(T0 + 6 * 7 * DAY, '550.00', 'p-landlord')]);
+    expect(features.amount_to_typical_ratio).toBeCloseTo(1.1, 1);
+    expect(features.amount_robust_z).toBeLessThan(0.5);
+  });
+
+  it('keeps at most the newest amounts of each group, so the state stays small', () => {
+    const { state } = replay(Array.from({ length: 40 }, (_, i) => shop(T0 + i * HOUR, '20.00', '5411')));
+    expect(state.b.daily).toHaveLength(BASELINE_CAP);
+  });
+
+  it.each([
+    ['5411', 'daily'], ['5814', 'daily'], ['4111', 'daily'], ['5541', 'daily'], ['5912', 'daily'],
+    ['5732', 'goods'], ['5712', 'goods'], ['5651', 'goods'], ['5999', 'goods'], ['5944', 'goods'],
+    ['4511', 'travel'], ['7011', 'travel'], ['4722', 'travel'], ['3015', 'travel'],
+    ['5815', 'digital'], ['4814', 'digital'], ['7399', 'services'], ['8011', 'services'],
+  ] as const)('puts merchant category %s in the %s group', (mcc, group) => {
+    expect(mccGroup(mcc)).toBe(group);
+  });
+});
+
+describe('familiarity: how often and since when a merchant or payee is known', () => {
+  it('counts earlier payments and days since the first one, 0 and −1 when new', () => {
+    const events = [pay(T0, '5.00', 'm-1'), pay(T0 + 2 * DAY, '5.00', 'm-1'), pay(T0 + 10 * DAY, '5.00', 'm-1')];
+    expect(featuresOfLast(events)).toMatchObject({ merchant_seen_count: 2, merchant_first_seen_days: 10, new_merchant: false });
+    expect(featuresOfLast([pay(T0, '5.00', 'm-1'), pay(T0 + DAY, '5.00', 'm-2')])).toMatchObject({ merchant_seen_count: 0, merchant_first_seen_days: -1 });
+    const payees = [transferOut(T0, '10.00', 'p-1'), transferOut(T0 + 40 * DAY, '10.00', 'p-1')];
+    expect(featuresOfLast(payees)).toMatchObject({ payee_seen_count: 1, payee_first_seen_days: 40, new_payee: false });
+  });
+});
+
+describe('devices and networks', () => {
+  it('gives the age of the event\'s device: 0 when first seen, −1 without one', () => {
+    expect(featuresOfLast([login(T0, 'd-1')]).device_age_seconds).toBe(0);
+    expect(featuresOfLast([login(T0, 'd-1'), transferOut(T0 + 10 * MINUTE, '50.00')]).device_age_seconds).toBe(-1);
+    const later = ev('transfer_out', T0 + 10 * MINUTE, { amount: '50.00', counterparty: { id: 'p-1' }, ...fromDevice('d-1') });
+    expect(featuresOfLast([login(T0, 'd-1'), later]).device_age_seconds).toBe(600);
+  });
+
+  it('knows a new phone at home by its network: same /24 is known, a proxy elsewhere is new', () => {
+    const home = login(T0, 'd-old', fromDevice('d-old', '81.2.69.10'));
+    expect(featuresOfLast([home, login(T0 + DAY, 'd-new', fromDevice('d-new', '81.2.69.77'))]).new_network).toBe(false);
+    expect(featuresOfLast([home, login(T0 + DAY, 'd-new', fromDevice('d-new', '185.220.101.4'))]).new_network).toBe(true);
+    expect(featuresOfLast([home, login(T0 + DAY, 'd-new')]).new_network).toBe(false);
+  });
+
+  it.each([
+    ['2a00:23c5:1a2b:1::1', '2a00:23c5:1a2b:ffff::9', true],
+    ['2a00:23c5:1a2b::1', '2a00:23c5:1a2b:0:0:0:0:2', true],
+    ['2a00:23c5:1a2b::1', '2a00:23c5:1a2c::1', false],
+    ['10.1.2.3', '10.1.2.200', true],
+    ['10.1.2.3', '10.1.3.3', false],
+  ] as const)('networks of %s and %s are the same: %s', (a, b, same) => {
+    expect(networkKey(a) === networkKey(b)).toBe(same);
+  });
+});
+
+describe('session context', () => {
+  const transferFrom = (atMs: number, device: string) => ev('transfer_out', atMs, { amount: '1900.00', counterparty: { id: 'p-new', country: 'LT' }, ...fromDevice(device) });
+
+  it('dates the takeover sequence: failed login, new device abroad, phone changed, payment ten minutes later', () => {
+    const events = [
+      ev('login', T0 - 30 * DAY, { ...fromDevice('d-own', '81.2.69.10'), geo: { country: 'DE' } }),
+      ev('login_failed', T0, { ...fromDevice('d-x', '185.220.101.4'), geo: { country: 'RO' } }),
+      ev('login', T0 + MINUTE, { ...fromDevice('d-x', '185.220.101.4'), geo: { country: 'RO' } }),
+      ev('profile_change', T0 + 3 * MINUTE, { ...fromDevice('d-x', '185.220.101.4'), changed_fields: ['phone'] }),
+      transferFrom(T0 + 10 * MINUTE, 'd-x'),
+    ];
+    expect(featuresOfLast(events)).toMatchObject({
+      failed_logins_24h: 1, seconds_since_new_device_login: 9 * 60, seconds_since_new_network_login: 9 * 60,
+      seconds_since_new_country_login: 9 * 60, seconds_since_contact_change: 7 * 60, device_age_seconds: 10 * 60, new_payee: true,
+    });
+  });
+
+  it('does not call a login new-device when the device was first seen more than a day before', () => {
+    const events = [login(T0 - 10 * DAY, 'd-old'), login(T0, 'd-1'), login(T0 + 3 * DAY, 'd-1'), transferFrom(T0 + 3 * DAY + MINUTE, 'd-1')];
+    expect(featuresOfLast(events).seconds_since_new_device_login).toBe(3 * DAY / SECOND + 60);
+  });
+
+  it('does not call a new customer\'s first phone, home network and country new: there is nothing older to compare with', () => {
+    const events = [
+      ev('login', T0, { ...fromDevice('d-1', '81.2.69.10'), geo: { country: 'DE' } }),
+      ev('login', T0 + HOUR, { ...fromDevice('d-1', '81.2.69.10'), geo: { country: 'DE' } }),
+      transferFrom(T0 + 2 * HOUR, 'd-1'),
+    ];
+    expect(featuresOfLast(events)).toMatchObject({
+      seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1, device_age_seconds: 7200,
+    });
+  });
+
+  it('counts a change of phone or e-mail, not of address', () => {
+    expect(featuresOfLast([ev('profile_change', T0, { changed_fields: ['email'] }), pay(T0 + HOUR)]).seconds_since_contact_change).toBe(3600);
+    expect(featuresOfLast([ev('profile_change', T0, { changed_fields: ['address'] }), pay(T0 + HOUR)]).seconds_since_contact_change).toBe(-1);
+    expect(featuresOfLast([ev('profile_change', T0), pay(T0 + HOUR)]).seconds_since_contact_change).toBe(-1);
+  });
+
+  it('keeps the contact change when features are read without an event, and the per-login marks as −1', () => {
+    const { state } = replay([login(T0, 'd-1'), ev('profile_change', T0 + MINUTE, { changed_fields: ['phone'] })]);
+    expect(featuresAt(state, T0 + HOUR)).toMatchObject({ seconds_since_contact_change: 3540, seconds_since_new_device_login: -1 });
+  });
+});
+
+describe('card presence and own accounts', () => {
+  it.each([
+    ['chip at a till', { channel: 'pos', entry_mode: 'chip' }, true],
+    ['magstripe at a till', { channel: 'pos', entry_mode: 'magstripe' }, true],
+    ['online', { channel: 'ecommerce', entry_mode: 'online' }, false],
+    ['keyed in by phone', { channel: 'pos', entry_mode: 'manual' }, false],
+    ['a till, no entry mode', { channel: 'pos' }, true],
+    ['a web shop, no entry mode', { channel: 'ecommerce' }, false],
+  ] as const)('a card payment %s: card_present is %s', (_case, fields, present) => {
+    expect(featuresOfLast([ev('card_payment', T0, fields)]).card_present).toBe(present);
+  });
+
+  it('counts cash at a machine as card present, and a transfer never', () => {
+    expect(featuresOfLast([ev('cash_withdrawal', T0)]).card_present).toBe(true);
+    expect(featuresOfLast([transferOut(T0)]).card_present).toBe(false);
+  });
+});
+
+describe('dormant accounts', () => {
+  const cash = (atMs: number) => ev('cash_withdrawal', atMs, { amount: '400.00' });
+
+  it('reads the silence on the first money event after it and on the others of that day, not the next', () => {
+    const { results } = replay([pay(T0), cash(T0 + 200 * DAY), cash(T0 + 200 * DAY + HOUR), cash(T0 + 202 * DAY)]);
+    expect(results.map((r) => r.features.idle_days_before_reactivation)).toEqual([0, 200, 200, 0]);
+  });
+
+  it('ignores gaps under 30 days', () => {
+    expect(featuresOfLast([pay(T0), cash(T0 + 29 * DAY)]).idle_days_before_reactivation).toBe(0);
+  });
+});
+
+describe('card testing at a patient pace', () => {
+  it('counts small payments and new merchants over the hour, not only ten minutes', () => {
+    const tests = Array.from({ length: 8 }, (_, i) => ev('card_payment', T0 + i * 3 * MINUTE, {
+      channel: 'ecommerce', amount: '1.50', merchant: { id: `m-test-${i}`, mcc: '5815', country: 'IE' },
+    }));
+    expect(featuresOfLast(tests)).toMatchObject({
+      card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8, card_payment_new_merchant_count_10m: 4, small_card_payment_count_10m: 4,
+    });
+  });
+});
+
+describe('strangers paying in', () => {
+  const credit = (atMs: number, payer: string) => ev('transfer_in', atMs, { amount: '300.00', counterparty: { id: payer } });
+
+  it('counts distinct senders first seen in the last 24 h, not the known ones nor repeats, in any arrival order', () => {
+    const events = [credit(T0 - 30 * DAY, 'p-flatmate'), credit(T0, 'p-a'), credit(T0 + HOUR, 'p-b'), credit(T0 + 2 * HOUR, 'p-a'), credit(T0 + 3 * HOUR, 'p-flatmate'), credit(T0 + 4 * HOUR, 'p-c')];
+    expect(featuresOfLast(events).new_payers_24h).toBe(3);
+    const shuffled = [events[0]!, events[5]!, events[2]!, events[4]!, events[1]!, events[3]!];
+    expect(featuresAt(replay(shuffled).state, T0 + 5 * HOUR).new_payers_24h).toBe(3);
+    expect(featuresAt(replay(events).state, T0 + 2 * DAY).new_payers_24h).toBe(0);
+  });
+});
+
+describe('where the customer is', () => {
+  const till = (atMs: number, country: string) => ev('card_payment', atMs, { channel: 'pos', merchant: { id: `m-${country}`, mcc: '5411', country } });
+
+  it('dates a till on another continent against the last place the customer was', () => {
+    expect(featuresOfLast([till(T0, 'DE'), till(T0 + 40 * MINUTE, 'NG')]).seconds_since_other_continent).toBe(2400);
+    expect(featuresOfLast([till(T0, 'DE'), till(T0 + 40 * MINUTE, 'FR')]).seconds_since_other_continent).toBe(-1);
+  });
+
+  it('does not place the customer at a foreign web shop, a refund or a direct debit', () => {
+    const online = ev('card_payment', T0 + HOUR, { channel: 'ecommerce', merchant: { id: 'm-us', mcc: '5999', country: 'US' } });
+    const refund = ev('card_refund', T0 + 2 * HOUR, { merchant: { id: 'm-th', mcc: '5411', country: 'TH' } });
+    const { state, last } = replay([till(T0, 'DE'), online, refund]);
+    expect(last).toMatchObject({ new_country: false, seconds_since_other_continent: -1 });
+    expect(featuresAt(state, T0 + 3 * HOUR).distinct_countries_24h).toBe(1);
+  });
+});
