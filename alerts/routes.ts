@@ -70,7 +70,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
   app.addHook('preClose', async () => deps.feed.endStreams());
 
   api.get('/v1/alerts', {
-    config: { roles: OFFICER_ROLES },
+    config: { roles: READER_ROLES },
     schema: {
       tags: ['alerts'], summary: 'The alert queue: alerts, newest first, filtered and paged; advisory (low) ones only when asked for', security,
       querystring: listQuery, response: { 200: alertPage },

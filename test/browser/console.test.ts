@@ -101,7 +101,7 @@ describe('the console in a browser', () => {
     await heading(page, `Case: fraud alert for ${customer}`);
     const timeline = page.getByTestId('timeline');
     await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toContain('card_payment via ecommerce');
-    expect(await timeline.textContent()).toContain('high fraud alert (card-testing)');
+    expect(await timeline.textContent()).toContain('critical fraud alert (card-testing)');
     expect(await page.getByRole('table').first().textContent()).toContain('card-testing');
     await expectAccessible(page, 'case');
     await screenshot(page, 'case');

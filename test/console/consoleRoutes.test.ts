@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleStatic } from '../../console/server/index.js';
 import { cardPayment } from '../support/events.js';
-import { INGEST_KEY, MARKETING_KEY, RISK_KEY, SRE_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { DEFAULT_PACK_VERSION, INGEST_KEY, MARKETING_KEY, RISK_KEY, SRE_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('what the console reads', () => {
     expect(res.statusCode).toBe(200);
     const health = res.json();
     expect(health.partitions).toHaveLength(4);
-    expect(health).toMatchObject({ deadLetters: 0, ruleSet: { version: '2026.1' }, pendingApprovals: 0, grafana: null });
+    expect(health).toMatchObject({ deadLetters: 0, ruleSet: { version: DEFAULT_PACK_VERSION }, pendingApprovals: 0, grafana: null });
     expect(Object.keys(health.queues)).toEqual(['offer delivery', 'alert webhooks']);
     expect(health.queues['offer delivery']).toMatchObject({ waiting: expect.any(Number), failed: expect.any(Number) });
     expect((await engine.app.inject({ url: '/v1/ops/health', headers: as(RISK_KEY) })).statusCode).toBe(403);

@@ -23,7 +23,7 @@ const as = (key: string) => ({ authorization: `Bearer ${key}` });
 const marketer = { ...as(MARKETING_KEY), 'x-vigil-actor': 'crm-sync' };
 
 const campaign = {
-  id: 'privacy-retention', name: 'Retention offer', description: 'A closed savings product; offer the fee-free account.',
+  id: 'privacy-retention', name: 'Retention offer', description: 'A closed product; offer the fee-free account.',
   state: 'active', priority: 80, expected_value: 400, product: { id: 'fee-free-current-account', risk_level: 'low' },
   trigger: { event_types: ['product_closed'] },
   content: { push: { title: 'Stay with fewer fees', body: 'Fee-free for 12 months.' } },
@@ -94,7 +94,7 @@ async function buildCustomer(customer: string) {
   expect((await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: marketer, payload: profile('en') })).statusCode).toBe(201);
   expect((await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: marketer, payload: profile('en-GB') })).statusCode).toBe(200);
   // The offer first: a fraud alert would (rightly) stop marketing to the customer.
-  await post([productEvent(customer, 'product_closed', 'savings')]);
+  await post([productEvent(customer, 'product_closed', 'current_account')]);
   const decisions = await eventually(
     async () => (await engine.app.inject({ url: `/v1/customers/${customer}/offers`, headers: as(MARKETING_KEY) })).json().decisions,
     (d) => d?.length === 1,
@@ -108,7 +108,7 @@ async function buildCustomer(customer: string) {
     { type: 'app_session', event_id: nextId(), customer_id: customer, occurred_at: at(0), channel: 'mobile_app', attributes: { poison: true } } as EventInput,
   ]);
   await eventually(async () => ((await engine.privacy.export(customer, { rowLimit: 1 })).data.dead_letters as unknown[]).length, (n) => n === 1);
-  // Churn (the savings account closed), fraud (the card-testing run), complaint SLA (the privacy complaint).
+  // Churn (the current account closed), fraud (the card-testing run), complaint SLA (the privacy complaint).
   await eventually(() => engine.alerts.store.ofCustomer(customer), (alerts) => alerts.length === 3);
   // Everything reaches ClickHouse: 1 + 11 + 2 events, the 3 alerts, the decision, delivery and response.
   await eventually(async () => [

@@ -3,7 +3,7 @@ import { verifyWebhookSignature } from '../../alerts/index.js';
 import { partitionKeys, partitionOf, readBacklog } from '../../core/streams/index.js';
 import { cardPayment } from '../support/events.js';
 import { Receiver } from '../support/receiver.js';
-import { ADMIN_KEY, INGEST_KEY, RISK_ADMIN_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, DEFAULT_PACK_VERSION, INGEST_KEY, RISK_ADMIN_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 const config = testConfig();
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
@@ -50,7 +50,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const alerts = (await eventually(list, (r) => r.json().alerts?.length >= 1)).json().alerts;
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
-    expect(alert).toMatchObject({ customerId: 'fraud-ct-1', type: 'fraud', severity: 'critical', status: 'open', ruleIds: ['card-testing'], ruleSetVersion: '2026.2' });
+    expect(alert).toMatchObject({ customerId: 'fraud-ct-1', type: 'fraud', severity: 'critical', status: 'open', ruleIds: ['card-testing'], ruleSetVersion: DEFAULT_PACK_VERSION });
     expect(alert.reasons[0].text).toMatch(/card payments at new merchants in 10 min/);
     expect(alert.score).toBeGreaterThan(0.5);
 
@@ -116,12 +116,12 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
   it('lets a risk admin, not a risk officer, publish a new rule set version that reaches every worker without a restart, and refuses an invalid one', async () => {
     const current = (await engine.app.inject({ url: '/v1/rules', headers: as(RISK_KEY) })).json();
     // Officers work alerts; publishing rules is the risk admin's duty.
-    const officer = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.1"', 'version: "2026.9"') } });
+    const officer = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_KEY), payload: { format: 'yaml', text: current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "2026.9"') } });
     expect(officer.statusCode).toBe(403);
     expect((await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions.map((v: { version: string }) => v.version)).not.toContain('2026.9');
 
     const bad = await engine.app.inject({
-      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace('version: "2026.2"', 'version: "2026.3"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
+      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "2026.3"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/unknown feature "card_payment_new_merchnt_count_10m"/);
@@ -129,7 +129,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text } });
     expect(same.statusCode).toBe(409);
 
-    const stricter = current.text.replace('version: "2026.2"', 'version: "2026.3"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
+    const stricter = current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "2026.3"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
     const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' }), payload: { format: 'yaml', text: stricter } });
     expect(ok.statusCode).toBe(200);
     await eventually(async () => engine.rules.current().version, (v) => v === '2026.3');

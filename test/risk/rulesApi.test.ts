@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, RISK_ADMIN_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { ADMIN_KEY, DEFAULT_PACK_VERSION, RISK_ADMIN_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
 
 // Issue 12, item 12: an empty rule set (or one with only shadow rules) switched off all detection
 // and was published like any other. It is refused unless forced, and a forced one is in the history.
@@ -41,7 +41,7 @@ describe('PUT /v1/rules', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(message);
     expect(res.json().message).toMatch(/allow_empty=true/);
-    expect(engine.rules.current().version).toBe('2026.1');
+    expect(engine.rules.current().version).toBe(DEFAULT_PACK_VERSION);
   });
 
   it('publishes it when forced with allow_empty=true, and the history says it was forced', async () => {

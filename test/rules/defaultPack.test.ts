@@ -204,8 +204,8 @@ describe('default rule pack', () => {
     expect(firing(transferOut('1900.00'), features)).not.toContain('account-takeover');
   });
 
-  it('keeps advisory and queue apart: only large-first-payment is low', () => {
-    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['large-first-payment']);
-    expect(pack.rules.filter((r) => r.severity === 'critical').map((r) => r.id)).toEqual(['card-testing', 'account-takeover']);
+  it('keeps advisory and queue apart: only a large first payment and a watched customer\'s payment are low', () => {
+    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['large-first-payment', 'watched-customer-payment']);
+    expect(pack.rules.filter((r) => r.severity === 'critical').map((r) => r.id)).toEqual(['card-testing', 'account-takeover', 'blocked-entity']);
   });
 });

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_RULE_PACK_URL } from '../../rules/index.js';
 import { loadConfig, type VigilConfig } from '../../config/index.js';
 import { OutboundPolicy } from '../../core/net/index.js';
 import { createLogger, createMetrics } from '../../core/observability/index.js';
@@ -11,6 +13,9 @@ import { startEngine, type Engine, type EngineOptions } from '../../server/engin
 import { deleteKeysMatching } from '../../core/redis.js';
 import { TABLES, type AggregateStore } from '../../aggregates/index.js';
 import { loadPseudonymKey, pseudonymiser, type Pseudonymise } from '../../core/privacy/index.js';
+
+/** The version of the rule pack an engine starts with, so tests do not restate (and go stale on) it. */
+export const DEFAULT_PACK_VERSION: string = String(parseYaml(readFileSync(DEFAULT_RULE_PACK_URL, 'utf8')).version);
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const INGEST_KEY = 'test-ingest-key-0123456789';
