@@ -6,8 +6,9 @@ import { ADMIN_KEY, INGEST_KEY, startTestEngine, testConfig } from '../support/t
 const redis = new OwnRedis();
 afterAll(() => redis.dispose());
 
-// The driver would retry a command for seconds before giving up; fail-fast answers come far below that.
-const DRIVER_RETRY_MS = 1000;
+// Issue 12, item 2: while Redis was down an ingest 503 took 1.2–15 s and /readyz up to 15 s (the
+// driver retrying); every answer must now come within 100 ms.
+const FAIL_FAST_MS = 100;
 
 describe('when Redis goes away', () => {
   it('answers every API route with 503 and Retry-After at once, /readyz with 503, and accepts again once Redis is back', async () => {
@@ -17,17 +18,20 @@ describe('when Redis goes away', () => {
     expect((await post()).statusCode).toBe(202);
 
     await redis.stop();
+    const downStarted = performance.now();
     const down = await post();
+    expect(performance.now() - downStarted).toBeLessThan(FAIL_FAST_MS);
     expect(down.statusCode).toBe(503);
     expect(down.headers['retry-after']).toBe('5');
     // Before the driver has noticed the close, the append itself fails (STREAM_UNAVAILABLE); after it, the gate answers.
     expect(down.json()).toMatchObject({ error: expect.stringMatching(/^(STREAM|REDIS)_UNAVAILABLE$/), message: expect.stringMatching(/nothing from this request was (accepted|carried out)/) });
 
-    const readyStarted = Date.now();
+    const readyStarted = performance.now();
     const ready = await engine.app.inject('/readyz');
+    expect(performance.now() - readyStarted).toBeLessThan(FAIL_FAST_MS);
     expect(ready.statusCode).toBe(503);
+    expect(ready.headers['retry-after']).toBe('5');
     expect(ready.json().checks.redis).toBe('unreachable');
-    expect(Date.now() - readyStarted).toBeLessThan(DRIVER_RETRY_MS);
 
     // Every documented route, whatever its method and body: a 503 with Retry-After, never a 500 or a wait.
     const paths = (engine.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths;
@@ -50,7 +54,7 @@ describe('when Redis goes away', () => {
       }
     }
     expect(routes).toBeGreaterThan(30);
-    expect(Math.max(...timings)).toBeLessThan(DRIVER_RETRY_MS);
+    expect(Math.max(...timings)).toBeLessThan(FAIL_FAST_MS);
     console.log(`[fault] Redis down: ${routes} API routes answered 503 + Retry-After, slowest ${Math.max(...timings).toFixed(1)} ms`);
 
     await redis.start();
