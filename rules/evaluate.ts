@@ -2,8 +2,8 @@ import type { ListHit } from '../lists/membership.js';
 import { comparisonsOf, LIST_OPS, type Comparison, type Condition } from './condition.js';
 import { parseDuration } from './duration.js';
 import { explainComparison, formatActual, formatThreshold, type ComparisonReason } from './explain.js';
-import { resolveField, type RuleContext } from './fields.js';
-import { compare } from './operators.js';
+import { exactEventAmount, resolveField, type RuleContext } from './fields.js';
+import { compare, compareAmount } from './operators.js';
 import { fillTemplate, type Placeholder } from './reasonTemplate.js';
 import type { AlertType, Rule, RuleDecision, RuleMode, RuleSet, Severity } from './schema.js';
 
@@ -102,7 +102,8 @@ function decide(condition: Condition, ctx: RuleContext): Outcome {
   }
   const actual = resolveField(condition.field, ctx);
   if (LIST_OPS.has(condition.op)) return decideMembership(condition, actual, ctx);
-  const holds = compare(condition, actual);
+  const exact = condition.field === 'event.amount' ? exactEventAmount(ctx.event) : undefined;
+  const holds = exact ? compareAmount(condition, exact) : compare(condition, actual);
   return { holds, because: [{ comparison: condition, actual, held: holds }] };
 }
 

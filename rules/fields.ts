@@ -80,6 +80,12 @@ export function resolveField(path: string, ctx: RuleContext): unknown {
   return walk(ctx.event, path.split('.').slice(1));
 }
 
+/** `event.amount` as the integer it is held in, for comparisons that must not round (rules/operators). */
+export function exactEventAmount(event: RiskEvent): { minor: number; digits: number } | undefined {
+  if (!('amount_minor' in event)) return undefined;
+  return { minor: event.amount_minor, digits: minorUnitDigits(event.currency) };
+}
+
 export function eventAmount(event: RiskEvent): number | undefined {
   if (!('amount_minor' in event)) return undefined;
   return event.amount_minor / 10 ** minorUnitDigits(event.currency);

@@ -1,3 +1,4 @@
+import { compareMinorToMajor } from '../core/events/index.js';
 import type { Comparison } from './condition.js';
 
 // Comparison semantics. A missing value (undefined or null) makes every op false except that it
@@ -27,6 +28,35 @@ export function compare(comparison: Comparison, actual: unknown): boolean {
     case 'contains': return contains(actual, value);
     // List membership needs the lists (the rule context), not just the two values: see evaluate.ts.
     case 'in_list': case 'not_in_list': return false;
+  }
+}
+
+/** An event's amount as the integer it is held in: minor units and its currency's decimal places. */
+export interface ExactAmount {
+  minor: number;
+  digits: number;
+}
+
+/**
+ * The ordering ops on an amount, decided on its integer minor units so that no float rounds the
+ * money (a cent above a threshold is above it at any size); other ops see the amount in major units.
+ */
+export function compareAmount(comparison: Comparison, amount: ExactAmount): boolean {
+  const { op, value } = comparison;
+  const order = (threshold: unknown) => (isNumber(threshold) ? compareMinorToMajor(amount.minor, amount.digits, threshold) : undefined);
+  const at = (threshold: unknown, holds: (o: number) => boolean) => {
+    const o = order(threshold);
+    return o !== undefined && holds(o);
+  };
+  switch (op) {
+    case 'gt': return at(value, (o) => o > 0);
+    case 'gte': return at(value, (o) => o >= 0);
+    case 'lt': return at(value, (o) => o < 0);
+    case 'lte': return at(value, (o) => o <= 0);
+    case 'between': return Array.isArray(value) && at(value[0], (o) => o >= 0) && at(value[1], (o) => o <= 0);
+    case 'eq': return at(value, (o) => o === 0);
+    case 'neq': return !at(value, (o) => o === 0);
+    default: return compare(comparison, amount.minor / 10 ** amount.digits);
   }
 }
 

@@ -74,3 +74,27 @@ export function groupDecimal(decimal: string, minFractionDigits = 0): string {
 export function formatMoney(minor: number, currency: string): string {
   return `${groupDecimal(formatMinorUnits(minor, currency))} ${currency}`;
 }
+
+const DECIMAL_NUMBER = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+
+/**
+ * The sign of (an amount in minor units) − (a threshold in major units, as a rule writes it),
+ * exactly: both sides become integers of the same scale as BigInt, so an amount a cent above
+ * the threshold is above it at any size (a float quotient of 90,071,992,547,409.91 is not).
+ * The threshold is taken at the decimal its number prints as, which is the literal its author
+ * wrote for every threshold a double can hold.
+ */
+export function compareMinorToMajor(minor: number, digits: number, threshold: number): -1 | 0 | 1 {
+  const match = DECIMAL_NUMBER.exec(String(threshold));
+  if (!match) throw new RangeError(`threshold ${threshold} is not a finite number`);
+  const [, sign = '', whole = '0', fraction = '', exponent = '0'] = match;
+  // threshold = mantissa × 10^(exponent − fraction digits)
+  const mantissa = BigInt(`${sign}${whole}${fraction}`);
+  const shift = Number(exponent) - fraction.length;
+  // In minor units the threshold is mantissa × 10^(digits + shift); scale both sides by 10^k so
+  // that power is never negative.
+  const k = Math.max(0, -(digits + shift));
+  const left = BigInt(minor) * 10n ** BigInt(k);
+  const right = mantissa * 10n ** BigInt(digits + shift + k);
+  return left > right ? 1 : left < right ? -1 : 0;
+}

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NON_MONETARY_CODES, currencyMinorUnits, isCurrency } from '../../core/events/currencies.js';
-import { formatMinorUnits, formatMoney, groupDecimal, minorUnitDigits, toMinorUnits } from '../../core/events/index.js';
+import { compareMinorToMajor, formatMinorUnits, formatMoney, groupDecimal, minorUnitDigits, toMinorUnits } from '../../core/events/index.js';
 
 const currencies = fc.constantFrom('EUR', 'GBP', 'USD', 'JPY', 'KWD', 'BHD', 'ISK', 'CLF', 'HUF');
 
@@ -79,5 +79,36 @@ describe('money for people to read', () => {
     );
     expect(groupDecimal('1234567.5', 2)).toBe('1,234,567.50');
     expect(groupDecimal('-1000')).toBe('-1,000');
+  });
+});
+
+describe('comparing an amount with a threshold', () => {
+  // Issue 12, item 11: as a float quotient 9007199254740991 pence and 90,071,992,547,409.90 are one
+  // double, so "more than …409.90" did not hold for …409.91.
+  it('sees a penny above the threshold at the largest exact amount, where the float quotient cannot', () => {
+    expect(9007199254740991 / 100 > 90071992547409.9).toBe(false);
+    expect(compareMinorToMajor(9007199254740991, 2, 90071992547409.9)).toBe(1);
+    expect(compareMinorToMajor(9007199254740990, 2, 90071992547409.9)).toBe(0);
+  });
+
+  it.each([
+    [150_000, 2, 1500, 0], [150_001, 2, 1500, 1], [149_999, 2, 1500, -1], [1, 2, 0.01, 0], [1, 2, 0.005, 1],
+    [1200, 0, 1200, 0], [1200, 0, 1199.5, 1], [1, 3, 0.001, 0], [1, 4, 0.0001, 0], [1, 2, 1e-7, 1], [1, 2, 1e21, -1], [5, 2, -1, 1],
+  ])('%i minor units with %i decimals against %d: %i', (minor, digits, threshold, expected) => {
+    expect(compareMinorToMajor(minor, digits, threshold)).toBe(expected);
+  });
+
+  it('orders every amount against every threshold as exact decimal arithmetic does', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.nat({ max: 4 }), fc.integer({ min: 0, max: 10 ** 12 }), fc.nat({ max: 4 }), (minor, digits, units, scale) => {
+        const threshold = units / 10 ** scale;
+        // The threshold as the decimal it prints as, scaled to 10^12ths of a unit alongside the amount.
+        const [whole = '0', fraction = ''] = String(threshold).split('.');
+        const right = BigInt(whole + fraction.padEnd(12, '0'));
+        const left = BigInt(minor) * 10n ** BigInt(12 - digits);
+        expect(compareMinorToMajor(minor, digits, threshold)).toBe(left > right ? 1 : left < right ? -1 : 0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -178,6 +178,17 @@ describe('money in explanations is exact', () => {
     expect(match?.reason).toBe('paid 90,071,992,547,409.91 GBP');
   });
 
+  it('compares the event amount on its minor units: a penny above the threshold holds, at it does not', () => {
+    // As doubles …409.91 and …409.90 are one number, so `gt` failed on a float quotient.
+    expect(evaluateCondition({ field: 'event.amount', op: 'gt', value: 90071992547409.9 }, huge).holds).toBe(true);
+    expect(evaluateCondition({ field: 'event.amount', op: 'lte', value: 90071992547409.9 }, huge).holds).toBe(false);
+    expect(evaluateCondition({ field: 'event.amount', op: 'eq', value: 90071992547409.9 }, huge).holds).toBe(false);
+    expect(evaluateCondition({ field: 'event.amount', op: 'between', value: [90071992547409.9, 90071992547410] }, huge).holds).toBe(true);
+    const at = ruleContext(transferOut('1500.00'), {});
+    expect(['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].map((op) => evaluateCondition({ field: 'event.amount', op, value: 1500 } as Condition, at).holds))
+      .toEqual([false, true, false, true, true, false]);
+  });
+
   it('writes amount_current, the event amount as a feature, exactly too', () => {
     expect(evaluateCondition({ field: 'features.amount_current', op: 'gt', value: 0 }, huge).because[0]?.text).toBe('amount 90,071,992,547,409.91 (threshold > 0)');
   });
