@@ -45,6 +45,26 @@ describe('four-eyes over the API', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('needs a second person for a forced empty rule set too: the proposal says detection goes off, and only the approval publishes it', async () => {
+    // Issue 12, item 12: an empty set switches off all detection; forcing it is a proposal like any other.
+    const before = (await call('GET', '/v1/rules', RISK_KEY)).json().version;
+    expect((await call('PUT', '/v1/rules', RISK_ADMIN_KEY, { format: 'yaml', text: 'version: "2026.11-empty"\nrules: []\n' })).statusCode).toBe(400);
+    const proposed = await call('PUT', '/v1/rules?allow_empty=true', RISK_ADMIN_KEY, { format: 'yaml', text: 'version: "2026.11-empty"\nrules: []\n' });
+    expect(proposed.statusCode).toBe(202);
+    const { approval } = proposed.json();
+    expect(approval).toMatchObject({ status: 'pending', target: '2026.11-empty', details: { rules: 0, forced: expect.stringMatching(/switch off all detection/) } });
+    expect((await call('GET', '/v1/rules', RISK_KEY)).json().version).toBe(before);
+    expect((await call('POST', `/v1/approvals/${approval.id}/approve`, RISK_ADMIN_KEY)).json().error).toBe('SELF_APPROVAL');
+    expect((await call('GET', '/v1/rules', RISK_KEY)).json().version).toBe(before);
+
+    expect((await call('POST', `/v1/approvals/${approval.id}/approve`, ADMIN_KEY)).statusCode).toBe(200);
+    const history = (await call('GET', '/v1/rules/history', RISK_KEY)).json().versions;
+    expect(history[0]).toMatchObject({ version: '2026.11-empty', forced: { reason: expect.stringMatching(/switch off all detection/) } });
+    // Detection back on for the tests that follow.
+    const restore = (await call('PUT', '/v1/rules', RISK_ADMIN_KEY, { format: 'yaml', text: withVersion('2026.11-restored') })).json().approval;
+    expect((await call('POST', `/v1/approvals/${restore.id}/approve`, ADMIN_KEY)).statusCode).toBe(200);
+  });
+
   it('refuses an invalid rule set at once, before anyone is asked to approve it', async () => {
     const res = await call('PUT', '/v1/rules', RISK_ADMIN_KEY, { format: 'yaml', text: 'version: x\nrules: nope' });
     expect(res.statusCode).toBe(400);
