@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { INGEST_KEY, RISK_KEY, testAppOptions } from '../support/testEngine.js';
 import { openTestAggregates, startAlertHarness } from '../alerts/harness.js';
@@ -82,6 +82,20 @@ describe('slow clients', () => {
     expect(after!).toBeLessThan(2500);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
   });
+
+  it('closes a kept-alive connection that stays silent past the idle time, and not before', async () => {
+    // 20 s is the shortest idle time the settings allow (the live feeds' heartbeat is 15 s).
+    const { port } = await startApp({ VIGIL_IDLE_TIMEOUT_MS: '20000' });
+    const client = await rawClient(port);
+    client.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    await vi.waitFor(() => expect(client.received()).toMatch(/^HTTP\/1\.1 200 /));
+    const answeredAt = Date.now();
+    await pause(15_000);
+    expect(client.closedAt(), 'closed before the idle time').toBeUndefined();
+    const after = await closedWithin(client, answeredAt, 10_000);
+    expect(after, 'the idle connection was never closed').toBeDefined();
+    expect(after!).toBeGreaterThanOrEqual(19_000);
+  }, 40_000);
 });
 
 describe('connections per client address', () => {
