@@ -110,6 +110,18 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('products_held_delta', 'count', 'Products opened minus products closed, lifetime (may be negative).'),
   f('events_total', 'count', 'Events recorded for the customer, lifetime.'),
   f('customer_age_days', 'count', 'Whole days since the first event seen; −1 if none.'),
+  // Credit early warning, from repayment_missed, direct_debit_returned, balance_snapshot and cash on a credit card.
+  f('days_past_due', 'count', 'How overdue the customer is now: per product, the newest missed-repayment report of the last 120 days not followed by a repayment of it, plus the days since that report; the worst product; 0 when up to date.'),
+  f('repayments_missed_90d', 'count', 'Missed-repayment reports in the last 90 days.'),
+  f('repayments_missed_365d', 'count', 'Missed-repayment reports in the last 365 days.'),
+  f('direct_debits_returned_30d', 'count', 'Direct debits returned unpaid in the last 30 days.'),
+  f('direct_debits_returned_90d', 'count', 'Direct debits returned unpaid in the last 90 days.'),
+  f('credit_utilisation', 'ratio', 'Owed over limit across the credit lines (cards, arranged overdrafts) with a snapshot in the last 45 days; −1 with none.'),
+  f('credit_utilisation_change_30d', 'ratio', 'Credit utilisation now minus 30 days ago (both from snapshots of the 45 days before); 0 when either is unknown.'),
+  f('cash_advances_30d', 'count', 'Cash withdrawals drawn on a credit card in the last 30 days.'),
+  f('cash_advance_amount_30d', 'amount', 'Sum of cash drawn on a credit card in the last 30 days.'),
+  f('gambling_share_30d', 'ratio', 'Share of outgoing money of the last 30 days paid to betting, casinos and lotteries (merchant categories 7800–7802, 7995).'),
+  f('income_trend_30d_vs_90d', 'ratio', 'Money in over 30 days / (over 90 days / 3); 1 steady, < 1 falling; 1 with nothing in over 90 days.'),
 ]);
 
 export const FEATURE_NAMES: readonly string[] = Object.freeze(FEATURE_CATALOGUE.map((feature) => feature.name));

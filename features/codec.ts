@@ -1,5 +1,6 @@
 import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amountBaselines.js';
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
+import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
 import {
@@ -53,6 +54,8 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
       return times ? [[mark, times.map(age)]] : [];
     })),
     rv: state.rv.map(([t, days]) => [age(t), days]),
+    // Absent for the many customers the lending systems say nothing about.
+    ...(isEmptyCredit(state.cr) ? {} : { cr: encodeCredit(state.cr, age) }),
   });
 }
 
@@ -113,6 +116,40 @@ function decodeState(json: Json): CustomerFeatureState {
       const [endedAge, days] = tuple(entry, 2);
       return [time(endedAge), count(days)];
     }), (a, b) => a[0] - b[0] || a[1] - b[1]) : [],
+    cr: o.cr === undefined ? emptyCreditState() : decodeCredit(record(o.cr), time),
+  };
+}
+
+function encodeCredit(credit: CreditState, age: (t: number) => number): Json {
+  return {
+    m: credit.m.map(([t, days, product]) => [age(t), days, product]),
+    p: credit.p.map(([product, t]) => [product, age(t)]),
+    r: credit.r.map(age),
+    b: credit.b.map(([t, product, owed, limit]) => [age(t), product, owed, limit]),
+    c: credit.c.map(([t, milli]) => [age(t), milli]),
+  };
+}
+
+function decodeCredit(o: Record<string, Json>, time: (value: Json) => number): CreditState {
+  const byTime = <T extends [number, ...unknown[]]>(entries: T[]) => sorted(entries, (a, b) => a[0] - b[0]);
+  return {
+    m: byTime(list(o.m).map((entry) => {
+      const [at, days, product] = tuple(entry, 3);
+      return [time(at), count(days), str(product)] as [number, number, string];
+    })),
+    p: sorted(list(o.p).map((entry) => {
+      const [product, at] = tuple(entry, 2);
+      return [str(product), time(at)] as [string, number];
+    }), (a, b) => a[1] - b[1]),
+    r: sorted(list(o.r).map(time), (a, b) => a - b),
+    b: byTime(list(o.b).map((entry) => {
+      const [at, product, owed, limit] = tuple(entry, 4);
+      return [time(at), str(product), count(owed), count(limit)] as [number, string, number, number];
+    })),
+    c: byTime(list(o.c).map((entry) => {
+      const [at, milli] = tuple(entry, 2);
+      return [time(at), count(milli)] as [number, number];
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import { outgoingStats } from './amountStats.js';
+import { creditFeatures } from './credit.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
 import { distinctInWindow, firstSeenInWindow, isNewAt } from './distinct.js';
@@ -69,6 +70,7 @@ export function featureVector(
   const amountOut30d = d30[DAY_FIELD.amountOutMilli]!;
   const amountIn30d = d30[DAY_FIELD.amountInMilli]!;
   const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
+  const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
 
   return {
     txn_count_1m: short.txn1m,
@@ -166,6 +168,9 @@ export function featureVector(
     products_held_delta: state.po - state.pc,
     events_total: state.e,
     customer_age_days: state.e === 0 ? -1 : wholeDays(Math.max(0, t - state.f)),
+    ...creditFeatures(state.cr, t),
+    gambling_share_30d: ratio(d30[DAY_FIELD.gamblingOutMilli]!, amountOut30d),
+    income_trend_30d_vs_90d: amountIn90d === 0 ? 1 : amountIn30d / (amountIn90d / 3),
   };
 }
 

@@ -1,5 +1,6 @@
 import { minorUnitDigits, moneyDirection, type Channel, type EventType, type VigilEvent } from '../core/events/index.js';
 import type { FeatureConfig } from './config.js';
+import { creditFact, type CreditFact } from './credit.js';
 import { eventSeconds } from './windows.js';
 
 /**
@@ -13,6 +14,7 @@ export const EVENT_KIND: Readonly<Record<EventType, number>> = {
   login: 20, login_failed: 21, password_reset: 22, device_added: 23, profile_change: 24,
   app_session: 25, branch_visit: 26, call_centre_contact: 27, complaint: 28,
   product_opened: 29, product_closed: 30, offer_response: 31,
+  repayment_missed: 40, direct_debit_returned: 41, balance_snapshot: 42,
 };
 
 /** Card payments at or below this (5 major units, in thousandths) count as "small": card testing. */
@@ -53,7 +55,14 @@ export interface EventFacts {
   /** A profile change of the phone number or e-mail address. */
   contactChange: boolean;
   complaint: { key: string; resolved: boolean } | undefined;
+  /** What the event says about the customer's credit (credit.ts). */
+  credit: CreditFact | undefined;
+  /** Money out at a betting shop, casino or lottery (merchant category). */
+  gambling: boolean;
 }
+
+/** Betting, casinos, lotteries and online gambling: a growing share of spending is a credit warning. */
+export const GAMBLING_MCCS: ReadonlySet<string> = new Set(['7800', '7801', '7802', '7995']);
 
 /**
  * Identifiers (merchant, device, payee, complaint ids) are kept only as 32-bit FNV-1a hashes:
@@ -98,6 +107,8 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     network: event.device?.ip ? networkKey(event.device.ip) : undefined,
     contactChange: event.type === 'profile_change' && (event.changed_fields ?? []).some((field) => field === 'phone' || field === 'email'),
     complaint: undefined,
+    credit: creditFact(event, (product) => hashKey(`${product.type}:${product.id ?? ''}`), toMilli),
+    gambling: merchant !== undefined && GAMBLING_MCCS.has(merchant.mcc),
   };
   if (event.type === 'transfer_out') {
     facts.payee = payeeKey(event.counterparty);

@@ -6,6 +6,7 @@ import {
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
 import { familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
+import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
@@ -52,6 +53,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
     sm: sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS),
     rv: reactivations(state, facts),
+    cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
   };
 }
 
@@ -163,6 +165,7 @@ function dayChange(facts: EventFacts): BucketChange {
     }
     addOutgoingAmount(day, facts.amountMilli);
     if (facts.toOtherBank) day[DAY_FIELD.otherBanksOutMilli]! += facts.amountMilli;
+    if (facts.gambling) day[DAY_FIELD.gamblingOutMilli]! += facts.amountMilli;
   };
 }
 

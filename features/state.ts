@@ -1,5 +1,6 @@
 import type { AmountBaselines } from './amountBaselines.js';
 import type { Bucket } from './buckets.js';
+import { emptyCreditState, type CreditState } from './credit.js';
 import type { SessionMarks } from './session.js';
 
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
@@ -84,12 +85,14 @@ export interface CustomerFeatureState {
   sm: SessionMarks;
   /** Silences of 30 days or more and when they ended, the newest 2. */
   rv: Reactivation[];
+  /** What the lending systems reported: arrears, returned debits, credit lines, cash advances (credit.ts). */
+  cr: CreditState;
 }
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: [], k: [], c: [], d: [], p: [], n: [], i: [] },
-    sal: [], cp: [], b: {}, sm: {}, rv: [],
+    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(),
   };
 }

@@ -39,6 +39,16 @@ export function toMinorUnits(amount: string | number, currency: string): MinorUn
   return { ok: true, minor };
 }
 
+/** Like toMinorUnits, for a balance: zero and a leading minus (an overdrawn account) are allowed. */
+export function toSignedMinorUnits(amount: string | number, currency: string): MinorUnitsResult {
+  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
+  if (text === undefined) return { ok: false, reason: 'amount must be a finite decimal number' };
+  const negative = text.startsWith('-');
+  const magnitude = toMinorUnits(negative ? text.slice(1) : text, currency);
+  if (!magnitude.ok) return { ok: false, reason: magnitude.reason.replace('plain positive decimal such as "125.40"', 'plain decimal such as "-125.40"') };
+  return { ok: true, minor: negative ? -magnitude.minor || 0 : magnitude.minor };
+}
+
 function numberToPlainDecimal(value: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
   // String(1e21) is exponent notation; such amounts are rejected by the pattern anyway.

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatMinorUnits, toMinorUnits } from './money.js';
+import { formatMinorUnits, toMinorUnits, toSignedMinorUnits } from './money.js';
 import { EVENT_TYPES, eventSchema, type VigilEvent } from './schema.js';
 
 export type EventParseResult = { ok: true; event: VigilEvent } | { ok: false; errors: string[] };
@@ -21,12 +21,27 @@ export function parseEvent(input: unknown): EventParseResult {
   const parsed = eventSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: describeIssues(parsed.error.issues) };
 
-  if (!('amount' in parsed.data)) return { ok: true, event: parsed.data };
+  if ('balance' in parsed.data) return normaliseBalance(parsed.data);
+  if (!('amount' in parsed.data)) return { ok: true, event: parsed.data as VigilEvent };
   const minor = toMinorUnits(parsed.data.amount, parsed.data.currency);
   if (!minor.ok) return { ok: false, errors: [`amount: ${minor.reason}`] };
   if (minor.minor === 0) return { ok: false, errors: ['amount: must be greater than zero'] };
   const amount = formatMinorUnits(minor.minor, parsed.data.currency);
   return { ok: true, event: { ...parsed.data, amount, amount_minor: minor.minor } as VigilEvent };
+}
+
+type BalanceInput = Extract<z.output<typeof eventSchema>, { balance: unknown }>;
+
+/** A balance snapshot's balance (signed) and credit limit (positive) in minor units, like amounts. */
+function normaliseBalance(data: BalanceInput): EventParseResult {
+  const balance = toSignedMinorUnits(data.balance, data.currency);
+  if (!balance.ok) return { ok: false, errors: [`balance: ${balance.reason}`] };
+  const { credit_limit: limitInput, ...rest } = data;
+  const event = { ...rest, balance: formatMinorUnits(balance.minor, data.currency), balance_minor: balance.minor };
+  if (limitInput === undefined) return { ok: true, event: event as VigilEvent };
+  const limit = toMinorUnits(limitInput, data.currency);
+  if (!limit.ok) return { ok: false, errors: [`credit_limit: ${limit.reason}`] };
+  return { ok: true, event: { ...event, credit_limit: formatMinorUnits(limit.minor, data.currency), credit_limit_minor: limit.minor } as VigilEvent };
 }
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {

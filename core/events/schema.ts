@@ -17,7 +17,13 @@ export const CHANNEL_ACTIVITY_TYPES = [
   'offer_response',
 ] as const;
 
-export const EVENT_TYPES = [...TRANSACTION_TYPES, ...CHANNEL_ACTIVITY_TYPES] as const;
+/**
+ * What the lending systems report about a customer's credit: amounts in them are owed, missed or
+ * returned, never money that moved, so they count in no spending, income or activity figure.
+ */
+export const CREDIT_TYPES = ['repayment_missed', 'direct_debit_returned', 'balance_snapshot'] as const;
+
+export const EVENT_TYPES = [...TRANSACTION_TYPES, ...CHANNEL_ACTIVITY_TYPES, ...CREDIT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const CHANNELS = [
@@ -42,6 +48,9 @@ const currencyCode = z
 const amount = z
   .union([z.string(), z.number()])
   .describe('positive decimal in major units, preferably a string such as "125.40"');
+const signedAmount = z
+  .union([z.string(), z.number()])
+  .describe('decimal in major units, zero or negative allowed, preferably a string such as "-125.40"');
 
 export const merchantSchema = z.strictObject({
   id: identifier,
@@ -131,7 +140,10 @@ export const eventSchema = z.discriminatedUnion('type', [
   eventOf('card_refund', { ...money, merchant: merchantSchema, entry_mode: entryMode }),
   eventOf('transfer_out', { ...money, counterparty: counterpartySchema }),
   eventOf('transfer_in', { ...money, counterparty: counterpartySchema }),
-  eventOf('cash_withdrawal', { ...money }),
+  eventOf('cash_withdrawal', {
+    ...money,
+    product: productSchema.optional().describe('the account or card drawn on, when known: cash on a credit_card is a cash advance'),
+  }),
   eventOf('cash_deposit', { ...money }),
   eventOf('salary_credit', { ...money, counterparty: counterpartySchema.optional() }),
   eventOf('bill_payment', { ...money, counterparty: counterpartySchema.optional(), merchant: merchantSchema.optional() }),
@@ -148,6 +160,23 @@ export const eventSchema = z.discriminatedUnion('type', [
   eventOf('product_opened', { product: productSchema }),
   eventOf('product_closed', { product: closedProductSchema }),
   eventOf('offer_response', { offer: offerResponseSchema }),
+  eventOf('repayment_missed', {
+    ...money,
+    product: productSchema.describe('the loan, mortgage or card whose instalment was not paid'),
+    days_past_due: z.number().int().min(1).max(3650).describe('days the oldest unpaid instalment is overdue, as the lending system counts them'),
+  }),
+  eventOf('direct_debit_returned', {
+    ...money,
+    counterparty: counterpartySchema.describe('who collected the debit that was returned unpaid'),
+  }),
+  eventOf('balance_snapshot', {
+    product: productSchema,
+    balance: signedAmount.describe(
+      'for a credit_card, loan or mortgage the amount owed; for an account the money held, negative when overdrawn',
+    ),
+    currency: currencyCode,
+    credit_limit: amount.optional().describe("the card's limit, or the account's arranged overdraft"),
+  }),
 ]);
 
 /** An event as posted by a bank system (amount still in the integrator's notation). */
@@ -161,7 +190,9 @@ type ParsedEvent = z.output<typeof eventSchema>;
 export type VigilEvent = Normalised<ParsedEvent>;
 type Normalised<T> = T extends { amount: unknown }
   ? Omit<T, 'amount'> & { amount: string; amount_minor: number }
-  : T;
+  : T extends { balance: unknown }
+    ? Omit<T, 'balance' | 'credit_limit'> & { balance: string; balance_minor: number; credit_limit?: string; credit_limit_minor?: number }
+    : T;
 
 export const eventBatchSchema = z.strictObject({
   events: z.array(z.unknown()).min(1).describe('events, each validated on its own'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, parseEvent, toWireEvent } from '../../core/events/index.js';
+import { EVENT_TYPES, moneyDirection, parseEvent, toWireEvent } from '../../core/events/index.js';
 
 const base = { event_id: 'evt-1', customer_id: 'cust-1', occurred_at: '2026-11-26T09:15:00Z', channel: 'mobile_app' };
 const merchant = { id: 'm-1', mcc: '5411', country: 'GB' };
@@ -28,6 +28,9 @@ const VALID: Record<string, Record<string, unknown>> = {
   product_opened: { product: { type: 'savings' } },
   product_closed: { product: { type: 'credit_card', id: 'cc-1' } },
   offer_response: { offer: { offer_id: 'o-1', response: 'accepted' } },
+  repayment_missed: { amount: '250.00', currency: 'EUR', product: { type: 'loan', id: 'loan-1' }, days_past_due: 12 },
+  direct_debit_returned: { amount: '42.10', currency: 'EUR', counterparty: { name: 'City Power', account: 'DE44500105175407324931' } },
+  balance_snapshot: { product: { type: 'credit_card', id: 'cc-1' }, balance: '1840.25', currency: 'EUR', credit_limit: '2500' },
 };
 
 describe('event schema', () => {
@@ -82,6 +85,11 @@ describe('event schema', () => {
     ['21 attributes', { ...base, type: 'login', attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) }, /at most 20 attributes/],
     ['a nested attribute value', { ...base, type: 'login', attributes: { a: { b: 1 } } }, /attributes.a/],
     ['an offer response without response', { ...base, type: 'offer_response', offer: { offer_id: 'o' } }, /offer.response/],
+    ['a missed repayment without days past due', { ...base, type: 'repayment_missed', amount: '1', currency: 'EUR', product: { type: 'loan' } }, /days_past_due/],
+    ['a missed repayment of zero days', { ...base, type: 'repayment_missed', amount: '1', currency: 'EUR', product: { type: 'loan' }, days_past_due: 0 }, /days_past_due/],
+    ['a balance with too many decimals', { ...base, type: 'balance_snapshot', product: { type: 'credit_card' }, balance: '-1.234', currency: 'EUR' }, /balance: EUR has 2 decimal places/],
+    ['a negative credit limit', { ...base, type: 'balance_snapshot', product: { type: 'credit_card' }, balance: '1', currency: 'EUR', credit_limit: '-5' }, /credit_limit:/],
+    ['a returned direct debit without its collector', { ...base, type: 'direct_debit_returned', amount: '1', currency: 'EUR' }, /counterparty/],
     ['an array', [], /JSON object/],
     ['null', null, /JSON object/],
   ];
@@ -115,6 +123,28 @@ describe('event schema', () => {
       const result = parseEvent({ ...base, type: 'cash_deposit', amount, currency });
       expect(result.ok && result.event).toMatchObject({ amount: text, amount_minor: minor });
     }
+  });
+
+  it('normalises a balance (zero and overdrawn allowed) and its credit limit to decimal text and minor units, and writes them back without the minor units', () => {
+    const cases: [string | number, string, number][] = [['-125.4', '-125.40', -12540], ['0', '0.00', 0], ['-0.00', '0.00', 0], [1840.25, '1840.25', 184025]];
+    for (const [balance, text, minor] of cases) {
+      const result = parseEvent({ ...base, type: 'balance_snapshot', product: { type: 'current_account' }, balance, currency: 'EUR', credit_limit: '500' });
+      expect(result.ok && result.event).toMatchObject({ balance: text, balance_minor: minor, credit_limit: '500.00', credit_limit_minor: 50000 });
+      if (!result.ok) continue;
+      const wire = JSON.parse(toWireEvent(result.event));
+      expect(wire).not.toHaveProperty('balance_minor');
+      expect(wire).not.toHaveProperty('credit_limit_minor');
+      expect(parseEvent(wire)).toEqual(result);
+    }
+  });
+
+  it('counts a missed repayment and a returned debit as no money moved', () => {
+    for (const type of ['repayment_missed', 'direct_debit_returned'] as const) {
+      const result = parseEvent({ ...base, type, ...VALID[type] });
+      expect(result.ok && moneyDirection(result.event)).toBe('');
+    }
+    const paid = parseEvent({ ...base, type: 'bill_payment', amount: '42.10', currency: 'EUR' });
+    expect(paid.ok && moneyDirection(paid.event)).toBe('out');
   });
 
   it('writes the wire form without the internal minor units, and it parses back to the same event', () => {

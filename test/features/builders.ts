@@ -25,6 +25,9 @@ const DEFAULTS: Record<string, Record<string, unknown>> = {
   product_opened: { channel: 'branch', product: { type: 'savings' } },
   product_closed: { channel: 'branch', product: { type: 'savings' } },
   offer_response: { channel: 'mobile_app', offer: { offer_id: 'o-1', response: 'viewed' } },
+  repayment_missed: { channel: 'core_banking', amount: '300.00', currency: 'EUR', product: { type: 'loan', id: 'loan-1' }, days_past_due: 5 },
+  direct_debit_returned: { channel: 'core_banking', amount: '40.00', currency: 'EUR', counterparty: { name: 'City Power' } },
+  balance_snapshot: { channel: 'core_banking', product: { type: 'credit_card', id: 'cc-1' }, balance: '500.00', currency: 'EUR', credit_limit: '2000.00' },
 };
 
 let sequence = 0;

@@ -64,6 +64,9 @@ export const COMMUTER: FeatureVector = {
   txn_trend_30d_vs_90d: 1.02, login_trend_30d_vs_90d: 0.97, app_session_trend_30d_vs_90d: 1.05,
   complaints_open: 0, complaints_30d: 0, products_closed_30d: 0, products_held_delta: 0,
   events_total: 2_400, customer_age_days: 2_900,
+  days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
+  credit_utilisation: 0.3, credit_utilisation_change_30d: 0.02, cash_advances_30d: 0, cash_advance_amount_30d: 0,
+  gambling_share_30d: 0, income_trend_30d_vs_90d: 1,
 };
 
 /** Genuine customers whose ordinary days must raise nothing. */
