@@ -19,12 +19,13 @@ export type TransitionOutcome =
   | { ok: true; alert: StoredAlert; transition: AlertTransition }
   | { ok: false; error: TransitionError };
 
-/** Outcomes an officer may record per alert type; credit alerts take any but the complaint one. */
+/** Outcomes an officer may record per alert type. */
 export const DISPOSITIONS_BY_TYPE: Readonly<Record<AlertType, readonly AlertDisposition[]>> = {
   fraud: ['confirmed_fraud', 'false_positive', 'customer_contacted', 'no_action_needed'],
   churn: ['churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
   complaint_sla: ['complaint_resolved', 'no_action_needed'],
-  credit: ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
+  // A credit warning is confirmed or not; agreeing a payment plan is the outcome collections aim for.
+  credit: ['credit_risk_confirmed', 'payment_plan_agreed', 'false_positive', 'customer_contacted', 'no_action_needed'],
 };
 
 const ALL: readonly AlertStatus[] = ['open', 'acknowledged', 'assigned', 'resolved'];

@@ -14,6 +14,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export const ALERT_DISPOSITIONS = [
   'confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed', 'complaint_resolved',
+  'credit_risk_confirmed', 'payment_plan_agreed',
 ] as const;
 export type AlertDisposition = (typeof ALERT_DISPOSITIONS)[number];
 

@@ -110,11 +110,11 @@ async function statusLine(): Promise<string> {
 
 if (!values['no-scenarios']) {
   // The live feed is a genuine population; to show the rule pack at work, first replay months of
-  // a small labelled bank in which some customers suffer fraud typologies and churn (own ids).
+  // a small labelled bank in which some customers suffer fraud typologies, churn and credit trouble (own ids).
   // Replayed in time order on the event-time sweep clock, so quiet customers are reviewed at the
   // moments of the past their silence began, not all at once at the end.
   const scenario = buildLabelledStream({
-    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12,
+    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12, creditShare: 0.08,
   });
   const events = scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` }));
   const typologies = [...new Set(scenario.labels.map((l) => l.typology))].join(', ');
@@ -152,9 +152,8 @@ for (const row of (await rollupTotals(engine.store, { since: startedAt })).sort(
   console.log(`  ${row.type.padEnd(20)} ${String(row.events).padStart(7)}  ${money}`);
 }
 
-const fraudAlerts = (await engine.alerts.store.list({ type: 'fraud', limit: 6 })).alerts;
-const otherAlerts = (await engine.alerts.store.list({ limit: 12 })).alerts.filter((a) => a.type !== 'fraud').slice(0, 6);
-const latest = [...fraudAlerts, ...otherAlerts];
+// The newest of each kind, so fraud, credit early warnings, churners and complaint deadlines all show.
+const latest = (await Promise.all((['fraud', 'credit', 'churn', 'complaint_sla'] as const).map(async (type) => (await engine.alerts.store.list({ type, limit: 4 })).alerts))).flat();
 console.log(latest.length ? '\nLatest alerts for risk officers (GET /v1/alerts):' : '\nNo alerts raised in this run.');
 for (const alert of latest) {
   console.log(`  ${alert.type.padEnd(13)} ${alert.severity.padEnd(8)} ${alert.customerId.padEnd(16)} score ${alert.score.toFixed(2)}  [${alert.ruleIds.join(', ')}] ${alert.reasons.map((r) => r.text).join('; ').slice(0, 140)}`);

@@ -20,6 +20,7 @@ prints detection quality per fraud typology and churn pattern. Needs Redis at RE
   --days <n>            days of activity (default 120; the first quarter, at most 30, is warm-up)
   --fraud-share <x>     share of customers given a fraud typology (default 0.02)
   --churn-share <x>     share of customers given a churn pattern (default 0.05)
+  --credit-share <x>    share of customers given a credit pattern (default 0.03)
   --start <date>        first day of the stream (default 2026-01-05; must end before now)
   --out <dir>           also write the stream there: events.jsonl and labels.json
   --generate-only       with --out: write the stream and stop
@@ -35,11 +36,12 @@ const cliSchema = z.object({
   days: z.coerce.number({ error: '--days must be a number' }).int().min(14, '--days is at least 14').max(366, '--days is at most 366'),
   fraudShare: share('fraud-share'),
   churnShare: share('churn-share'),
+  creditShare: share('credit-share'),
   start: z.iso.date({ error: '--start must be a date such as 2026-01-05' }),
   out: z.string().min(1).optional(),
   generateOnly: z.boolean(),
   fromDir: z.string().min(1).optional(),
-}).refine((o) => o.fraudShare + o.churnShare <= 1, '--fraud-share and --churn-share add up to at most 1')
+}).refine((o) => o.fraudShare + o.churnShare + o.creditShare <= 1, '--fraud-share, --churn-share and --credit-share add up to at most 1')
   .refine((o) => !o.generateOnly || o.out, '--generate-only needs --out')
   .refine((o) => !(o.fromDir && o.out), '--from-dir replays a saved stream; it cannot be combined with --out');
 type CliOptions = z.infer<typeof cliSchema>;
@@ -57,6 +59,7 @@ function readOptions(argv: string[]): CliOptions | 'help' {
       days: { type: 'string', default: '120' },
       'fraud-share': { type: 'string', default: '0.02' },
       'churn-share': { type: 'string', default: '0.05' },
+      'credit-share': { type: 'string', default: '0.03' },
       start: { type: 'string', default: '2026-01-05' },
       out: { type: 'string' },
       'generate-only': { type: 'boolean', default: false },
@@ -66,7 +69,7 @@ function readOptions(argv: string[]): CliOptions | 'help' {
   });
   if (values.help) return 'help';
   const parsed = cliSchema.safeParse({
-    ...values, fraudShare: values['fraud-share'], churnShare: values['churn-share'], generateOnly: values['generate-only'], fromDir: values['from-dir'],
+    ...values, fraudShare: values['fraud-share'], churnShare: values['churn-share'], creditShare: values['credit-share'], generateOnly: values['generate-only'], fromDir: values['from-dir'],
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('\n'));
   const endMs = Date.parse(`${parsed.data.start}T00:00:00Z`) + parsed.data.days * 86_400_000;
@@ -83,7 +86,7 @@ async function obtainStream(opts: CliOptions, say: (line: string) => void): Prom
   const started = performance.now();
   const stream = buildLabelledStream({
     seed: opts.seed, customers: opts.customers, days: opts.days, start: new Date(`${opts.start}T00:00:00Z`),
-    fraudShare: opts.fraudShare, churnShare: opts.churnShare,
+    fraudShare: opts.fraudShare, churnShare: opts.churnShare, creditShare: opts.creditShare,
   });
   say(`built ${stream.events.length.toLocaleString('en-GB')} events and ${stream.labels.length} labels in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (opts.out) {
@@ -126,6 +129,7 @@ async function main(): Promise<number> {
   const labelled = {
     fraud: new Set(stream.labels.filter((l) => l.kind === 'fraud').map((l) => l.customer_id)).size,
     churn: new Set(stream.labels.filter((l) => l.kind === 'churn').map((l) => l.customer_id)).size,
+    credit: new Set(stream.labels.filter((l) => l.kind === 'credit').map((l) => l.customer_id)).size,
   };
   say(`\n${formatReport(result, stream.meta, labelled)}`);
   say(`\ntotal run time ${((performance.now() - started) / 1000).toFixed(1)} s`);

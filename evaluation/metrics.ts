@@ -1,6 +1,6 @@
 import type { Severity } from '../alerts/index.js';
 import {
-  CHURN_PATTERNS, FRAUD_TYPOLOGIES, isFraudTypology, type ChurnPattern, type FraudTypology, type Label,
+  CHURN_PATTERNS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, kindOfTypology, type ChurnPattern, type CreditPattern, type FraudTypology, type Label,
 } from '../simulator/scenarios/index.js';
 
 // Detection quality from labels and alerts, as plain data in and out. Alert times are EVENT times
@@ -18,7 +18,9 @@ export interface AlertRecord {
 }
 
 /** The rules of the default pack meant for each typology; their alerts make that typology's precision. */
-export const TYPOLOGY_RULES: Readonly<Record<FraudTypology | ChurnPattern, readonly string[]>> = {
+type Typology = FraudTypology | ChurnPattern | CreditPattern;
+
+export const TYPOLOGY_RULES: Readonly<Record<Typology, readonly string[]>> = {
   'card-testing': ['card-testing'],
   'account-takeover': ['account-takeover'],
   'velocity-burst': ['velocity-burst'],
@@ -31,10 +33,15 @@ export const TYPOLOGY_RULES: Readonly<Record<FraudTypology | ChurnPattern, reado
   'outflows-to-other-banks': ['outflows-to-other-banks'],
   'complaints-then-closure': ['repeated-complaints', 'product-closed'],
   'app-sessions-fading': ['app-sessions-fading'],
+  'arrears-spiral': ['arrears-30-days', 'income-loss-with-arrears', 'returned-direct-debits', 'repeated-missed-repayments', 'credit-line-maxing'],
+  'card-maxing': ['credit-line-maxing', 'borrowing-to-live'],
+  'missed-repayments': ['repeated-missed-repayments', 'arrears-30-days'],
 };
 
 /** A fraud alert counts for a victim if it comes at or after the first bad event and within a week. */
 export const FRAUD_DETECTION_WINDOW_MS = 7 * 86_400_000;
+/** A credit warning counts if it comes within 90 days of the first sign: before the account is written off, in time to agree a plan. */
+export const CREDIT_DETECTION_WINDOW_MS = 90 * 86_400_000;
 
 export interface DetectionInput {
   labels: readonly Label[];
@@ -46,7 +53,7 @@ export interface DetectionInput {
 }
 
 export interface TypologyResult {
-  typology: FraudTypology | ChurnPattern;
+  typology: Typology;
   customers: number;
   detected: number;
   recall: number | null;
@@ -69,6 +76,11 @@ export interface ChurnPatternResult extends TypologyResult {
   leadDays: { median: number; p10: number } | null;
 }
 
+export interface CreditPatternResult extends TypologyResult {
+  /** First credit alert − first sign of trouble, days. */
+  daysToAlert: { median: number; p90: number } | null;
+}
+
 export interface RuleResult {
   ruleId: string;
   alerts: number;
@@ -86,13 +98,17 @@ export interface CustomerShare {
 export interface DetectionReport {
   fraud: FraudTypologyResult[];
   churn: ChurnPatternResult[];
+  credit: CreditPatternResult[];
   rules: RuleResult[];
   genuineCustomers: number;
   genuineFraudAlerted: CustomerShare;
   genuineChurnAlerted: CustomerShare;
-  /** Of the customers with a fraud alert, the share labelled fraud; likewise churn. */
+  /** Customers without a credit label given a credit alert (fraud victims and churners count as genuine for credit). */
+  genuineCreditAlerted: CustomerShare;
+  /** Of the customers with a fraud alert, the share labelled fraud; likewise churn and credit. */
   fraudPrecision: CustomerShare;
   churnPrecision: CustomerShare;
+  creditPrecision: CustomerShare;
   alertsBeforeMeasurement: number;
 }
 
@@ -104,18 +120,24 @@ export function evaluateDetection(input: DetectionInput): DetectionReport {
   const alertedWith = (type: string) => new Set(measured.filter((alert) => alert.type === type).map((alert) => alert.customerId));
   const fraudAlerted = alertedWith('fraud');
   const churnAlerted = alertedWith('churn');
+  const creditAlerted = alertedWith('credit');
   const labelledAs = (kind: Label['kind']) => new Set(input.labels.filter((label) => label.kind === kind).map((label) => label.customer_id));
+  const creditLabelled = labelledAs('credit');
+  const notCredit = input.customers.filter((customer) => !creditLabelled.has(customer));
 
-  const results = [...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS].map((typology) => typologyResult(typology, input.labels, alertsByCustomer, measured));
+  const results = [...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS, ...CREDIT_PATTERNS].map((typology) => typologyResult(typology, input.labels, alertsByCustomer, measured));
   return {
-    fraud: results.filter((r): r is FraudTypologyResult => isFraudTypology(r.typology)),
-    churn: results.filter((r): r is ChurnPatternResult => !isFraudTypology(r.typology)),
+    fraud: results.filter((r): r is FraudTypologyResult => kindOfTypology(r.typology) === 'fraud'),
+    churn: results.filter((r): r is ChurnPatternResult => kindOfTypology(r.typology) === 'churn'),
+    credit: results.filter((r): r is CreditPatternResult => kindOfTypology(r.typology) === 'credit'),
     rules: ruleResults(measured, labelsByCustomer),
     genuineCustomers: genuine.length,
     genuineFraudAlerted: share(genuine.filter((c) => fraudAlerted.has(c)).length, genuine.length),
     genuineChurnAlerted: share(genuine.filter((c) => churnAlerted.has(c)).length, genuine.length),
     fraudPrecision: share([...fraudAlerted].filter((c) => labelledAs('fraud').has(c)).length, fraudAlerted.size),
     churnPrecision: share([...churnAlerted].filter((c) => labelledAs('churn').has(c)).length, churnAlerted.size),
+    genuineCreditAlerted: share(notCredit.filter((c) => creditAlerted.has(c)).length, notCredit.length),
+    creditPrecision: share([...creditAlerted].filter((c) => creditLabelled.has(c)).length, creditAlerted.size),
     alertsBeforeMeasurement: input.alerts.length - measured.length,
   };
 }
@@ -124,14 +146,15 @@ export function evaluateDetection(input: DetectionInput): DetectionReport {
 export function detectionWindow(label: Label): { fromMs: number; toMs: number } {
   const fromMs = Date.parse(label.first_bad_at);
   if (label.kind === 'fraud') return { fromMs, toMs: fromMs + FRAUD_DETECTION_WINDOW_MS };
+  if (label.kind === 'credit') return { fromMs, toMs: fromMs + CREDIT_DETECTION_WINDOW_MS };
   return { fromMs, toMs: label.left_at ? Date.parse(label.left_at) : Number.POSITIVE_INFINITY };
 }
 
 function typologyResult(
-  typology: FraudTypology | ChurnPattern, labels: readonly Label[], alertsByCustomer: ReadonlyMap<string, AlertRecord[]>, measured: readonly AlertRecord[],
-): FraudTypologyResult | ChurnPatternResult {
+  typology: Typology, labels: readonly Label[], alertsByCustomer: ReadonlyMap<string, AlertRecord[]>, measured: readonly AlertRecord[],
+): FraudTypologyResult | ChurnPatternResult | CreditPatternResult {
   const own = labels.filter((label) => label.typology === typology);
-  const kind = isFraudTypology(typology) ? 'fraud' : 'churn';
+  const kind = kindOfTypology(typology);
   const rules = TYPOLOGY_RULES[typology];
   const carriesRule = (alert: AlertRecord) => alert.ruleIds.some((ruleId) => rules.includes(ruleId));
   const delays: number[] = [];
@@ -143,9 +166,9 @@ function typologyResult(
     detected++;
     if (inWindow.some(carriesRule)) detectedByOwnRules++;
     const firstAlertMs = inWindow[0]!.atMs;
-    delays.push(kind === 'fraud'
-      ? (firstAlertMs - Date.parse(label.first_bad_at)) / 60_000
-      : (Date.parse(label.left_at!) - firstAlertMs) / 86_400_000);
+    delays.push(kind === 'fraud' ? (firstAlertMs - Date.parse(label.first_bad_at)) / 60_000
+      : kind === 'credit' ? (firstAlertMs - Date.parse(label.first_bad_at)) / 86_400_000
+        : (Date.parse(label.left_at!) - firstAlertMs) / 86_400_000);
   }
   const ruleAlerts = measured.filter((alert) => alert.type === kind && carriesRule(alert));
   const onTypology = ruleAlerts.filter((alert) => own.some((label) => label.customer_id === alert.customerId && within(alert.atMs, detectionWindow(label))));
@@ -157,12 +180,14 @@ function typologyResult(
     ruleAlerts: ruleAlerts.length, ruleAlertsOnTypology: onTypology.length,
     precision: ruleAlerts.length === 0 ? null : onTypology.length / ruleAlerts.length,
   };
-  if (kind === 'fraud') return { ...base, minutesToAlert: delays.length ? { median: quantile(delays, 0.5), p90: quantile(delays, 0.9) } : null };
+  const median90 = delays.length ? { median: quantile(delays, 0.5), p90: quantile(delays, 0.9) } : null;
+  if (kind === 'fraud') return { ...base, minutesToAlert: median90 };
+  if (kind === 'credit') return { ...base, daysToAlert: median90 };
   return { ...base, leadDays: delays.length ? { median: quantile(delays, 0.5), p10: quantile(delays, 0.1) } : null };
 }
 
 /** The customer's alerts of the label's kind inside its detection window, earliest first. */
-function alertsInWindow(label: Label, alerts: readonly AlertRecord[], kind: 'fraud' | 'churn'): AlertRecord[] {
+function alertsInWindow(label: Label, alerts: readonly AlertRecord[], kind: Label['kind']): AlertRecord[] {
   const window = detectionWindow(label);
   return alerts.filter((alert) => alert.type === kind && within(alert.atMs, window)).sort((a, b) => a.atMs - b.atMs);
 }
@@ -170,7 +195,7 @@ function alertsInWindow(label: Label, alerts: readonly AlertRecord[], kind: 'fra
 function ruleResults(measured: readonly AlertRecord[], labelsByCustomer: ReadonlyMap<string, Label[]>): RuleResult[] {
   const byRule = new Map<string, RuleResult>();
   for (const alert of measured) {
-    if (alert.type !== 'fraud' && alert.type !== 'churn') continue;
+    if (alert.type === 'complaint_sla') continue;
     const labels = labelsByCustomer.get(alert.customerId) ?? [];
     for (const ruleId of alert.ruleIds) {
       const result = byRule.get(ruleId) ?? { ruleId, alerts: 0, onIntended: 0, onOtherLabelled: 0, onGenuine: 0 };

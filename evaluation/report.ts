@@ -4,13 +4,13 @@ import type { CustomerShare, TypologyResult } from './metrics.js';
 
 // The evaluation as text for a terminal: one table per question, every rate with its counts.
 
-export function formatReport(result: EvaluationResult, meta: StreamMeta, labelled: { fraud: number; churn: number }): string {
+export function formatReport(result: EvaluationResult, meta: StreamMeta, labelled: { fraud: number; churn: number; credit: number }): string {
   const { detection: d, cost } = result;
   const warmupDays = Math.round((Date.parse(meta.measure_from) - Date.parse(meta.start)) / 86_400_000);
   const lines = [
     `Vigil detection evaluation: seed ${meta.seed}, ${meta.customers} customers, ${meta.days} days (${day(meta.start)} → ${day(meta.end)}), default rule pack`,
     'Scored on the alert queue (medium and above); advisory low alerts are summed up apart.',
-    `${meta.events.toLocaleString('en-GB')} events; ${labelled.fraud} fraud customers, ${labelled.churn} churners, ${d.genuineCustomers} genuine; `
+    `${meta.events.toLocaleString('en-GB')} events; ${labelled.fraud} fraud customers, ${labelled.churn} churners, ${labelled.credit} in credit trouble, ${d.genuineCustomers} genuine; `
       + `alerts scored from ${day(meta.measure_from)} (first ${warmupDays} days are warm-up: the engine starts with no history)`,
     '',
     table(
@@ -23,8 +23,13 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
       d.churn.map((r) => [...typologyCells(r), r.leadDays ? `${num(r.leadDays.median, 1)} / ${num(r.leadDays.p10, 1)}` : '–']),
     ),
     '',
-    `genuine customers alerted   fraud ${shareText(d.genuineFraudAlerted)}   churn ${shareText(d.genuineChurnAlerted)}`,
-    `customer-level precision    fraud ${shareText(d.fraudPrecision)}   churn ${shareText(d.churnPrecision)}   (alerted customers who carry a label of that kind)`,
+    table(
+      ['credit pattern', 'n', 'recall', '95% CI', 'own rule', 'rule precision', 'days to alert (median / p90)'],
+      d.credit.map((r) => [...typologyCells(r), r.daysToAlert ? `${num(r.daysToAlert.median, 1)} / ${num(r.daysToAlert.p90, 1)}` : '–']),
+    ),
+    '',
+    `genuine customers alerted   fraud ${shareText(d.genuineFraudAlerted)}   churn ${shareText(d.genuineChurnAlerted)}   credit ${shareText(d.genuineCreditAlerted)}`,
+    `customer-level precision    fraud ${shareText(d.fraudPrecision)}   churn ${shareText(d.churnPrecision)}   credit ${shareText(d.creditPrecision)}   (alerted customers who carry a label of that kind)`,
     ...advisoryLines(result),
     '',
     table(
@@ -33,10 +38,10 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
     ),
     '',
     table(
-      ['genuine noise', 'episodes', 'fraud alert within 16 d', 'rules'],
-      result.noise.map((n) => [n.kind, String(n.episodes), shareText({ alerted: n.withFraudAlert, of: n.episodes, share: n.episodes ? n.withFraudAlert / n.episodes : null }),
+      ['genuine noise', 'looks like', 'episodes', 'alerted (fraud 16 d, credit 45 d)', 'rules'],
+      result.noise.map((n) => [n.kind, n.alertType, String(n.episodes), shareText({ alerted: n.withAlert, of: n.episodes, share: n.episodes ? n.withAlert / n.episodes : null }),
         Object.entries(n.rules).map(([rule, count]) => `${rule} ${count}`).join(', ') || '–']),
-      [3],
+      [1, 4],
     ),
     '',
     `processing: ${cost.events.toLocaleString('en-GB')} events in ${num(cost.seconds, 1)} s end to end = ${Math.round(cost.eventsPerSecond).toLocaleString('en-GB')} events/s `
@@ -49,8 +54,8 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
 function advisoryLines(result: EvaluationResult): string[] {
   const a = result.withAdvisory;
   const d = result.detection;
-  const recall = [...a.fraud, ...a.churn]
-    .filter((r, i) => r.recall !== [...d.fraud, ...d.churn][i]!.recall)
+  const recall = [...a.fraud, ...a.churn, ...a.credit]
+    .filter((r, i) => r.recall !== [...d.fraud, ...d.churn, ...d.credit][i]!.recall)
     .map((r) => `${r.typology} ${num(r.recall ?? 0, 2)}`);
   return [
     `with advisory (low) alerts  fraud ${shareText(a.genuineFraudAlerted)} of genuine alerted, precision ${shareText(a.fraudPrecision)}`

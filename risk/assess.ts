@@ -5,12 +5,12 @@ import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
-import { evaluateRules, scoreCustomer, shouldRaise, type RuleMatch, type RuleSet } from '../rules/index.js';
+import { evaluateRules, scoreCustomer, shouldRaise, type CustomerScores, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
 export interface CustomerRiskState {
   features: CustomerFeatureState;
-  scores: { fraud: number; churn: number; atMs: number };
+  scores: { fraud: number; churn: number; credit: number; atMs: number };
   /** Rule id → when it last raised an alert for this customer (suppression windows). */
   lastRaised: Record<string, number>;
 }
@@ -79,7 +79,7 @@ function judge(
   // explained, so it neither alerts nor pushes the score that other alerts and offers read.
   const inForce = matches.filter((m) => m.mode === 'active' && !snoozed.some((s) => s.match === m));
   const scored = scoreCustomer(inForce, state.scores.atMs ? state.scores : undefined, atMs);
-  const scores = { fraud: scored.fraud, churn: scored.churn, atMs: Math.max(atMs, state.scores.atMs) };
+  const scores = { ...scored, atMs: Math.max(atMs, state.scores.atMs) };
 
   const lastRaised = { ...state.lastRaised };
   const raising = inForce.filter((m) => shouldRaise(m, lastRaised[m.ruleId], atMs));
@@ -111,7 +111,7 @@ function snoozedMatches(matches: readonly RuleMatch[], snoozes: CustomerSnoozes 
 
 function alertsFor(
   matches: RuleMatch[], snoozed: readonly { match: RuleMatch; snooze: Snooze }[], event: RiskEvent,
-  scores: { fraud: number; churn: number }, ctx: RiskContext,
+  scores: CustomerScores, ctx: RiskContext,
 ): NewAlert[] {
   const byType = new Map<RuleMatch['alertType'], RuleMatch[]>();
   for (const match of matches) byType.set(match.alertType, [...(byType.get(match.alertType) ?? []), match]);
@@ -119,7 +119,7 @@ function alertsFor(
     customerId: event.customer_id,
     type,
     severity: fired.map((m) => m.severity).sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0]!,
-    score: type === 'churn' ? scores.churn : type === 'fraud' ? scores.fraud : Math.max(...fired.map((m) => m.weight)),
+    score: type === 'complaint_sla' ? Math.max(...fired.map((m) => m.weight)) : scores[type],
     ruleIds: fired.map((m) => m.ruleId),
     reasons: [
       ...fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold }))),

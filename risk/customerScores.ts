@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
-import { decayScore, DEFAULT_SCORING_CONFIG } from '../rules/index.js';
+import { decayScore, DEFAULT_SCORING_CONFIG, SCORED_TYPES } from '../rules/index.js';
 import { decodeRiskState } from './riskState.js';
 
-/** A customer's current scores by model ({ fraud, churn }, 0–1); {} for a customer never assessed. */
+/** A customer's current scores by model ({ fraud, churn, credit }, 0–1); {} for a customer never assessed. */
 export type CustomerScoreReader = (customerId: string) => Promise<Record<string, number>>;
 
 /**
@@ -19,9 +19,6 @@ export function customerScoreReader(redis: Redis, opts: { prefix: string; partit
     if (!stored) return {};
     const { scores } = decodeRiskState(stored);
     const elapsed = now() - scores.atMs;
-    return {
-      fraud: decayScore(scores.fraud, elapsed, DEFAULT_SCORING_CONFIG.half_life.fraud),
-      churn: decayScore(scores.churn, elapsed, DEFAULT_SCORING_CONFIG.half_life.churn),
-    };
+    return Object.fromEntries(SCORED_TYPES.map((type) => [type, decayScore(scores[type], elapsed, DEFAULT_SCORING_CONFIG.half_life[type])]));
   };
 }

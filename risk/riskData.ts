@@ -18,7 +18,7 @@ export function riskData(redis: Redis, opts: { prefix: string; partitions: numbe
       return {
         as_of: new Date(asOf).toISOString(),
         features: featuresAt(state.features, asOf),
-        scores: { fraud: state.scores.fraud, churn: state.scores.churn, scored_at: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
+        scores: { fraud: state.scores.fraud, churn: state.scores.churn, credit: state.scores.credit, scored_at: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
         // When each rule last raised an alert for the customer (its suppression window runs from there).
         rules_last_raised: Object.fromEntries(Object.entries(state.lastRaised).map(([rule, ms]) => [rule, new Date(ms).toISOString()])),
         // When Vigil next looks at the customer unprompted (a scheduled review), if it will.

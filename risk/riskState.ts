@@ -2,7 +2,7 @@ import { decodeFeatureState, emptyFeatureState, encodeFeatureState } from '../fe
 import type { CustomerRiskState } from './assess.js';
 
 export function emptyRiskState(): CustomerRiskState {
-  return { features: emptyFeatureState(), scores: { fraud: 0, churn: 0, atMs: 0 }, lastRaised: {} };
+  return { features: emptyFeatureState(), scores: { fraud: 0, churn: 0, credit: 0, atMs: 0 }, lastRaised: {} };
 }
 
 /** One JSON value per customer; the feature state keeps its own compact encoding inside. */
@@ -14,10 +14,11 @@ export function encodeRiskState(state: CustomerRiskState): string {
 export function decodeRiskState(text: string | null): CustomerRiskState {
   if (!text) return emptyRiskState();
   try {
-    const raw = JSON.parse(text) as { f?: string; s?: CustomerRiskState['scores']; r?: Record<string, number> };
+    const raw = JSON.parse(text) as { f?: string; s?: Omit<CustomerRiskState['scores'], 'credit'> & { credit?: number }; r?: Record<string, number> };
     return {
       features: decodeFeatureState(raw.f ?? null),
-      scores: raw.s ?? { fraud: 0, churn: 0, atMs: 0 },
+      // Scores stored before credit was scored read as no credit score.
+      scores: raw.s ? { credit: 0, ...raw.s } : { fraud: 0, churn: 0, credit: 0, atMs: 0 },
       lastRaised: raw.r ?? {},
     };
   } catch {

@@ -53,7 +53,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
       const segment = segmentCustomer(features, decodeStoredProfile(profile ?? null)?.profile, deps.segmentation);
       return {
         customerId, asOf: new Date(asOf).toISOString(), tier: segment.tier, tags: segment.tags, segmentReasons: segment.reasons,
-        scores: { fraud: state.scores.fraud, churn: state.scores.churn, scoredAt: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
+        scores: { fraud: state.scores.fraud, churn: state.scores.churn, credit: state.scores.credit, scoredAt: state.scores.atMs ? new Date(state.scores.atMs).toISOString() : null },
         features,
       };
     },

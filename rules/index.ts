@@ -8,7 +8,7 @@ export { resolveField, fieldPathProblem, EVENT_FIELD_PATHS, type RuleContext } f
 export { evaluateRules, evaluateCondition, type RuleMatch } from './evaluate.js';
 export type { ComparisonReason } from './explain.js';
 export {
-  scoreCustomer, noisyOr, decayScore, scoringConfigSchema, DEFAULT_SCORING_CONFIG,
+  scoreCustomer, noisyOr, decayScore, scoringConfigSchema, DEFAULT_SCORING_CONFIG, SCORED_TYPES, type ScoredType,
   type ScoringConfig, type ScoringConfigInput, type CustomerScores, type PreviousScores,
 } from './score.js';
 export { shouldRaise } from './suppression.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationTextSchema, parseDuration } from './duration.js';
 import type { RuleMatch } from './evaluate.js';
 
-// A customer's fraud and churn scores, each in [0, 1].
+// A customer's fraud, churn and credit scores, each in [0, 1].
 //
 // Within one event, the weights of the active rules that fired combine as a noisy-OR,
 // 1 − Π(1 − w): each rule is treated as an independent chance that something is wrong, so two
@@ -10,7 +10,7 @@ import type { RuleMatch } from './evaluate.js';
 // lowers the score.
 //
 // Across events, the previous score fades with a half-life (fraud in hours: an attack is now or
-// never; churn in weeks: drift is slow) and the new score is the larger of the faded one and this
+// never; churn in weeks: drift is slow; credit in a month: arrears and maxed cards last) and the new score is the larger of the faded one and this
 // event's. Taking the maximum, rather than OR-ing the two, matters: a standing condition such as
 // "salary stopped" fires on every event, and OR-ing it with itself would drive any customer to 1
 // by mere activity. Shadow matches never count.
@@ -22,6 +22,7 @@ export const scoringConfigSchema = z.strictObject({
   half_life: z.strictObject({
     fraud: halfLife.prefault('6h'),
     churn: halfLife.prefault('14d'),
+    credit: halfLife.prefault('30d'),
   }).prefault({}),
 }).prefault({});
 export type ScoringConfig = z.output<typeof scoringConfigSchema>;
@@ -29,10 +30,10 @@ export type ScoringConfigInput = z.input<typeof scoringConfigSchema>;
 
 export const DEFAULT_SCORING_CONFIG: ScoringConfig = scoringConfigSchema.parse(undefined);
 
-export interface CustomerScores {
-  fraud: number;
-  churn: number;
-}
+export const SCORED_TYPES = ['fraud', 'churn', 'credit'] as const;
+export type ScoredType = (typeof SCORED_TYPES)[number];
+
+export type CustomerScores = Record<ScoredType, number>;
 export interface PreviousScores extends CustomerScores {
   /** When the previous scores were computed (epoch ms). */
   atMs: number;
@@ -61,13 +62,12 @@ export function scoreCustomer(
   cfg: ScoringConfig = DEFAULT_SCORING_CONFIG,
 ): CustomerScores {
   const active = matches.filter((m) => m.mode === 'active');
-  const current = (type: 'fraud' | 'churn'): number => noisyOr(active.filter((m) => m.alertType === type).map((m) => m.weight));
-  const carried = (type: 'fraud' | 'churn'): number =>
-    previous ? decayScore(previous[type], nowMs - previous.atMs, cfg.half_life[type]) : 0;
-  return {
-    fraud: Math.max(carried('fraud'), current('fraud')),
-    churn: Math.max(carried('churn'), current('churn')),
-  };
+  const current = (type: ScoredType): number => noisyOr(active.filter((m) => m.alertType === type).map((m) => m.weight));
+  // Scores stored before credit was scored have none: 0.
+  const carried = (type: ScoredType): number =>
+    previous ? decayScore(previous[type] ?? 0, nowMs - previous.atMs, cfg.half_life[type]) : 0;
+  const score = (type: ScoredType) => Math.max(carried(type), current(type));
+  return { fraud: score('fraud'), churn: score('churn'), credit: score('credit') };
 }
 
 function clamp01(value: number): number {

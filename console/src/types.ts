@@ -7,7 +7,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical'];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'assigned', 'resolved'] as const;
 export const ALERT_TYPES = ['fraud', 'churn', 'complaint'] as const;
-export const DISPOSITIONS = ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed', 'complaint_resolved'] as const;
+export const DISPOSITIONS = ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed', 'complaint_resolved', 'credit_risk_confirmed', 'payment_plan_agreed'] as const;
 
 export interface AlertReason { ruleId: string; text: string; field?: string; actual?: unknown; threshold?: unknown }
 export interface AlertTransition { at: string; actor: string; action: string; from: string | null; to: string; comment?: string; assignee?: string; disposition?: string }

@@ -1,9 +1,11 @@
 // Labelled scenarios for evaluating Vigil: fraud typologies, churn patterns and genuine noise
 // injected into the simulated bank, with the ground truth kept beside the stream. Pure and seeded.
 export { buildLabelledStream, byOccurrence, warmupDays, type LabelledStream, type LabelledStreamOptions } from './labelledStream.js';
-export { CHURN_INJECTORS, FRAUD_INJECTORS, NOISE_INJECTORS, planEpisodes, type Injector, type PlanOptions } from './plan.js';
+export { CHURN_INJECTORS, CREDIT_INJECTORS, FRAUD_INJECTORS, NOISE_INJECTORS, planEpisodes, type Injector, type PlanOptions } from './plan.js';
 export { EpisodeWriter, type Episode, type EpisodeContext, type FirstBad, type PendingLabel } from './episode.js';
 export {
-  CHURN_PATTERNS, FRAUD_TYPOLOGIES, NOISE_KINDS, isFraudTypology, labelFileSchema, labelSchema, noiseRecordSchema, streamMetaSchema,
-  type ChurnPattern, type FraudTypology, type Label, type LabelFile, type NoiseKind, type NoiseRecord, type StreamMeta,
+  CHURN_PATTERNS, CREDIT_NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, NOISE_KINDS, isFraudTypology, kindOfTypology, labelFileSchema, labelSchema,
+  noiseRecordSchema, streamMetaSchema,
+  type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type Label, type LabelFile, type NoiseKind, type NoiseRecord,
+  type StreamMeta,
 } from './labels.js';

@@ -4,7 +4,7 @@ import { MerchantDirectory } from '../merchants.js';
 import { BankSimulator } from '../simulator.js';
 import { DAY_MS, eventMs, type Episode } from './episode.js';
 import {
-  CHURN_PATTERNS, FRAUD_TYPOLOGIES, type ChurnPattern, type FraudTypology, type Label, type NoiseRecord, type StreamMeta,
+  CHURN_PATTERNS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, type ChurnPattern, type CreditPattern, type FraudTypology, type Label, type NoiseRecord, type StreamMeta,
 } from './labels.js';
 import { planEpisodes } from './plan.js';
 
@@ -17,11 +17,14 @@ export interface LabelledStreamOptions {
   fraudShare: number;
   /** Share of customers given one churn pattern, e.g. 0.05. */
   churnShare: number;
+  /** Share of customers given one credit pattern, e.g. 0.03; default 0. */
+  creditShare?: number;
   /** Ordinary simulated events per customer per day, default 2 (≈ one card payment, one app visit). */
   eventsPerCustomerDay?: number;
   /** Inject only these (default all), e.g. to test two typologies with many customers each. */
   fraudTypologies?: readonly FraudTypology[];
   churnPatterns?: readonly ChurnPattern[];
+  creditPatterns?: readonly CreditPattern[];
   /** Genuine customers' suspicious-looking life events; default true. */
   noise?: boolean;
 }
@@ -59,6 +62,7 @@ export function buildLabelledStream(opts: LabelledStreamOptions): LabelledStream
   const episodes = planEpisodes(simulator.population, merchants, {
     seed: opts.seed, fraudShare: opts.fraudShare, churnShare: opts.churnShare,
     fraudTypologies: opts.fraudTypologies ?? FRAUD_TYPOLOGIES, churnPatterns: opts.churnPatterns ?? CHURN_PATTERNS,
+    creditShare: opts.creditShare ?? 0, creditPatterns: opts.creditPatterns ?? CREDIT_PATTERNS,
     noise: opts.noise ?? true, startMs, measureFromMs, endMs,
   });
 
@@ -71,7 +75,7 @@ export function buildLabelledStream(opts: LabelledStreamOptions): LabelledStream
   const meta: StreamMeta = {
     seed: opts.seed, customers: opts.customers, days: opts.days,
     start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), measure_from: new Date(measureFromMs).toISOString(),
-    fraud_share: opts.fraudShare, churn_share: opts.churnShare, events: events.length,
+    fraud_share: opts.fraudShare, churn_share: opts.churnShare, credit_share: opts.creditShare ?? 0, events: events.length,
   };
   return { meta, events, labels, noise };
 }
@@ -126,11 +130,12 @@ export function byOccurrence(a: EventInput, b: EventInput): number {
 
 function validate(opts: LabelledStreamOptions): void {
   const { customers, days, fraudShare, churnShare, seed } = opts;
+  const creditShare = opts.creditShare ?? 0;
   if (!Number.isInteger(customers) || customers < 1 || customers > 200_000) throw new RangeError(`customers must be an integer in 1–200000, got ${customers}`);
   if (!(days >= 1 && days <= 366)) throw new RangeError(`days must be in 1–366, got ${days}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (!(fraudShare >= 0 && churnShare >= 0 && fraudShare + churnShare <= 1)) {
-    throw new RangeError(`fraudShare and churnShare must be ≥ 0 and sum to at most 1, got ${fraudShare} and ${churnShare}`);
+  if (!(fraudShare >= 0 && churnShare >= 0 && creditShare >= 0 && fraudShare + churnShare + creditShare <= 1)) {
+    throw new RangeError(`fraudShare, churnShare and creditShare must be ≥ 0 and sum to at most 1, got ${fraudShare}, ${churnShare} and ${creditShare}`);
   }
   if (Number.isNaN(opts.start.getTime())) throw new RangeError('start must be a valid date');
   const perDay = opts.eventsPerCustomerDay ?? 2;

@@ -13,6 +13,14 @@ export const CHURN_PATTERNS = [
 ] as const;
 export type ChurnPattern = (typeof CHURN_PATTERNS)[number];
 
+/** Credit trouble the early warning is for: arrears building, a card maxed to live on, instalments missed again and again. */
+export const CREDIT_PATTERNS = ['arrears-spiral', 'card-maxing', 'missed-repayments'] as const;
+export type CreditPattern = (typeof CREDIT_PATTERNS)[number];
+
+/** Ordinary credit life that looks a little like trouble: one late instalment, one bounced debit, a holiday on the card, a bet. */
+export const CREDIT_NOISE_KINDS = ['one-off-late-payment', 'returned-direct-debit', 'holiday-on-the-card', 'occasional-flutter'] as const;
+export type CreditNoiseKind = (typeof CREDIT_NOISE_KINDS)[number];
+
 /**
  * Ordinary life that looks a little like fraud or churn; genuine customers with noise carry no
  * label. Every fraud rule that catches something has at least one look-alike here.
@@ -28,8 +36,8 @@ const isoTime = z.iso.datetime({ offset: true });
 
 export const labelSchema = z.strictObject({
   customer_id: z.string().min(1),
-  kind: z.enum(['fraud', 'churn']),
-  typology: z.enum([...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS]),
+  kind: z.enum(['fraud', 'churn', 'credit']),
+  typology: z.enum([...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS, ...CREDIT_PATTERNS]),
   /** The first event that belongs to the bad behaviour (for churn: the first event once the pattern started). */
   first_bad_event_id: z.string().min(1),
   first_bad_at: isoTime,
@@ -40,7 +48,7 @@ export type Label = z.infer<typeof labelSchema>;
 
 export const noiseRecordSchema = z.strictObject({
   customer_id: z.string().min(1),
-  kind: z.enum(NOISE_KINDS),
+  kind: z.enum([...NOISE_KINDS, ...CREDIT_NOISE_KINDS]),
   at: isoTime,
 });
 export type NoiseRecord = z.infer<typeof noiseRecordSchema>;
@@ -58,6 +66,8 @@ export const streamMetaSchema = z.strictObject({
   measure_from: isoTime,
   fraud_share: z.number().min(0).max(1),
   churn_share: z.number().min(0).max(1),
+  /** Absent in streams saved before credit patterns existed: none then. */
+  credit_share: z.number().min(0).max(1).default(0),
   events: z.number().int().nonnegative(),
 });
 export type StreamMeta = z.infer<typeof streamMetaSchema>;
@@ -69,6 +79,12 @@ export const labelFileSchema = z.strictObject({
   noise: z.array(noiseRecordSchema),
 });
 export type LabelFile = z.infer<typeof labelFileSchema>;
+
+/** Which of fraud, churn and credit a typology or pattern belongs to. */
+export function kindOfTypology(typology: FraudTypology | ChurnPattern | CreditPattern): 'fraud' | 'churn' | 'credit' {
+  if (isFraudTypology(typology)) return 'fraud';
+  return (CREDIT_PATTERNS as readonly string[]).includes(typology) ? 'credit' : 'churn';
+}
 
 export function isFraudTypology(typology: string): typology is FraudTypology {
   return (FRAUD_TYPOLOGIES as readonly string[]).includes(typology);

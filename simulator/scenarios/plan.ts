@@ -4,8 +4,11 @@ import { SeededRandom, deriveSeed } from '../random.js';
 import { accountTakeover, dormantAccount, moneyMule, unusualAmount } from './accountFraud.js';
 import { cardTesting, impossibleTravel, velocityBurst } from './cardFraud.js';
 import { activityDecline, appSessionsFading, complaintsThenClosure, outflowsToOtherBanks, salaryStopped } from './churn.js';
+import {
+  arrearsSpiral, cardMaxing, creditBook, holdsCreditCard, holidayOnTheCard, missedRepayments, occasionalFlutter, oneOffLatePayment, oneReturnedDebit,
+} from './credit.js';
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
-import { NOISE_KINDS, type ChurnPattern, type FraudTypology, type NoiseKind } from './labels.js';
+import { CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type NoiseKind } from './labels.js';
 import {
   groupCollection, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, returningCustomer, savingElsewhere, subscriptionSignups,
 } from './lookalikes.js';
@@ -48,6 +51,27 @@ export const NOISE_INJECTORS: Readonly<Record<NoiseKind, Injector>> = {
   'saving-elsewhere': savingElsewhere,
 };
 
+export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
+  'arrears-spiral': arrearsSpiral,
+  'card-maxing': cardMaxing,
+  'missed-repayments': missedRepayments,
+};
+
+/** Patterns that draw the customer's card statements themselves, in place of the ordinary book. */
+const WRITES_STATEMENTS: ReadonlySet<CreditPattern> = new Set(['arrears-spiral', 'card-maxing']);
+
+const CREDIT_NOISE_INJECTORS: Readonly<Record<CreditNoiseKind, Injector>> = {
+  'one-off-late-payment': oneOffLatePayment,
+  'returned-direct-debit': oneReturnedDebit,
+  'holiday-on-the-card': holidayOnTheCard,
+  'occasional-flutter': occasionalFlutter,
+};
+
+/** Per 90 days, among those it can happen to (a loan to pay late, a card to take on holiday). Assumptions, not published figures. */
+const CREDIT_NOISE_RATE_PER_90_DAYS: Readonly<Record<CreditNoiseKind, number>> = {
+  'one-off-late-payment': 0.08, 'returned-direct-debit': 0.05, 'holiday-on-the-card': 0.1, 'occasional-flutter': 0.06,
+};
+
 /**
  * How often a genuine customer does each noisy thing in 90 days. On top of what the base
  * simulator already does (its own password resets, device enrolments and foreign card spend).
@@ -71,6 +95,9 @@ export interface PlanOptions {
   churnShare: number;
   fraudTypologies: readonly FraudTypology[];
   churnPatterns: readonly ChurnPattern[];
+  /** Share of customers given one credit pattern; 0 when absent. */
+  creditShare?: number;
+  creditPatterns?: readonly CreditPattern[];
   noise: boolean;
   startMs: number;
   /** Nothing bad happens before this: the engine is still learning what normal is. */
@@ -118,7 +145,59 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
     const customer = take(pattern)!;
     add(customer, CHURN_INJECTORS[pattern], between(rng, churnFromMs, endMs - 30 * DAY_MS), endMs - DAY_MS);
   }
-  if (!opts.noise) return episodes;
+  if (opts.noise) planNoise(pool, episodes, build, keep, rng, opts);
+  planCredit(population, pool, episodes, build, keep, opts);
+  return episodes;
+}
+
+type Build = (customer: SimulatedCustomer, injector: Injector, atMs: number, endMs: number, attempt?: number) => Episode;
+type Keep = (customer: SimulatedCustomer, episode: Episode) => void;
+
+/**
+ * Credit comes last and draws from its own random stream, so adding it changed no fraud or churn
+ * episode. Credit patterns go to customers without a fraud or churn label; every card holder gets
+ * their statements; genuine customers have their credit look-alikes.
+ */
+function planCredit(
+  population: readonly SimulatedCustomer[], pool: SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions,
+): void {
+  const rng = new SeededRandom(deriveSeed(opts.seed, 'credit-plan'));
+  const { startMs, measureFromMs, endMs } = opts;
+  const patterns = opts.creditPatterns ?? [];
+  const count = patterns.length === 0 ? 0 : Math.round((opts.creditShare ?? 0) * population.length);
+  const candidates = shuffle(rng, pool);
+  const labelled = new Map<string, CreditPattern>();
+  // Trouble builds over two months after at least six weeks of ordinary statements.
+  const earliest = Math.max(measureFromMs, startMs + 45 * DAY_MS);
+  for (let i = 0; i < count && candidates.length > 0; i++) {
+    const pattern = patterns[i % patterns.length]!;
+    const customer = candidates.pop()!;
+    labelled.set(customer.id, pattern);
+    keep(customer, build(customer, CREDIT_INJECTORS[pattern], between(rng, earliest, endMs - 50 * DAY_MS), endMs - DAY_MS));
+  }
+  // Not for fraud victims and churners: a churner's statements would run on after they left.
+  for (const customer of pool) {
+    const pattern = labelled.get(customer.id);
+    if (holdsCreditCard(customer, opts.seed) && !(pattern && WRITES_STATEMENTS.has(pattern))) keep(customer, build(customer, creditBook, startMs, endMs));
+  }
+  if (!opts.noise) return;
+  const scale = (endMs - measureFromMs) / (90 * DAY_MS);
+  const suits: Record<CreditNoiseKind, (customer: SimulatedCustomer) => boolean> = {
+    'one-off-late-payment': (customer) => customer.loan !== undefined,
+    'returned-direct-debit': (customer) => customer.directDebits.length > 0,
+    'holiday-on-the-card': (customer) => holdsCreditCard(customer, opts.seed),
+    'occasional-flutter': () => true,
+  };
+  for (const customer of candidates) {
+    for (const kind of CREDIT_NOISE_KINDS) {
+      if (!suits[kind](customer) || !rng.chance(CREDIT_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      keep(customer, build(customer, CREDIT_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs));
+    }
+  }
+}
+
+function planNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, rng: SeededRandom, opts: PlanOptions): void {
+  const { startMs, measureFromMs, endMs } = opts;
   const scale = (endMs - measureFromMs) / (90 * DAY_MS);
   for (const customer of pool) {
     for (const kind of NOISE_KINDS) {
@@ -134,7 +213,6 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
       }
     }
   }
-  return episodes;
 }
 
 /** Neither episode removes an event the other adds (a trip abroad removes everything at home). */

@@ -123,7 +123,7 @@ describe('listing over HTTP', () => {
   it("answers a customer's alerts with the scores of their risk state, faded to now", async () => {
     await h.service.store.raise([fraudAlert({ customerId: 'c-score' }), fraudAlert({ customerId: 'c-other' })]);
     // Where the risk pipeline keeps scores: the customer's risk state, scored 6 h (one fraud half-life) ago.
-    const state = { ...emptyRiskState(), scores: { fraud: 0.9, churn: 0.4, atMs: Date.now() - 6 * 3_600_000 } };
+    const state = { ...emptyRiskState(), scores: { fraud: 0.9, churn: 0.4, credit: 0, atMs: Date.now() - 6 * 3_600_000 } };
     await h.redis.set(partitionKeys(h.prefix, partitionOf('c-score', PARTITIONS)).riskStatePrefix + 'c-score', encodeRiskState(state));
     const res = await h.app.inject({ url: '/v1/customers/c-score/alerts?limit=10', headers: auth(RISK_KEY) });
     expect(res.statusCode).toBe(200);

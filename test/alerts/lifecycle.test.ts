@@ -95,7 +95,7 @@ describe('applyTransition', () => {
     fraud: ['confirmed_fraud', 'false_positive', 'customer_contacted', 'no_action_needed'],
     churn: ['churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
     complaint_sla: ['complaint_resolved', 'no_action_needed'],
-    credit: ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
+    credit: ['credit_risk_confirmed', 'payment_plan_agreed', 'false_positive', 'customer_contacted', 'no_action_needed'],
   };
   const dispositionCases = ALERT_TYPES.flatMap((type) =>
     ALERT_DISPOSITIONS.map((disposition) => ({ type, disposition, ok: allowed[type].includes(disposition) })));

@@ -6,7 +6,7 @@ const match = (ruleId: string, extra: Partial<RuleMatch> = {}): RuleMatch => ({
   ruleId, ruleName: ruleId, alertType: 'fraud', severity: 'high', weight: 0.5, mode: 'active', suppressFor: '0s', suppressForMs: 0,
   reason: `${ruleId} fired`, reasons: [], ...extra,
 });
-const state = { features: {} as never, scores: { fraud: 0.42, churn: 0, atMs: 1 }, lastRaised: {} };
+const state = { features: {} as never, scores: { fraud: 0.42, churn: 0, credit: 0, atMs: 1 }, lastRaised: {} };
 
 describe('in-line decision policy', () => {
   it('approves when no rule that may decide fired', () => {

@@ -133,9 +133,9 @@ describe('noiseImpact', () => {
       { customer_id: 'g4', kind: 'travel-abroad', at: iso(day(10)) },
       { customer_id: 'g1', kind: 'large-purchase', at: iso(day(40)) },
     ], alerts, day(5));
-    expect(impact.find((i) => i.kind === 'new-payee')).toEqual({ kind: 'new-payee', episodes: 1, withFraudAlert: 1, rules: { 'card-testing': 1 } });
-    expect(impact.find((i) => i.kind === 'travel-abroad')).toEqual({ kind: 'travel-abroad', episodes: 1, withFraudAlert: 0, rules: {} });
-    expect(impact.find((i) => i.kind === 'large-purchase')?.withFraudAlert).toBe(0);
+    expect(impact.find((i) => i.kind === 'new-payee')).toEqual({ kind: 'new-payee', alertType: 'fraud', episodes: 1, withAlert: 1, rules: { 'card-testing': 1 } });
+    expect(impact.find((i) => i.kind === 'travel-abroad')).toEqual({ kind: 'travel-abroad', alertType: 'fraud', episodes: 1, withAlert: 0, rules: {} });
+    expect(impact.find((i) => i.kind === 'large-purchase')?.withAlert).toBe(0);
   });
 });
 

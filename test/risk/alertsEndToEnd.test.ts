@@ -121,7 +121,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     expect((await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions.map((v: { version: string }) => v.version)).not.toContain('2026.9');
 
     const bad = await engine.app.inject({
-      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "2026.3"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
+      method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "e2e-stricter"').replace('card_payment_new_merchant_count_10m, op: gt', 'card_payment_new_merchnt_count_10m, op: gt') },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/unknown feature "card_payment_new_merchnt_count_10m"/);
@@ -129,16 +129,16 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text } });
     expect(same.statusCode).toBe(409);
 
-    const stricter = current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "2026.3"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
+    const stricter = current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "e2e-stricter"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
     const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' }), payload: { format: 'yaml', text: stricter } });
     expect(ok.statusCode).toBe(200);
-    await eventually(async () => engine.rules.current().version, (v) => v === '2026.3');
+    await eventually(async () => engine.rules.current().version, (v) => v === 'e2e-stricter');
 
     // card-testing now runs in shadow: evaluated and counted, no alert.
     await engine.app.inject({ method: 'POST', url: '/v1/events', headers: as(INGEST_KEY), payload: { events: cardTestingRun('fraud-ct-3', 8) } });
     await eventually(async () => (await engine.metrics.registry.getSingleMetricAsString('vigil_rule_matches_total')), (t) => /rule="card-testing",mode="shadow"/.test(t));
     expect((await engine.app.inject({ url: '/v1/alerts?customer_id=fraud-ct-3', headers: as(RISK_KEY) })).json().alerts).toHaveLength(0);
     const history = (await engine.app.inject({ url: '/v1/rules/history', headers: as(RISK_KEY) })).json().versions;
-    expect(history[0]).toMatchObject({ version: '2026.3', updatedBy: 'risk-admin:head.of.fraud' });
+    expect(history[0]).toMatchObject({ version: 'e2e-stricter', updatedBy: 'risk-admin:head.of.fraud' });
   });
 });

@@ -5,8 +5,12 @@ import type { FeatureVector } from '../../customers/index.js';
 import { ListSnapshot } from '../../lists/index.js';
 import { DEFAULT_RULE_PACK_URL, evaluateRules, KNOWN_FEATURES, parseRuleSet, type RuleSet } from '../../rules/index.js';
 import {
-  cardPayment, cashWithdrawal, COMMUTER, complaint, GENUINE_CUSTOMERS, GENUINE_EVENTS, login, productClosed, ruleContext, transferIn, transferOut,
+  cardPayment, cashWithdrawal, COMMUTER, complaint, GENUINE_CUSTOMERS, GENUINE_EVENTS, login, productClosed, ruleContext, transferIn, transferOut, vigilEvent,
 } from './fixtures.js';
+
+const missed = (daysPastDue: number) => vigilEvent({ type: 'repayment_missed', channel: 'core_banking', amount: '250.00', currency: 'EUR', product: { type: 'loan', id: 'loan-1' }, days_past_due: daysPastDue });
+const returned = () => vigilEvent({ type: 'direct_debit_returned', channel: 'core_banking', amount: '60.00', currency: 'EUR', counterparty: { name: 'City Energy' } });
+const statement = (balance: string) => vigilEvent({ type: 'balance_snapshot', channel: 'core_banking', product: { type: 'credit_card', id: 'cc-1' }, balance, currency: 'EUR', credit_limit: '2000.00' });
 
 function loadDefaultPack(): RuleSet {
   const result = parseRuleSet(readFileSync(DEFAULT_RULE_PACK_URL, 'utf8'), 'yaml', KNOWN_FEATURES);
@@ -120,11 +124,35 @@ const TYPOLOGIES: Typology[] = [
     nearMiss: { features: { app_session_trend_30d_vs_90d: 0.15, customer_age_days: 60 } } },
   { rule: 'complaint-opened', label: 'complaint opened', event: complaint(), features: {},
     nearMiss: { event: complaint('resolved') } },
+  { rule: 'arrears-30-days', label: 'an instalment 34 days overdue, seen on the daily review', event: login(),
+    features: { days_past_due: 34, repayments_missed_90d: 1 },
+    nearMiss: { features: { days_past_due: 29, repayments_missed_90d: 1 } } },
+  { rule: 'repeated-missed-repayments', label: 'a second instalment missed this quarter', event: missed(8),
+    features: { days_past_due: 8, repayments_missed_90d: 2, repayments_missed_365d: 2 },
+    nearMiss: { features: { days_past_due: 8, repayments_missed_90d: 1, repayments_missed_365d: 3 } } },
+  { rule: 'returned-direct-debits', label: 'two debits bounced this month', event: returned(),
+    features: { direct_debits_returned_30d: 2, direct_debits_returned_90d: 2 },
+    nearMiss: { features: { direct_debits_returned_30d: 1, direct_debits_returned_90d: 1 } } },
+  { rule: 'returned-direct-debits', label: 'a debit bounced while an instalment is missed', event: returned(),
+    features: { direct_debits_returned_30d: 1, direct_debits_returned_90d: 1, repayments_missed_90d: 1, days_past_due: 6 },
+    nearMiss: { features: { direct_debits_returned_30d: 1, direct_debits_returned_90d: 1, repayments_missed_365d: 1 } } },
+  { rule: 'credit-line-maxing', label: 'the card at 96% from 60% a month ago, a debit returned', event: statement('1920.00'),
+    features: { credit_utilisation: 0.96, credit_utilisation_change_30d: 0.36, direct_debits_returned_90d: 1 },
+    nearMiss: { features: { credit_utilisation: 0.96, credit_utilisation_change_30d: 0.36, cash_advances_30d: 1, cash_advance_amount_30d: 200 } } },
+  { rule: 'borrowing-to-live', label: 'three cash advances this month on a card 80% used', event: vigilEvent({ type: 'cash_withdrawal', channel: 'atm', amount: '200.00', currency: 'EUR', product: { type: 'credit_card', id: 'cc-1' } }),
+    features: { credit_utilisation: 0.8, cash_advances_30d: 3, cash_advance_amount_30d: 600 },
+    nearMiss: { features: { credit_utilisation: 0.65, cash_advances_30d: 3, cash_advance_amount_30d: 600 } } },
+  { rule: 'borrowing-to-live', label: 'a third of the spending on betting, the card 75% used', event: cardPayment('60.00', { merchant: { id: 'bet-1', mcc: '7995', country: 'GB' } }),
+    features: { credit_utilisation: 0.75, gambling_share_30d: 0.33 },
+    nearMiss: { features: { credit_utilisation: 0.75, gambling_share_30d: 0.2 } } },
+  { rule: 'income-loss-with-arrears', label: 'no pay this month and an instalment missed', event: missed(4),
+    features: { income_trend_30d_vs_90d: 0.1, repayments_missed_90d: 1, days_past_due: 4, salary_stopped: true, days_since_salary: 45 },
+    nearMiss: { features: { income_trend_30d_vs_90d: 0.1, salary_stopped: false, salary_regular: true, repayments_missed_90d: 1, days_past_due: 4 } } },
 ];
 
 describe('default rule pack', () => {
   it('loads and validates against the feature catalogue', () => {
-    expect(pack.version).toBe('2026.2');
+    expect(pack.version).toBe('2026.3');
     expect(pack.rules.length).toBeGreaterThanOrEqual(15);
   });
 
@@ -147,6 +175,18 @@ describe('default rule pack', () => {
 
   it.each(Object.entries(GENUINE_CUSTOMERS))('raises nothing on an ordinary day of the %s', (_, features) => {
     for (const event of GENUINE_EVENTS) expect({ event: event.type, firing: firing(event, features) }).toEqual({ event: event.type, firing: [] });
+  });
+
+  it.each([
+    ['one instalment a few days late', missed(6), { days_past_due: 6, repayments_missed_90d: 1, repayments_missed_365d: 1 }],
+    ['one instalment late, then paid', login(), { days_past_due: 0, repayments_missed_90d: 1, repayments_missed_365d: 1 }],
+    ['one direct debit returned', returned(), { direct_debits_returned_30d: 1, direct_debits_returned_90d: 1 }],
+    ['spending near the limit and repaying in full every month', statement('1780.00'), { credit_utilisation: 0.89, credit_utilisation_change_30d: 0.03 }],
+    ['a holiday on the card, cash drawn abroad once', statement('1900.00'), { credit_utilisation: 0.95, credit_utilisation_change_30d: 0.6, cash_advances_30d: 1, cash_advance_amount_30d: 150 }],
+    ['a bet on the big race', cardPayment('10.00', { merchant: { id: 'bet-1', mcc: '7995', country: 'GB' } }), { gambling_share_30d: 0.04, credit_utilisation: 0.3 }],
+    ['a month without pay, every bill paid (between jobs, savings)', login(), { income_trend_30d_vs_90d: 0.2, salary_stopped: true }],
+  ] as const)('raises no credit alert on an ordinary credit life: %s', (_, event, features) => {
+    expect(evaluateRules(pack, ruleContext(event, { ...COMMUTER, ...features }, { lists })).filter((m) => m.alertType === 'credit')).toEqual([]);
   });
 
   it('explains card testing in the words of the brief', () => {

@@ -81,11 +81,11 @@ describe('scoreCustomer', () => {
   });
 
   it('ignores shadow matches', () => {
-    expect(scoreCustomer([match('fraud', 0.9, 'shadow')], undefined, 0)).toEqual({ fraud: 0, churn: 0 });
+    expect(scoreCustomer([match('fraud', 0.9, 'shadow')], undefined, 0)).toEqual({ fraud: 0, churn: 0, credit: 0 });
   });
 
   it('carries the previous score, faded by the configured half-lives', () => {
-    const previous = { fraud: 0.8, churn: 0.6, atMs: 0 };
+    const previous = { fraud: 0.8, churn: 0.6, credit: 0, atMs: 0 };
     const later = scoreCustomer([], previous, 6 * HOUR);
     expect(later.fraud).toBeCloseTo(0.4, 12);
     expect(later.churn).toBeCloseTo(0.6 * 0.5 ** (6 / (14 * 24)), 12);
@@ -93,7 +93,7 @@ describe('scoreCustomer', () => {
   });
 
   it('keeps the larger of the faded score and the new evidence, so a standing signal does not ratchet up', () => {
-    let previous = { fraud: 0, churn: 0, atMs: 0 };
+    let previous = { fraud: 0, churn: 0, credit: 0, atMs: 0 };
     for (let i = 1; i <= 50; i++) {
       previous = { ...scoreCustomer([match('churn', 0.6)], previous, i * HOUR), atMs: i * HOUR };
     }
@@ -104,8 +104,8 @@ describe('scoreCustomer', () => {
     const arbitraryMatch = fc.record({ type: fc.constantFrom('fraud', 'churn', 'credit') as fc.Arbitrary<'fraud' | 'churn' | 'credit'>, w: weight, shadow: fc.boolean() });
     fc.assert(fc.property(fc.array(arbitraryMatch, { maxLength: 6 }), weight, weight, fc.nat(60 * DAY), (ms, pf, pc, elapsed) => {
       const matches = ms.map((m) => match(m.type, m.w, m.shadow ? 'shadow' : 'active'));
-      const scores = scoreCustomer(matches, { fraud: pf, churn: pc, atMs: 0 }, elapsed);
-      for (const type of ['fraud', 'churn'] as const) {
+      const scores = scoreCustomer(matches, { fraud: pf, churn: pc, credit: pc, atMs: 0 }, elapsed);
+      for (const type of ['fraud', 'churn', 'credit'] as const) {
         expect(scores[type]).toBeGreaterThanOrEqual(0);
         expect(scores[type]).toBeLessThanOrEqual(1);
         const current = noisyOr(matches.filter((m) => m.mode === 'active' && m.alertType === type).map((m) => m.weight));
@@ -122,11 +122,11 @@ describe('scoreCustomer', () => {
     }));
   });
 
-  it('reads half-lives from configuration, with defaults of 6 h for fraud and 14 d for churn', () => {
-    expect(DEFAULT_SCORING_CONFIG).toEqual({ half_life: { fraud: 6 * HOUR, churn: 14 * DAY } });
+  it('reads half-lives from configuration, with defaults of 6 h for fraud, 14 d for churn and 30 d for credit', () => {
+    expect(DEFAULT_SCORING_CONFIG).toEqual({ half_life: { fraud: 6 * HOUR, churn: 14 * DAY, credit: 30 * DAY } });
     const cfg = scoringConfigSchema.parse({ half_life: { fraud: '1h' } });
-    expect(cfg.half_life).toEqual({ fraud: HOUR, churn: 14 * DAY });
-    expect(scoreCustomer([], { fraud: 0.8, churn: 0, atMs: 0 }, HOUR, cfg).fraud).toBeCloseTo(0.4, 12);
+    expect(cfg.half_life).toEqual({ fraud: HOUR, churn: 14 * DAY, credit: 30 * DAY });
+    expect(scoreCustomer([], { fraud: 0.8, churn: 0, credit: 0, atMs: 0 }, HOUR, cfg).fraud).toBeCloseTo(0.4, 12);
     expect(scoringConfigSchema.safeParse({ half_life: { fraud: 'six hours' } }).success).toBe(false);
   });
 });
