@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseEvent, type EventInput } from '../../core/events/index.js';
 import { loadLabelledStream, saveLabelledStream } from '../../evaluation/index.js';
 import {
-  CHURN_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
+  CHURN_PATTERNS, CREDIT_NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
 } from '../../simulator/scenarios/index.js';
 
 const DAY = 86_400_000;
@@ -103,5 +103,37 @@ describe('a saved labelled stream', () => {
     expect(loaded.labels).toEqual(small.labels);
     expect(loaded.noise).toEqual(small.noise);
     expect(digest(loaded.events)).toBe(digest(small.events));
+  });
+});
+
+describe('credit in the labelled stream', () => {
+  const credit = buildLabelledStream({ ...OPTIONS, days: 120, creditShare: 0.09 });
+  const withoutCredit = buildLabelledStream({ ...OPTIONS, days: 120 });
+
+  it('gives every credit pattern its customers, none of whom carries a fraud or churn label', () => {
+    const labels = credit.labels.filter((l) => l.kind === 'credit');
+    expect(labels).toHaveLength(18);
+    expect(new Set(labels.map((l) => l.typology))).toEqual(new Set(CREDIT_PATTERNS));
+    const others = new Set(credit.labels.filter((l) => l.kind !== 'credit').map((l) => l.customer_id));
+    expect(labels.filter((l) => others.has(l.customer_id))).toEqual([]);
+    expect(credit.meta.credit_share).toBe(0.09);
+  });
+
+  it('leaves every fraud and churn episode as it was without credit (credit draws on a random stream of its own)', () => {
+    expect(credit.labels.filter((l) => l.kind !== 'credit')).toEqual(withoutCredit.labels);
+    const fraudNoise = (s: typeof credit) => s.noise.filter((n) => !(CREDIT_NOISE_KINDS as readonly string[]).includes(n.kind));
+    expect(fraudNoise(credit)).toEqual(fraudNoise(withoutCredit));
+    expect(fraudNoise(credit).length).toBeGreaterThan(50);
+  });
+
+  it('sends valid credit events: monthly statements of card holders, missed instalments, returned debits', () => {
+    const types = new Map<string, number>();
+    for (const event of credit.events) types.set(event.type, (types.get(event.type) ?? 0) + 1);
+    expect(types.get('balance_snapshot')).toBeGreaterThan(100);
+    expect(types.get('repayment_missed')).toBeGreaterThan(10);
+    expect(types.get('direct_debit_returned')).toBeGreaterThan(5);
+    const creditEvents = credit.events.filter((e) => ['balance_snapshot', 'repayment_missed', 'direct_debit_returned'].includes(e.type));
+    expect(creditEvents.filter((event) => !parseEvent(event).ok)).toEqual([]);
+    expect(new Set(credit.noise.map((n) => n.kind))).toEqual(new Set([...credit.noise.map((n) => n.kind).filter((k) => !(CREDIT_NOISE_KINDS as readonly string[]).includes(k)), ...CREDIT_NOISE_KINDS]));
   });
 });
