@@ -37,9 +37,9 @@ export const HOUR_TIER: BucketTier = { width: HOUR, fields: 12, longestWindow: D
 export const DAY_FIELD = {
   txn: 1, outCount: 2, amountOutMilli: 3, outM2: 4, logins: 5, appSessions: 6, mobileAppEvents: 7,
   webEvents: 8, amountInMilli: 9, otherBanksOutMilli: 10, branchEvents: 11, callCentreEvents: 12,
-  complaintsOpened: 13, productsClosed: 14, gamblingOutMilli: 15,
+  complaintsOpened: 13, productsClosed: 14, gamblingOutMilli: 15, scheduledTxn: 16,
 } as const;
-export const DAY_TIER: BucketTier = { width: DAY, fields: 15, longestWindow: 90 * DAY };
+export const DAY_TIER: BucketTier = { width: DAY, fields: 16, longestWindow: 90 * DAY };
 
 export function bucketIndex(tier: BucketTier, t: number): number {
   return Math.floor(t / tier.width);

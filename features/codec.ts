@@ -27,6 +27,11 @@ import {
 // amount baselines, session marks or reactivations (they start empty and fill as events arrive:
 // robust amount features read 0 until five amounts of a kind are seen again).
 //
+// Day buckets stored before the gambling and scheduled-payment counters were added (appended, so
+// nothing else moves) read them as 0: for up to 90 days the customer's own payments then include
+// their pay and direct debits, which reads as steady, never as a decline. Credit state (`cr`) is
+// absent for customers no lending system reported on, and reads as empty.
+//
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
 // value (decodeFeatureState then starts empty), so no half-read state is ever used.

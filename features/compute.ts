@@ -8,7 +8,7 @@ import { openComplaints, salarySignals } from './lifecycle.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState } from './state.js';
-import { wholeDays, WINDOW_SECONDS as W } from './windows.js';
+import { DAY, wholeDays, WINDOW_SECONDS as W } from './windows.js';
 
 /** Features that belong to one event; neutral values when features are read without an event. */
 export interface CurrentEventFeatures {
@@ -62,7 +62,7 @@ export function featureVector(
 ): FeatureVector {
   const short = shortWindowCounts(state.r, t, (merchant, at) => isNewAt(state.s.m, merchant, at));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
-  const [d7 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['7d'], W['30d'], W['90d']]);
+  const [d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['7d'], W['14d'], W['30d'], W['90d']]);
   const stats90 = outgoingStats(state.d, t, W['90d']);
   const salary = salarySignals(state.sal, t);
   const amountOut24h = h24[HOUR_FIELD.amountOutMilli]!;
@@ -71,6 +71,7 @@ export function featureVector(
   const amountIn30d = d30[DAY_FIELD.amountInMilli]!;
   const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
   const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
+  const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
 
   return {
     txn_count_1m: short.txn1m,
@@ -156,6 +157,14 @@ export function featureVector(
     app_session_count_7d: d7[DAY_FIELD.appSessions]!,
     app_session_count_30d: d30[DAY_FIELD.appSessions]!,
     txn_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.txn]!, d90[DAY_FIELD.txn]!),
+    own_txn_count_90d: own(d90),
+    own_txn_trend_7d: againstBaseline(own(d7), 7, own(d30), own(d90), ageDays),
+    own_txn_trend_14d: againstBaseline(own(d14), 14, own(d30), own(d90), ageDays),
+    own_txn_trend_30d: againstBaseline(own(d30), 30, own(d30), own(d90), ageDays),
+    app_session_count_90d: d90[DAY_FIELD.appSessions]!,
+    app_session_trend_7d: againstBaseline(d7[DAY_FIELD.appSessions]!, 7, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
+    app_session_trend_14d: againstBaseline(d14[DAY_FIELD.appSessions]!, 14, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
+    app_session_trend_30d: againstBaseline(d30[DAY_FIELD.appSessions]!, 30, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
     login_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.logins]!, d90[DAY_FIELD.logins]!),
     app_session_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!),
     mobile_app_event_count_30d: d30[DAY_FIELD.mobileAppEvents]!,
@@ -180,6 +189,28 @@ const MIN_BASELINE_FOR_TREND = 6;
 function trend30dVs90d(last30d: number, last90d: number): number {
   if (last90d < MIN_BASELINE_FOR_TREND) return 1;
   return last30d / (last90d / 3);
+}
+
+/** Below 12 events, or 14 days, of baseline a rate is noise, so it reads as steady. */
+const MIN_BASELINE_EVENTS = 12;
+const MIN_BASELINE_DAYS = 14;
+
+/**
+ * The rate of the last `days` against the customer's usual rate, taken from the 60 days before
+ * the last 30 (or as much of them as the customer has been here): a decline under way does not
+ * drag its own baseline down, as it does in a 90-day rate that contains it. 1 is as usual, 0
+ * nothing at all; 1 without a baseline.
+ */
+function againstBaseline(recent: number, days: number, last30d: number, last90d: number, ageDays: number): number {
+  const baseline = last90d - last30d;
+  const baselineDays = Math.min(60, ageDays - 30);
+  if (baseline < MIN_BASELINE_EVENTS || baselineDays < MIN_BASELINE_DAYS) return 1;
+  return recent / days / (baseline / baselineDays);
+}
+
+/** Money events the customer made themselves: all but the scheduled ones (core banking). */
+function own(window: readonly number[]): number {
+  return window[DAY_FIELD.txn]! - window[DAY_FIELD.scheduledTxn]!;
 }
 
 function ratio(numerator: number, denominator: number): number {

@@ -159,6 +159,9 @@ function dayChange(facts: EventFacts): BucketChange {
     if (channelCounter !== undefined) day[channelCounter]! += 1;
     if (facts.direction === '') return;
     day[DAY_FIELD.txn]! += 1;
+    // Pay, standing orders and direct debits run on without the customer. Counted rather than the
+    // customer's own payments because they are rare: a day without any stores no number for it.
+    if (facts.channel === 'core_banking') day[DAY_FIELD.scheduledTxn]! += 1;
     if (facts.direction === 'in') {
       day[DAY_FIELD.amountInMilli]! += facts.amountMilli;
       return;

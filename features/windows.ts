@@ -25,6 +25,7 @@ export const WINDOW_SECONDS = {
   '1h': HOUR,
   '24h': DAY,
   '7d': 7 * DAY,
+  '14d': 14 * DAY,
   '30d': 30 * DAY,
   '90d': 90 * DAY,
 } as const;

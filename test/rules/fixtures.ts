@@ -67,6 +67,8 @@ export const COMMUTER: FeatureVector = {
   days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
   credit_utilisation: 0.3, credit_utilisation_change_30d: 0.02, cash_advances_30d: 0, cash_advance_amount_30d: 0,
   gambling_share_30d: 0, income_trend_30d_vs_90d: 1,
+  own_txn_count_90d: 180, own_txn_trend_7d: 1.05, own_txn_trend_14d: 1.02, own_txn_trend_30d: 0.98,
+  app_session_count_90d: 100, app_session_trend_7d: 1.1, app_session_trend_14d: 1.05, app_session_trend_30d: 1,
 };
 
 /** Genuine customers whose ordinary days must raise nothing. */
