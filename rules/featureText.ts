@@ -46,6 +46,7 @@ const COUNT_FAMILIES: Readonly<Record<string, string>> = {
 const AMOUNT_FAMILIES: Readonly<Record<string, string>> = { amount_out: 'paid out', amount_in: 'received' };
 
 const trend = (what: string): FeatureText => ({ unit: 'ratio', text: `${what} over the last 30 days at {v} of the 90-day rate` });
+const against = (what: string, window: string): FeatureText => ({ unit: 'ratio', text: `${what} over the last ${window} at {v} of the usual rate` });
 
 const NAMED: Readonly<Record<string, FeatureText>> = {
   forwarded_out_ratio_24h: { unit: 'ratio', text: '{v} of the money received in 24 h forwarded out' },
@@ -95,6 +96,24 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   products_held_delta: { unit: 'number', text: 'products held changed by {v}' },
   events_total: { unit: 'count', text: '{v} events on record' },
   customer_age_days: { unit: 'days', text: 'customer for {v}' },
+  days_past_due: { unit: 'days', text: 'an instalment {v} past due, unpaid' },
+  repayments_missed_90d: { unit: 'count', text: '{v} repayments missed in 90 days' },
+  repayments_missed_365d: { unit: 'count', text: '{v} repayments missed in 365 days' },
+  direct_debits_returned_30d: { unit: 'count', text: '{v} direct debits returned unpaid in 30 days' },
+  direct_debits_returned_90d: { unit: 'count', text: '{v} direct debits returned unpaid in 90 days' },
+  credit_utilisation: { unit: 'ratio', text: 'credit lines {v} used', whenNegative: 'no recent statement of a credit line' },
+  credit_utilisation_change_30d: { unit: 'ratio', text: 'credit use changed by {v} of the limits in 30 days' },
+  cash_advances_30d: { unit: 'count', text: '{v} cash withdrawals on a credit card in 30 days' },
+  cash_advance_amount_30d: { unit: 'amount', text: '{v} drawn in cash on a credit card in 30 days' },
+  gambling_share_30d: { unit: 'ratio', text: '{v} of 30-day spending on betting and gambling' },
+  income_trend_30d_vs_90d: { unit: 'ratio', text: 'money in over the last 30 days at {v} of the 90-day rate' },
+  own_txn_count_90d: { unit: 'count', text: '{v} payments made by the customer in 90 days' },
+  own_txn_trend_7d: against('payments made by the customer', '7 days'),
+  own_txn_trend_14d: against('payments made by the customer', '14 days'),
+  own_txn_trend_30d: against('payments made by the customer', '30 days'),
+  app_session_trend_7d: against('app sessions', '7 days'),
+  app_session_trend_14d: against('app sessions', '14 days'),
+  app_session_trend_30d: against('app sessions', '30 days'),
 };
 
 const WINDOWED = /^(.+)_(\d+)([mhd])$/;

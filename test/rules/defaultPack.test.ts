@@ -189,6 +189,12 @@ describe('default rule pack', () => {
     expect(evaluateRules(pack, ruleContext(event, { ...COMMUTER, ...features }, { lists })).filter((m) => m.alertType === 'credit')).toEqual([]);
   });
 
+  it('explains arrears in the words of collections', () => {
+    const [match] = evaluateRules(pack, ruleContext(login(), { ...COMMUTER, days_past_due: 34, repayments_missed_90d: 1 }));
+    expect(match?.reason).toBe('instalment 34 days overdue, no repayment since');
+    expect(match?.reasons.map((r) => r.text)).toEqual(['an instalment 34 days past due, unpaid (threshold ≥ 30 days)']);
+  });
+
   it('explains card testing in the words of the brief', () => {
     const features = { ...COMMUTER, ...ONLINE, card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10, card_payment_new_merchant_count_1h: 14, small_card_payment_count_1h: 11 };
     const [match] = evaluateRules(pack, ruleContext(cardPayment('1.50', { channel: 'ecommerce' }), features));
