@@ -6,8 +6,14 @@ export interface SessionInfo { name: string; roles: Role[]; kind: 'user' | 'key'
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical'];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'assigned', 'resolved'] as const;
-export const ALERT_TYPES = ['fraud', 'churn', 'complaint'] as const;
-export const DISPOSITIONS = ['confirmed_fraud', 'false_positive', 'churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed', 'complaint_resolved', 'credit_risk_confirmed', 'payment_plan_agreed'] as const;
+export const ALERT_TYPES = ['fraud', 'credit', 'churn', 'complaint_sla'] as const;
+/** What an officer may record per alert type, as the server allows (alerts/lifecycle.ts). */
+export const DISPOSITIONS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  fraud: ['confirmed_fraud', 'false_positive', 'customer_contacted', 'no_action_needed'],
+  churn: ['churn_confirmed', 'retained', 'customer_contacted', 'no_action_needed'],
+  complaint_sla: ['complaint_resolved', 'no_action_needed'],
+  credit: ['credit_risk_confirmed', 'payment_plan_agreed', 'false_positive', 'customer_contacted', 'no_action_needed'],
+};
 
 export interface AlertReason { ruleId: string; text: string; field?: string; actual?: unknown; threshold?: unknown }
 export interface AlertTransition { at: string; actor: string; action: string; from: string | null; to: string; comment?: string; assignee?: string; disposition?: string }

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, enc, get, post } from '../api';
 import { Badge, ErrorNote, formatTime, Notice, PageTitle, useLoad } from '../components/ui';
 import { useHasRole, useSession } from '../session';
-import { DISPOSITIONS, type Alert, type DecisionRecord } from '../types';
+import { DISPOSITIONS_BY_TYPE, type Alert, type DecisionRecord } from '../types';
 
 const show = (value: unknown) => (value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 const optional = <T,>(p: Promise<T>) => p.catch((err: unknown) => { if (err instanceof ApiError && err.status === 404) return undefined; throw err; });
@@ -80,7 +80,7 @@ function Actions({ alert, onChange }: { alert: Alert; onChange(a: Alert): void }
       <form className="row" onSubmit={(e: FormEvent) => { e.preventDefault(); void act({ action: 'resolve', disposition, ...(comment.trim() ? { comment: comment.trim() } : {}) }, `Resolved as ${disposition}`); }}>
         <div className="field"><label htmlFor="disposition">Disposition</label>
           <select id="disposition" value={disposition} onChange={(e) => setDisposition(e.target.value)} required>
-            <option value="">choose…</option>{DISPOSITIONS.map((d) => <option key={d} value={d}>{d.replace(/_/g, ' ')}</option>)}
+            <option value="">choose…</option>{(DISPOSITIONS_BY_TYPE[alert.type] ?? []).map((d) => <option key={d} value={d}>{d.replace(/_/g, ' ')}</option>)}
           </select></div>
         <button type="submit" className="primary" disabled={alert.status !== 'assigned' || !disposition} aria-describedby="resolve-hint">Resolve</button>
         <span id="resolve-hint" className="hint muted">{alert.status === 'assigned' ? `assigned to ${alert.assignee}` : 'an alert is assigned before it is resolved'}</span>
@@ -175,7 +175,7 @@ interface TimelineItem { at: string; kind: 'event' | 'alert' | 'offer'; text: st
 function Customer360({ customerId, currentAlert }: { customerId: string; currentAlert: string }) {
   const id = enc(customerId);
   const data = useLoad(() => Promise.all([
-    optional(get<{ tier: string; tags: string[]; scores: { fraud: number; churn: number }; features: Record<string, unknown> }>(`/v1/customers/${id}/features`)),
+    optional(get<{ tier: string; tags: string[]; scores: { fraud: number; churn: number; credit?: number }; features: Record<string, unknown> }>(`/v1/customers/${id}/features`)),
     optional(get<{ profile: Record<string, unknown>; version: number }>(`/v1/customers/${id}`)),
     get<{ events: { eventId: string; type: string; channel: string; occurredAt: string; currency: string; payload?: { amount?: string } | null }[] }>(`/v1/customers/${id}/events?limit=100`).catch(() => ({ events: [] })),
     get<{ alerts: Alert[] }>(`/v1/customers/${id}/alerts?limit=50`),
@@ -201,7 +201,7 @@ function Customer360({ customerId, currentAlert }: { customerId: string; current
       <div className="grid2">
         <div>
           <h3>Tier, tags and scores</h3>
-          {features ? <p>Tier <strong>{features.tier}</strong> · tags {features.tags.join(', ') || 'none'} · fraud score {features.scores.fraud.toFixed(2)} · churn score {features.scores.churn.toFixed(2)}</p> : <p>No features recorded.</p>}
+          {features ? <p>Tier <strong>{features.tier}</strong> · tags {features.tags.join(', ') || 'none'} · fraud score {features.scores.fraud.toFixed(2)} · churn score {features.scores.churn.toFixed(2)} · credit score {(features.scores.credit ?? 0).toFixed(2)}</p> : <p>No features recorded.</p>}
           <h3>Profile</h3>
           {profile ? (
             <dl>{Object.entries(profile.profile).slice(0, 12).map(([k, v]) => <div key={k}><dt className="muted">{k.replace(/_/g, ' ')}</dt><dd>{show(v)}</dd></div>)}</dl>
