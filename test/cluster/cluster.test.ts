@@ -38,6 +38,13 @@ async function engineOn(cluster: OwnCluster, receiver?: Receiver) {
   return { engine, errors };
 }
 
+/** Quiet hours two hours from now: the push must not depend on the time of day the test runs (the default is 21:00–08:00). */
+function quietHoursAwayFromNow() {
+  const hour = new Date().getUTCHours();
+  const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+  return { start: at(hour + 2), end: at(hour + 3) };
+}
+
 describe('on a three-master Redis Cluster', () => {
   it('ingests, processes, alerts, archives, keeps lists and sends offers, each once, with partitions spread over the masters', async () => {
     const cluster = new OwnCluster({ masters: 3 });
@@ -50,7 +57,7 @@ describe('on a three-master Redis Cluster', () => {
       const traffic = new FaultTraffic(`cl-${Date.now()}-`);
       const app = Array.from({ length: 5 }, (_, i) => `${traffic.prefix}app${i}`);
       for (const customer of app) {
-        const res = await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: as(MARKETING_KEY), payload: { marketing_consent: { push: true }, time_zone: 'UTC', kyc_status: 'verified' } });
+        const res = await engine.app.inject({ method: 'PUT', url: `/v1/customers/${customer}`, headers: as(MARKETING_KEY), payload: { marketing_consent: { push: true }, time_zone: 'UTC', kyc_status: 'verified', quiet_hours: quietHoursAwayFromNow() } });
         expect(res.statusCode).toBe(201);
       }
       const listed = await engine.app.inject({
