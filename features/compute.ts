@@ -72,6 +72,8 @@ export function featureVector(
   const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
   const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
+  const usual = (count: (window: readonly number[]) => number, recent: readonly number[], days: number) =>
+    againstBaseline(count(recent), days, count(d30), count(d90), ageDays);
 
   return {
     txn_count_1m: short.txn1m,
@@ -158,13 +160,13 @@ export function featureVector(
     app_session_count_30d: d30[DAY_FIELD.appSessions]!,
     txn_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.txn]!, d90[DAY_FIELD.txn]!),
     own_txn_count_90d: own(d90),
-    own_txn_trend_7d: againstBaseline(own(d7), 7, own(d30), own(d90), ageDays),
-    own_txn_trend_14d: againstBaseline(own(d14), 14, own(d30), own(d90), ageDays),
-    own_txn_trend_30d: againstBaseline(own(d30), 30, own(d30), own(d90), ageDays),
-    app_session_count_90d: d90[DAY_FIELD.appSessions]!,
-    app_session_trend_7d: againstBaseline(d7[DAY_FIELD.appSessions]!, 7, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
-    app_session_trend_14d: againstBaseline(d14[DAY_FIELD.appSessions]!, 14, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
-    app_session_trend_30d: againstBaseline(d30[DAY_FIELD.appSessions]!, 30, d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!, ageDays),
+    own_txn_trend_7d: usual(own, d7, 7),
+    own_txn_trend_14d: usual(own, d14, 14),
+    own_txn_trend_30d: usual(own, d30, 30),
+    app_session_count_90d: sessions(d90),
+    app_session_trend_7d: usual(sessions, d7, 7),
+    app_session_trend_14d: usual(sessions, d14, 14),
+    app_session_trend_30d: usual(sessions, d30, 30),
     login_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.logins]!, d90[DAY_FIELD.logins]!),
     app_session_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!),
     mobile_app_event_count_30d: d30[DAY_FIELD.mobileAppEvents]!,
@@ -206,6 +208,10 @@ function againstBaseline(recent: number, days: number, last30d: number, last90d:
   const baselineDays = Math.min(60, ageDays - 30);
   if (baseline < MIN_BASELINE_EVENTS || baselineDays < MIN_BASELINE_DAYS) return 1;
   return recent / days / (baseline / baselineDays);
+}
+
+function sessions(window: readonly number[]): number {
+  return window[DAY_FIELD.appSessions]!;
 }
 
 /** Money events the customer made themselves: all but the scheduled ones (core banking). */

@@ -77,7 +77,7 @@ export function recordCredit(credit: CreditState, fact: CreditFact, t: number, n
     case 'missed':
       return { ...credit, m: keepNewest(insertByTime(credit.m, [t, fact.daysPastDue, fact.product]), newest - MISSED_HISTORY, MISSED_KEPT) };
     case 'returned':
-      return { ...credit, r: keepNewest(insertByTime(credit.r.map((x) => [x] as [number]), [t]), newest - RETURNED_HISTORY, RETURNED_KEPT).map(([x]) => x) };
+      return { ...credit, r: [...credit.r, t].sort((a, b) => a - b).filter((at) => at >= newest - RETURNED_HISTORY).slice(-RETURNED_KEPT) };
     case 'repaid': {
       const previous = credit.p.find(([product]) => product === fact.product);
       if (previous && previous[1] >= t) return credit;
@@ -130,13 +130,13 @@ const THIRTY_DAYS = 30 * DAY;
 export function creditFeatures(credit: CreditState, t: number): CreditFeatures {
   const now = utilisationAt(credit.b, t);
   const before = utilisationAt(credit.b, t - THIRTY_DAYS);
-  const advances = credit.c.filter(([at]) => at <= t && at > t - THIRTY_DAYS);
+  const advances = credit.c.filter(([at]) => within(at, t, THIRTY_DAYS));
   return {
     days_past_due: daysPastDue(credit, t),
     repayments_missed_90d: countSince(credit.m, t, 90 * DAY),
     repayments_missed_365d: countSince(credit.m, t, 365 * DAY),
-    direct_debits_returned_30d: credit.r.filter((at) => at <= t && at > t - THIRTY_DAYS).length,
-    direct_debits_returned_90d: credit.r.filter((at) => at <= t && at > t - 90 * DAY).length,
+    direct_debits_returned_30d: credit.r.filter((at) => within(at, t, THIRTY_DAYS)).length,
+    direct_debits_returned_90d: credit.r.filter((at) => within(at, t, 90 * DAY)).length,
     credit_utilisation: now ?? -1,
     credit_utilisation_change_30d: now === undefined || before === undefined ? 0 : now - before,
     cash_advances_30d: advances.length,
@@ -151,7 +151,7 @@ export function creditFeatures(credit: CreditState, t: number): CreditFeatures {
 function daysPastDue(credit: CreditState, t: number): number {
   let worst = 0;
   const newestPerProduct = new Map<string, MissedRepayment>();
-  for (const missed of credit.m) if (missed[0] <= t && missed[0] > t - ARREARS_REPORT_LIFETIME) newestPerProduct.set(missed[2], missed);
+  for (const missed of credit.m) if (within(missed[0], t, ARREARS_REPORT_LIFETIME)) newestPerProduct.set(missed[2], missed);
   for (const [product, [at, reported]] of newestPerProduct) {
     const cured = credit.p.some(([repaid, repaidAt]) => (repaid === product || repaid === '') && repaidAt > at && repaidAt <= t);
     if (!cured) worst = Math.max(worst, reported + wholeDays(t - at));
@@ -159,14 +159,19 @@ function daysPastDue(credit: CreditState, t: number): number {
   return worst;
 }
 
+/** In the window of `window` seconds that ends at t: later entries (a review of the past) do not count. */
+function within(at: number, t: number, window: number): boolean {
+  return at <= t && at > t - window;
+}
+
 function countSince(entries: readonly [number, ...unknown[]][], t: number, window: number): number {
-  return entries.filter(([at]) => at <= t && at > t - window).length;
+  return entries.filter(([at]) => within(at, t, window)).length;
 }
 
 /** Owed over limits across the lines with a snapshot valid at t; undefined when there is none. */
 function utilisationAt(snapshots: readonly CreditLineSnapshot[], t: number): number | undefined {
   const latest = new Map<string, CreditLineSnapshot>();
-  for (const snapshot of snapshots) if (snapshot[0] <= t && snapshot[0] > t - SNAPSHOT_VALID) latest.set(snapshot[1], snapshot);
+  for (const snapshot of snapshots) if (within(snapshot[0], t, SNAPSHOT_VALID)) latest.set(snapshot[1], snapshot);
   if (latest.size === 0) return undefined;
   let owed = 0;
   let limit = 0;

@@ -87,8 +87,8 @@ export function exactEventAmount(event: RiskEvent): { minor: number; digits: num
 }
 
 export function eventAmount(event: RiskEvent): number | undefined {
-  if (!('amount_minor' in event)) return undefined;
-  return event.amount_minor / 10 ** minorUnitDigits(event.currency);
+  const exact = exactEventAmount(event);
+  return exact && exact.minor / 10 ** exact.digits;
 }
 
 function walk(value: unknown, keys: readonly string[]): unknown {

@@ -54,10 +54,11 @@ function snapshot(customer: SimulatedCustomer, line: CardLine, owedMinor: number
   });
 }
 
-function cardRepayment(customer: SimulatedCustomer, line: CardLine, minor: number): (id: string, atMs: number) => EventInput {
-  return (id, atMs) => ({
+/** A repayment of a card, loan or mortgage, which cures its arrears. */
+function repayment(customer: SimulatedCustomer, product: { type: 'credit_card' | 'loan' | 'mortgage'; id: string }, minor: number) {
+  return (id: string, atMs: number): EventInput => ({
     type: 'loan_repayment', ...envelope(id, customer, atMs, 'core_banking'),
-    amount: amountText(minor, customer.currency), currency: customer.currency, product: { type: 'credit_card', id: line.id },
+    amount: amountText(minor, customer.currency), currency: customer.currency, product,
   });
 }
 
@@ -120,7 +121,7 @@ export function creditBook(ctx: EpisodeContext, fromMs: number, toMs: number): E
     share = transactor ? Math.min(0.95, Math.max(0.4, share + rng.between(-0.06, 0.06))) : Math.min(0.7, Math.max(0.05, share + rng.between(-0.05, 0.05)));
     const owed = share * line.limitMinor;
     writer.add(at, snapshot(customer, line, owed));
-    writer.add(at + rng.between(12, 20) * DAY_MS, cardRepayment(customer, line, transactor ? owed : Math.max(owed * 0.05, minorFromGbp(25, customer.currency))));
+    writer.add(at + rng.between(12, 20) * DAY_MS, repayment(customer, { type: 'credit_card', id: line.id }, transactor ? owed : Math.max(owed * 0.05, minorFromGbp(25, customer.currency))));
   }
   return { events: writer.events };
 }
@@ -192,10 +193,7 @@ export function missedRepayments(ctx: EpisodeContext, atMs: number, endMs: numbe
     const dpd = rng.int(3, 15);
     writer.add(missedAt, missedRepayment(customer, loan.product, loan.instalmentMinor, dpd));
     if (i < months - 1) {
-      writer.add(missedAt + rng.between(4, 12) * DAY_MS, (id, at) => ({
-        type: 'loan_repayment', ...envelope(id, customer, at, 'core_banking'),
-        amount: amountText(loan.instalmentMinor, customer.currency), currency: customer.currency, product: loan.product,
-      }));
+      writer.add(missedAt + rng.between(4, 12) * DAY_MS, repayment(customer, loan.product, loan.instalmentMinor));
     }
   }
   writer.dropAfter(endMs);
@@ -215,10 +213,7 @@ export function oneOffLatePayment(ctx: EpisodeContext, atMs: number): Episode {
   const writer = new EpisodeWriter(ctx);
   const loan = loanOf(ctx);
   writer.add(atMs, missedRepayment(customer, loan.product, loan.instalmentMinor, rng.int(1, 12)));
-  writer.add(atMs + rng.between(1, 9) * DAY_MS, (id, at) => ({
-    type: 'loan_repayment', ...envelope(id, customer, at, 'core_banking'),
-    amount: amountText(loan.instalmentMinor, customer.currency), currency: customer.currency, product: loan.product,
-  }));
+  writer.add(atMs + rng.between(1, 9) * DAY_MS, repayment(customer, loan.product, loan.instalmentMinor));
   return { events: writer.events, noise: { kind: 'one-off-late-payment', atMs } };
 }
 
