@@ -45,8 +45,9 @@ try {
     // the first run's features, alerts and contact counters (removed again at the end).
     VIGIL_REDIS_PREFIX: `demo${Date.now().toString(36)}`,
     VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
-    // The demo replays months of history; in production campaigns fire only on events of the last hour.
-    VIGIL_OFFER_POLICY: JSON.stringify({ max_trigger_age: '400d' }),
+    // The demo replays months of history: offers are decided as of each event's time, so triggers,
+    // quiet hours and contact caps see the history's days, not one wall-clock minute (production: wall).
+    VIGIL_OFFER_CLOCK: 'events',
     // The demo's channel gateway listens on loopback over http; in production targets are public https.
     VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
     // So the printed /docs link opens in a browser (which cannot send the API key).
@@ -169,8 +170,7 @@ for (const campaign of engine.offers.campaigns.current()) {
   console.log(`  ${campaign.id.padEnd(20)} fired ${String(s.triggered).padStart(5)}  sent ${String(s.sent).padStart(4)}  held out ${String(s.holdout).padStart(3)}  delivered ${String(s.delivery.delivered).padStart(4)}  suppressed ${String(s.suppressed.total).padStart(5)}${reasons ? ` (${reasons})` : ''}`);
 }
 const unsigned = offerDemo.received.filter((r) => !r.signed).length;
-const caps = config.offers.policy.frequency_caps;
-const violations = capViolations(offerDemo.received, caps.per_channel[0]?.limit ?? 1, caps.overall[0]?.limit ?? 3);
+const violations = capViolations(offerDemo.contacts(), config.offers.policy.frequency_caps);
 console.log(`Channel gateway received ${offerDemo.received.length} offers (${unsigned} with a bad signature); contact-cap violations: ${violations}.`);
 await offerDemo.stop();
 

@@ -3,17 +3,21 @@
 // CRM task queue (it checks every signature), and a live line for each offer as it fires.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MARKETING_CHANNELS, type MarketingChannel } from '../customers/profile.js';
+import { MARKETING_CHANNELS } from '../customers/profile.js';
 import { verifyWebhookSignature } from '../core/webhooks/signature.js';
 import type { Engine } from '../server/engine.js';
 import { simulatedProfiles } from '../simulator/index.js';
 import type { SimulatedCustomer } from '../simulator/index.js';
-import type { DecisionRecord } from '../offers/index.js';
+import type { DecisionRecord, FrequencyCap, OfferPolicy } from '../offers/index.js';
 
-interface Received { customerId: string; channel: string; at: number; signed: boolean }
+interface Received { offerId: string; customerId: string; channel: string; at: number; signed: boolean }
+/** An offer as it reached the customer: on the engine's clock, when it was meant to arrive. */
+export interface Contact { customerId: string; channel: string; at: number }
 
 export interface OfferDemo {
   received: Received[];
+  /** What the gateway received, each at its contact instant on the engine's offer clock. */
+  contacts(): Contact[];
   shown: number;
   decided: { offered: number; holdout: number; suppressed: number };
   stop(): Promise<void>;
@@ -31,8 +35,8 @@ export async function startOfferDemo(opts: {
     req.on('end', () => {
       const channel = (req.url ?? '').slice(1);
       const signed = verifyWebhookSignature({ secret: secrets.get(channel) ?? '', header: String(req.headers['x-vigil-signature'] ?? ''), body });
-      const offer = JSON.parse(body) as { customer_id: string };
-      received.push({ customerId: offer.customer_id, channel, at: Date.now(), signed });
+      const offer = JSON.parse(body) as { offer_id: string; customer_id: string };
+      received.push({ offerId: offer.offer_id, customerId: offer.customer_id, channel, at: Date.now(), signed });
       res.writeHead(signed ? 202 : 401).end();
     });
   });
@@ -57,10 +61,20 @@ export async function startOfferDemo(opts: {
   const campaigns = engine.offers.campaigns.current();
   console.log(`Profiles imported from the simulated CRM: ${report.imported} (${report.rejected} rejected). Campaigns live: ${campaigns.filter((c) => c.state === 'active').map((c) => c.id).join(', ')}.`);
 
-  const demo: OfferDemo = { received, shown: 0, decided: { offered: 0, holdout: 0, suppressed: 0 }, stop: async () => {} };
+  // On the events clock a replayed offer belongs to its moment in the history (its event, or the
+  // end of the quiet hours it was held past), not to the minute the gateway happened to receive it.
+  const eventsClock = engine.config.offers.clock === 'events';
+  const contactAt = new Map<string, number>();
+  const demo: OfferDemo = {
+    received, shown: 0, decided: { offered: 0, holdout: 0, suppressed: 0 }, stop: async () => {},
+    contacts: () => received.map((r) => ({ customerId: r.customerId, channel: r.channel, at: contactAt.get(r.offerId) ?? r.at })),
+  };
   const unsubscribe = await engine.offers.feed.subscribe((record: DecisionRecord) => {
     const outcome = record.offer ? (record.offer.holdout ? 'holdout' : 'offered') : 'suppressed';
     demo.decided[outcome] += 1;
+    if (eventsClock && record.offer && !record.offer.holdout) {
+      contactAt.set(record.offer.offerId, Date.parse(record.offer.sendAt ?? record.event.occurredAt));
+    }
     if (demo.shown >= opts.show || outcome === 'suppressed') return;
     demo.shown += 1;
     console.log(`  offer  ${record.customerId}: ${record.explanation.join(' ').slice(0, 300)}`);
@@ -72,17 +86,32 @@ export async function startOfferDemo(opts: {
   return demo;
 }
 
-/** Offers each customer received per channel and day, against the policy: the demo's cap check. */
-export function capViolations(received: readonly Received[], perChannelPerDay: number, overallPer7Days: number): number {
+/**
+ * Contacts beyond the policy's frequency caps: the demo's own check of the cap store. A contact is
+ * a violation when `limit` others of its customer (and channel) came less than one window before it.
+ */
+export function capViolations(contacts: readonly Contact[], caps: OfferPolicy['frequency_caps']): number {
+  const byChannel = groupInstants(contacts, (c) => `${c.customerId}|${c.channel}`);
+  const byCustomer = groupInstants(contacts, (c) => c.customerId);
   let violations = 0;
-  const byKey = new Map<string, number>();
-  const byCustomer = new Map<string, number>();
-  for (const r of received) {
-    const key = `${r.customerId}|${r.channel as MarketingChannel}|${new Date(r.at).toISOString().slice(0, 10)}`;
-    byKey.set(key, (byKey.get(key) ?? 0) + 1);
-    byCustomer.set(r.customerId, (byCustomer.get(r.customerId) ?? 0) + 1);
-  }
-  for (const n of byKey.values()) if (n > perChannelPerDay) violations += n - perChannelPerDay;
-  for (const n of byCustomer.values()) if (n > overallPer7Days) violations += n - overallPer7Days;
+  for (const cap of caps.per_channel) for (const instants of byChannel.values()) violations += overCap(instants, cap);
+  for (const cap of caps.overall) for (const instants of byCustomer.values()) violations += overCap(instants, cap);
   return violations;
+}
+
+function groupInstants(contacts: readonly Contact[], keyOf: (c: Contact) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const c of contacts) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c.at]);
+  return groups;
+}
+
+function overCap(instants: readonly number[], cap: FrequencyCap): number {
+  const sorted = [...instants].sort((a, b) => a - b);
+  let over = 0;
+  let first = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[first]! >= cap.window) first++;
+    if (i - first >= cap.limit) over++;
+  }
+  return over;
 }

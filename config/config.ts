@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { OutboundAllowList } from '../core/net/targetPolicy.js';
 import type { OfferPolicy } from '../offers/decide/policy.js';
+import type { OfferClock } from '../offers/decide/offerClock.js';
 import { envSchema, type ApiIdentity, type ApiRole } from './schema.js';
 import type { ApprovalAction } from '../approvals/policy.js';
 import type { LocalUser } from '../identity/settings.js';
@@ -70,6 +71,11 @@ export interface VigilConfig {
     campaignsFile?: string;
     campaignsPollMs: number;
     policy: OfferPolicy;
+    /**
+     * What offers are decided as of: the wall clock, or (for replays of history) each event's own
+     * time, so caps, cooldowns and quiet hours count in the history's time (offers/decide/offerClock.ts).
+     */
+    clock: OfferClock;
     deliveryAttempts: number;
   };
   privacy: {
@@ -236,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       campaignsFile: e.VIGIL_CAMPAIGNS_FILE,
       campaignsPollMs: e.VIGIL_CAMPAIGNS_POLL_MS,
       policy: e.VIGIL_OFFER_POLICY,
+      clock: e.VIGIL_OFFER_CLOCK,
       deliveryAttempts: e.VIGIL_OFFER_DELIVERY_ATTEMPTS,
     },
     privacy: {

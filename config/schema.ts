@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseOutboundAllowList } from '../core/net/targetPolicy.js';
 import { offerPolicySchema } from '../offers/decide/policy.js';
+import { OFFER_CLOCKS } from '../offers/decide/offerClock.js';
 
 import { API_ROLES, type ApiRole } from './roles.js';
 import { approvalActionsSetting, localUsersSetting, oidcRoleMapSetting } from '../identity/settings.js';
@@ -184,6 +185,7 @@ export const envSchema = z.object({
   VIGIL_CAMPAIGNS_FILE: z.string().min(1).optional(),
   VIGIL_CAMPAIGNS_POLL_MS: int(50, 600_000).default(2000),
   VIGIL_OFFER_POLICY: offerPolicyJson,
+  VIGIL_OFFER_CLOCK: z.enum(OFFER_CLOCKS).default('wall'),
   VIGIL_OFFER_DELIVERY_ATTEMPTS: int(1, 50).default(8),
   VIGIL_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   VIGIL_ANALYTICS_RAW_IDENTIFIERS: flag.default(false),

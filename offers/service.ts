@@ -26,6 +26,7 @@ import { OfferFollower } from './pipeline/offerFollower.js';
 import { OfferLog, parseOfferLogEntry } from './reporting/offerLog.js';
 import { offerRoutes } from './pipeline/offerRoutes.js';
 import type { OfferPolicy } from './decide/policy.js';
+import type { OfferClock } from './decide/offerClock.js';
 import type { ListCatalogue } from '../rules/index.js';
 import type { ApprovalService } from '../approvals/index.js';
 
@@ -40,6 +41,8 @@ export interface OfferServiceOptions {
   /** Open fraud review: a customer under it gets no marketing. */
   fraudReview: FraudReview;
   policy: OfferPolicy;
+  /** What offers are decided as of: the wall clock (production) or, for replays of history, each event's time (VIGIL_OFFER_CLOCK). */
+  clock?: OfferClock;
   /** Vets channel endpoint URLs and sends the offers (VIGIL_OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
   log: Logger;
@@ -103,10 +106,10 @@ export async function createOfferService(opts: OfferServiceOptions): Promise<Off
   const decisions = new DecisionStore(opts.redis, { prefix: opts.prefix, ttlSeconds: opts.decisionRecordTtlSeconds });
   const decider = new OfferDecider({
     campaigns, caps: new CapStore(opts.redis, opts.prefix), sender: delivery, fraudReview: opts.fraudReview, decisions, log,
-    publish: (record) => feed.publish(record), policy: opts.policy, metrics, logger: opts.log, now,
+    publish: (record) => feed.publish(record), policy: opts.policy, clock: opts.clock, metrics, logger: opts.log, now,
   });
   const deadTriggers = new DeadTriggers(opts.redis, keys.deadTriggers, opts.prefix);
-  const follower = new OfferFollower({ redis: opts.redis, campaigns, decider, policy: opts.policy, log: opts.log, deadTriggers, metrics, now });
+  const follower = new OfferFollower({ redis: opts.redis, campaigns, decider, policy: opts.policy, clock: opts.clock, log: opts.log, deadTriggers, metrics, now });
 
   const archive = new OfferArchive(opts.store);
   const consumers = opts.background ? [new StreamGroupConsumer({

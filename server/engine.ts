@@ -153,6 +153,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     redis, queues, prefix, store, profiles, log, metrics,
     fraudReview: alerts.store,
     policy: config.offers.policy,
+    clock: config.offers.clock,
     campaignsPollMs: config.offers.campaignsPollMs,
     knownLists: () => lists.store.catalogue(),
     initialCampaigns: config.offers.campaignsFile ? { set: readCampaignFile(config.offers.campaignsFile), source: `file:${config.offers.campaignsFile}` } : undefined,

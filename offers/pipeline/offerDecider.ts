@@ -12,6 +12,7 @@ import type { OfferLog, OfferLogRecord } from '../reporting/offerLog.js';
 import type { OfferOutboxRecord, TriggerCustomer } from '../decide/offerTriggers.js';
 import type { RiskEvent } from '../../core/events/index.js';
 import type { OfferPolicy } from '../decide/policy.js';
+import { decisionInstant, type OfferClock } from '../decide/offerClock.js';
 import type { Suppression } from '../decide/reasons.js';
 import type { TriggeredCampaign } from '../decide/trigger.js';
 
@@ -53,6 +54,8 @@ export interface OfferDeciderDeps {
   /** Publishes the decision on the live feed (at most once; the record is the durable copy). */
   publish(record: DecisionRecord): Promise<void>;
   policy: OfferPolicy;
+  /** What a decision is made as of: the wall clock (default), or the event's time for replays of history. */
+  clock?: OfferClock;
   metrics?: OfferMetrics;
   logger: Logger;
   now?: () => number;
@@ -89,7 +92,10 @@ export class OfferDecider {
       if (done.offer && !done.offer.holdout) await this.deps.sender.enqueue([done.offer]);
       return done;
     }
-    const nowMs = this.now();
+    // The instant triggers, quiet hours and caps are judged at; `decidedAt` stays the wall clock.
+    const decidedAtMs = this.now();
+    const clock = this.deps.clock ?? 'wall';
+    const asOfMs = decisionInstant(clock, event, decidedAtMs);
     const byId = new Map(this.deps.campaigns.current().map((c) => [c.id, c]));
     // Current definitions decide: a campaign paused since the trigger is suppressed as not active.
     const triggered: TriggeredCampaign[] = record.fired.flatMap(({ campaignId, because }) => {
@@ -99,7 +105,7 @@ export class OfferDecider {
     const needsFraudCheck = triggered.some((t) => t.campaign.eligibility.exclude_open_fraud_alert);
     const openFraudAlert = needsFraudCheck ? await this.deps.fraudReview.hasUnresolved(customer.customerId, 'fraud') : false;
     const possible = triggered.flatMap(({ campaign }) => MARKETING_CHANNELS.flatMap((channel) =>
-      capChecks({ customerId: customer.customerId, campaign, channel, nowMs, holdout: false }, this.deps.policy)));
+      capChecks({ customerId: customer.customerId, campaign, channel, nowMs: asOfMs, holdout: false }, this.deps.policy)));
     const context = { event, customer: { ...customer, openFraudAlert } };
 
     // A concurrent decision may take the chosen campaign's last slot between our read and our
@@ -110,14 +116,14 @@ export class OfferDecider {
     let offer: Offer | undefined;
     const lost: Suppression[] = [];
     for (let attempt = 1; attempt <= COMMIT_ATTEMPTS && !offer; attempt++) {
-      const counters = await this.deps.caps.read(customer.customerId, triggered.map((t) => t.campaign.id), possible, nowMs, decisionId);
-      decision = decideOffers(triggered, context, counters, nowMs, this.deps.policy);
+      const counters = await this.deps.caps.read(customer.customerId, triggered.map((t) => t.campaign.id), possible, asOfMs, decisionId);
+      decision = decideOffers(triggered, context, counters, asOfMs, this.deps.policy);
       const { chosen } = decision;
       if (!chosen) break;
       const commitId = `${decisionId}#${chosen.campaign.id}`;
-      const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, chosen.sendAtMs ?? nowMs);
+      const committed = await this.deps.caps.commit(customer.customerId, commitId, chosen.capChecks, chosen.sendAtMs ?? asOfMs);
       if (committed.allowed) {
-        offer = offerOf(chosen, customer, decisionId, event, nowMs);
+        offer = offerOf(chosen, customer, decisionId, event, decidedAtMs);
       } else {
         const detail = `${committed.failed.describe}: ${committed.count} already in the window when committing (a concurrent decision took the slot)`;
         lost.push({ campaignId: chosen.campaign.id, reason: committed.failed.reason, detail });
@@ -130,12 +136,13 @@ export class OfferDecider {
     const head = offer
       ? (decision?.explanation ?? []).filter((line) => !line.startsWith('Not offered '))
       : [triggered.length === 0 ? 'No campaign fired on this event.' : 'No offer: every campaign that fired was suppressed.'];
-    const explanation = [...head, ...notOffered];
+    const asOf = clock === 'events' && triggered.length > 0 ? [`Decided as of the event's time, ${event.occurred_at} (events clock: a replay of history).`] : [];
+    const explanation = [...head, ...notOffered, ...asOf];
 
     const result: DecisionRecord = {
       decisionId,
       customerId: customer.customerId,
-      decidedAt: new Date(nowMs).toISOString(),
+      decidedAt: new Date(decidedAtMs).toISOString(),
       event: { eventId: event.event_id, type: event.type, occurredAt: event.occurred_at },
       campaignsRevision: this.deps.campaigns.revision(),
       ...(offer && { offer }),
@@ -177,7 +184,7 @@ export class OfferDecider {
   }
 }
 
-function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: string, event: RiskEvent, nowMs: number): Offer {
+function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: string, event: RiskEvent, decidedAtMs: number): Offer {
   return {
     offerId: offerIdOf(customer.customerId, decisionId, chosen.campaign.id),
     decisionId,
@@ -188,7 +195,7 @@ function offerOf(chosen: ChosenOffer, customer: TriggerCustomer, decisionId: str
     content: chosen.content,
     holdout: chosen.holdout,
     because: chosen.because,
-    decidedAt: new Date(nowMs).toISOString(),
+    decidedAt: new Date(decidedAtMs).toISOString(),
     ...(chosen.sendAtMs !== undefined && { sendAt: new Date(chosen.sendAtMs).toISOString() }),
     triggeringEvent: { eventId: event.event_id, type: event.type, occurredAt: event.occurred_at },
     ...(customer.profile?.relationship_manager !== undefined && chosen.channel === 'rm_task' && { relationshipManager: customer.profile.relationship_manager }),

@@ -8,6 +8,7 @@ import type { DeadTriggers } from './deadTriggers.js';
 import type { CampaignSource, OfferDecider } from './offerDecider.js';
 import { offerOutboxRecord, type OfferOutboxRecord } from '../decide/offerTriggers.js';
 import type { OfferPolicy } from '../decide/policy.js';
+import { decisionInstant, type OfferClock } from '../decide/offerClock.js';
 
 const OUTBOX_PAGE = 100;
 /** Attempts at one trigger that fails on its own before it is set aside as a dead trigger. */
@@ -20,6 +21,8 @@ export interface OfferFollowerDeps {
   campaigns: CampaignSource;
   decider: OfferDecider;
   policy: OfferPolicy;
+  /** The clock triggers are judged by (trigger age, birthday); the decider's, so both agree. */
+  clock?: OfferClock;
   log: Logger;
   /** Where triggers that fail on their own MAX_ATTEMPTS times are set aside (a capped stream). */
   deadTriggers: DeadTriggers;
@@ -60,7 +63,7 @@ export class OfferFollower implements AssessmentFollower {
         lists: assessed.lists,
       },
       this.deps.campaigns.current(),
-      this.now(),
+      decisionInstant(this.deps.clock ?? 'wall', assessed.event, this.now()),
       this.deps.policy,
     );
     if (!record) return [];
