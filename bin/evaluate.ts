@@ -4,8 +4,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  ReplayError, StreamFileError, evaluate, formatReport, loadLabelledStream, saveLabelledStream, type ReplayProgress,
+  ReplayError, StreamFileError, evaluate, evaluateInMemory, formatReport, type EvaluationResult, loadLabelledStream, saveLabelledStream, type ReplayProgress,
 } from '../evaluation/index.js';
+import { replayContext } from '../backtest/index.js';
+import { loadConfig } from '../config/index.js';
 import { buildLabelledStream, type LabelledStream } from '../simulator/scenarios/index.js';
 
 const USAGE = `Usage: npm run evaluate -- [options]
@@ -25,6 +27,9 @@ prints detection quality per fraud typology and churn pattern. Needs Redis at RE
   --out <dir>           also write the stream there: events.jsonl and labels.json
   --generate-only       with --out: write the stream and stop
   --from-dir <dir>      replay a stream written by --out instead of building one
+  --engine <e>          pipeline (default): the real engine, through HTTP, Redis Streams and
+                        the workers; memory: the same pure risk assessment and review schedule
+                        replayed in memory (backtest/), in seconds, for trying features and rules
   --help                show this help
 
 Exit codes: 0 evaluated, 1 failed, 2 invalid options.`;
@@ -41,6 +46,7 @@ const cliSchema = z.object({
   out: z.string().min(1).optional(),
   generateOnly: z.boolean(),
   fromDir: z.string().min(1).optional(),
+  engine: z.enum(['pipeline', 'memory'], { error: '--engine is pipeline or memory' }),
 }).refine((o) => o.fraudShare + o.churnShare + o.creditShare <= 1, '--fraud-share, --churn-share and --credit-share add up to at most 1')
   .refine((o) => !o.generateOnly || o.out, '--generate-only needs --out')
   .refine((o) => !(o.fromDir && o.out), '--from-dir replays a saved stream; it cannot be combined with --out');
@@ -64,6 +70,7 @@ function readOptions(argv: string[]): CliOptions | 'help' {
       out: { type: 'string' },
       'generate-only': { type: 'boolean', default: false },
       'from-dir': { type: 'string' },
+      engine: { type: 'string', default: 'pipeline' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -118,14 +125,20 @@ async function main(): Promise<number> {
   const stream = await obtainStream(opts, say);
   if (opts.generateOnly) return 0;
 
-  say('replaying through the engine …');
-  // Ctrl-C stops the replay but still closes the engine and removes its data dir and Redis keys.
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
-  const result = await evaluate({
-    events: stream.events, labels: stream.labels, noise: stream.noise, measureFrom: new Date(stream.meta.measure_from),
-    config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', signal: abort.signal, onProgress: (p) => say(progressLine(p)) },
-  });
+  const input = { events: stream.events, labels: stream.labels, noise: stream.noise, measureFrom: new Date(stream.meta.measure_from) };
+  let result: Omit<EvaluationResult, 'workspace'>;
+  if (opts.engine === 'memory') {
+    say('replaying the risk pipeline in memory …');
+    result = evaluateInMemory({ ...input, context: replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk) });
+  } else {
+    say('replaying through the engine …');
+    // Ctrl-C stops the replay but still closes the engine and removes its data dir and Redis keys.
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    result = await evaluate({
+      ...input, config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', signal: abort.signal, onProgress: (p) => say(progressLine(p)) },
+    });
+  }
   const labelled = {
     fraud: new Set(stream.labels.filter((l) => l.kind === 'fraud').map((l) => l.customer_id)).size,
     churn: new Set(stream.labels.filter((l) => l.kind === 'churn').map((l) => l.customer_id)).size,

@@ -3,7 +3,9 @@ import type { EventInput } from '../core/events/index.js';
 import type { Label, NoiseRecord } from '../simulator/scenarios/index.js';
 import { evaluateDetection, type AlertRecord, type DetectionReport } from './metrics.js';
 import { noiseImpact, type NoiseImpact } from './noiseImpact.js';
-import { replayThroughEngine, type ReplayConfig, type ReplayResult } from './replay.js';
+import { replayThroughEngine, ReplayError, type ReplayConfig, type ReplayResult } from './replay.js';
+import { replayHistory, type ReplayContext } from '../backtest/index.js';
+import { parseEvent, type VigilEvent } from '../core/events/index.js';
 
 export interface EvaluateInput {
   /** Sorted by occurred_at: the replay posts them in this order. */
@@ -42,6 +44,32 @@ export async function evaluate(input: EvaluateInput): Promise<EvaluationResult> 
 }
 
 /**
+ * The same figures from the risk pipeline replayed in memory (`backtest/`): the workers' pure
+ * assessment and review schedule without Redis, ClickHouse or HTTP, in seconds instead of
+ * minutes. Offers, lists and delivery are not part of it.
+ */
+export function evaluateInMemory(input: Omit<EvaluateInput, 'config'> & { context: ReplayContext }): Omit<EvaluationResult, 'workspace'> {
+  const started = performance.now();
+  const outcome = replayHistory(parsedEvents(input.events), input.context);
+  const seconds = (performance.now() - started) / 1000;
+  const customers = [...new Set(input.events.map((event) => event.customer_id))];
+  const records = outcome.alerts.map((alert) => alertRecord(alert));
+  return {
+    ...scoreAlerts(records, { labels: input.labels, noise: input.noise ?? [], customers, measureFromMs: input.measureFrom.getTime() }),
+    cost: { events: outcome.events, seconds, eventsPerSecond: seconds > 0 ? outcome.events / seconds : 0, alerts: outcome.alerts.length },
+  };
+}
+
+/** Events as ingest hands them to the stream (amounts in minor units); one that ingest would refuse stops the replay. */
+function* parsedEvents(events: readonly EventInput[]): Generator<VigilEvent> {
+  for (const input of events) {
+    const parsed = parseEvent(input);
+    if (!parsed.ok) throw new ReplayError(`event ${input.event_id} would be refused at ingest: ${parsed.errors.join('; ')}`);
+    yield parsed.event;
+  }
+}
+
+/**
  * Detection figures on the officer's queue (medium and above), and again with advisory (low)
  * alerts counted; genuine noise is judged on the queue.
  */
@@ -59,7 +87,7 @@ export function scoreAlerts(
 }
 
 /** An alert is dated by the event that raised it, so delays are in the stream's time, not the replay's. */
-export function alertRecord(alert: Alert): AlertRecord {
+export function alertRecord(alert: Pick<Alert, 'customerId' | 'type' | 'ruleIds' | 'severity' | 'triggeringEvents'>): AlertRecord {
   const triggeredAt = Math.min(...alert.triggeringEvents.map((event) => Date.parse(event.occurredAt)));
   return { customerId: alert.customerId, type: alert.type, ruleIds: alert.ruleIds, atMs: triggeredAt, severity: alert.severity };
 }

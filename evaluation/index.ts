@@ -1,5 +1,5 @@
 // Detection quality of the engine on labelled synthetic streams: replay, score, report.
-export { evaluate, alertRecord, scoreAlerts, type EvaluateInput, type EvaluationResult } from './evaluate.js';
+export { evaluate, evaluateInMemory, alertRecord, scoreAlerts, type EvaluateInput, type EvaluationResult } from './evaluate.js';
 export {
   evaluateDetection, detectionWindow, quantile, wilsonInterval, FRAUD_DETECTION_WINDOW_MS, TYPOLOGY_RULES,
   type AlertRecord, type ChurnPatternResult, type CustomerShare, type DetectionInput, type DetectionReport,

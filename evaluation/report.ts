@@ -4,7 +4,7 @@ import type { CustomerShare, TypologyResult } from './metrics.js';
 
 // The evaluation as text for a terminal: one table per question, every rate with its counts.
 
-export function formatReport(result: EvaluationResult, meta: StreamMeta, labelled: { fraud: number; churn: number; credit: number }): string {
+export function formatReport(result: Omit<EvaluationResult, 'workspace'>, meta: StreamMeta, labelled: { fraud: number; churn: number; credit: number }): string {
   const { detection: d, cost } = result;
   const warmupDays = Math.round((Date.parse(meta.measure_from) - Date.parse(meta.start)) / 86_400_000);
   const lines = [
@@ -38,7 +38,7 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
     ),
     '',
     table(
-      ['genuine noise', 'looks like', 'episodes', 'alerted (fraud 16 d, credit 45 d)', 'rules'],
+      ['genuine noise', 'looks like', 'episodes', 'alerted (fraud 16 d, credit and churn 45 d)', 'rules'],
       result.noise.map((n) => [n.kind, n.alertType, String(n.episodes), shareText({ alerted: n.withAlert, of: n.episodes, share: n.episodes ? n.withAlert / n.episodes : null }),
         Object.entries(n.rules).map(([rule, count]) => `${rule} ${count}`).join(', ') || '–']),
       [1, 4],
@@ -51,7 +51,7 @@ export function formatReport(result: EvaluationResult, meta: StreamMeta, labelle
 }
 
 /** What advisory (low) alerts add when counted too: they stay out of the queue, so the tables leave them out. */
-function advisoryLines(result: EvaluationResult): string[] {
+function advisoryLines(result: Omit<EvaluationResult, 'workspace'>): string[] {
   const a = result.withAdvisory;
   const d = result.detection;
   const recall = [...a.fraud, ...a.churn, ...a.credit]

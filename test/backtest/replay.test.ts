@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import { replayContext, replayHistory } from '../../backtest/index.js';
+import { assessEvent } from '../../risk/assess.js';
+import { emptyRiskState } from '../../risk/riskState.js';
+import { DAY, HOUR, MINUTE, T0, ev } from '../features/builders.js';
+
+// The risk pipeline over a history in memory: the workers' own pure assessment, and the review
+// schedule that looks at quiet customers, without Redis.
+
+const context = replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk);
+const byTime = <T extends { occurred_at: string }>(events: T[]) => events.sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+
+describe('replayHistory', () => {
+  it('raises what the workers raise, event by event, when no review falls due', () => {
+    // Card testing: a burst of tiny online payments at new merchants within minutes.
+    const events = byTime(Array.from({ length: 12 }, (_, i) => ev('card_payment', T0 + i * MINUTE, {
+      customer_id: 'cust-tester', channel: 'ecommerce', amount: '1.00', merchant: { id: `m-${i}`, mcc: '5999', country: 'DE' },
+    })));
+    const outcome = replayHistory(events, context);
+
+    let state = emptyRiskState();
+    const expected = events.flatMap((event) => {
+      const assessment = assessEvent(state, event, context);
+      state = assessment.state;
+      return assessment.alerts;
+    });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(outcome.alerts).toEqual(expected);
+    expect(outcome.reviews).toBe(0);
+    expect(outcome.events).toBe(12);
+  });
+
+  it('reviews a customer who has gone quiet as time passes on other customers’ events, and warns that their salary stopped', () => {
+    const leaver = [0, 30, 60, 90].map((day) => ev('salary_credit', T0 + day * DAY + 8 * HOUR, { customer_id: 'cust-leaver' }));
+    // Someone else keeps the bank's clock moving for another 60 days.
+    const other = Array.from({ length: 150 }, (_, day) => ev('card_payment', T0 + day * DAY + 12 * HOUR, { customer_id: 'cust-other' }));
+    const outcome = replayHistory(byTime([...leaver, ...other]), context);
+
+    const stopped = outcome.alerts.filter((alert) => alert.customerId === 'cust-leaver' && alert.ruleIds.includes('salary-stopped'));
+    expect(stopped).toHaveLength(1);
+    const [alert] = stopped;
+    // Raised by a review, not an event: the leaver sent nothing after day 90.
+    expect(alert!.triggeringEvents[0]!.type).toBe('customer_review');
+    const raisedAt = Date.parse(alert!.triggeringEvents[0]!.occurredAt);
+    // Stopped means more than 40 whole days without it (day 131); quiet for over 30 days, the
+    // leaver is looked at weekly by then, so the first review past it is on day 134.
+    expect(raisedAt).toBeGreaterThan(T0 + 131 * DAY);
+    expect(raisedAt).toBeLessThanOrEqual(T0 + 138 * DAY);
+    expect(outcome.reviews).toBeGreaterThan(40);
+  });
+
+  it('does not review a customer past the history it is given', () => {
+    const only = [ev('card_payment', T0, { customer_id: 'cust-alone' })];
+    expect(replayHistory(only, context).reviews).toBe(0);
+  });
+});
