@@ -1,5 +1,6 @@
 import { outgoingStats } from './amountStats.js';
 import { creditFeatures } from './credit.js';
+import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
 import { distinctInWindow, firstSeenInWindow, isNewAt } from './distinct.js';
@@ -72,6 +73,7 @@ export function featureVector(
   const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
   const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
+  const decline = state.e === 0 ? undefined : declineEvidence(state.d, t, state.f);
   const usual = (count: (window: readonly number[]) => number, recent: readonly number[], days: number) =>
     againstBaseline(count(recent), days, count(d30), count(d90), ageDays);
 
@@ -167,6 +169,9 @@ export function featureVector(
     app_session_trend_7d: usual(sessions, d7, 7),
     app_session_trend_14d: usual(sessions, d14, 14),
     app_session_trend_30d: usual(sessions, d30, 30),
+    activity_decline_evidence: decline?.activity ?? 0,
+    own_payments_decline_evidence: decline?.ownPayments ?? 0,
+    digital_use_decline_evidence: decline?.digitalUse ?? 0,
     login_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.logins]!, d90[DAY_FIELD.logins]!),
     app_session_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.appSessions]!, d90[DAY_FIELD.appSessions]!),
     mobile_app_event_count_30d: d30[DAY_FIELD.mobileAppEvents]!,

@@ -39,3 +39,58 @@ describe('own activity against its usual rate', () => {
     expect(f.app_session_count_90d).toBe(76);
   });
 });
+
+describe('decline evidence: a likelihood-ratio scan against the customer’s own usual', () => {
+  /** `perDay` own payments a day, and a login on every `loginEvery`-th day, over [fromDay, toDay). */
+  const habit = (fromDay: number, toDay: number, perDay: number, loginEvery = 0) => [
+    ...Array.from({ length: (toDay - fromDay) * perDay }, (_, i) => pay(T0 + (fromDay + Math.floor(i / perDay)) * DAY + (9 + (i % perDay)) * HOUR)),
+    ...(loginEvery > 0 ? Array.from({ length: Math.ceil((toDay - fromDay) / loginEvery) }, (_, i) => ev('login', T0 + (fromDay + i * loginEvery) * DAY + 8 * HOUR)) : []),
+  ];
+  const sorted = (events: ReturnType<typeof ev>[]) => events.sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+
+  it('stays at 0 for a customer who carries on as usual', () => {
+    const f = featuresAt(replay(sorted([...habit(0, 120, 2, 1), ...paydays(120)])).state, T0 + 120 * DAY);
+    expect(f.activity_decline_evidence).toBe(0);
+    expect(f.own_payments_decline_evidence).toBe(0);
+    expect(f.digital_use_decline_evidence).toBe(0);
+  });
+
+  it('builds within days for a busy customer who stops paying and logging in, though their salary still arrives', () => {
+    const events = sorted([...habit(0, 110, 2, 1), ...paydays(120)]);
+    const after = (days: number) => featuresAt(replay(events).state, T0 + (110 + days) * DAY) as Record<string, number>;
+    // Each empty day weighs ln(LR) = 2 × 0.8 (payments at a fifth) + ln(0.82 / 0.1) for the missed login.
+    expect(after(3).activity_decline_evidence).toBeGreaterThan(7);
+    expect(after(3).own_payments_decline_evidence).toBeGreaterThan(4);
+    // It keeps growing while the silence lasts: a run, not one day's dip.
+    expect(after(10).activity_decline_evidence).toBeGreaterThan(after(3).activity_decline_evidence!);
+  });
+
+  it('never builds for an occasional user, however long they are quiet: their silence is ordinary', () => {
+    // One payment a week, no app: a month of nothing weighs 30 × (1/7) × 0.8 ≈ 3.4.
+    const weekly = Array.from({ length: 16 }, (_, i) => pay(T0 + i * 7 * DAY + 12 * HOUR));
+    const f = featuresAt(replay(weekly).state, T0 + 140 * DAY);
+    expect(f.own_payments_decline_evidence).toBeGreaterThan(0);
+    expect(f.activity_decline_evidence).toBeLessThan(4);
+  });
+
+  it('leaves today out, being unfinished: a busy customer read at dawn has not fallen away', () => {
+    const events = sorted(habit(0, 110, 3, 1));
+    expect(featuresAt(replay(events).state, T0 + 110 * DAY + 1 * HOUR).activity_decline_evidence).toBe(0);
+  });
+
+  it('needs six weeks of usual before the last 30 days: a customer of ten weeks has no baseline yet', () => {
+    const events = sorted(habit(0, 60, 3, 1));
+    expect(featuresAt(replay(events).state, T0 + 70 * DAY).activity_decline_evidence).toBe(0);
+    expect(featuresAt(replay(sorted(habit(0, 75, 3, 1))).state, T0 + 85 * DAY).activity_decline_evidence).toBeGreaterThan(7);
+  });
+
+  it('weighs a return: a week away followed by a week as usual falls below what the churn rule asks (7)', () => {
+    const quietThenBack = sorted([...habit(0, 100, 2, 1), ...habit(107, 114, 2, 1)]);
+    const quietOnly = sorted(habit(0, 100, 2, 1));
+    const back = featuresAt(replay(quietThenBack).state, T0 + 114 * DAY).activity_decline_evidence;
+    const stillQuiet = featuresAt(replay(quietOnly).state, T0 + 107 * DAY).activity_decline_evidence;
+    // The best run ends yesterday, so the week back counts against the week away before it.
+    expect(stillQuiet).toBeGreaterThan(20);
+    expect(back).toBeLessThan(7);
+  });
+});

@@ -103,9 +103,9 @@ const TYPOLOGIES: Typology[] = [
     nearMiss: { event: transferOut('90.00', { counterparty: { account: 'GB33BUKB20201555555556' } }) } },
   { rule: 'watched-customer-payment', label: 'card payment by a customer under review', event: cardPayment('30.00', { customer_id: 'cust-watched' }), features: {},
     nearMiss: { event: login({ customer_id: 'cust-watched' }) } },
-  { rule: 'activity-decline', label: '30-day activity at a quarter of the usual rate', event: cardPayment('20.00'),
-    features: { txn_trend_30d_vs_90d: 0.25, txn_count_30d: 12, txn_count_90d: 110 },
-    nearMiss: { features: { txn_trend_30d_vs_90d: 0.25, txn_count_90d: 20 } } },
+  { rule: 'activity-decline', label: 'payments and app use falling away: three weeks far likelier under a decline than as usual', event: cardPayment('20.00'),
+    features: { activity_decline_evidence: 11.4, own_payments_decline_evidence: 6.2, digital_use_decline_evidence: 5.1, own_txn_trend_14d: 0.3, app_session_trend_14d: 0.2 },
+    nearMiss: { features: { activity_decline_evidence: 6.5, own_payments_decline_evidence: 4, digital_use_decline_evidence: 2.5, own_txn_trend_14d: 0.5 } } },
   { rule: 'salary-stopped', label: 'no salary for 45 days', event: cardPayment(),
     features: { salary_stopped: true, salary_regular: false, days_since_salary: 45 },
     nearMiss: { features: { days_since_salary: 33 } } },
@@ -119,9 +119,9 @@ const TYPOLOGIES: Typology[] = [
     features: {}, nearMiss: { event: productClosed('current_account', 'bank_initiated') } },
   { rule: 'product-closed', label: 'savings closed a week after a complaint', event: productClosed('savings'),
     features: { complaints_30d: 1, complaints_open: 1 }, nearMiss: { event: productClosed('savings', 'matured') } },
-  { rule: 'app-sessions-fading', label: 'app use down to 15% of the usual rate', event: login(),
-    features: { app_session_trend_30d_vs_90d: 0.15, app_session_count_30d: 3 },
-    nearMiss: { features: { app_session_trend_30d_vs_90d: 0.15, customer_age_days: 60 } } },
+  { rule: 'app-sessions-fading', label: 'no login for three weeks by a customer who used the app most days', event: cardPayment('20.00'),
+    features: { digital_use_decline_evidence: 9, seconds_since_last_login: 21 * 86_400, app_session_trend_14d: 0 },
+    nearMiss: { features: { digital_use_decline_evidence: 9, seconds_since_last_login: 10 * 86_400, app_session_trend_14d: 0.2 } } },
   { rule: 'complaint-opened', label: 'complaint opened', event: complaint(), features: {},
     nearMiss: { event: complaint('resolved') } },
   { rule: 'arrears-30-days', label: 'an instalment 34 days overdue, seen on the daily review', event: login(),
@@ -152,7 +152,7 @@ const TYPOLOGIES: Typology[] = [
 
 describe('default rule pack', () => {
   it('loads and validates against the feature catalogue', () => {
-    expect(pack.version).toBe('2026.3');
+    expect(pack.version).toBe('2026.4');
     expect(pack.rules.length).toBeGreaterThanOrEqual(15);
   });
 

@@ -69,6 +69,7 @@ export const COMMUTER: FeatureVector = {
   gambling_share_30d: 0, income_trend_30d_vs_90d: 1,
   own_txn_count_90d: 180, own_txn_trend_7d: 1.05, own_txn_trend_14d: 1.02, own_txn_trend_30d: 0.98,
   app_session_count_90d: 100, app_session_trend_7d: 1.1, app_session_trend_14d: 1.05, app_session_trend_30d: 1,
+  activity_decline_evidence: 0, own_payments_decline_evidence: 0, digital_use_decline_evidence: 0,
 };
 
 /** Genuine customers whose ordinary days must raise nothing. */
