@@ -21,6 +21,10 @@ export type CreditPattern = (typeof CREDIT_PATTERNS)[number];
 export const CREDIT_NOISE_KINDS = ['one-off-late-payment', 'returned-direct-debit', 'holiday-on-the-card', 'occasional-flutter'] as const;
 export type CreditNoiseKind = (typeof CREDIT_NOISE_KINDS)[number];
 
+/** Ordinary life that looks like the start of a departure: a few quiet weeks, then back as before. */
+export const CHURN_NOISE_KINDS = ['quiet-spell'] as const;
+export type ChurnNoiseKind = (typeof CHURN_NOISE_KINDS)[number];
+
 /**
  * Ordinary life that looks a little like fraud or churn; genuine customers with noise carry no
  * label. Every fraud rule that catches something has at least one look-alike here.
@@ -48,7 +52,7 @@ export type Label = z.infer<typeof labelSchema>;
 
 export const noiseRecordSchema = z.strictObject({
   customer_id: z.string().min(1),
-  kind: z.enum([...NOISE_KINDS, ...CREDIT_NOISE_KINDS]),
+  kind: z.enum([...NOISE_KINDS, ...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]),
   at: isoTime,
 });
 export type NoiseRecord = z.infer<typeof noiseRecordSchema>;

@@ -5,10 +5,12 @@ import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
 import { TIER_SPEND_FACTOR, type Payee } from '../population.js';
 import { isBranchOpen } from '../rhythm.js';
-import { DAY_MS, EpisodeWriter, HOUR_MS, MINUTE_MS, logUniform, newPayee, type Episode, type EpisodeContext } from './episode.js';
+import {
+  DAY_MS, EpisodeWriter, HOUR_MS, MINUTE_MS, eventMs, isScheduled, keptAt, logUniform, newPayee, type Episode, type EpisodeContext,
+} from './episode.js';
 
-// More genuine customers doing what a fraud rule looks for, one for every rule that catches
-// something (noise.ts has the first ones). No label: an alert on any of these is a false positive,
+// More genuine customers doing what a fraud or churn rule looks for, one for every rule that
+// catches something (noise.ts has the first ones). No label: an alert on any of these is a false positive,
 // and a rule that never meets one of them measures nothing.
 
 type Device = { id: string; ip: string };
@@ -207,5 +209,28 @@ function transfer(
       id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name, ...(payee.own ? { own_account: true } : {}),
     },
     device, geo: homeGeo(rng, customer),
+  };
+}
+
+/**
+ * A customer who banks much less for a few weeks and then comes back: a stay in hospital, a parent
+ * to care for, exams, a long stay at a relative's. Their own payments and their days in the app thin
+ * to a tenth to two fifths for two to five weeks, pay and direct debits run on, then everything is as
+ * before. The look-alike of the activity-decline and fading-app churn patterns: for as long as it
+ * lasts it is the start of a departure, so what a churn rule costs is measured here.
+ */
+export function quietSpell(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const untilMs = Math.min(endMs, atMs + rng.between(14, 35) * DAY_MS);
+  const level = rng.between(0.1, 0.4);
+  const seed = rng.int(0, 2 ** 31);
+  return {
+    events: [],
+    noise: { kind: 'quiet-spell', atMs },
+    keepBase: (event) => {
+      const t = eventMs(event);
+      if (t < atMs || t >= untilMs || isScheduled(event)) return true;
+      return keptAt(seed, customer.id, t, level);
+    },
   };
 }

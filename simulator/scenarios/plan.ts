@@ -8,9 +8,9 @@ import {
   arrearsSpiral, cardMaxing, creditBook, holdsCreditCard, holidayOnTheCard, missedRepayments, occasionalFlutter, oneOffLatePayment, oneReturnedDebit,
 } from './credit.js';
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
-import { CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type NoiseKind } from './labels.js';
+import { CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type NoiseKind } from './labels.js';
 import {
-  groupCollection, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, returningCustomer, savingElsewhere, subscriptionSignups,
+  groupCollection, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, quietSpell, returningCustomer, savingElsewhere, subscriptionSignups,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -84,6 +84,10 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
   'group-collection': 0.06, 'returning-customer': 0.02, 'saving-elsewhere': 0.05,
 };
 
+/** Per 90 days: a few quiet weeks (illness, caring, exams). An assumption, not a published figure. */
+const CHURN_NOISE_RATE_PER_90_DAYS: Readonly<Record<ChurnNoiseKind, number>> = { 'quiet-spell': 0.06 };
+const CHURN_NOISE_INJECTORS: Readonly<Record<ChurnNoiseKind, Injector>> = { 'quiet-spell': quietSpell };
+
 /** Fading app use only shows on customers who used the app in the first place. */
 const SUITS: Partial<Record<FraudTypology | ChurnPattern, (customer: SimulatedCustomer) => boolean>> = {
   'app-sessions-fading': (customer) => customer.digitalActivity >= 0.5,
@@ -147,6 +151,7 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
   }
   if (opts.noise) planNoise(pool, episodes, build, keep, rng, opts);
   planCredit(population, pool, episodes, build, keep, opts);
+  planChurnNoise(pool, episodes, build, keep, opts);
   return episodes;
 }
 
@@ -192,6 +197,25 @@ function planCredit(
     for (const kind of CREDIT_NOISE_KINDS) {
       if (!suits[kind](customer) || !rng.chance(CREDIT_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
       keep(customer, build(customer, CREDIT_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs));
+    }
+  }
+}
+
+/**
+ * Churn look-alikes come after credit on a random stream of their own, so adding them changed no
+ * other episode. A quiet spell starts once the customer has a habit to break (as churn does) and
+ * is not given to a customer whose other episodes it would thin.
+ */
+function planChurnNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
+  if (!opts.noise) return;
+  const rng = new SeededRandom(deriveSeed(opts.seed, 'churn-noise-plan'));
+  const from = churnEarliest(opts);
+  const scale = (opts.endMs - opts.measureFromMs) / (90 * DAY_MS);
+  for (const customer of pool) {
+    for (const kind of CHURN_NOISE_KINDS) {
+      if (!rng.chance(CHURN_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      const episode = build(customer, CHURN_NOISE_INJECTORS[kind], daytime(rng, between(rng, from, opts.endMs - 7 * DAY_MS)), opts.endMs);
+      if ((episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) keep(customer, episode);
     }
   }
 }

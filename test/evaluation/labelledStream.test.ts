@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseEvent, type EventInput } from '../../core/events/index.js';
 import { loadLabelledStream, saveLabelledStream } from '../../evaluation/index.js';
 import {
-  CHURN_PATTERNS, CREDIT_NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
+  CHURN_NOISE_KINDS, CHURN_PATTERNS, CREDIT_NOISE_KINDS, NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
 } from '../../simulator/scenarios/index.js';
 
 const DAY = 86_400_000;
@@ -121,7 +121,8 @@ describe('credit in the labelled stream', () => {
 
   it('leaves every fraud and churn episode as it was without credit (credit draws on a random stream of its own)', () => {
     expect(credit.labels.filter((l) => l.kind !== 'credit')).toEqual(withoutCredit.labels);
-    const fraudNoise = (s: typeof credit) => s.noise.filter((n) => !(CREDIT_NOISE_KINDS as readonly string[]).includes(n.kind));
+    // Churn look-alikes come after credit and skip customers whose credit episodes they would thin.
+    const fraudNoise = (s: typeof credit) => s.noise.filter((n) => (NOISE_KINDS as readonly string[]).includes(n.kind));
     expect(fraudNoise(credit)).toEqual(fraudNoise(withoutCredit));
     expect(fraudNoise(credit).length).toBeGreaterThan(50);
   });
@@ -135,5 +136,34 @@ describe('credit in the labelled stream', () => {
     const creditEvents = credit.events.filter((e) => ['balance_snapshot', 'repayment_missed', 'direct_debit_returned'].includes(e.type));
     expect(creditEvents.filter((event) => !parseEvent(event).ok)).toEqual([]);
     expect(new Set(credit.noise.map((n) => n.kind))).toEqual(new Set([...credit.noise.map((n) => n.kind).filter((k) => !(CREDIT_NOISE_KINDS as readonly string[]).includes(k)), ...CREDIT_NOISE_KINDS]));
+  });
+});
+
+describe('churn look-alikes in the labelled stream', () => {
+  const long = buildLabelledStream({ ...OPTIONS, customers: 400, days: 120, creditShare: 0.03 });
+  const spells = long.noise.filter((n) => (CHURN_NOISE_KINDS as readonly string[]).includes(n.kind));
+  const labelled = new Set(long.labels.map((l) => l.customer_id));
+
+  it('gives genuine customers quiet spells, once they have a habit to break', () => {
+    expect(spells.length).toBeGreaterThan(5);
+    expect(spells.filter((s) => labelled.has(s.customer_id))).toEqual([]);
+    // Churn patterns wait for 60 days of habit in a 120-day stream; so do their look-alikes.
+    expect(spells.every((s) => ms(s.at) >= ms(long.meta.start) + 60 * DAY)).toBe(true);
+  });
+
+  it('thins what the customer does themselves for a few weeks, while pay runs on', () => {
+    const ownPerDay = (customer: string, fromMs: number, toMs: number) => long.events.filter((e) => e.customer_id === customer
+      && e.channel !== 'core_banking' && ms(e.occurred_at) >= fromMs && ms(e.occurred_at) < toMs).length / ((toMs - fromMs) / DAY);
+    let thinned = 0;
+    for (const spell of spells) {
+      const at = ms(spell.at);
+      const before = ownPerDay(spell.customer_id, at - 40 * DAY, at);
+      const during = ownPerDay(spell.customer_id, at, at + 14 * DAY);
+      if (before > 0.5 && during < before * 0.6) thinned++;
+    }
+    expect(thinned / spells.length).toBeGreaterThan(0.7);
+    const scheduledDuring = spells.flatMap((s) => long.events.filter((e) => e.customer_id === s.customer_id && e.channel === 'core_banking'
+      && ms(e.occurred_at) >= ms(s.at) && ms(e.occurred_at) < ms(s.at) + 14 * DAY));
+    expect(scheduledDuring.length).toBeGreaterThan(spells.length / 2);
   });
 });
