@@ -1,4 +1,4 @@
-import { DAY_FIELD, DAY_TIER, forEachInWindow, type Bucket } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, type Bucket } from './buckets.js';
 import { majorUnits } from './eventFacts.js';
 
 // Statistics of outgoing amounts (major units) over 90 days, from day buckets. Each day keeps its
@@ -33,21 +33,30 @@ export function addOutgoingAmount(day: Bucket, amountMilli: number): void {
   day[DAY_FIELD.outM2] = Number(Math.max(0, m2).toPrecision(M2_DIGITS));
 }
 
-/** Outgoing-amount statistics over the days of [t − W, t] (whole days, see windows.ts). */
+/**
+ * Outgoing-amount statistics over the days of [t − W, t] (whole days, see windows.ts), newest day
+ * first. A plain loop over local variables: this runs twice per payment, and running totals kept
+ * in a closure were boxed on every update.
+ */
 export function outgoingStats(days: readonly Bucket[], t: number, window: number): AmountStats {
+  const lo = bucketIndex(DAY_TIER, t - window);
+  const hi = bucketIndex(DAY_TIER, t);
   let count = 0;
   let mean = 0;
   let m2 = 0;
-  forEachInWindow(days, DAY_TIER, t, window, (day) => {
+  for (let i = days.length - 1; i >= 0; i--) {
+    const day = days[i]!;
+    const index = day[0]!;
+    if (index < lo) break;
     const dayCount = day[DAY_FIELD.outCount]!;
-    if (dayCount === 0) return;
+    if (index > hi || dayCount === 0) continue;
     const dayMean = majorUnits(day[DAY_FIELD.amountOutMilli]! / dayCount);
     const merged = count + dayCount;
     const delta = dayMean - mean;
     mean += (delta * dayCount) / merged;
     m2 += day[DAY_FIELD.outM2]! + (delta * delta * count * dayCount) / merged;
     count = merged;
-  });
+  }
   return { count, mean, stddev: count === 0 ? 0 : Math.sqrt(m2 / count) };
 }
 

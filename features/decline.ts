@@ -78,36 +78,35 @@ export function declineEvidence(days: readonly Bucket[], t: number, firstSeenMs:
   const paymentDay = poissonDayScore(usualPayments);
   const digitalDay = bernoulliDayScore(usualDigital);
 
+  // The best sums are kept in locals, not an object: this runs on every event and every review.
   let own = 0;
   let digital = 0;
   let both = 0;
-  const best = { ...NO_DECLINE_EVIDENCE };
+  let bestOwn = 0;
+  let bestDigital = 0;
+  let bestBoth = 0;
   for (let d = RECENT_DAYS - 1; d >= 0; d--) {
-    const payments = paymentDay(recentPayments[d]!);
-    const use = digitalDay(recentDigital[d]!);
+    const payments = recentPayments[d]! * paymentDay.perPayment + paymentDay.perDay;
+    const use = recentDigital[d]! ? digitalDay.used : digitalDay.unused;
     own += payments;
     digital += use;
     both += payments + use;
-    if (own > best.ownPayments) best.ownPayments = own;
-    if (digital > best.digitalUse) best.digitalUse = digital;
-    if (both > best.activity) best.activity = both;
+    if (own > bestOwn) bestOwn = own;
+    if (digital > bestDigital) bestDigital = digital;
+    if (both > bestBoth) bestBoth = both;
   }
-  return best;
+  return { ownPayments: bestOwn, digitalUse: bestDigital, activity: bestBoth };
 }
 
-/** Log-likelihood ratio of a day with n payments: Poisson at a fifth of the usual rate against the usual. */
-function poissonDayScore(usual: number): (n: number) => number {
-  const perPayment = Math.log(DECLINED_SHARE);
-  const perDay = usual * (1 - DECLINED_SHARE);
-  return (n) => n * perPayment + perDay;
+/** Log-likelihood ratio of a day with n payments, n × perPayment + perDay: Poisson at a fifth of the usual rate against the usual. */
+function poissonDayScore(usual: number): { perPayment: number; perDay: number } {
+  return { perPayment: Math.log(DECLINED_SHARE), perDay: usual * (1 - DECLINED_SHARE) };
 }
 
 /** Log-likelihood ratio of a day with or without app use: use a fifth as likely against as usual. */
-function bernoulliDayScore(usual: number): (used: boolean) => number {
+function bernoulliDayScore(usual: number): { used: number; unused: number } {
   const declined = usual * DECLINED_SHARE;
-  const used = Math.log(declined / usual);
-  const unused = Math.log((1 - declined) / (1 - usual));
-  return (u) => (u ? used : unused);
+  return { used: Math.log(declined / usual), unused: Math.log((1 - declined) / (1 - usual)) };
 }
 
 function ownPayments(day: Bucket): number {
