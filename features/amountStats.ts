@@ -1,4 +1,4 @@
-import { bucketIndex, DAY_FIELD, DAY_TIER, type Bucket } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, type Bucket, type Buckets } from './buckets.js';
 import { majorUnits } from './eventFacts.js';
 
 // Statistics of outgoing amounts (major units) over 90 days, from day buckets. Each day keeps its
@@ -38,23 +38,23 @@ export function addOutgoingAmount(day: Bucket, amountMilli: number): void {
  * first. A plain loop over local variables: this runs twice per payment, and running totals kept
  * in a closure were boxed on every update.
  */
-export function outgoingStats(days: readonly Bucket[], t: number, window: number): AmountStats {
+export function outgoingStats(days: Readonly<Buckets>, t: number, window: number): AmountStats {
+  const stride = DAY_TIER.fields + 1;
   const lo = bucketIndex(DAY_TIER, t - window);
   const hi = bucketIndex(DAY_TIER, t);
   let count = 0;
   let mean = 0;
   let m2 = 0;
-  for (let i = days.length - 1; i >= 0; i--) {
-    const day = days[i]!;
-    const index = day[0]!;
+  for (let day = days.length - stride; day >= 0; day -= stride) {
+    const index = days[day]!;
     if (index < lo) break;
-    const dayCount = day[DAY_FIELD.outCount]!;
+    const dayCount = days[day + DAY_FIELD.outCount]!;
     if (index > hi || dayCount === 0) continue;
-    const dayMean = majorUnits(day[DAY_FIELD.amountOutMilli]! / dayCount);
+    const dayMean = majorUnits(days[day + DAY_FIELD.amountOutMilli]! / dayCount);
     const merged = count + dayCount;
     const delta = dayMean - mean;
     mean += (delta * dayCount) / merged;
-    m2 += day[DAY_FIELD.outM2]! + (delta * delta * count * dayCount) / merged;
+    m2 += days[day + DAY_FIELD.outM2]! + (delta * delta * count * dayCount) / merged;
     count = merged;
   }
   return { count, mean, stddev: count === 0 ? 0 : Math.sqrt(m2 / count) };
