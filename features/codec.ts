@@ -1,6 +1,7 @@
 import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amountBaselines.js';
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
+import { seenEntries, seenSetOf } from './distinct.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
 import {
@@ -47,7 +48,7 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     p: encodePrevious(state.p, n),
     h: encodeBuckets(state.h, HOUR_TIER, n),
     d: encodeBuckets(state.d, DAY_TIER, n),
-    s: mapSets(state.s, (set) => set.map(([key, first, last, times]) => [key, age(last), last - first, times])),
+    s: mapSets(state.s, (set) => seenEntries(set).map(([key, first, last, times]) => [key, age(last), last - first, times])),
     sal: state.sal.map(age),
     cp: state.cp.map(([key, last, status]) => [key, age(last), status]),
     b: Object.fromEntries(AMOUNT_GROUPS.flatMap((group) => {
@@ -101,13 +102,13 @@ function decodeState(json: Json): CustomerFeatureState {
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
     d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
-    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => list(set).map((entry): SeenEntry => {
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => seenSetOf(list(set).map((entry): SeenEntry => {
       const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
       const last = time(lastAge);
       const seen = count(times);
       if (seen < 1) throw new CorruptState('times seen');
       return [str(key), last - count(span), last, seen];
-    })),
+    }))),
     sal: sorted(list(o.sal).map(time), (a, b) => a - b),
     cp: list(o.cp).map((entry): ComplaintEntry => {
       const [key, lastAge, status] = tuple(entry, 3);

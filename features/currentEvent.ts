@@ -8,7 +8,7 @@ import { haversineKm, travelSpeedKmh } from './geo.js';
 import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore } from './recentLog.js';
 import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
 import { lastMarkAtOrBefore } from './session.js';
-import type { CustomerFeatureState, SeenEntry } from './state.js';
+import type { CustomerFeatureState, SeenSet } from './state.js';
 import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
 
 /**
@@ -70,7 +70,7 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
   return features;
 }
 
-function isNew(set: readonly SeenEntry[], key: string | undefined, t: number, history: number): boolean {
+function isNew(set: SeenSet, key: string | undefined, t: number, history: number): boolean {
   return key !== undefined && isNewAt(set, key, t, history);
 }
 

@@ -1,4 +1,4 @@
-import type { SeenEntry, SeenSetName } from './state.js';
+import type { SeenEntry, SeenSet, SeenSetName } from './state.js';
 import { LONG_SEEN_HISTORY_SECONDS, SEEN_HISTORY_SECONDS } from './windows.js';
 
 /** How long each seen set remembers a key after its last sighting (windows.ts says why). */
@@ -19,26 +19,62 @@ export const SEEN_HISTORY: Readonly<Record<SeenSetName, number>> = {
  */
 export const SEEN_SET_CAP = 64;
 
+// A set keeps its keys in one array and their times beside them in another, [first seen, last
+// seen, times seen] end to end (state.ts): distinct counts read every key's times on every event,
+// and an array per key (its times boxed, as epoch seconds do not fit a small integer) cost a
+// memory fetch or three each.
+const STRIDE = 3;
+const LAST = 1;
+const COUNT = 2;
+
+/** A set with no key. */
+export function emptySeenSet(): SeenSet {
+  return { keys: [], times: [] };
+}
+
+/** The entries as [key, first seen, last seen, times seen], in the set's order (for the codec). */
+export function seenEntries(set: SeenSet): SeenEntry[] {
+  return set.keys.map((key, i) => [key, set.times[i * STRIDE]!, set.times[i * STRIDE + LAST]!, set.times[i * STRIDE + COUNT]!]);
+}
+
+function seenCount(set: SeenSet): number {
+  return set.keys.length;
+}
+
+/** A set from entries in their order (for the codec). */
+export function seenSetOf(entries: readonly SeenEntry[]): SeenSet {
+  const set = emptySeenSet();
+  for (const [key, first, last, count] of entries) {
+    set.keys.push(key);
+    set.times.push(first, last, count);
+  }
+  return set;
+}
+
 /** Records a sighting of `key` at t; returns a new set (the input is not changed). */
-export function recordSighting(set: readonly SeenEntry[], key: string, t: number): SeenEntry[] {
-  const next = set.slice();
-  let position = -1;
-  for (let i = 0; i < next.length && position < 0; i++) if (next[i]![0] === key) position = i;
-  const existing = next[position];
-  if (existing) next[position] = [key, Math.min(existing[1], t), Math.max(existing[2], t), existing[3] + 1];
-  else next.push([key, t, t, 1]);
-  return next;
+export function recordSighting(set: SeenSet, key: string, t: number): SeenSet {
+  const position = positionOf(set, key);
+  const times = set.times.slice();
+  if (position < 0) {
+    times.push(t, t, 1);
+    return { keys: [...set.keys, key], times };
+  }
+  const at = position * STRIDE;
+  times[at] = Math.min(times[at]!, t);
+  times[at + LAST] = Math.max(times[at + LAST]!, t);
+  times[at + COUNT] = times[at + COUNT]! + 1;
+  return { keys: set.keys, times };
 }
 
 /** Forgets keys last seen before `oldestKept`, then the least recently seen beyond the cap. */
-export function pruneSeen(set: SeenEntry[], oldestKept: number): SeenEntry[] {
+export function pruneSeen(set: SeenSet, oldestKept: number): SeenSet {
   let stale = false;
-  for (let i = 0; i < set.length && !stale; i++) stale = set[i]![2] < oldestKept;
-  let kept = stale ? set.filter((entry) => entry[2] >= oldestKept) : set;
-  while (kept.length > SEEN_SET_CAP) {
+  for (let at = LAST; at < set.times.length && !stale; at += STRIDE) stale = set.times[at]! < oldestKept;
+  let kept = stale ? keepOnly(set, (i) => set.times[i * STRIDE + LAST]! >= oldestKept) : set;
+  while (seenCount(kept) > SEEN_SET_CAP) {
     let stalest = 0;
-    for (let i = 1; i < kept.length; i++) if (staler(kept[i]!, kept[stalest]!)) stalest = i;
-    kept = kept.filter((_, i) => i !== stalest);
+    for (let i = 1; i < seenCount(kept); i++) if (staler(kept, i, stalest)) stalest = i;
+    kept = keepOnly(kept, (j) => j !== stalest);
   }
   return kept;
 }
@@ -48,9 +84,9 @@ export function pruneSeen(set: SeenEntry[], oldestKept: number): SeenEntry[] {
  * at t or later (a late event judged in event time), or last seen longer ago than the history.
  * Explicit rather than "whatever pruning left", so the answer does not depend on when pruning ran.
  */
-export function isNewAt(set: readonly SeenEntry[], key: string, t: number, history = SEEN_HISTORY_SECONDS): boolean {
-  const entry = findEntry(set, key);
-  return entry === undefined || entry[1] >= t || entry[2] < t - history;
+export function isNewAt(set: SeenSet, key: string, t: number, history = SEEN_HISTORY_SECONDS): boolean {
+  const position = positionOf(set, key);
+  return position < 0 || !rememberedAt(set, position, t, history);
 }
 
 export interface Familiarity {
@@ -61,24 +97,33 @@ export interface Familiarity {
 }
 
 /** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
-export function familiarityAt(set: readonly SeenEntry[], key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
-  const entry = key === undefined ? undefined : findEntry(set, key);
-  if (entry === undefined || entry[1] >= t || entry[2] < t - history) return UNKNOWN;
-  return { count: entry[3], first: entry[1] };
+export function familiarityAt(set: SeenSet, key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
+  const position = key === undefined ? -1 : positionOf(set, key);
+  if (position < 0 || !rememberedAt(set, position, t, history)) return UNKNOWN;
+  return { count: set.times[position * STRIDE + COUNT]!, first: set.times[position * STRIDE]! };
 }
 
 const UNKNOWN: Familiarity = Object.freeze({ count: 0, first: undefined });
 
-/** A plain loop: this runs several times per event over sets of up to 64 keys. */
-function findEntry(set: readonly SeenEntry[], key: string): SeenEntry | undefined {
-  for (let i = 0; i < set.length; i++) if (set[i]![0] === key) return set[i];
-  return undefined;
+/**
+ * Whether the set holds a key other than `key`, first seen more than `age` before t and seen
+ * within the history before t: the customer's established device (network, country).
+ */
+export function anotherEstablished(set: SeenSet, key: string, t: number, age: number, history: number): boolean {
+  for (let i = 0; i < seenCount(set); i++) {
+    const at = i * STRIDE;
+    if (set.keys[i] !== key && t - set.times[at]! > age && set.times[at + LAST]! >= t - history) return true;
+  }
+  return false;
 }
 
 /** Keys first seen within [t − W, t]: new payers in a day, whatever order their credits arrived in. */
-export function firstSeenInWindow(set: readonly SeenEntry[], t: number, window: number): number {
+export function firstSeenInWindow(set: SeenSet, t: number, window: number): number {
   let first = 0;
-  for (const [, firstSeen] of set) if (firstSeen <= t && firstSeen >= t - window) first++;
+  for (let at = 0; at < set.times.length; at += STRIDE) {
+    const firstSeen = set.times[at]!;
+    if (firstSeen <= t && firstSeen >= t - window) first++;
+  }
   return first;
 }
 
@@ -86,12 +131,38 @@ export function firstSeenInWindow(set: readonly SeenEntry[], t: number, window: 
  * Keys seen within [t − W, t]. Exact for t at or after the newest event; for a late event a key
  * counts when first seen by t and last seen after t − W (gaps in between are not remembered).
  */
-export function distinctInWindow(set: readonly SeenEntry[], t: number, window: number): number {
+export function distinctInWindow(set: SeenSet, t: number, window: number): number {
   let distinct = 0;
-  for (const [, first, last] of set) if (first <= t && last >= t - window) distinct++;
+  for (let at = 0; at < set.times.length; at += STRIDE) if (set.times[at]! <= t && set.times[at + LAST]! >= t - window) distinct++;
   return distinct;
 }
 
-function staler(a: SeenEntry, b: SeenEntry): boolean {
-  return a[2] < b[2] || (a[2] === b[2] && a[0] < b[0]);
+/** Seen in the history before t: first seen before t, last seen within the history. */
+function rememberedAt(set: SeenSet, position: number, t: number, history: number): boolean {
+  const at = position * STRIDE;
+  return set.times[at]! < t && set.times[at + LAST]! >= t - history;
+}
+
+/** A plain loop: this runs several times per event over sets of up to 64 keys. */
+function positionOf(set: SeenSet, key: string): number {
+  for (let i = 0; i < set.keys.length; i++) if (set.keys[i] === key) return i;
+  return -1;
+}
+
+function keepOnly(set: SeenSet, keep: (i: number) => boolean): SeenSet {
+  const kept = emptySeenSet();
+  for (let i = 0; i < seenCount(set); i++) {
+    if (!keep(i)) continue;
+    const at = i * STRIDE;
+    kept.keys.push(set.keys[i]!);
+    kept.times.push(set.times[at]!, set.times[at + LAST]!, set.times[at + COUNT]!);
+  }
+  return kept;
+}
+
+/** Seen less recently than entry b (ties by key). */
+function staler(set: SeenSet, a: number, b: number): boolean {
+  const lastA = set.times[a * STRIDE + LAST]!;
+  const lastB = set.times[b * STRIDE + LAST]!;
+  return lastA < lastB || (lastA === lastB && set.keys[a]! < set.keys[b]!);
 }

@@ -5,7 +5,7 @@ import {
   type Bucket, type Buckets, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
-import { familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
+import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
@@ -72,8 +72,7 @@ function sessionMarks(state: CustomerFeatureState, facts: EventFacts, oldestKept
       if (key === undefined) return false;
       const { first } = familiarityAt(state.s[name], key, facts.t, SEEN_HISTORY[name]);
       const isRecent = first === undefined || facts.t - first <= NEW_DEVICE_LOGIN_SECONDS;
-      return isRecent && state.s[name].some(([other, otherFirst, last]) => other !== key && facts.t - otherFirst > NEW_DEVICE_LOGIN_SECONDS
-        && last >= facts.t - SEEN_HISTORY[name]);
+      return isRecent && anotherEstablished(state.s[name], key, facts.t, NEW_DEVICE_LOGIN_SECONDS, SEEN_HISTORY[name]);
     };
     if (recent('d', facts.device)) set.push('nd');
     if (recent('n', facts.network)) set.push('nn');

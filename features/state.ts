@@ -1,6 +1,7 @@
 import type { AmountBaselines } from './amountBaselines.js';
 import type { Buckets } from './buckets.js';
 import { emptyCreditState, type CreditState } from './credit.js';
+import { emptySeenSet } from './distinct.js';
 import type { SessionMarks } from './session.js';
 
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
@@ -41,14 +42,23 @@ export interface PreviousActivity {
 /** [key, first seen, last seen, times seen] */
 export type SeenEntry = [key: string, first: number, last: number, count: number];
 
+/**
+ * Keys seen and when (distinct.ts): `keys[i]` was first seen at `times[3i]`, last seen at
+ * `times[3i + 1]`, `times[3i + 2]` times; in the order first recorded.
+ */
+export interface SeenSet {
+  keys: string[];
+  times: number[];
+}
+
 export interface SeenSets {
-  /** merchants */ m: SeenEntry[];
-  /** merchant category codes */ k: SeenEntry[];
-  /** countries */ c: SeenEntry[];
-  /** devices */ d: SeenEntry[];
-  /** payees */ p: SeenEntry[];
-  /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenEntry[];
-  /** payers of incoming transfers */ i: SeenEntry[];
+  /** merchants */ m: SeenSet;
+  /** merchant category codes */ k: SeenSet;
+  /** countries */ c: SeenSet;
+  /** devices */ d: SeenSet;
+  /** payees */ p: SeenSet;
+  /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenSet;
+  /** payers of incoming transfers */ i: SeenSet;
 }
 
 /** [time of the money event that ended a silence, whole days of that silence] */
@@ -92,7 +102,7 @@ export interface CustomerFeatureState {
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
-    s: { m: [], k: [], c: [], d: [], p: [], n: [], i: [] },
+    s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet() },
     sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(),
   };
 }

@@ -67,7 +67,7 @@ describe('state version 2 (before sighting counts, networks, amount baselines an
 
   it('decodes with its windows and seen sets, each remembered key seen once, and the new parts empty', () => {
     const state = tryDecodeFeatureState(VERSION_2_STATE);
-    expect(state).toMatchObject({ v: 3, b: {}, sm: {}, rv: [], s: { n: [] } });
+    expect(state).toMatchObject({ v: 3, b: {}, sm: {}, rv: [], s: { n: { keys: [], times: [] } } });
     expect(featuresAt(state!, at)).toMatchObject({ txn_count_7d: 3, amount_out_7d: 300, outflow_to_other_banks_30d: 250, login_count_7d: 2, distinct_payees_30d: 1 });
     const next = applyEvent(state!, ev('transfer_out', at, { amount: '80.00', counterparty: { id: 'payee-1' }, device: { id: 'd-1' } }), DEFAULT_FEATURE_CONFIG);
     expect(next.features).toMatchObject({ new_payee: false, payee_seen_count: 1, payee_first_seen_days: 1, new_device: false, device_age_seconds: (3 * DAY + HOUR) / SECOND });
