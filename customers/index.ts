@@ -5,7 +5,7 @@ export {
 } from './segmentationConfig.js';
 export { customerTier, CUSTOMER_TIERS, type CustomerTier, type TierDecision } from './tiers.js';
 export { customerTags, lifeStageTag, LIFE_STAGES, type CustomerTag, type LifeStage } from './tags.js';
-export { segmentCustomer, type CustomerSegment } from './segment.js';
+export { customerSegment, segmentCustomer, type CustomerSegment } from './segment.js';
 export {
   ProfileStore, decodeStoredProfile, customerIdSchema,
   InvalidCustomerIdError, ProfileNotFoundError, StaleProfileVersionError,

@@ -1,7 +1,7 @@
 import type { CustomerProfile, FeatureVector } from './profile.js';
 import { DEFAULT_SEGMENTATION_CONFIG, type SegmentationConfig } from './segmentationConfig.js';
-import { customerTags } from './tags.js';
-import { customerTier, type CustomerTier } from './tiers.js';
+import { customerTagNames, customerTags } from './tags.js';
+import { customerTier, customerTierName, type CustomerTier } from './tiers.js';
 
 export interface CustomerSegment {
   tier: CustomerTier;
@@ -22,4 +22,16 @@ export function segmentCustomer(
   const tier = customerTier(features, profile, cfg);
   const tags = customerTags(features, profile, cfg);
   return { tier: tier.tier, tags: tags.map((t) => t.tag), reasons: [...tier.reasons, ...tags.map((t) => t.reason)] };
+}
+
+/**
+ * The tier and tags of segmentCustomer without their sentences, for the per-event risk path
+ * (risk/assess.ts), where only the tier and tags are read.
+ */
+export function customerSegment(
+  features: FeatureVector,
+  profile: CustomerProfile | undefined,
+  cfg: SegmentationConfig = DEFAULT_SEGMENTATION_CONFIG,
+): Omit<CustomerSegment, 'reasons'> {
+  return { tier: customerTierName(features, profile, cfg), tags: customerTagNames(features, profile, cfg) };
 }

@@ -76,9 +76,10 @@ export function updateBucket(
   const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
   for (let field = bucket.length; field < stride; field++) bucket.push(0);
   change(bucket);
+  // A new bucket is nearly always the newest (a new hour or day): appended in one copy.
+  if (!found) return at === buckets.length ? buckets.concat(bucket) : [...buckets.slice(0, at), ...bucket, ...buckets.slice(at)];
   const next = buckets.slice();
-  if (found) for (let field = 0; field < stride; field++) next[at + field] = bucket[field]!;
-  else next.splice(at, 0, ...bucket);
+  for (let field = 0; field < stride; field++) next[at + field] = bucket[field]!;
   return next;
 }
 

@@ -82,10 +82,11 @@ export function recordComplaint(complaints: Complaints, key: string, t: number, 
 
 /** Resolved complaints are forgotten with the rest of the history; the cap drops the stalest. */
 export function pruneComplaints(complaints: Complaints, oldestKept: number): Complaints {
-  const forgotten = (entry: ComplaintEntry) => (entry[2] & RESOLVED) !== 0 && entry[1] < oldestKept;
   // Runs on every event; nearly always there is nothing to forget.
-  if (complaints.length <= COMPLAINT_CAP && !complaints.some(forgotten)) return complaints;
-  let kept = complaints.filter((entry) => !forgotten(entry));
+  let anyForgotten = false;
+  for (const entry of complaints) anyForgotten ||= forgotten(entry, oldestKept);
+  if (complaints.length <= COMPLAINT_CAP && !anyForgotten) return complaints;
+  let kept = complaints.filter((entry) => !forgotten(entry, oldestKept));
   while (kept.length > COMPLAINT_CAP) {
     let stalest = 0;
     for (let i = 1; i < kept.length; i++) {
@@ -96,6 +97,10 @@ export function pruneComplaints(complaints: Complaints, oldestKept: number): Com
     kept = kept.filter((_, i) => i !== stalest);
   }
   return kept.length === complaints.length ? complaints : kept;
+}
+
+function forgotten(entry: ComplaintEntry, oldestKept: number): boolean {
+  return (entry[2] & RESOLVED) !== 0 && entry[1] < oldestKept;
 }
 
 export function openComplaints(complaints: Complaints): number {

@@ -106,8 +106,9 @@ function recordInTier(
   buckets: Buckets, tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
 ): Buckets {
   // A too-late event still counts where its bucket is kept; where it is gone, it is not recreated.
-  const updated = change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(buckets, tier, facts.t, change) : buckets;
-  return pruneBuckets(updated, tier, newest, lateness);
+  // Pruned first (a retained bucket is never pruned), so what is left is copied once more at most.
+  const kept = pruneBuckets(buckets, tier, newest, lateness);
+  return change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(kept, tier, facts.t, change) : kept;
 }
 
 const HOUR_COUNTER: Partial<Record<EventFacts['type'], number>> = {

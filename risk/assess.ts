@@ -1,7 +1,7 @@
 import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
 import type { CustomerReview, RiskEvent, VigilEvent } from '../core/events/index.js';
-import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
+import { customerSegment, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
@@ -71,7 +71,7 @@ function judge(
   event: RiskEvent,
   ctx: RiskContext,
 ): RiskAssessment {
-  const segment = segmentCustomer(features.vector, ctx.profile, ctx.segmentation);
+  const segment = customerSegment(features.vector, ctx.profile, ctx.segmentation);
   const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists });
   const atMs = Date.parse(event.occurred_at);
   const snoozed = snoozedMatches(matches, ctx.snoozes, ctx.nowMs ?? atMs);

@@ -61,11 +61,16 @@ export function scoreCustomer(
   nowMs: number,
   cfg: ScoringConfig = DEFAULT_SCORING_CONFIG,
 ): CustomerScores {
-  // Scores stored before credit was scored have none: 0.
-  const carried = (type: ScoredType): number =>
-    previous ? decayScore(previous[type] ?? 0, nowMs - previous.atMs, cfg.half_life[type]) : 0;
-  const score = (type: ScoredType) => Math.max(carried(type), currentScore(matches, type));
-  return { fraud: score('fraud'), churn: score('churn'), credit: score('credit') };
+  return {
+    fraud: Math.max(carriedScore(previous, nowMs, cfg, 'fraud'), currentScore(matches, 'fraud')),
+    churn: Math.max(carriedScore(previous, nowMs, cfg, 'churn'), currentScore(matches, 'churn')),
+    credit: Math.max(carriedScore(previous, nowMs, cfg, 'credit'), currentScore(matches, 'credit')),
+  };
+}
+
+/** The previous score of a type, faded to now; scores stored before credit was scored have none: 0. */
+function carriedScore(previous: PreviousScores | undefined, nowMs: number, cfg: ScoringConfig, type: ScoredType): number {
+  return previous ? decayScore(previous[type] ?? 0, nowMs - previous.atMs, cfg.half_life[type]) : 0;
 }
 
 /** This event's score of a type: the noisy-OR of its active matches' weights, in match order, without copying them out. */

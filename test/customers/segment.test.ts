@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  customerTier, DEFAULT_SEGMENTATION_CONFIG, lifeStageTag, segmentationConfigSchema, segmentCustomer,
+  customerSegment, customerTier, DEFAULT_SEGMENTATION_CONFIG, lifeStageTag, segmentationConfigSchema, segmentCustomer,
   type CustomerProfile, type FeatureVector,
 } from '../../customers/index.js';
-import { COMMUTER } from '../rules/fixtures.js';
+import { COMMUTER, GENUINE_CUSTOMERS } from '../rules/fixtures.js';
 
 const cfg = DEFAULT_SEGMENTATION_CONFIG;
 
@@ -113,6 +113,36 @@ describe('tags', () => {
 
   it('never tags from a feature that is missing or not a number', () => {
     expect(tagsOf({ outflow_ratio_30d: Number.NaN, amount_in_30d: 5_000, txn_count_30d: true as unknown as number })).toEqual(['life_stage:unknown']);
+  });
+});
+
+describe('customerSegment', () => {
+  // The risk path segments on every event without writing the sentences; the tier and tags must be the same.
+  const profiles: (CustomerProfile | undefined)[] = [undefined, { age: 19 }, { age: 38, assets_under_management: 60_000 }, { age: 70, assets_under_management: 400_000 }];
+  const vectors: FeatureVector[] = [COMMUTER, ...Object.values(GENUINE_CUSTOMERS), { outflow_ratio_30d: 0.4, amount_in_30d: 16_000, distinct_countries_24h: 3, txn_count_30d: 120 }];
+
+  it('gives the tier and tags of segmentCustomer, for every customer and profile', () => {
+    for (const features of vectors) {
+      for (const profile of profiles) {
+        const { tier, tags } = segmentCustomer(features, profile, cfg);
+        expect(customerSegment(features, profile, cfg)).toEqual({ tier, tags });
+      }
+    }
+  });
+
+  it('gives the tier and tags of segmentCustomer, whatever the features', () => {
+    const names = [
+      'amount_in_30d', 'salary_regular', 'txn_trend_30d_vs_90d', 'outflow_ratio_30d', 'distinct_countries_24h', 'txn_count_30d', 'txn_count_90d',
+      'login_count_30d', 'app_session_count_30d', 'days_since_last_txn_before_current', 'mobile_app_event_count_30d', 'web_event_count_30d',
+      'branch_visit_count_30d', 'call_centre_contact_count_30d',
+    ];
+    const value = fc.oneof(fc.boolean(), fc.constantFrom(0, 1, 2, 5, 40, 0.3, 0.95, 1.2), fc.double({ min: 0, max: 50_000, noNaN: true }));
+    const features = fc.dictionary(fc.constantFrom(...names), value);
+    const profile = fc.option(fc.record({ age: fc.integer({ min: 0, max: 100 }), assets_under_management: fc.integer({ min: 0, max: 500_000 }) }, { requiredKeys: [] }), { nil: undefined });
+    fc.assert(fc.property(features, profile, (vector, customer) => {
+      const { tier, tags } = segmentCustomer(vector, customer, cfg);
+      expect(customerSegment(vector, customer, cfg)).toEqual({ tier, tags });
+    }));
   });
 });
 
