@@ -1,7 +1,7 @@
 import type { NewAlert } from '../alerts/index.js';
 import { customerReview, type VigilEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
-import { assessEvent, assessReview, type CustomerRiskState, type RiskContext } from '../risk/assess.js';
+import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
 import type { CustomerProfile } from '../customers/index.js';
@@ -24,8 +24,14 @@ export interface ReplayOutcome {
   states: Map<string, CustomerRiskState>;
 }
 
-/** Events in `occurred_at` order (the order the live pipeline applies a customer's events in). */
-export function replayHistory(events: Iterable<VigilEvent>, ctx: ReplayContext): ReplayOutcome {
+/**
+ * Events in `occurred_at` order (the order the live pipeline applies a customer's events in).
+ * `onEvent` sees each event's assessment as the workers made it: the features as they stood at
+ * that event, which is what a training export needs (models/trainingRows.ts).
+ */
+export function replayHistory(
+  events: Iterable<VigilEvent>, ctx: ReplayContext, onEvent?: (event: VigilEvent, assessment: RiskAssessment) => void,
+): ReplayOutcome {
   const states = new Map<string, CustomerRiskState>();
   const due = new ReviewQueue();
   const alerts: NewAlert[] = [];
@@ -56,6 +62,7 @@ export function replayHistory(events: Iterable<VigilEvent>, ctx: ReplayContext):
     const assessment = assessEvent(states.get(customer) ?? emptyRiskState(), event, contextFor(ctx, customer));
     states.set(customer, assessment.state);
     alerts.push(...assessment.alerts);
+    onEvent?.(event, assessment);
     eventCount++;
     schedule(customer, atMs);
   }
