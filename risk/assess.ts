@@ -5,6 +5,7 @@ import { segmentCustomer, type CustomerProfile, type SegmentationConfig } from '
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
+import { scoreEvent, type ScoringModel } from '../models/index.js';
 import { evaluateRules, scoreCustomer, shouldRaise, type CustomerScores, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
@@ -28,6 +29,8 @@ export interface RiskContext {
   snoozes?: CustomerSnoozes;
   /** The processing instant snoozes are judged at; the event's time when absent. */
   nowMs?: number;
+  /** Models loaded at start (VIGIL_MODEL_FILES); each scores the events it was trained on, as `model.<name>`. */
+  models?: readonly ScoringModel[];
 }
 
 export interface RiskAssessment {
@@ -35,6 +38,8 @@ export interface RiskAssessment {
   features: FeatureVector;
   tier: string;
   tags: string[];
+  /** Each model's score for this event, by name; empty when no model scores it. */
+  modelScores: Record<string, number>;
   matches: RuleMatch[];
   /** Matches of rules snoozed for this customer: evaluated and counted, but neither raised nor scored. */
   snoozed: { match: RuleMatch; snooze: Snooze }[];
@@ -72,7 +77,9 @@ function judge(
   ctx: RiskContext,
 ): RiskAssessment {
   const segment = segmentCustomer(features.vector, ctx.profile, ctx.segmentation);
-  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists });
+  // Scored from the features as the rules see them, before any rule: a model is one more feature.
+  const models = ctx.models && ctx.models.length > 0 ? scoreEvent(ctx.models, event, features.vector) : undefined;
+  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, models, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists });
   const atMs = Date.parse(event.occurred_at);
   const snoozed = snoozedMatches(matches, ctx.snoozes, ctx.nowMs ?? atMs);
   // A snoozed rule is treated like a shadow rule for this customer: the officer judged the pattern
@@ -90,6 +97,7 @@ function judge(
     features: features.vector,
     tier: segment.tier,
     tags: segment.tags,
+    modelScores: models ? Object.fromEntries(Object.entries(models).map(([name, output]) => [name, output.score])) : {},
     matches,
     snoozed,
     alerts: alertsFor(raising, snoozed, event, scores, ctx),
@@ -122,7 +130,13 @@ function alertsFor(
     score: type === 'complaint_sla' ? Math.max(...fired.map((m) => m.weight)) : scores[type],
     ruleIds: fired.map((m) => m.ruleId),
     reasons: [
-      ...fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold }))),
+      ...fired.flatMap((m) => m.reasons.flatMap((r) => [
+        { ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold },
+        // A model comparison is followed by the features that raised the model's score most.
+        ...(r.contributions ?? []).map((c) => ({
+          ruleId: m.ruleId, text: `${r.field}: ${c.text}`.slice(0, MAX_REASON_TEXT), field: `features.${c.feature}`, actual: c.value,
+        })),
+      ])),
       // Rules of the same type that also matched but are snoozed for this customer: the officer sees them, marked so.
       ...snoozed.filter(({ match }) => match.alertType === type).flatMap(({ match, snooze }) => match.reasons.map((r) => ({
         ruleId: match.ruleId,

@@ -20,6 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
+import { loadModelFiles } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -81,6 +82,9 @@ export interface EngineOptions {
  */
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
+  // Read and checked before anything connects: a model that cannot be scored faithfully stops the start.
+  const models = await loadModelFiles(config.risk.modelFiles);
+  for (const model of models) log.info({ model: model.name, version: model.version, features: model.features.length }, 'model loaded');
   const metrics = createMetrics();
   const redis = createRedis(config.redis, config.role, log, { failFast: true });
   const queues = new QueueConnections(config.redis);
@@ -128,7 +132,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     alerts: { resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS },
   });
   const rules = new RuleSetRegistry({
-    redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
+    redis, prefix, knownFeatures: FEATURE_NAMES, knownModels: models.map((model) => model.name), log,
+    defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
     knownLists: () => lists.store.catalogue(),
   });
   // Campaigns are built after the lists; a list is deleted only through the API, once both exist.
@@ -173,6 +178,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
     segmentation,
     complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
+    models,
   });
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
