@@ -14,6 +14,9 @@ export const FRAUD_MODEL_EVENT_TYPES = ['card_payment', 'transfer_out', 'cash_wi
  * The example fraud model's inputs: a modest subset of the catalogue (features/catalogue.ts), the
  * signals the fraud rules stand on (amount against the customer's habit, familiarity, session
  * doubt, pace, travel, dormancy, pass-through). Numbers and flags only; a flag is 1 or 0.
+ * geo_speed_kmh_from_previous is left out on purpose: it is −1 for an event without a position,
+ * and in the simulator that "unknown" marked the card-testing runs, so a model learnt the
+ * simulator's habit instead of the typology.
  */
 export const FRAUD_MODEL_FEATURES = [
   'amount_current', 'amount_to_typical_ratio', 'amount_robust_z',
@@ -23,7 +26,7 @@ export const FRAUD_MODEL_FEATURES = [
   'seconds_since_password_reset', 'seconds_since_contact_change', 'failed_logins_24h',
   'txn_count_1h', 'card_payment_new_merchant_count_1h', 'small_card_payment_count_1h', 'transfer_out_count_1h',
   'amount_out_24h', 'new_payers_24h', 'forwarded_out_ratio_24h',
-  'geo_speed_kmh_from_previous', 'seconds_since_other_continent', 'idle_days_before_reactivation', 'customer_age_days',
+  'distinct_countries_24h', 'seconds_since_other_continent', 'idle_days_before_reactivation', 'customer_age_days',
 ] as const;
 
 /** How long after `first_bad_at` a fraud customer's events count as fraud: the evaluation's detection window. */
