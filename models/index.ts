@@ -3,4 +3,5 @@
 export { ModelFileError, parseOnnxModel, type ModelMetadata, type OnnxTreeModel } from './onnxFile.js';
 export { TreeEnsemble, type TreeSpec, type FeatureContributions } from './treeEnsemble.js';
 export { ScoringModel, scoreEvent, TOP_FEATURES } from './scoringModel.js';
+export { shadowOutcomes, shadowModelProblem, type ShadowOutcome } from './shadow.js';
 export { checkedModel, loadModelFile, loadModelFiles, EXAMPLE_MODEL_URL } from './load.js';

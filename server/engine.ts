@@ -20,7 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
-import { loadModelFiles } from '../models/index.js';
+import { loadModelFiles, ModelFileError, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -84,7 +84,11 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const log = opts.logger ?? createLogger(config.logLevel);
   // Read and checked before anything connects: a model that cannot be scored faithfully stops the start.
   const models = await loadModelFiles(config.risk.modelFiles);
+  const shadowModels = await loadModelFiles(config.risk.shadowModelFiles);
+  const shadowProblem = shadowModelProblem(models, shadowModels);
+  if (shadowProblem) throw new ModelFileError(shadowProblem);
   for (const model of models) log.info({ model: model.name, version: model.version, features: model.features.length }, 'model loaded');
+  for (const model of shadowModels) log.info({ model: model.name, version: model.version }, 'shadow model loaded: scored and counted, not seen by rules');
   const metrics = createMetrics();
   const redis = createRedis(config.redis, config.role, log, { failFast: true });
   const queues = new QueueConnections(config.redis);
@@ -179,6 +183,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     segmentation,
     complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
     models,
+    shadowModels,
   });
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
