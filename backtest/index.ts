@@ -1,3 +1,8 @@
-// Backtests: the risk pipeline over stored or simulated history, in memory.
+// Backtests: the risk pipeline over stored or simulated history, in memory (backtest/README.md).
 export { HistoryReplay, replayHistory, type ReplayContext, type ReplayOutcome, type ReplayStep } from './replay.js';
 export { defaultRuleSet, replayContext } from './defaultContext.js';
+export { runBacktest, BacktestInterrupted, type BacktestHistory, type BacktestInput, type StoredEventPage, type TimeRange } from './run.js';
+export { ClickHouseHistory } from './history.js';
+export { LabelIndex, verdictOf, LABELLING_DISPOSITIONS, type LabelledAlert, type Verdict } from './labels.js';
+export { replayableEvent } from './storedEvents.js';
+export * from './schema.js';
