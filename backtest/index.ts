@@ -5,4 +5,6 @@ export { runBacktest, BacktestInterrupted, type BacktestHistory, type BacktestIn
 export { ClickHouseHistory } from './history.js';
 export { LabelIndex, verdictOf, LABELLING_DISPOSITIONS, type LabelledAlert, type Verdict } from './labels.js';
 export { replayableEvent } from './storedEvents.js';
+export { createBacktestService, BacktestNotFoundError, InvalidCandidateError, type BacktestService, type BacktestServiceOptions } from './service.js';
+export { backtestRoutes } from './routes.js';
 export * from './schema.js';
