@@ -7,4 +7,5 @@ export { LabelIndex, verdictOf, LABELLING_DISPOSITIONS, type LabelledAlert, type
 export { replayableEvent } from './storedEvents.js';
 export { createBacktestService, BacktestNotFoundError, InvalidCandidateError, type BacktestService, type BacktestServiceOptions } from './service.js';
 export { backtestRoutes } from './routes.js';
+export { formatBacktest, progressLine } from './report.js';
 export * from './schema.js';

@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BacktestStatus } from '../../backtest/index.js';
 import { cardPayment } from '../support/events.js';
@@ -203,5 +209,59 @@ describe('GET /v1/rules/backtests/{id}', () => {
     const doc = (await engine.app.inject({ url: '/openapi.json', headers: as(RISK_KEY) })).json();
     expect(doc.paths['/v1/rules/backtests'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('rule_set');
     expect(doc.paths['/v1/rules/backtests/{id}'].get.responses['200'].content['application/json'].schema.properties).toHaveProperty('progress');
+  });
+});
+
+describe('npm run backtest (bin/backtest.ts)', () => {
+  const CLI = fileURLToPath(new URL('../../bin/backtest.ts', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-backtest-cli-'));
+  let url: string;
+  beforeAll(async () => {
+    url = await engine.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function backtest(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { VIGIL_API_KEY: _key, VIGIL_URL: _url, ...inherited } = process.env;
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...inherited, ...env }, timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('posts the backtest, waits for it and prints events per second and the comparison, exit 0', async () => {
+    const rules = join(dir, 'candidate.yaml');
+    writeFileSync(rules, CANDIDATE);
+    const run = await backtest(['--url', url, '--from', range.from, '--to', range.to, '--rules', rules, '--poll', '0.2'], { VIGIL_API_KEY: RISK_KEY });
+    expect(run.stderr).toMatch(/backtest bt_\S+ queued/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/7 events and 0 reviews replayed in [\d.]+ s: [\d,]+ events\/s/);
+    // rule, published, candidate, only published, only candidate, precision, recall (published), then the candidate's.
+    expect(run.stdout).toMatch(/^large-card-payment\s+2\s+–\s+2\s+0\s+50%\s+50%\s+–\s+–$/m);
+    expect(run.stdout).toMatch(/^medium-card-payment\s+3\s+3\s+0\s+0\s+100%\s+50%\s+100%\s+50%$/m);
+    expect(run.stdout).toMatch(/^alerts\s+5\s+3\s+2\s+0$/m);
+  });
+
+  it('exits 1 with Vigil\'s reason when it refuses the candidate', async () => {
+    const rules = join(dir, 'bad.yaml');
+    writeFileSync(rules, CANDIDATE.replace('event.amount', 'features.no_such_feature'));
+    const run = await backtest(['--url', url, '--api-key', RISK_KEY, '--from', range.from, '--to', range.to, '--rules', rules]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Vigil answered 400: .*no_such_feature/);
+  });
+
+  it.each([
+    [['--from', '2026-03-01', '--to', '2026-04-01'], 'an API key is required'],
+    [['--api-key', 'k', '--to', '2026-04-01'], '--from is required'],
+    [['--api-key', 'k', '--from', '2026-04-01', '--to', '2026-03-01'], 'to must be later than from'],
+    [['--api-key', 'k', '--from', '2026-03-01', '--to', '2026-04-01', '--rules', '/nonexistent/rules.yaml'], 'no such file'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
+    const run = await backtest(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 });
