@@ -51,10 +51,11 @@ export class BacktestInterrupted extends Error {
 
 /**
  * The replay is CPU work on the process's one event loop, which the live pipeline shares when
- * roles run together: it gives the loop back every this many events, so a page holds the live
- * work up for a few milliseconds, not for the whole page.
+ * roles run together: it gives the loop back once it has held it this long, so a page holds the
+ * live work up for milliseconds at a time, not for the whole page (an event costs both sets
+ * about a millisecond on a slow machine).
  */
-const EVENTS_BETWEEN_YIELDS = 250;
+const MAX_HOLD_MS = 10;
 
 interface Side {
   replay: HistoryReplay;
@@ -93,10 +94,14 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   });
 
   for await (const page of deps.history.eventPages(range, deps.pageSize)) {
+    let heldSince = performance.now();
     for (const event of page.events) {
       settle(published.replay.push(event), candidate?.replay.push(event));
       eventsRead++;
-      if (eventsRead % EVENTS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() - heldSince >= MAX_HOLD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        heldSince = performance.now();
+      }
     }
     pagesRead++;
     unreadable += page.unreadable;
