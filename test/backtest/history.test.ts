@@ -113,3 +113,12 @@ describe('a backtest over ClickHouse', () => {
     expect(await history.countEvents({ fromMs: day, toMs: day + 86_400_000 })).toBe(inDay);
   });
 });
+
+describe('ranges at the edges of time', () => {
+  it('reads a range from year 0 to 9999 as every stored event, without a ClickHouse error', async () => {
+    const history = new ClickHouseHistory(raw);
+    const everything = { fromMs: Date.parse('0000-01-01T00:00:00Z'), toMs: Date.parse('9999-12-31T23:59:59Z') };
+    expect(await history.countEvents(everything)).toBe(events.length);
+    expect(await history.labelledAlerts(everything)).toEqual([]);
+  });
+});
