@@ -115,6 +115,13 @@ export interface VigilConfig {
   users: UserSettings;
   /** Four-eyes: the actions that need a second person's approval, and how long a proposal waits. */
   approvals: { required: ApprovalAction[]; ttlHours: number };
+  /** Backtests of rule sets over stored events (backtest/). */
+  backtests: {
+    /** A backtest's record and result expire this long after their last change. */
+    resultTtlHours: number;
+    /** Stored events read per page (one ClickHouse query; the memory a page holds). */
+    pageEvents: number;
+  };
   /** Grafana, linked from the console's health page. */
   grafanaUrl?: string;
   shutdownGraceMs: number;
@@ -291,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       cookieSecure: e.VIGIL_COOKIE_SECURE,
     },
     approvals: { required: e.VIGIL_APPROVALS, ttlHours: e.VIGIL_APPROVAL_TTL_HOURS },
+    backtests: { resultTtlHours: e.VIGIL_BACKTEST_RESULT_TTL_HOURS, pageEvents: e.VIGIL_BACKTEST_PAGE_EVENTS },
     ...(e.VIGIL_GRAFANA_URL && { grafanaUrl: e.VIGIL_GRAFANA_URL }),
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };

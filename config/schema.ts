@@ -233,6 +233,10 @@ export const envSchema = z.object({
   VIGIL_APPROVALS: approvalActionsSetting,
   VIGIL_APPROVAL_TTL_HOURS: int(1, 24 * 30).default(72),
   VIGIL_GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Backtests (backtest/): how long a request and its result stay readable after its last change,
+  // and how many stored events one page reads (memory holds one page; each page is one query).
+  VIGIL_BACKTEST_RESULT_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
+  VIGIL_BACKTEST_PAGE_EVENTS: int(100, 100_000).default(5000),
 }).superRefine((env, ctx) => {
   // Node refuses a header deadline later than the whole request's.
   if (env.VIGIL_HEADERS_TIMEOUT_MS > env.VIGIL_REQUEST_TIMEOUT_MS) {

@@ -115,15 +115,25 @@ export class RuleSetRegistry {
   }
 
   /**
+   * Whether the set could run at all: it parses against the known features and names only lists
+   * that exist. Publication checks more (`check`); a backtest of a candidate needs only this, since
+   * trying a set with a published version number or without an active rule harms nothing.
+   */
+  async validate(text: string, format: 'yaml' | 'json'): Promise<{ ok: true; ruleSet: RuleSet } | { ok: false; errors: string[] }> {
+    const parsed = parseRuleSet(text, format, this.deps.knownFeatures, this.deps.knownModels);
+    if (!parsed.ok) return parsed;
+    const listErrors = await this.listProblems(parsed.ruleSet);
+    return listErrors.length > 0 ? { ok: false, errors: listErrors } : { ok: true, ruleSet: parsed.ruleSet };
+  }
+
+  /**
    * Whether the set could be published now: it validates, names lists that exist, has an active
    * rule (or `allowNoLiveRules`), and its version is new. What publish checks first, also used to
    * refuse a proposal that could never be applied before anyone is asked to approve it.
    */
   async check(text: string, format: 'yaml' | 'json', opts: PublishOptions = {}): Promise<CheckResult> {
-    const parsed = parseRuleSet(text, format, this.deps.knownFeatures, this.deps.knownModels);
+    const parsed = await this.validate(text, format);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
-    const listErrors = await this.listProblems(parsed.ruleSet);
-    if (listErrors.length > 0) return { ok: false, status: 400, errors: listErrors };
     const noLiveRule = noLiveRuleProblem(parsed.ruleSet);
     if (noLiveRule && !opts.allowNoLiveRules) {
       return { ok: false, status: 400, errors: [`${noLiveRule}; if that is intended, publish it with allow_empty=true (VIGIL_RULES_ALLOW_EMPTY for the rules file)`] };

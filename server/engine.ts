@@ -35,6 +35,7 @@ import { ApprovalService, ApprovalStore, approvalRoutes } from '../approvals/ind
 import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '../identity/index.js';
 import { registerApprovalAppliers } from './approvalAppliers.js';
 import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
+import { backtestRoutes, createBacktestService, type BacktestService } from '../backtest/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -60,6 +61,8 @@ export interface Engine {
   outbound: OutboundPolicy;
   /** Four-eyes: proposals of changes that need a second person's approval. */
   approvals: ApprovalService;
+  /** Backtests of rule sets over the stored events (queued here; run where `runsBacktests`). */
+  backtests: BacktestService;
   /** The key-less /metrics listener, when VIGIL_METRICS_PORT is set. */
   metricsListener?: MetricsListener;
   /** Stops taking requests, lets in-flight ones finish, flushes workers, closes connections. */
@@ -175,6 +178,14 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   });
   registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
+  // Backtests are jobs for worker processes, one at a time each, off the API's requests. But they
+  // read ClickHouse, and a worker beside an embedded ClickHouse cannot (the API process owns the
+  // directory; worker rows go through the relay): there the owner runs them instead.
+  const runsBacktests = !relaysRows && (runsWorker || config.clickhouse.kind === 'embedded');
+  const backtests = createBacktestService({
+    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models,
+    ...(runsBacktests ? { history: store } : {}),
+  });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   // What every assessment reads at its moment: the current rule set (reloads apply at once).
   const riskContext = () => ({
@@ -229,6 +240,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
+          (scope) => backtestRoutes(scope, { backtests }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
@@ -263,12 +275,13 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals,
+    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
         await app.close();
         await worker?.stop();
+        await backtests.close();
         await offers.close();
         await alerts.close();
         await queues.close();
