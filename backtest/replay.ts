@@ -1,7 +1,7 @@
 import type { NewAlert } from '../alerts/index.js';
 import { customerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
-import { assessEvent, assessReview, type CustomerRiskState, type RiskContext } from '../risk/assess.js';
+import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
 import type { CustomerProfile } from '../customers/index.js';
@@ -29,6 +29,8 @@ export interface ReplayOutcome {
 export interface ReplayStep {
   event: RiskEvent;
   alerts: NewAlert[];
+  /** The whole assessment: the features as they stood at that event (a training export reads them, models/). */
+  assessment: RiskAssessment;
 }
 
 /**
@@ -61,7 +63,7 @@ export class HistoryReplay {
     this.states.set(customer, assessment.state);
     this.eventCount++;
     this.schedule(customer, atMs);
-    steps.push({ event, alerts: assessment.alerts });
+    steps.push({ event, alerts: assessment.alerts, assessment });
     return steps;
   }
 
@@ -83,7 +85,7 @@ export class HistoryReplay {
       this.states.set(next.customer, assessment.state);
       this.reviewCount++;
       this.schedule(next.customer, next.atMs);
-      steps.push({ event: review, alerts: assessment.alerts });
+      steps.push({ event: review, alerts: assessment.alerts, assessment });
     }
     return steps;
   }
@@ -97,13 +99,18 @@ export class HistoryReplay {
 
 /**
  * A whole history at once. Reviews are taken up to the last event, none after it (the history's
- * end is taken to be its last event).
+ * end is taken to be its last event). `onEvent` sees each event's assessment as the workers made
+ * it (not the reviews'): the features as they stood at that event.
  */
-export function replayHistory(events: Iterable<VigilEvent>, ctx: ReplayContext): ReplayOutcome {
+export function replayHistory(
+  events: Iterable<VigilEvent>, ctx: ReplayContext, onEvent?: (event: VigilEvent, assessment: RiskAssessment) => void,
+): ReplayOutcome {
   const replay = new HistoryReplay(ctx);
   const alerts: NewAlert[] = [];
   for (const event of events) {
-    for (const step of replay.push(event)) alerts.push(...step.alerts);
+    const steps = replay.push(event);
+    for (const step of steps) alerts.push(...step.alerts);
+    onEvent?.(event, steps.at(-1)!.assessment);
   }
   return { alerts, events: replay.events, reviews: replay.reviews, states: replay.states };
 }

@@ -6,6 +6,7 @@ import { auditActor, type ApiIdentity } from '../core/identity.js';
 import { VigilError } from '../core/errors.js';
 import type { Logger } from '../core/observability/index.js';
 import type { QueueConnections } from '../core/redis.js';
+import type { ScoringModel } from '../models/index.js';
 import { KNOWN_FEATURES, parseRuleSet, type RuleSet } from '../rules/index.js';
 import type { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { BacktestStore, EMPTY_PROGRESS, statusOf, type BacktestRecord, type StoredRuleSet } from './backtestStore.js';
@@ -46,6 +47,8 @@ export interface BacktestServiceOptions {
   /** The context the workers assess with: the same settings make the same features and alerts. */
   risk: VigilConfig['risk'];
   settings: VigilConfig['backtests'];
+  /** The models the workers score with (VIGIL_MODEL_FILES): a rule on model.<name> is backtested on the same scores. */
+  models?: readonly ScoringModel[];
   /**
    * Where the history is read; only in a process that can read ClickHouse and runs backtests
    * (server/engine.ts decides which). Without it the process only queues them.
@@ -67,6 +70,7 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
 
   if (opts.history) {
     const history = new ClickHouseHistory(opts.history);
+    const modelNames = (opts.models ?? []).map((model) => model.name);
     queue.start(async (id, signal) => {
       const record = await store.update(id, (r) => ({ ...r, state: 'running', started_at: new Date().toISOString(), progress: EMPTY_PROGRESS }));
       if (!record) {
@@ -76,9 +80,9 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
       opts.log.info({ backtest: id, from: record.from, to: record.to, candidate: record.candidate?.version }, 'backtest started');
       try {
         const result = await runBacktest(
-          { fromMs: Date.parse(record.from), toMs: Date.parse(record.to), published: parsed(record.published), ...(record.candidate ? { candidate: parsed(record.candidate) } : {}) },
+          { fromMs: Date.parse(record.from), toMs: Date.parse(record.to), published: parsed(record.published, modelNames), ...(record.candidate ? { candidate: parsed(record.candidate, modelNames) } : {}) },
           {
-            history, context: (ruleSet) => replayContext(opts.risk, ruleSet), pageSize: opts.settings.pageEvents, signal,
+            history, context: (ruleSet) => ({ ...replayContext(opts.risk, ruleSet), models: opts.models ?? [] }), pageSize: opts.settings.pageEvents, signal,
             onProgress: async (progress) => void (await store.update(id, (r) => ({ ...r, progress }))),
           },
         );
@@ -136,8 +140,8 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
   };
 }
 
-function parsed(stored: StoredRuleSet): RuleSet {
-  const result = parseRuleSet(stored.text, stored.format, KNOWN_FEATURES);
+function parsed(stored: StoredRuleSet, models: readonly string[]): RuleSet {
+  const result = parseRuleSet(stored.text, stored.format, KNOWN_FEATURES, models);
   if (!result.ok) throw new Error(`rule set ${stored.version} no longer parses: ${result.errors.join('; ')}`);
   return result.ruleSet;
 }

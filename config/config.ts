@@ -54,6 +54,10 @@ export interface VigilConfig {
     rulesPollMs: number;
     /** The rules file may hold no active rule (switching detection off). */
     rulesAllowEmpty: boolean;
+    /** Model files loaded at start (models/); rules read their scores as model.<name>. Empty: no model. */
+    modelFiles: string[];
+    /** Candidate versions of live models, scored and counted beside them (models/shadow.ts), never seen by rules. */
+    shadowModelFiles: string[];
     /** How often every process checks the lists' change counter (lists/listRegistry.ts). */
     listsPollMs: number;
     /** The latest expiry a list entry may be given, in days ahead. */
@@ -237,6 +241,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       rulesFile: e.VIGIL_RULES_FILE,
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
       rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
+      modelFiles: e.VIGIL_MODEL_FILES,
+      shadowModelFiles: e.VIGIL_SHADOW_MODEL_FILES,
       listsPollMs: e.VIGIL_LISTS_POLL_MS,
       listEntryMaxDays: e.VIGIL_LIST_ENTRY_MAX_DAYS,
       snoozeMaxDays: e.VIGIL_SNOOZE_MAX_DAYS,

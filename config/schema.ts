@@ -174,6 +174,12 @@ export const envSchema = z.object({
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
   // A rules file without an active rule switches detection off; only this explicit setting allows it.
   VIGIL_RULES_ALLOW_EMPTY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  // Model files (ONNX, from npm run train) whose scores rules read as model.<name>; none by default.
+  VIGIL_MODEL_FILES: z.string().default('').transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((paths) => paths.every((p) => p.endsWith('.onnx')), 'a comma-separated list of .onnx files'),
+  // Candidate versions of those models, scored beside them on live traffic and counted, never seen by rules.
+  VIGIL_SHADOW_MODEL_FILES: z.string().default('').transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((paths) => paths.every((p) => p.endsWith('.onnx')), 'a comma-separated list of .onnx files'),
   VIGIL_LISTS_POLL_MS: int(50, 600_000).default(1000),
   VIGIL_LIST_ENTRY_MAX_DAYS: int(1, 3650).default(400),
   VIGIL_SNOOZE_MAX_DAYS: int(1, 3650).default(90),

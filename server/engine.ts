@@ -20,6 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
+import { loadModelFiles, ModelFileError, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -84,6 +85,13 @@ export interface EngineOptions {
  */
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
+  // Read and checked before anything connects: a model that cannot be scored faithfully stops the start.
+  const models = await loadModelFiles(config.risk.modelFiles);
+  const shadowModels = await loadModelFiles(config.risk.shadowModelFiles);
+  const shadowProblem = shadowModelProblem(models, shadowModels);
+  if (shadowProblem) throw new ModelFileError(shadowProblem);
+  for (const model of models) log.info({ model: model.name, version: model.version, features: model.features.length }, 'model loaded');
+  for (const model of shadowModels) log.info({ model: model.name, version: model.version }, 'shadow model loaded: scored and counted, not seen by rules');
   const metrics = createMetrics();
   const redis = createRedis(config.redis, config.role, log, { failFast: true });
   const queues = new QueueConnections(config.redis);
@@ -131,7 +139,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     alerts: { resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS },
   });
   const rules = new RuleSetRegistry({
-    redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
+    redis, prefix, knownFeatures: FEATURE_NAMES, knownModels: models.map((model) => model.name), log,
+    defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
     knownLists: () => lists.store.catalogue(),
   });
   // Campaigns are built after the lists; a list is deleted only through the API, once both exist.
@@ -174,7 +183,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   // directory; worker rows go through the relay): there the owner runs them instead.
   const runsBacktests = !relaysRows && (runsWorker || config.clickhouse.kind === 'embedded');
   const backtests = createBacktestService({
-    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests,
+    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models,
     ...(runsBacktests ? { history: store } : {}),
   });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
@@ -184,6 +193,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
     segmentation,
     complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
+    models,
+    shadowModels,
   });
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
