@@ -1,4 +1,4 @@
-import { DAY_FIELD, DAY_TIER, forEachInWindow, type Bucket } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, type Bucket, type Buckets } from './buckets.js';
 import { majorUnits } from './eventFacts.js';
 
 // Statistics of outgoing amounts (major units) over 90 days, from day buckets. Each day keeps its
@@ -33,21 +33,30 @@ export function addOutgoingAmount(day: Bucket, amountMilli: number): void {
   day[DAY_FIELD.outM2] = Number(Math.max(0, m2).toPrecision(M2_DIGITS));
 }
 
-/** Outgoing-amount statistics over the days of [t − W, t] (whole days, see windows.ts). */
-export function outgoingStats(days: readonly Bucket[], t: number, window: number): AmountStats {
+/**
+ * Outgoing-amount statistics over the days of [t − W, t] (whole days, see windows.ts), newest day
+ * first. A plain loop over local variables: this runs twice per payment, and running totals kept
+ * in a closure were boxed on every update.
+ */
+export function outgoingStats(days: Readonly<Buckets>, t: number, window: number): AmountStats {
+  const stride = DAY_TIER.fields + 1;
+  const lo = bucketIndex(DAY_TIER, t - window);
+  const hi = bucketIndex(DAY_TIER, t);
   let count = 0;
   let mean = 0;
   let m2 = 0;
-  forEachInWindow(days, DAY_TIER, t, window, (day) => {
-    const dayCount = day[DAY_FIELD.outCount]!;
-    if (dayCount === 0) return;
-    const dayMean = majorUnits(day[DAY_FIELD.amountOutMilli]! / dayCount);
+  for (let day = days.length - stride; day >= 0; day -= stride) {
+    const index = days[day]!;
+    if (index < lo) break;
+    const dayCount = days[day + DAY_FIELD.outCount]!;
+    if (index > hi || dayCount === 0) continue;
+    const dayMean = majorUnits(days[day + DAY_FIELD.amountOutMilli]! / dayCount);
     const merged = count + dayCount;
     const delta = dayMean - mean;
     mean += (delta * dayCount) / merged;
-    m2 += day[DAY_FIELD.outM2]! + (delta * delta * count * dayCount) / merged;
+    m2 += days[day + DAY_FIELD.outM2]! + (delta * delta * count * dayCount) / merged;
     count = merged;
-  });
+  }
   return { count, mean, stddev: count === 0 ? 0 : Math.sqrt(m2 / count) };
 }
 

@@ -1,10 +1,19 @@
 import { DAY, HOUR } from './windows.js';
 
 /**
- * A time bucket: [bucket index (start / width), ...counters]. Buckets are kept sparse (only those
- * with activity) and sorted by index, newest last, so a year of history is at most ~91 day buckets.
+ * One time bucket as a change sees it: [bucket index (start / width), ...counters].
  */
 export type Bucket = number[];
+
+/**
+ * A tier's buckets laid end to end in one array, oldest first: bucket k is the `fields + 1`
+ * numbers from k × (fields + 1), its index then its counters. Kept sparse (only buckets with
+ * activity) and sorted by index, so a year of history is at most ~91 day buckets. One flat array
+ * rather than an array per bucket: the windows read every bucket of the last 90 days on every
+ * event and every review, and a hundred small arrays scattered over the heap cost a memory fetch
+ * each, where one array is read straight through.
+ */
+export type Buckets = number[];
 
 export interface BucketTier {
   width: number;
@@ -45,33 +54,39 @@ export function bucketIndex(tier: BucketTier, t: number): number {
   return Math.floor(t / tier.width);
 }
 
+/** Numbers per bucket: the index and the counters. */
+function strideOf(tier: BucketTier): number {
+  return tier.fields + 1;
+}
+
 /**
  * Returns new buckets in which the bucket holding `t` has been changed by `change`. The change
- * works on a fresh copy, so the input buckets are never mutated.
+ * works on a copy of that one bucket, so the input buckets are never mutated.
  */
 export function updateBucket(
-  buckets: readonly Bucket[],
+  buckets: Readonly<Buckets>,
   tier: BucketTier,
   t: number,
   change: (bucket: Bucket) => void,
-): Bucket[] {
+): Buckets {
+  const stride = strideOf(tier);
   const index = bucketIndex(tier, t);
-  const position = lowerBound(buckets, index);
-  const existing = buckets[position];
-  const found = existing !== undefined && existing[0] === index;
-  const bucket = found ? [...existing] : [index, ...new Array<number>(tier.fields).fill(0)];
+  const at = lowerBound(buckets, stride, index) * stride;
+  const found = at < buckets.length && buckets[at] === index;
+  const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
+  for (let field = bucket.length; field < stride; field++) bucket.push(0);
   change(bucket);
   const next = buckets.slice();
-  next.splice(position, found ? 1 : 0, bucket);
+  if (found) for (let field = 0; field < stride; field++) next[at + field] = bucket[field]!;
+  else next.splice(at, 0, ...bucket);
   return next;
 }
 
 /** Drops buckets no late-enough event can still need: older than newest − lateness − longest window. */
-export function pruneBuckets(buckets: Bucket[], tier: BucketTier, newest: number, lateness: number): Bucket[] {
+export function pruneBuckets(buckets: Buckets, tier: BucketTier, newest: number, lateness: number): Buckets {
   const oldestKept = bucketIndex(tier, newest - lateness - tier.longestWindow);
-  const first = buckets[0];
-  if (first === undefined || (first[0] ?? 0) >= oldestKept) return buckets;
-  return buckets.slice(lowerBound(buckets, oldestKept));
+  if (buckets.length === 0 || buckets[0]! >= oldestKept) return buckets;
+  return buckets.slice(lowerBound(buckets, strideOf(tier), oldestKept) * strideOf(tier));
 }
 
 /** Whether a bucket holding `t` would survive pruning: too-late events skip buckets already gone. */
@@ -85,30 +100,31 @@ export function bucketRetained(tier: BucketTier, t: number, newest: number, late
  * Each window is [t − W, t] rounded out to whole buckets (see windows.ts); position p of a total
  * is field p.
  */
-export function sumWindows(buckets: readonly Bucket[], tier: BucketTier, t: number, windows: readonly number[]): number[][] {
+export function sumWindows(buckets: Readonly<Buckets>, tier: BucketTier, t: number, windows: readonly number[]): number[][] {
+  const stride = strideOf(tier);
   const hi = bucketIndex(tier, t);
   const lows: number[] = [];
   const totals: number[][] = [];
   for (const window of windows) {
     lows.push(bucketIndex(tier, t - window));
-    totals.push(zeros(tier.fields + 1));
+    totals.push(zeros(stride));
   }
   const oldest = lows[lows.length - 1] ?? hi;
   let ring = 0;
-  for (let i = buckets.length - 1; i >= 0; i--) {
-    const bucket = buckets[i]!;
-    const index = bucket[0]!;
+  for (let at = buckets.length - stride; at >= 0; at -= stride) {
+    const index = buckets[at]!;
     if (index < oldest) break;
     if (index > hi) continue;
     while (index < lows[ring]!) ring++;
-    addInto(totals[ring]!, bucket, tier.fields);
+    const total = totals[ring]!;
+    for (let field = 1; field < stride; field++) total[field]! += buckets[at + field]!;
   }
-  for (let w = 1; w < totals.length; w++) addInto(totals[w]!, totals[w - 1]!, tier.fields);
+  for (let w = 1; w < totals.length; w++) {
+    const total = totals[w]!;
+    const inner = totals[w - 1]!;
+    for (let field = 1; field < stride; field++) total[field]! += inner[field]!;
+  }
   return totals;
-}
-
-function addInto(total: number[], counters: readonly number[], fields: number): void {
-  for (let field = 1; field <= fields; field++) total[field]! += counters[field]!;
 }
 
 function zeros(length: number): number[] {
@@ -117,26 +133,13 @@ function zeros(length: number): number[] {
   return array;
 }
 
-/** Calls `visit` for each bucket of the window [t − W, t], newest first. */
-export function forEachInWindow(
-  buckets: readonly Bucket[], tier: BucketTier, t: number, window: number, visit: (bucket: Bucket) => void,
-): void {
-  const lo = bucketIndex(tier, t - window);
-  const hi = bucketIndex(tier, t);
-  for (let i = buckets.length - 1; i >= 0; i--) {
-    const bucket = buckets[i]!;
-    const index = bucket[0]!;
-    if (index < lo) break;
-    if (index <= hi) visit(bucket);
-  }
-}
-
-function lowerBound(buckets: readonly Bucket[], index: number): number {
+/** The first bucket position (in buckets, not numbers) whose index is at least `index`. */
+function lowerBound(buckets: Readonly<Buckets>, stride: number, index: number): number {
   let lo = 0;
-  let hi = buckets.length;
+  let hi = buckets.length / stride;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((buckets[mid]![0] as number) < index) lo = mid + 1;
+    if (buckets[mid * stride]! < index) lo = mid + 1;
     else hi = mid;
   }
   return lo;

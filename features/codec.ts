@@ -1,5 +1,5 @@
 import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amountBaselines.js';
-import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Bucket, type BucketTier } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
@@ -227,32 +227,38 @@ function decodePrevious(o: Record<string, Json>, n: number): PreviousActivity {
   return previous;
 }
 
-function encodeBuckets(buckets: readonly Bucket[], tier: BucketTier, n: number): Json[] {
+function encodeBuckets(buckets: Readonly<Buckets>, tier: BucketTier, n: number): Json[] {
   const newest = bucketIndex(tier, n);
-  return buckets.map((bucket) => {
-    let end = bucket.length;
-    while (end > 1 && bucket[end - 1] === 0) end--;
-    const row = bucket.slice(0, end);
-    row[0] = newest - (bucket[0] as number);
-    return row;
-  });
+  const stride = tier.fields + 1;
+  const rows: Json[] = [];
+  for (let at = 0; at < buckets.length; at += stride) {
+    let end = stride;
+    while (end > 1 && buckets[at + end - 1] === 0) end--;
+    const row = buckets.slice(at, at + end);
+    row[0] = newest - buckets[at]!;
+    rows.push(row);
+  }
+  return rows;
 }
 
 /** `layout`: the counter each stored position holds, for an older version's buckets. */
-function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonly number[]): Bucket[] {
+function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonly number[]): Buckets {
   const newest = bucketIndex(tier, n);
   const storedFields = layout?.length ?? tier.fields;
+  const buckets: Buckets = [];
   let previous = -Infinity;
-  return list(json).map((rowJson) => {
+  for (const rowJson of list(json)) {
     const row = list(rowJson);
     if (row.length < 1 || row.length > storedFields + 1) throw new CorruptState('bucket');
-    const bucket = new Array<number>(tier.fields + 1).fill(0);
-    bucket[0] = newest - count(row[0]);
-    for (let i = 1; i < row.length; i++) bucket[layout?.[i - 1] ?? i] = num(row[i]);
-    if (bucket[0] <= previous) throw new CorruptState('bucket order');
-    previous = bucket[0];
-    return bucket;
-  });
+    const index = newest - count(row[0]);
+    if (index <= previous) throw new CorruptState('bucket order');
+    previous = index;
+    const at = buckets.length;
+    buckets.push(index);
+    for (let field = 1; field <= tier.fields; field++) buckets.push(0);
+    for (let i = 1; i < row.length; i++) buckets[at + (layout?.[i - 1] ?? i)] = num(row[i]);
+  }
+  return buckets;
 }
 
 function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {

@@ -74,8 +74,7 @@ export function featureVector(
   const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
   const decline = state.e === 0 ? undefined : declineEvidence(state.d, t, state.f);
-  const usual = (count: (window: readonly number[]) => number, recent: readonly number[], days: number) =>
-    againstBaseline(count(recent), days, count(d30), count(d90), ageDays);
+  const credit = creditFeatures(state.cr, t);
 
   return {
     txn_count_1m: short.txn1m,
@@ -162,13 +161,13 @@ export function featureVector(
     app_session_count_30d: d30[DAY_FIELD.appSessions]!,
     txn_trend_30d_vs_90d: trend30dVs90d(d30[DAY_FIELD.txn]!, d90[DAY_FIELD.txn]!),
     own_txn_count_90d: own(d90),
-    own_txn_trend_7d: usual(own, d7, 7),
-    own_txn_trend_14d: usual(own, d14, 14),
-    own_txn_trend_30d: usual(own, d30, 30),
+    own_txn_trend_7d: againstBaseline(own(d7), 7, own(d30), own(d90), ageDays),
+    own_txn_trend_14d: againstBaseline(own(d14), 14, own(d30), own(d90), ageDays),
+    own_txn_trend_30d: againstBaseline(own(d30), 30, own(d30), own(d90), ageDays),
     app_session_count_90d: sessions(d90),
-    app_session_trend_7d: usual(sessions, d7, 7),
-    app_session_trend_14d: usual(sessions, d14, 14),
-    app_session_trend_30d: usual(sessions, d30, 30),
+    app_session_trend_7d: againstBaseline(sessions(d7), 7, sessions(d30), sessions(d90), ageDays),
+    app_session_trend_14d: againstBaseline(sessions(d14), 14, sessions(d30), sessions(d90), ageDays),
+    app_session_trend_30d: againstBaseline(sessions(d30), 30, sessions(d30), sessions(d90), ageDays),
     activity_decline_evidence: decline?.activity ?? 0,
     own_payments_decline_evidence: decline?.ownPayments ?? 0,
     digital_use_decline_evidence: decline?.digitalUse ?? 0,
@@ -184,7 +183,16 @@ export function featureVector(
     products_held_delta: state.po - state.pc,
     events_total: state.e,
     customer_age_days: state.e === 0 ? -1 : wholeDays(Math.max(0, t - state.f)),
-    ...creditFeatures(state.cr, t),
+    // Listed one by one rather than spread in: the vector keeps one shape, built in one allocation.
+    days_past_due: credit.days_past_due,
+    repayments_missed_90d: credit.repayments_missed_90d,
+    repayments_missed_365d: credit.repayments_missed_365d,
+    direct_debits_returned_30d: credit.direct_debits_returned_30d,
+    direct_debits_returned_90d: credit.direct_debits_returned_90d,
+    credit_utilisation: credit.credit_utilisation,
+    credit_utilisation_change_30d: credit.credit_utilisation_change_30d,
+    cash_advances_30d: credit.cash_advances_30d,
+    cash_advance_amount_30d: credit.cash_advance_amount_30d,
     gambling_share_30d: ratio(d30[DAY_FIELD.gamblingOutMilli]!, amountOut30d),
     income_trend_30d_vs_90d: amountIn90d === 0 ? 1 : amountIn30d / (amountIn90d / 3),
   };

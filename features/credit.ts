@@ -127,7 +127,14 @@ const ARREARS_REPORT_LIFETIME = 120 * DAY;
 const SNAPSHOT_VALID = 45 * DAY;
 const THIRTY_DAYS = 30 * DAY;
 
-export function creditFeatures(credit: CreditState, t: number): CreditFeatures {
+/** What a customer the lending systems never reported on reads as: most customers, at most events. */
+const NO_CREDIT_FEATURES: Readonly<CreditFeatures> = Object.freeze({
+  days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
+  credit_utilisation: -1, credit_utilisation_change_30d: 0, cash_advances_30d: 0, cash_advance_amount_30d: 0,
+});
+
+export function creditFeatures(credit: CreditState, t: number): Readonly<CreditFeatures> {
+  if (isEmptyCredit(credit)) return NO_CREDIT_FEATURES;
   const now = utilisationAt(credit.b, t);
   const before = utilisationAt(credit.b, t - THIRTY_DAYS);
   const advances = credit.c.filter(([at]) => within(at, t, THIRTY_DAYS));

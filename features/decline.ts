@@ -1,4 +1,4 @@
-import { bucketIndex, DAY_FIELD, DAY_TIER, type Bucket } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, type Buckets } from './buckets.js';
 
 // How strongly a customer's recent days say their banking with us has fallen away from their own
 // usual: a likelihood-ratio scan, the standard detector for a drop in a rate (CUSUM without the
@@ -44,7 +44,7 @@ export interface DeclineEvidence {
 export const NO_DECLINE_EVIDENCE: Readonly<DeclineEvidence> = Object.freeze({ ownPayments: 0, digitalUse: 0, activity: 0 });
 
 /** `firstSeenMs`: the customer's first event; the baseline never reaches before it. Pure. */
-export function declineEvidence(days: readonly Bucket[], t: number, firstSeenMs: number): DeclineEvidence {
+export function declineEvidence(days: Readonly<Buckets>, t: number, firstSeenMs: number): DeclineEvidence {
   const today = bucketIndex(DAY_TIER, t);
   const recentFrom = today - RECENT_DAYS;
   const baselineFrom = Math.max(recentFrom - BASELINE_DAYS, bucketIndex(DAY_TIER, firstSeenMs));
@@ -55,13 +55,13 @@ export function declineEvidence(days: readonly Bucket[], t: number, firstSeenMs:
   let baselineDigitalDays = 0;
   const recentPayments = new Array<number>(RECENT_DAYS).fill(0);
   const recentDigital = new Array<boolean>(RECENT_DAYS).fill(false);
-  for (let i = days.length - 1; i >= 0; i--) {
-    const day = days[i]!;
-    const index = day[0]!;
+  const stride = DAY_TIER.fields + 1;
+  for (let day = days.length - stride; day >= 0; day -= stride) {
+    const index = days[day]!;
     if (index < baselineFrom) break;
     if (index >= today) continue;
-    const payments = ownPayments(day);
-    const digital = usedDigital(day);
+    const payments = ownPayments(days, day);
+    const digital = usedDigital(days, day);
     if (index >= recentFrom) {
       recentPayments[index - recentFrom] = payments;
       recentDigital[index - recentFrom] = digital;
@@ -78,42 +78,42 @@ export function declineEvidence(days: readonly Bucket[], t: number, firstSeenMs:
   const paymentDay = poissonDayScore(usualPayments);
   const digitalDay = bernoulliDayScore(usualDigital);
 
+  // The best sums are kept in locals, not an object: this runs on every event and every review.
   let own = 0;
   let digital = 0;
   let both = 0;
-  const best = { ...NO_DECLINE_EVIDENCE };
+  let bestOwn = 0;
+  let bestDigital = 0;
+  let bestBoth = 0;
   for (let d = RECENT_DAYS - 1; d >= 0; d--) {
-    const payments = paymentDay(recentPayments[d]!);
-    const use = digitalDay(recentDigital[d]!);
+    const payments = recentPayments[d]! * paymentDay.perPayment + paymentDay.perDay;
+    const use = recentDigital[d]! ? digitalDay.used : digitalDay.unused;
     own += payments;
     digital += use;
     both += payments + use;
-    if (own > best.ownPayments) best.ownPayments = own;
-    if (digital > best.digitalUse) best.digitalUse = digital;
-    if (both > best.activity) best.activity = both;
+    if (own > bestOwn) bestOwn = own;
+    if (digital > bestDigital) bestDigital = digital;
+    if (both > bestBoth) bestBoth = both;
   }
-  return best;
+  return { ownPayments: bestOwn, digitalUse: bestDigital, activity: bestBoth };
 }
 
-/** Log-likelihood ratio of a day with n payments: Poisson at a fifth of the usual rate against the usual. */
-function poissonDayScore(usual: number): (n: number) => number {
-  const perPayment = Math.log(DECLINED_SHARE);
-  const perDay = usual * (1 - DECLINED_SHARE);
-  return (n) => n * perPayment + perDay;
+/** Log-likelihood ratio of a day with n payments, n × perPayment + perDay: Poisson at a fifth of the usual rate against the usual. */
+function poissonDayScore(usual: number): { perPayment: number; perDay: number } {
+  return { perPayment: Math.log(DECLINED_SHARE), perDay: usual * (1 - DECLINED_SHARE) };
 }
 
 /** Log-likelihood ratio of a day with or without app use: use a fifth as likely against as usual. */
-function bernoulliDayScore(usual: number): (used: boolean) => number {
+function bernoulliDayScore(usual: number): { used: number; unused: number } {
   const declined = usual * DECLINED_SHARE;
-  const used = Math.log(declined / usual);
-  const unused = Math.log((1 - declined) / (1 - usual));
-  return (u) => (u ? used : unused);
+  return { used: Math.log(declined / usual), unused: Math.log((1 - declined) / (1 - usual)) };
 }
 
-function ownPayments(day: Bucket): number {
-  return (day[DAY_FIELD.txn] ?? 0) - (day[DAY_FIELD.scheduledTxn] ?? 0);
+/** `day`: where the day's bucket starts in `days`. */
+function ownPayments(days: Readonly<Buckets>, day: number): number {
+  return days[day + DAY_FIELD.txn]! - days[day + DAY_FIELD.scheduledTxn]!;
 }
 
-function usedDigital(day: Bucket): boolean {
-  return (day[DAY_FIELD.logins] ?? 0) + (day[DAY_FIELD.appSessions] ?? 0) > 0;
+function usedDigital(days: Readonly<Buckets>, day: number): boolean {
+  return days[day + DAY_FIELD.logins]! + days[day + DAY_FIELD.appSessions]! > 0;
 }

@@ -1,4 +1,4 @@
-import type { CustomerFeatureState } from './state.js';
+import type { ComplaintEntry, CustomerFeatureState } from './state.js';
 import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
 
 // Salary and complaint signals: slow-moving facts about the relationship (churn, financial stress).
@@ -30,23 +30,34 @@ export interface SalarySignals {
  * passed since it. The two are never both true.
  */
 export function salarySignals(times: readonly number[], t: number): SalarySignals {
-  const upToT = times.filter((time) => time <= t);
-  const last = upToT.at(-1);
+  // Loops rather than filtered copies: this runs on every event and every review.
+  let last: number | undefined;
+  let credits90d = 0;
+  for (const time of times) {
+    if (time > t) continue;
+    last = time;
+    if (time >= t - WINDOW_SECONDS['90d']) credits90d++;
+  }
   const daysSince = last === undefined ? -1 : wholeDays(t - last);
-  const credits90d = upToT.filter((time) => time >= t - WINDOW_SECONDS['90d']).length;
-  const stopped = last !== undefined && daysSince > SALARY_STOPPED_AFTER_DAYS && monthlyPattern(upToT, last);
-  const regular = !stopped && daysSince !== -1 && daysSince <= SALARY_STOPPED_AFTER_DAYS && monthlyPattern(upToT, t);
+  const stopped = last !== undefined && daysSince > SALARY_STOPPED_AFTER_DAYS && monthlyPattern(times, t, last);
+  const regular = !stopped && daysSince !== -1 && daysSince <= SALARY_STOPPED_AFTER_DAYS && monthlyPattern(times, t, t);
   return { credits90d, daysSince, regular, stopped };
 }
 
-function monthlyPattern(times: readonly number[], at: number): boolean {
-  const recent = times.filter((time) => time <= at && time >= at - WINDOW_SECONDS['90d']);
-  if (recent.length < 2) return false;
-  for (let i = 1; i < recent.length; i++) {
-    const gap = recent[i]! - recent[i - 1]!;
-    if (gap < SALARY_GAP_MIN || gap > SALARY_GAP_MAX) return false;
+/** Whether the credits up to t that fall in the 90 days up to `at` are at least 2, every gap 25–35 days. */
+function monthlyPattern(times: readonly number[], t: number, at: number): boolean {
+  let previous: number | undefined;
+  let credits = 0;
+  for (const time of times) {
+    if (time > t || time > at || time < at - WINDOW_SECONDS['90d']) continue;
+    if (previous !== undefined) {
+      const gap = time - previous;
+      if (gap < SALARY_GAP_MIN || gap > SALARY_GAP_MAX) return false;
+    }
+    previous = time;
+    credits++;
   }
-  return true;
+  return credits >= 2;
 }
 
 type Complaints = CustomerFeatureState['cp'];
@@ -71,7 +82,10 @@ export function recordComplaint(complaints: Complaints, key: string, t: number, 
 
 /** Resolved complaints are forgotten with the rest of the history; the cap drops the stalest. */
 export function pruneComplaints(complaints: Complaints, oldestKept: number): Complaints {
-  let kept = complaints.filter((entry) => (entry[2] & RESOLVED) === 0 || entry[1] >= oldestKept);
+  const forgotten = (entry: ComplaintEntry) => (entry[2] & RESOLVED) !== 0 && entry[1] < oldestKept;
+  // Runs on every event; nearly always there is nothing to forget.
+  if (complaints.length <= COMPLAINT_CAP && !complaints.some(forgotten)) return complaints;
+  let kept = complaints.filter((entry) => !forgotten(entry));
   while (kept.length > COMPLAINT_CAP) {
     let stalest = 0;
     for (let i = 1; i < kept.length; i++) {
@@ -85,5 +99,7 @@ export function pruneComplaints(complaints: Complaints, oldestKept: number): Com
 }
 
 export function openComplaints(complaints: Complaints): number {
-  return complaints.filter((entry) => entry[2] === OPENED).length;
+  let open = 0;
+  for (const entry of complaints) if (entry[2] === OPENED) open++;
+  return open;
 }

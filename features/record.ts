@@ -2,7 +2,7 @@ import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
   bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
-  type Bucket, type BucketTier,
+  type Bucket, type Buckets, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
 import { familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
@@ -104,8 +104,8 @@ function recentEvent(facts: EventFacts): RecentEvent {
 type BucketChange = ((bucket: Bucket) => void) | undefined;
 
 function recordInTier(
-  buckets: Bucket[], tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
-): Bucket[] {
+  buckets: Buckets, tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
+): Buckets {
   // A too-late event still counts where its bucket is kept; where it is gone, it is not recreated.
   const updated = change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(buckets, tier, facts.t, change) : buckets;
   return pruneBuckets(updated, tier, newest, lateness);

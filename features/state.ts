@@ -1,5 +1,5 @@
 import type { AmountBaselines } from './amountBaselines.js';
-import type { Bucket } from './buckets.js';
+import type { Buckets } from './buckets.js';
 import { emptyCreditState, type CreditState } from './credit.js';
 import type { SessionMarks } from './session.js';
 
@@ -72,9 +72,9 @@ export interface CustomerFeatureState {
   /** Recent events, oldest first (recentLog.ts). */
   r: RecentEvent[];
   p: PreviousActivity;
-  /** 1-hour buckets (HOUR_FIELD) and 1-day buckets (DAY_FIELD), oldest first (buckets.ts). */
-  h: Bucket[];
-  d: Bucket[];
+  /** 1-hour buckets (HOUR_FIELD) and 1-day buckets (DAY_FIELD), oldest first, end to end (buckets.ts). */
+  h: Buckets;
+  d: Buckets;
   s: SeenSets;
   /** Salary credit times, the newest 16, oldest first. */
   sal: number[];

@@ -94,8 +94,9 @@ function judge(
   const scored = scoreCustomer(inForce, state.scores.atMs ? state.scores : undefined, atMs);
   const scores = { ...scored, atMs: Math.max(atMs, state.scores.atMs) };
 
-  const lastRaised = { ...state.lastRaised };
-  const raising = inForce.filter((m) => shouldRaise(m, lastRaised[m.ruleId], atMs));
+  const raising = inForce.filter((m) => shouldRaise(m, state.lastRaised[m.ruleId], atMs));
+  // Copied only when a rule raises: on nearly every event nothing does, and the record is shared.
+  const lastRaised = raising.length === 0 ? state.lastRaised : { ...state.lastRaised };
   for (const match of raising) lastRaised[match.ruleId] = atMs;
 
   return {
@@ -128,6 +129,7 @@ function alertsFor(
   matches: RuleMatch[], snoozed: readonly { match: RuleMatch; snooze: Snooze }[], event: RiskEvent,
   scores: CustomerScores, ctx: RiskContext,
 ): NewAlert[] {
+  if (matches.length === 0) return [];
   const byType = new Map<RuleMatch['alertType'], RuleMatch[]>();
   for (const match of matches) byType.set(match.alertType, [...(byType.get(match.alertType) ?? []), match]);
   return [...byType].map(([type, fired]) => ({

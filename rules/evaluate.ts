@@ -2,6 +2,7 @@ import type { ListHit } from '../lists/membership.js';
 import { comparisonsOf, LIST_OPS, type Comparison, type Condition } from './condition.js';
 import { parseDuration } from './duration.js';
 import { explainComparison, formatActual, formatThreshold, type ComparisonReason } from './explain.js';
+import { compiledRulesFor, listHit } from './compiledRules.js';
 import { exactEventAmount, resolveField, type RuleContext } from './fields.js';
 import { compare, compareAmount } from './operators.js';
 import { fillTemplate, type Placeholder } from './reasonTemplate.js';
@@ -46,17 +47,13 @@ interface Outcome {
  */
 export function evaluateRules(ruleSet: RuleSet, ctx: RuleContext): RuleMatch[] {
   const matches: RuleMatch[] = [];
-  for (const rule of ruleSet.rules) {
-    if (!appliesTo(rule, ctx)) continue;
+  for (const { rule, holds } of compiledRulesFor(ruleSet, ctx.event.type)) {
+    if (!holds(ctx)) continue;
+    // Only a rule that fires is decided again in full, for the comparisons that explain it.
     const outcome = decide(rule.condition, ctx);
-    if (outcome.holds) matches.push(toMatch(rule, explain(outcome.because, ctx), ctx));
+    matches.push(toMatch(rule, explain(outcome.because, ctx), ctx));
   }
   return matches;
-}
-
-function appliesTo(rule: Rule, ctx: RuleContext): boolean {
-  const types = rule.when?.event_types;
-  return types === undefined || (types as readonly string[]).includes(ctx.event.type);
 }
 
 /**
@@ -114,7 +111,7 @@ function decide(condition: Condition, ctx: RuleContext): Outcome {
  */
 function decideMembership(condition: Comparison, actual: unknown, ctx: RuleContext): Outcome {
   if (actual === undefined || actual === null) return { holds: false, because: [{ comparison: condition, actual, held: false }] };
-  const hit = typeof actual === 'string' && typeof condition.value === 'string' ? ctx.lists?.find(condition.value, actual) : undefined;
+  const hit = listHit(condition, actual, ctx);
   const holds = condition.op === 'in_list' ? hit !== undefined : hit === undefined;
   return { holds, because: [{ comparison: condition, actual, held: holds, hit }] };
 }

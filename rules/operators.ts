@@ -31,6 +31,29 @@ export function compare(comparison: Comparison, actual: unknown): boolean {
   }
 }
 
+/**
+ * `compare` with the comparison fixed, for rules compiled once per rule set: numeric thresholds
+ * (most of a rule pack) become one type check and one comparison; every other op defers to
+ * `compare`, so the semantics stay written once.
+ */
+export function comparator(comparison: Comparison): (actual: unknown) => boolean {
+  const { op, value } = comparison;
+  if (isNumber(value)) {
+    switch (op) {
+      case 'gt': return (actual) => isNumber(actual) && actual > value;
+      case 'gte': return (actual) => isNumber(actual) && actual >= value;
+      case 'lt': return (actual) => isNumber(actual) && actual < value;
+      case 'lte': return (actual) => isNumber(actual) && actual <= value;
+      default: break;
+    }
+  }
+  if (op === 'between' && Array.isArray(value)) {
+    const [low, high] = value;
+    if (isNumber(low) && isNumber(high)) return (actual) => isNumber(actual) && actual >= low && actual <= high;
+  }
+  return (actual) => compare(comparison, actual);
+}
+
 /** An event's amount as the integer it is held in: minor units and its currency's decimal places. */
 export interface ExactAmount {
   minor: number;

@@ -61,13 +61,18 @@ export function scoreCustomer(
   nowMs: number,
   cfg: ScoringConfig = DEFAULT_SCORING_CONFIG,
 ): CustomerScores {
-  const active = matches.filter((m) => m.mode === 'active');
-  const current = (type: ScoredType): number => noisyOr(active.filter((m) => m.alertType === type).map((m) => m.weight));
   // Scores stored before credit was scored have none: 0.
   const carried = (type: ScoredType): number =>
     previous ? decayScore(previous[type] ?? 0, nowMs - previous.atMs, cfg.half_life[type]) : 0;
-  const score = (type: ScoredType) => Math.max(carried(type), current(type));
+  const score = (type: ScoredType) => Math.max(carried(type), currentScore(matches, type));
   return { fraud: score('fraud'), churn: score('churn'), credit: score('credit') };
+}
+
+/** This event's score of a type: the noisy-OR of its active matches' weights, in match order, without copying them out. */
+function currentScore(matches: readonly RuleMatch[], type: ScoredType): number {
+  let miss = 1;
+  for (const match of matches) if (match.mode === 'active' && match.alertType === type) miss *= 1 - clamp01(match.weight);
+  return clamp01(1 - miss);
 }
 
 function clamp01(value: number): number {

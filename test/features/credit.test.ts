@@ -97,6 +97,21 @@ describe('cash advances, gambling and income', () => {
   });
 });
 
+describe('a customer the lending systems never reported on', () => {
+  it('reads as one whose only report is long forgotten: nothing owed, no utilisation', () => {
+    const never = featuresAt(replay([pay(T0)]).state, T0 + DAY);
+    const forgotten = featuresAt(replay([pay(T0), repaid(T0 - 500 * DAY)]).state, T0 + DAY);
+    const credit = (features: Record<string, number | boolean>) => Object.fromEntries(Object.entries(features).filter(([name]) => CREDIT_FEATURES.includes(name)));
+    expect(credit(never)).toEqual(credit(forgotten));
+    expect(credit(never)).toMatchObject({ days_past_due: 0, credit_utilisation: -1, cash_advance_amount_30d: 0 });
+  });
+});
+
+const CREDIT_FEATURES = [
+  'days_past_due', 'repayments_missed_90d', 'repayments_missed_365d', 'direct_debits_returned_30d', 'direct_debits_returned_90d',
+  'credit_utilisation', 'credit_utilisation_change_30d', 'cash_advances_30d', 'cash_advance_amount_30d',
+];
+
 describe('stored credit state', () => {
   it('round-trips through the codec, and a state stored before credit existed reads as no credit history', () => {
     const { state } = replay([missed(T0, 5), repaid(T0 + DAY, 'loan-2'), ev('direct_debit_returned', T0 + 2 * DAY), card(T0 + 3 * DAY, '900.00'),

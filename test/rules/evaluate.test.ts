@@ -4,6 +4,7 @@ import {
   evaluateCondition, evaluateRules, resolveField, ruleSetSchema,
   type Condition, type RuleInput, type RuleSet,
 } from '../../rules/index.js';
+import { ListSnapshot } from '../../lists/membership.js';
 import { cardPayment, cashWithdrawal, complaint, COMMUTER, login, ruleContext, transferOut, vigilEvent } from './fixtures.js';
 
 function rule(overrides: Partial<RuleInput> & Pick<RuleInput, 'condition'>): RuleInput {
@@ -241,5 +242,49 @@ describe('evaluateRules', () => {
     );
     expect(evaluateRules(set, ctx).map((m) => m.ruleId)).toEqual(['second']);
     expect(evaluateRules(set, { ...ctx, event: complaint() }).map((m) => m.ruleId)).toEqual(['second', 'first']);
+  });
+});
+
+describe('evaluateRules against evaluateCondition', () => {
+  // Rules are compiled once per rule set into tests that skip the explanation (compiledRules.ts);
+  // whatever the condition, a rule must fire exactly when its condition holds, explained the same.
+  const snapshot = new ListSnapshot();
+  snapshot.putList({ name: 'blocked-devices', purpose: 'block', kind: 'device' });
+  snapshot.putEntry('blocked-devices', 'dev-9', 'reported stolen', Date.parse('2026-03-10T00:00:00Z'));
+  const lists = snapshot.at(Date.parse('2026-03-01T00:00:00Z'));
+  const leaves: Condition[] = [
+    { field: 'features.txn_count_1h', op: 'gte', value: 14 }, { field: 'features.txn_count_1h', op: 'gt', value: 14 },
+    { field: 'features.amount_zscore', op: 'lt', value: 5 }, { field: 'features.amount_zscore', op: 'lte', value: 4.5 },
+    { field: 'features.amount_zscore', op: 'between', value: [4, 5] }, { field: 'features.new_device', op: 'eq', value: true },
+    { field: 'features.new_payee', op: 'neq', value: true }, { field: 'features.not_computed', op: 'gte', value: 0 },
+    { field: 'features.not_computed', op: 'exists' }, { field: 'event.amount', op: 'gte', value: 100 },
+    { field: 'event.amount', op: 'between', value: [0, 50] }, { field: 'event.amount', op: 'in', value: [45, 2500] },
+    { field: 'event.type', op: 'in', value: ['transfer_out', 'login'] }, { field: 'event.counterparty.bank', op: 'exists' },
+    { field: 'event.device.id', op: 'in_list', value: 'blocked-devices' }, { field: 'event.device.id', op: 'not_in_list', value: 'blocked-devices' },
+    { field: 'tier', op: 'eq', value: 'vip' }, { field: 'tags', op: 'contains', value: 'needs:travel' }, { field: 'profile.age', op: 'gte', value: 40 },
+  ];
+  const { tree } = fc.letrec<{ tree: Condition }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(...leaves),
+      fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+      fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((any) => ({ any })),
+      tie('tree').map((not) => ({ not })),
+    ),
+  }));
+  const contexts = [
+    ctx,
+    ruleContext(cardPayment('45.00'), features, { tier: 'vip', tags: ['needs:travel'], profile: { age: 41 } }),
+    ruleContext(login({ device: { id: 'dev-9' } }), {}, { lists }),
+    ruleContext(login({ device: { id: 'dev-1' } }), features, { lists }),
+  ];
+
+  it('fires a rule exactly when its condition holds, with the same explanation', () => {
+    fc.assert(fc.property(tree, fc.constantFrom(...contexts), (condition, context) => {
+      const outcome = evaluateCondition(condition, context);
+      const matches = evaluateRules(ruleSet(rule({ condition })), context);
+      expect(matches.length).toBe(outcome.holds ? 1 : 0);
+      if (outcome.holds) expect(matches[0]!.reasons).toEqual(outcome.because);
+    }));
   });
 });
