@@ -1,3 +1,4 @@
+import { pseudonymousEventId } from '../core/events/index.js';
 import { pseudonymisedEventRow, type AnalyticsIdentifiers, type EventRow } from './eventRows.js';
 import type { AggregateStore } from './store/types.js';
 import { TABLES } from './tables.js';
@@ -14,11 +15,23 @@ type RowMapper = (row: Record<string, unknown>, ids: AnalyticsIdentifiers) => Re
 const withPseudonymousCustomer: RowMapper = (row, ids) =>
   typeof row.customer_id === 'string' ? { ...row, customer_id: ids.pseudonymise(row.customer_id) } : row;
 
+/** The same, and the ids of reviews in `columns` (`review:<customer id>:<ms>`) by the pseudonym too. */
+const withPseudonymousEventIds = (...columns: string[]): RowMapper => (row, ids) => {
+  const out = withPseudonymousCustomer(row, ids);
+  const idOf = (id: unknown) => (typeof id === 'string' ? pseudonymousEventId(id, (customer) => ids.pseudonymise(customer)) : id);
+  const rewritten = { ...out };
+  for (const column of columns) {
+    const value = out[column];
+    rewritten[column] = Array.isArray(value) ? value.map(idOf) : idOf(value);
+  }
+  return rewritten;
+};
+
 /** Tables holding a customer id, and how their rows are made pseudonymous. */
 export const CUSTOMER_TABLES: Readonly<Record<string, RowMapper>> = {
   [TABLES.events]: (row, ids) => pseudonymisedEventRow(row as EventRow, ids),
-  alerts: withPseudonymousCustomer,
-  [TABLES.offerDecisions]: withPseudonymousCustomer,
+  alerts: withPseudonymousEventIds('triggering_event_ids'),
+  [TABLES.offerDecisions]: withPseudonymousEventIds('decision_id'),
   [TABLES.offerDeliveries]: withPseudonymousCustomer,
   [TABLES.offerResponses]: withPseudonymousCustomer,
 };

@@ -1,3 +1,11 @@
-// Backtests: the risk pipeline over stored or simulated history, in memory.
-export { replayHistory, type ReplayContext, type ReplayOutcome } from './replay.js';
+// Backtests: the risk pipeline over stored or simulated history, in memory (backtest/README.md).
+export { HistoryReplay, replayHistory, type ReplayContext, type ReplayOutcome, type ReplayStep } from './replay.js';
 export { defaultRuleSet, replayContext } from './defaultContext.js';
+export { runBacktest, BacktestInterrupted, type BacktestHistory, type BacktestInput, type StoredEventPage, type TimeRange } from './run.js';
+export { ClickHouseHistory } from './history.js';
+export { LabelIndex, verdictOf, LABELLING_DISPOSITIONS, type LabelledAlert, type Verdict } from './labels.js';
+export { replayableEvent } from './storedEvents.js';
+export { createBacktestService, BacktestNotFoundError, InvalidCandidateError, type BacktestService, type BacktestServiceOptions } from './service.js';
+export { backtestRoutes } from './routes.js';
+export { formatBacktest, progressLine } from './report.js';
+export * from './schema.js';

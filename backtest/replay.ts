@@ -1,10 +1,11 @@
 import type { NewAlert } from '../alerts/index.js';
-import { customerReview, type VigilEvent } from '../core/events/index.js';
+import { customerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
-import { assessEvent, assessReview, type CustomerRiskState, type RiskContext } from '../risk/assess.js';
+import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
 import type { CustomerProfile } from '../customers/index.js';
+import { ReviewQueue } from './reviewQueue.js';
 
 // The risk pipeline over a history, in memory: the same pure assessment the workers run
 // (features → segment → rules → scores → alerts) and the same review schedule for quiet customers,
@@ -24,106 +25,97 @@ export interface ReplayOutcome {
   states: Map<string, CustomerRiskState>;
 }
 
-/** Events in `occurred_at` order (the order the live pipeline applies a customer's events in). */
-export function replayHistory(events: Iterable<VigilEvent>, ctx: ReplayContext): ReplayOutcome {
-  const states = new Map<string, CustomerRiskState>();
-  const due = new ReviewQueue();
-  const alerts: NewAlert[] = [];
-  let eventCount = 0;
-  let reviewCount = 0;
+/** One assessment of the replay: a posted event, or a review that fell due before the next one. */
+export interface ReplayStep {
+  event: RiskEvent;
+  alerts: NewAlert[];
+  /** The whole assessment: the features as they stood at that event (a training export reads them, models/). */
+  assessment: RiskAssessment;
+}
 
-  const schedule = (customer: string, assessedAtMs: number) => {
-    const state = states.get(customer)!;
-    const next = nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), birthday: ctx.profiles?.get(customer)?.birthday });
-    due.set(customer, next);
-  };
-  const reviewUntil = (untilMs: number) => {
-    for (let next = due.popDue(untilMs); next; next = due.popDue(untilMs)) {
-      const state = states.get(next.customer)!;
-      if (lastActivityMs(state.features) === undefined) continue;
-      const assessment = assessReview(state, customerReview(next.customer, next.atMs), contextFor(ctx, next.customer));
-      states.set(next.customer, assessment.state);
-      alerts.push(...assessment.alerts);
-      reviewCount++;
-      schedule(next.customer, next.atMs);
-    }
-  };
+/**
+ * The replay fed one event at a time, so a history too large for memory is read in pages: the
+ * customers' states and the review schedule carry over from one `push` to the next. Events must
+ * come in `occurred_at` order (the order the live pipeline applies a customer's events in).
+ */
+export class HistoryReplay {
+  readonly states = new Map<string, CustomerRiskState>();
+  private readonly due = new ReviewQueue();
+  private eventCount = 0;
+  private reviewCount = 0;
 
-  for (const event of events) {
-    const atMs = Date.parse(event.occurred_at);
-    reviewUntil(atMs);
-    const customer = event.customer_id;
-    const assessment = assessEvent(states.get(customer) ?? emptyRiskState(), event, contextFor(ctx, customer));
-    states.set(customer, assessment.state);
-    alerts.push(...assessment.alerts);
-    eventCount++;
-    schedule(customer, atMs);
+  constructor(private readonly ctx: ReplayContext) {}
+
+  get events(): number {
+    return this.eventCount;
   }
-  return { alerts, events: eventCount, reviews: reviewCount, states };
+
+  get reviews(): number {
+    return this.reviewCount;
+  }
+
+  /** The reviews due up to the event's moment, then the event itself, each with the alerts it raised. */
+  push(event: VigilEvent): ReplayStep[] {
+    const atMs = Date.parse(event.occurred_at);
+    const steps = this.reviewUntil(atMs);
+    const customer = event.customer_id;
+    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, contextFor(this.ctx, customer));
+    this.states.set(customer, assessment.state);
+    this.eventCount++;
+    this.schedule(customer, atMs);
+    steps.push({ event, alerts: assessment.alerts, assessment });
+    return steps;
+  }
+
+  /**
+   * The reviews that fall due after the last event up to `untilMs` (inclusive): the history's end
+   * is a moment of its own, and a customer who went quiet near it is still looked at until then.
+   */
+  finish(untilMs: number): ReplayStep[] {
+    return this.reviewUntil(untilMs);
+  }
+
+  private reviewUntil(untilMs: number): ReplayStep[] {
+    const steps: ReplayStep[] = [];
+    for (let next = this.due.popDue(untilMs); next; next = this.due.popDue(untilMs)) {
+      const state = this.states.get(next.customer)!;
+      if (lastActivityMs(state.features) === undefined) continue;
+      const review = customerReview(next.customer, next.atMs);
+      const assessment = assessReview(state, review, contextFor(this.ctx, next.customer));
+      this.states.set(next.customer, assessment.state);
+      this.reviewCount++;
+      this.schedule(next.customer, next.atMs);
+      steps.push({ event: review, alerts: assessment.alerts, assessment });
+    }
+    return steps;
+  }
+
+  private schedule(customer: string, assessedAtMs: number): void {
+    const state = this.states.get(customer)!;
+    const birthday = this.ctx.profiles?.get(customer)?.birthday;
+    this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), birthday }));
+  }
+}
+
+/**
+ * A whole history at once. Reviews are taken up to the last event, none after it (the history's
+ * end is taken to be its last event). `onEvent` sees each event's assessment as the workers made
+ * it (not the reviews'): the features as they stood at that event.
+ */
+export function replayHistory(
+  events: Iterable<VigilEvent>, ctx: ReplayContext, onEvent?: (event: VigilEvent, assessment: RiskAssessment) => void,
+): ReplayOutcome {
+  const replay = new HistoryReplay(ctx);
+  const alerts: NewAlert[] = [];
+  for (const event of events) {
+    const steps = replay.push(event);
+    for (const step of steps) alerts.push(...step.alerts);
+    onEvent?.(event, steps.at(-1)!.assessment);
+  }
+  return { alerts, events: replay.events, reviews: replay.reviews, states: replay.states };
 }
 
 function contextFor(ctx: ReplayContext, customer: string): RiskContext {
   const profile = ctx.profiles?.get(customer);
   return profile ? { ...ctx, profile } : ctx;
-}
-
-/**
- * Each customer's next review, earliest first: a binary heap with lazy removal (a customer's entry
- * counts only while it matches their current due time), as the partition's sorted set does.
- */
-class ReviewQueue {
-  private readonly heap: { atMs: number; customer: string }[] = [];
-  private readonly current = new Map<string, number>();
-
-  set(customer: string, atMs: number | undefined): void {
-    if (atMs === undefined) {
-      this.current.delete(customer);
-      return;
-    }
-    if (this.current.get(customer) === atMs) return;
-    this.current.set(customer, atMs);
-    this.push({ atMs, customer });
-  }
-
-  /** The earliest review due at or before `untilMs` (removed), or undefined. */
-  popDue(untilMs: number): { atMs: number; customer: string } | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.atMs <= untilMs) {
-      const top = this.pop();
-      if (this.current.get(top.customer) !== top.atMs) continue;
-      this.current.delete(top.customer);
-      return top;
-    }
-    return undefined;
-  }
-
-  private push(item: { atMs: number; customer: string }): void {
-    const heap = this.heap;
-    heap.push(item);
-    for (let i = heap.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.atMs <= heap[i]!.atMs) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-      i = parent;
-    }
-  }
-
-  private pop(): { atMs: number; customer: string } {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && heap[left]!.atMs < heap[smallest]!.atMs) smallest = left;
-        if (right < heap.length && heap[right]!.atMs < heap[smallest]!.atMs) smallest = right;
-        if (smallest === i) break;
-        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
-        i = smallest;
-      }
-    }
-    return top;
-  }
 }

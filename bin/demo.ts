@@ -16,6 +16,7 @@ import { EXAMPLE_CAMPAIGNS_URL, campaignStats } from '../offers/index.js';
 import { capViolations, startOfferDemo } from './demoOffers.js';
 import { buildLabelledStream } from '../simulator/scenarios/index.js';
 import { demoUsers } from './demoUsers.js';
+import { demoModelSettings } from './demoModel.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +61,8 @@ try {
     // The demo is served over plain http on loopback; production sends cookies over https only.
     VIGIL_COOKIE_SECURE: 'false',
     VIGIL_GRAFANA_URL: 'http://127.0.0.1:3000',
+    // The example fraud model scores every payment; one rule of the pack alerts on its score.
+    ...(!process.env.VIGIL_RULES_FILE && demoModelSettings()),
     ...process.env,
     VIGIL_ROLE: 'all',
   }, { allowGeneratedKeys: true });

@@ -54,6 +54,10 @@ export interface VigilConfig {
     rulesPollMs: number;
     /** The rules file may hold no active rule (switching detection off). */
     rulesAllowEmpty: boolean;
+    /** Model files loaded at start (models/); rules read their scores as model.<name>. Empty: no model. */
+    modelFiles: string[];
+    /** Candidate versions of live models, scored and counted beside them (models/shadow.ts), never seen by rules. */
+    shadowModelFiles: string[];
     /** How often every process checks the lists' change counter (lists/listRegistry.ts). */
     listsPollMs: number;
     /** The latest expiry a list entry may be given, in days ahead. */
@@ -111,6 +115,13 @@ export interface VigilConfig {
   users: UserSettings;
   /** Four-eyes: the actions that need a second person's approval, and how long a proposal waits. */
   approvals: { required: ApprovalAction[]; ttlHours: number };
+  /** Backtests of rule sets over stored events (backtest/). */
+  backtests: {
+    /** A backtest's record and result expire this long after their last change. */
+    resultTtlHours: number;
+    /** Stored events read per page (one ClickHouse query; the memory a page holds). */
+    pageEvents: number;
+  };
   /** Grafana, linked from the console's health page. */
   grafanaUrl?: string;
   shutdownGraceMs: number;
@@ -230,6 +241,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       rulesFile: e.VIGIL_RULES_FILE,
       rulesPollMs: e.VIGIL_RULES_POLL_MS,
       rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
+      modelFiles: e.VIGIL_MODEL_FILES,
+      shadowModelFiles: e.VIGIL_SHADOW_MODEL_FILES,
       listsPollMs: e.VIGIL_LISTS_POLL_MS,
       listEntryMaxDays: e.VIGIL_LIST_ENTRY_MAX_DAYS,
       snoozeMaxDays: e.VIGIL_SNOOZE_MAX_DAYS,
@@ -285,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       cookieSecure: e.VIGIL_COOKIE_SECURE,
     },
     approvals: { required: e.VIGIL_APPROVALS, ttlHours: e.VIGIL_APPROVAL_TTL_HOURS },
+    backtests: { resultTtlHours: e.VIGIL_BACKTEST_RESULT_TTL_HOURS, pageEvents: e.VIGIL_BACKTEST_PAGE_EVENTS },
     ...(e.VIGIL_GRAFANA_URL && { grafanaUrl: e.VIGIL_GRAFANA_URL }),
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };

@@ -174,6 +174,12 @@ export const envSchema = z.object({
   VIGIL_RULES_POLL_MS: int(100, 600_000).default(2000),
   // A rules file without an active rule switches detection off; only this explicit setting allows it.
   VIGIL_RULES_ALLOW_EMPTY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  // Model files (ONNX, from npm run train) whose scores rules read as model.<name>; none by default.
+  VIGIL_MODEL_FILES: z.string().default('').transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((paths) => paths.every((p) => p.endsWith('.onnx')), 'a comma-separated list of .onnx files'),
+  // Candidate versions of those models, scored beside them on live traffic and counted, never seen by rules.
+  VIGIL_SHADOW_MODEL_FILES: z.string().default('').transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((paths) => paths.every((p) => p.endsWith('.onnx')), 'a comma-separated list of .onnx files'),
   VIGIL_LISTS_POLL_MS: int(50, 600_000).default(1000),
   VIGIL_LIST_ENTRY_MAX_DAYS: int(1, 3650).default(400),
   VIGIL_SNOOZE_MAX_DAYS: int(1, 3650).default(90),
@@ -227,6 +233,10 @@ export const envSchema = z.object({
   VIGIL_APPROVALS: approvalActionsSetting,
   VIGIL_APPROVAL_TTL_HOURS: int(1, 24 * 30).default(72),
   VIGIL_GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Backtests (backtest/): how long a request and its result stay readable after its last change,
+  // and how many stored events one page reads (memory holds one page; each page is one query).
+  VIGIL_BACKTEST_RESULT_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
+  VIGIL_BACKTEST_PAGE_EVENTS: int(100, 100_000).default(5000),
 }).superRefine((env, ctx) => {
   // Node refuses a header deadline later than the whole request's.
   if (env.VIGIL_HEADERS_TIMEOUT_MS > env.VIGIL_REQUEST_TIMEOUT_MS) {

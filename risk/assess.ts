@@ -5,6 +5,7 @@ import { customerSegment, type CustomerProfile, type SegmentationConfig } from '
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
+import { scoreEvent, shadowOutcomes, type ScoringModel, type ShadowOutcome } from '../models/index.js';
 import { evaluateRules, scoreCustomer, shouldRaise, type CustomerScores, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
@@ -28,6 +29,10 @@ export interface RiskContext {
   snoozes?: CustomerSnoozes;
   /** The processing instant snoozes are judged at; the event's time when absent. */
   nowMs?: number;
+  /** Models loaded at start (VIGIL_MODEL_FILES); each scores the events it was trained on, as `model.<name>`. */
+  models?: readonly ScoringModel[];
+  /** Candidate versions of live models (VIGIL_SHADOW_MODEL_FILES): scored and counted, never seen by rules. */
+  shadowModels?: readonly ScoringModel[];
 }
 
 export interface RiskAssessment {
@@ -35,6 +40,10 @@ export interface RiskAssessment {
   features: FeatureVector;
   tier: string;
   tags: string[];
+  /** Each model's score for this event, by name; empty when no model scores it. */
+  modelScores: Record<string, number>;
+  /** What each shadow model scored and which rules on its name would have fired with that score. */
+  shadowModels: ShadowOutcome[];
   matches: RuleMatch[];
   /** Matches of rules snoozed for this customer: evaluated and counted, but neither raised nor scored. */
   snoozed: { match: RuleMatch; snooze: Snooze }[];
@@ -72,7 +81,11 @@ function judge(
   ctx: RiskContext,
 ): RiskAssessment {
   const segment = customerSegment(features.vector, ctx.profile, ctx.segmentation);
-  const matches = evaluateRules(ctx.ruleSet, { event, features: features.vector, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists });
+  // Scored from the features as the rules see them, before any rule: a model is one more feature.
+  const models = ctx.models && ctx.models.length > 0 ? scoreEvent(ctx.models, event, features.vector) : undefined;
+  const ruleContext = { event, features: features.vector, models, tier: segment.tier, tags: segment.tags, profile: ctx.profile, lists: ctx.lists };
+  const matches = evaluateRules(ctx.ruleSet, ruleContext);
+  const shadowModels = ctx.shadowModels && ctx.shadowModels.length > 0 ? shadowOutcomes(ctx.shadowModels, ctx.ruleSet, ruleContext) : [];
   const atMs = Date.parse(event.occurred_at);
   const snoozed = snoozedMatches(matches, ctx.snoozes, ctx.nowMs ?? atMs);
   // A snoozed rule is treated like a shadow rule for this customer: the officer judged the pattern
@@ -91,6 +104,8 @@ function judge(
     features: features.vector,
     tier: segment.tier,
     tags: segment.tags,
+    modelScores: models ? Object.fromEntries(Object.entries(models).map(([name, output]) => [name, output.score])) : {},
+    shadowModels,
     matches,
     snoozed,
     alerts: alertsFor(raising, snoozed, event, scores, ctx),
@@ -124,7 +139,13 @@ function alertsFor(
     score: type === 'complaint_sla' ? Math.max(...fired.map((m) => m.weight)) : scores[type],
     ruleIds: fired.map((m) => m.ruleId),
     reasons: [
-      ...fired.flatMap((m) => m.reasons.map((r) => ({ ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold }))),
+      ...fired.flatMap((m) => m.reasons.flatMap((r) => [
+        { ruleId: m.ruleId, text: r.text.slice(0, MAX_REASON_TEXT), field: r.field, actual: r.actual, threshold: r.threshold },
+        // A model comparison is followed by the features that raised the model's score most.
+        ...(r.contributions ?? []).map((c) => ({
+          ruleId: m.ruleId, text: `${r.field}: ${c.text}`.slice(0, MAX_REASON_TEXT), field: `features.${c.feature}`, actual: c.value,
+        })),
+      ])),
       // Rules of the same type that also matched but are snoozed for this customer: the officer sees them, marked so.
       ...snoozed.filter(({ match }) => match.alertType === type).flatMap(({ match, snooze }) => match.reasons.map((r) => ({
         ruleId: match.ruleId,

@@ -9,6 +9,7 @@ import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '.
 import { featuresAt } from '../features/index.js';
 import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
+import { ruleSetDocumentSchema } from './ruleSetDocument.js';
 import type { ApprovalService } from '../approvals/index.js';
 
 export interface RiskRouteDeps {
@@ -28,7 +29,9 @@ export class RuleSetRejected extends VigilError {
 }
 
 // Risk admins change what detection does; officers (risk) read the rules but cannot publish them.
-const READERS = ['risk', 'risk-admin', 'admin'] as const;
+// Backtests (backtest/routes.ts) are open to the same readers: trying a set changes nothing.
+export const RULE_READERS = ['risk', 'risk-admin', 'admin'] as const;
+const READERS = RULE_READERS;
 const PUBLISHERS = ['risk-admin', 'admin'] as const;
 
 export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Promise<void> {
@@ -98,7 +101,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
       querystring: z.strictObject({
         allow_empty: z.enum(['true', 'false']).default('false').describe('publish even a rule set without an active rule (switches detection off)'),
       }),
-      body: z.strictObject({ format: z.enum(['yaml', 'json']), text: z.string().min(1).max(1_000_000) }),
+      body: ruleSetDocumentSchema,
     },
     handler: async (request, reply) => {
       const actor = auditActor(request.identity);

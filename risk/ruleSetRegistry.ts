@@ -43,6 +43,8 @@ const HISTORY_KEPT = 50;
 export class RuleSetRegistry {
   private active: RuleSet | undefined;
   private activeVersion = '';
+  /** Why the published set was last refused here (it names a model or feature this process lacks). */
+  private refusal: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private readonly currentKey: string;
@@ -51,6 +53,8 @@ export class RuleSetRegistry {
   constructor(
     private readonly deps: {
       redis: Redis; prefix: string; knownFeatures: readonly string[]; log: Logger; defaultPackPath: string; pollMs: number;
+      /** The models this process loaded (VIGIL_MODEL_FILES): a set naming another is refused. */
+      knownModels?: readonly string[];
       /** The lists that exist now, read when a set is published; without it no rule may name a list. */
       knownLists?: () => Promise<ListCatalogue>;
     },
@@ -79,6 +83,9 @@ export class RuleSetRegistry {
       if (!result.ok && result.status === 400) throw new Error(`rule set ${path} is refused:\n${result.errors.join('\n')}`);
       await this.refresh();
     }
+    // A process configured without a model the published set names (VIGIL_MODEL_FILES differs
+    // between processes) has nothing to run: it stops with the reason instead of running no rules.
+    if (!this.active) throw new Error(`the published rule set cannot be loaded by this process: ${this.refusal ?? 'none is published'}`);
     const trouble = new FailureStreak(this.deps.log, 'rule set refresh');
     this.timer = setInterval(() => void this.refresh().then(() => trouble.succeeded(), (err: unknown) => void trouble.failed(err)), this.deps.pollMs);
     this.timer.unref();
@@ -108,15 +115,25 @@ export class RuleSetRegistry {
   }
 
   /**
+   * Whether the set could run at all: it parses against the known features and names only lists
+   * that exist. Publication checks more (`check`); a backtest of a candidate needs only this, since
+   * trying a set with a published version number or without an active rule harms nothing.
+   */
+  async validate(text: string, format: 'yaml' | 'json'): Promise<{ ok: true; ruleSet: RuleSet } | { ok: false; errors: string[] }> {
+    const parsed = parseRuleSet(text, format, this.deps.knownFeatures, this.deps.knownModels);
+    if (!parsed.ok) return parsed;
+    const listErrors = await this.listProblems(parsed.ruleSet);
+    return listErrors.length > 0 ? { ok: false, errors: listErrors } : { ok: true, ruleSet: parsed.ruleSet };
+  }
+
+  /**
    * Whether the set could be published now: it validates, names lists that exist, has an active
    * rule (or `allowNoLiveRules`), and its version is new. What publish checks first, also used to
    * refuse a proposal that could never be applied before anyone is asked to approve it.
    */
   async check(text: string, format: 'yaml' | 'json', opts: PublishOptions = {}): Promise<CheckResult> {
-    const parsed = parseRuleSet(text, format, this.deps.knownFeatures);
+    const parsed = await this.validate(text, format);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
-    const listErrors = await this.listProblems(parsed.ruleSet);
-    if (listErrors.length > 0) return { ok: false, status: 400, errors: listErrors };
     const noLiveRule = noLiveRuleProblem(parsed.ruleSet);
     if (noLiveRule && !opts.allowNoLiveRules) {
       return { ok: false, status: 400, errors: [`${noLiveRule}; if that is intended, publish it with allow_empty=true (VIGIL_RULES_ALLOW_EMPTY for the rules file)`] };
@@ -168,8 +185,9 @@ export class RuleSetRegistry {
     const published = await this.published();
     if (!published) return false;
     if (published.version === this.activeVersion) return true;
-    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures);
+    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures, this.deps.knownModels);
     if (!parsed.ok) {
+      this.refusal = `${published.version}: ${parsed.errors.join('; ')}`;
       this.deps.log.error({ version: published.version, errors: parsed.errors }, 'published rule set does not validate here; keeping the running one');
       return this.active !== undefined;
     }

@@ -1,7 +1,7 @@
 import { formatMoney, groupDecimal, minorUnitDigits } from '../core/events/index.js';
 import type { ListHit } from '../lists/membership.js';
 import type { Comparison, ComparisonOp, ComparisonValue } from './condition.js';
-import { featureName, type RuleContext } from './fields.js';
+import { featureName, modelName, type FeatureContribution, type RuleContext } from './fields.js';
 import { featureText, formatInUnit, formatPlain } from './featureText.js';
 
 /** Why one comparison counted towards a rule firing: the words an officer reads, and the data behind them. */
@@ -15,6 +15,13 @@ export interface ComparisonReason {
   text: string;
   /** List comparisons: the entry the value was found as (its list, purpose, reason, expiry). */
   listed?: ListHit;
+  /** Model comparisons that held: the features that raised the model's score most, each in words. */
+  contributions?: readonly ContributionReason[];
+}
+
+export interface ContributionReason extends FeatureContribution {
+  /** "new payee (+1.10 log-odds)": the feature as the officer reads it and its push on the score. */
+  text: string;
 }
 
 const SYMBOLS: Partial<Record<ComparisonOp, string>> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
@@ -40,6 +47,8 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
 export function fieldLabel(field: string): string {
   const feature = featureName(field);
   if (feature !== undefined) return feature;
+  const model = modelName(field);
+  if (model !== undefined) return `model ${model} score`;
   if (field === 'tier') return 'customer tier';
   return EVENT_LABELS[field] ?? field.replace(/^(event|profile)\./, '').replaceAll('.', ' ').replaceAll('_', ' ');
 }
@@ -64,6 +73,7 @@ export function formatActual(field: string, actual: unknown, ctx: RuleContext): 
 export function formatFieldValue(field: string, value: unknown, ctx: RuleContext): string {
   const feature = featureName(field);
   if (feature !== undefined) return formatInUnit(value, featureText(feature).unit);
+  if (modelName(field) !== undefined && typeof value === 'number') return value.toFixed(2);
   if (field === 'event.amount' && typeof value === 'number' && 'currency' in ctx.event) {
     // A threshold as the rule wrote it (its shortest decimal text), padded to the currency's decimals.
     return `${groupDecimal(String(value), minorUnitDigits(ctx.event.currency))} ${ctx.event.currency}`;
@@ -88,7 +98,22 @@ export function explainComparison(comparison: Comparison, actual: unknown, held:
     : held ? heldText(comparison, actual, ctx) : failedText(comparison, actual, ctx);
   // The amount travels on (alerts, webhooks) as the event's decimal text, not as the float compared.
   const shownActual = comparison.field === 'event.amount' && 'amount' in ctx.event ? ctx.event.amount : actual;
-  return { field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text, ...(hit ? { listed: hit } : {}) };
+  const contributions = held ? modelContributions(comparison.field, ctx) : undefined;
+  return {
+    field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text,
+    ...(hit ? { listed: hit } : {}), ...(contributions ? { contributions } : {}),
+  };
+}
+
+/** The features that raised a model's score most on this event, in words, for a model comparison that held. */
+function modelContributions(field: string, ctx: RuleContext): ContributionReason[] | undefined {
+  const model = modelName(field);
+  const output = model === undefined ? undefined : ctx.models?.[model];
+  if (!output) return undefined;
+  return output.topFeatures().map((c) => ({
+    ...c,
+    text: `${describe(`features.${c.feature}`, c.value, ctx)} (${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(2)} log-odds)`,
+  }));
 }
 
 /**

@@ -5,10 +5,28 @@ import { eventSchema, minorUnitDigits, type RiskEvent } from '../core/events/ind
 import type { ListLookup } from '../lists/membership.js';
 import { didYouMean } from './suggest.js';
 
+/** One input's share in a model's score for this event, in log-odds (models/). */
+export interface FeatureContribution {
+  feature: string;
+  value: number;
+  contribution: number;
+}
+
+/**
+ * A model's output for the event being assessed: its score, and on demand the features that
+ * raised it most (worked out only for rules that fire, as the other explanations are).
+ */
+export interface ModelOutput {
+  score: number;
+  topFeatures(): readonly FeatureContribution[];
+}
+
 /** What a rule sees while it is evaluated: the event, the customer's live features and segment. */
 export interface RuleContext {
   event: RiskEvent;
   features: FeatureVector;
+  /** Scores of the loaded models that score this event (`model.<name>`); absent when none does. */
+  models?: Readonly<Record<string, ModelOutput>> | undefined;
   tier: CustomerTier;
   tags: readonly string[];
   profile?: CustomerProfile | undefined;
@@ -16,7 +34,7 @@ export interface RuleContext {
   lists?: ListLookup | undefined;
 }
 
-const FIELD_PATH = /^(?:features\.[a-z0-9_]+|event(?:\.[A-Za-z0-9_]+)+|tags|tier|profile\.[a-z_]+)$/;
+const FIELD_PATH = /^(?:features\.[a-z0-9_]+|model\.[a-z0-9_]+|event(?:\.[A-Za-z0-9_]+)+|tags|tier|profile\.[a-z_]+)$/;
 
 /**
  * Every path into an event the schema allows, derived from `eventSchema` so a new event field is
@@ -49,7 +67,7 @@ const TOP_LEVEL_EVENT_FIELDS = [...EVENT_FIELD_PATHS].filter((p) => p.split('.')
 /** Why a field path cannot be evaluated, or undefined when it can. Feature names are checked against the catalogue separately. */
 export function fieldPathProblem(path: string): string | undefined {
   if (!FIELD_PATH.test(path)) {
-    return `"${path}" is not a field: use features.<name>, event.<path>, tags, tier or profile.<name>`;
+    return `"${path}" is not a field: use features.<name>, model.<name>, event.<path>, tags, tier or profile.<name>`;
   }
   if (path.startsWith('event.') && !EVENT_FIELD_PATHS.has(path) && !path.startsWith('event.attributes.')) {
     const hint = didYouMean(path, EVENT_FIELD_PATHS) || `; events have ${TOP_LEVEL_EVENT_FIELDS}`;
@@ -66,8 +84,14 @@ export function featureName(path: string): string | undefined {
   return path.startsWith('features.') ? path.slice('features.'.length) : undefined;
 }
 
+/** The model name of a `model.*` path, or undefined for other roots. */
+export function modelName(path: string): string | undefined {
+  return path.startsWith('model.') ? path.slice('model.'.length) : undefined;
+}
+
 /**
- * The value at a field path, undefined when absent. `event.amount` is a number in major units,
+ * The value at a field path, undefined when absent (a model that does not score this type of
+ * event leaves `model.<name>` absent, so no comparison on it holds). `event.amount` is a number in major units,
  * computed from the integer minor units so it is exact to the cent.
  */
 export function resolveField(path: string, ctx: RuleContext): unknown {
@@ -83,6 +107,8 @@ export function fieldReader(path: string): (ctx: RuleContext) => unknown {
   if (path === 'tier') return (ctx) => ctx.tier;
   const feature = featureName(path);
   if (feature !== undefined) return (ctx) => (Object.hasOwn(ctx.features, feature) ? ctx.features[feature] : undefined);
+  const model = modelName(path);
+  if (model !== undefined) return (ctx) => (ctx.models && Object.hasOwn(ctx.models, model) ? ctx.models[model]!.score : undefined);
   if (path.startsWith('profile.')) {
     const name = path.slice('profile.'.length) as keyof CustomerProfile;
     return (ctx) => ctx.profile?.[name];

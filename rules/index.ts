@@ -4,9 +4,9 @@ export {
 } from './schema.js';
 export { listReferenceProblems, listsNamedBy, type ListCatalogue } from './listReferences.js';
 export { conditionSchema, conditionDepthProblem, comparisonsOf, COMPARISON_OPS, LIST_OPS, MAX_CONDITION_DEPTH, type Condition, type Comparison, type ComparisonOp, type ComparisonValue } from './condition.js';
-export { resolveField, fieldPathProblem, EVENT_FIELD_PATHS, type RuleContext } from './fields.js';
+export { resolveField, fieldPathProblem, modelName, EVENT_FIELD_PATHS, type RuleContext, type ModelOutput, type FeatureContribution } from './fields.js';
 export { evaluateRules, evaluateCondition, type RuleMatch } from './evaluate.js';
-export type { ComparisonReason } from './explain.js';
+export type { ComparisonReason, ContributionReason } from './explain.js';
 export {
   scoreCustomer, noisyOr, decayScore, scoringConfigSchema, DEFAULT_SCORING_CONFIG, SCORED_TYPES, type ScoredType,
   type ScoringConfig, type ScoringConfigInput, type CustomerScores, type PreviousScores,

@@ -11,11 +11,11 @@ export type RuleSetParseResult = { ok: true; ruleSet: RuleSet } | { ok: false; e
  * is ("rules.2.condition.all.0.op: ..."), so an analyst fixes a pack in one pass. Nothing partial
  * is returned: a pack with one bad rule is rejected whole rather than run without that rule.
  */
-export function parseRuleSet(text: string, format: 'yaml' | 'json', knownFeatures: readonly string[]): RuleSetParseResult {
+export function parseRuleSet(text: string, format: 'yaml' | 'json', knownFeatures: readonly string[], knownModels: readonly string[] = []): RuleSetParseResult {
   const document = parseAuthoredDocument(text, format);
   if (!document.ok) return document;
   const parsed = ruleSetSchema.safeParse(document.value);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'rules')) };
-  const errors = validateRuleSet(parsed.data, knownFeatures);
+  const errors = validateRuleSet(parsed.data, knownFeatures, knownModels);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, ruleSet: parsed.data };
 }

@@ -3,7 +3,7 @@ import { plainText } from '../core/plainText.js';
 import { TRIGGER_TYPES } from '../core/events/index.js';
 import { comparisonsOf, conditionSchema } from './condition.js';
 import { durationTextSchema } from './duration.js';
-import { featureName, fieldPathProblem } from './fields.js';
+import { featureName, fieldPathProblem, modelName } from './fields.js';
 import { placeholdersOf } from './reasonTemplate.js';
 import { didYouMean } from './suggest.js';
 
@@ -64,11 +64,13 @@ export type RuleSet = z.output<typeof ruleSetSchema>;
 export type RuleSetInput = z.input<typeof ruleSetSchema>;
 
 /**
- * What a schema-valid rule set still gets wrong: features the engine does not compute, reason
- * placeholders that name nothing, duplicate rule ids. Empty when the set can be loaded.
+ * What a schema-valid rule set still gets wrong: features the engine does not compute, models it
+ * has not loaded, reason placeholders that name nothing, duplicate rule ids. Empty when the set can
+ * be loaded.
  */
-export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string[]): string[] {
+export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string[], knownModels: readonly string[] = []): string[] {
   const known = new Set(knownFeatures);
+  const models = new Set(knownModels);
   const errors: string[] = [];
   const seen = new Set<string>();
   ruleSet.rules.forEach((rule, index) => {
@@ -78,10 +80,10 @@ export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string
     const fields = new Set<string>();
     for (const { comparison, path } of comparisonsOf(rule.condition)) {
       fields.add(comparison.field);
-      const problem = unknownFeature(comparison.field, known);
+      const problem = unknownFeature(comparison.field, known) ?? unknownModel(comparison.field, models);
       if (problem) errors.push(`${where}.${path}.field: ${problem}`);
     }
-    if (rule.reason !== undefined) errors.push(...templateProblems(rule.reason, fields, known).map((p) => `${where}.reason: ${p}`));
+    if (rule.reason !== undefined) errors.push(...templateProblems(rule.reason, fields, known, models).map((p) => `${where}.reason: ${p}`));
   });
   return errors;
 }
@@ -103,7 +105,18 @@ function unknownFeature(path: string, known: ReadonlySet<string>): string | unde
   return `unknown feature "${name}"${didYouMean(name, known)}`;
 }
 
-function templateProblems(template: string, conditionFields: ReadonlySet<string>, known: ReadonlySet<string>): string[] {
+/**
+ * A rule on a model that is not loaded would never fire (the field is always absent): refused, so
+ * nobody publishes a rule that silently does nothing.
+ */
+function unknownModel(path: string, loaded: ReadonlySet<string>): string | undefined {
+  const name = modelName(path);
+  if (name === undefined || loaded.has(name)) return undefined;
+  const which = loaded.size === 0 ? 'no model is loaded (VIGIL_MODEL_FILES names none)' : `the loaded models are ${[...loaded].join(', ')}`;
+  return `"${path}" names model "${name}", which is not loaded: ${which}`;
+}
+
+function templateProblems(template: string, conditionFields: ReadonlySet<string>, known: ReadonlySet<string>, models: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   for (const placeholder of placeholdersOf(template)) {
     if (placeholder.kind === 'threshold') {
@@ -113,7 +126,7 @@ function templateProblems(template: string, conditionFields: ReadonlySet<string>
       }
       continue;
     }
-    const problem = fieldPathProblem(placeholder.field) ?? unknownFeature(placeholder.field, known);
+    const problem = fieldPathProblem(placeholder.field) ?? unknownFeature(placeholder.field, known) ?? unknownModel(placeholder.field, models);
     if (problem) problems.push(`{${placeholder.text}}: ${problem}`);
   }
   return problems;

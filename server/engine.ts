@@ -20,6 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
+import { loadModelFiles, ModelFileError, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -34,6 +35,7 @@ import { ApprovalService, ApprovalStore, approvalRoutes } from '../approvals/ind
 import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '../identity/index.js';
 import { registerApprovalAppliers } from './approvalAppliers.js';
 import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
+import { backtestRoutes, createBacktestService, type BacktestService } from '../backtest/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -59,6 +61,8 @@ export interface Engine {
   outbound: OutboundPolicy;
   /** Four-eyes: proposals of changes that need a second person's approval. */
   approvals: ApprovalService;
+  /** Backtests of rule sets over the stored events (queued here; run where `runsBacktests`). */
+  backtests: BacktestService;
   /** The key-less /metrics listener, when VIGIL_METRICS_PORT is set. */
   metricsListener?: MetricsListener;
   /** Stops taking requests, lets in-flight ones finish, flushes workers, closes connections. */
@@ -81,6 +85,13 @@ export interface EngineOptions {
  */
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
+  // Read and checked before anything connects: a model that cannot be scored faithfully stops the start.
+  const models = await loadModelFiles(config.risk.modelFiles);
+  const shadowModels = await loadModelFiles(config.risk.shadowModelFiles);
+  const shadowProblem = shadowModelProblem(models, shadowModels);
+  if (shadowProblem) throw new ModelFileError(shadowProblem);
+  for (const model of models) log.info({ model: model.name, version: model.version, features: model.features.length }, 'model loaded');
+  for (const model of shadowModels) log.info({ model: model.name, version: model.version }, 'shadow model loaded: scored and counted, not seen by rules');
   const metrics = createMetrics();
   const redis = createRedis(config.redis, config.role, log, { failFast: true });
   const queues = new QueueConnections(config.redis);
@@ -128,7 +139,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     alerts: { resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS },
   });
   const rules = new RuleSetRegistry({
-    redis, prefix, knownFeatures: FEATURE_NAMES, log, defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
+    redis, prefix, knownFeatures: FEATURE_NAMES, knownModels: models.map((model) => model.name), log,
+    defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
     knownLists: () => lists.store.catalogue(),
   });
   // Campaigns are built after the lists; a list is deleted only through the API, once both exist.
@@ -166,6 +178,14 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   });
   registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
+  // Backtests are jobs for worker processes, one at a time each, off the API's requests. But they
+  // read ClickHouse, and a worker beside an embedded ClickHouse cannot (the API process owns the
+  // directory; worker rows go through the relay): there the owner runs them instead.
+  const runsBacktests = !relaysRows && (runsWorker || config.clickhouse.kind === 'embedded');
+  const backtests = createBacktestService({
+    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models,
+    ...(runsBacktests ? { history: store } : {}),
+  });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
   // What every assessment reads at its moment: the current rule set (reloads apply at once).
   const riskContext = () => ({
@@ -173,6 +193,8 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
     segmentation,
     complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
+    models,
+    shadowModels,
   });
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
@@ -218,6 +240,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
+          (scope) => backtestRoutes(scope, { backtests }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
@@ -252,12 +275,13 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals,
+    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
         await app.close();
         await worker?.stop();
+        await backtests.close();
         await offers.close();
         await alerts.close();
         await queues.close();

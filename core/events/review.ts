@@ -27,6 +27,18 @@ export function customerReview(customerId: string, atMs: number): CustomerReview
   return { event_id: `review:${customerId}:${atMs}`, customer_id: customerId, type: CUSTOMER_REVIEW, occurred_at: new Date(atMs).toISOString(), channel: 'core_banking' };
 }
 
+const REVIEW_ID = /^review:(.+):(\d+)$/s;
+
+/**
+ * A review's id names the bank's customer id, and it travels on as the id of what the review
+ * triggered (an alert's triggering event, an offer decision). Anything leaving for analytics takes
+ * `review:<pseudonym>:<ms>` instead; other ids are returned as they are.
+ */
+export function pseudonymousEventId(eventId: string, pseudonymise: (customerId: string) => string): string {
+  const review = REVIEW_ID.exec(eventId);
+  return review ? `review:${pseudonymise(review[1]!)}:${review[2]}` : eventId;
+}
+
 export function isReview(event: RiskEvent): event is CustomerReview {
   return event.type === CUSTOMER_REVIEW;
 }

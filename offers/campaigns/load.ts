@@ -66,6 +66,8 @@ export function validateCampaignSet(campaignSet: CampaignSet, knownFeatures: rea
 }
 
 function unknownFeature(path: string, known: ReadonlySet<string>): string | undefined {
+  // Model scores (a fraud model's) are for rules: marketing does not target on them.
+  if (path.startsWith('model.')) return `"${path}": model scores are for rules, not campaigns`;
   if (!path.startsWith('features.')) return undefined;
   const name = path.slice('features.'.length);
   return known.has(name) ? undefined : `unknown feature "${name}"${didYouMean(name, known)}`;

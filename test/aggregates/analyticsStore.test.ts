@@ -61,6 +61,25 @@ describe('the pseudonymising store', () => {
     expect(response!.customer_id).toBe(pseudonymise('cust-secret-42'));
   });
 
+  it('writes the ids of reviews that raised an alert or decided an offer by pseudonym too: they name the customer', async () => {
+    const store = pseudonymisingStore(raw, { pseudonymise, rawIdentifiers: false });
+    const reviewId = 'review:cust-secret-42:1772366400000';
+    await store.insertRows(`${raw.database}.alerts`, [{
+      id: 'alt_1', customer_id: 'cust-secret-42', type: 'churn', severity: 'high', score: 0.6, rule_ids: ['salary-stopped'], reasons: '[]',
+      triggering_event_ids: [reviewId, 'tr-1'], rule_set_version: '2026.4', created_at: '2026-03-01 12:00:00.000', due_at: null,
+    }]);
+    await store.insertRows(`${raw.database}.${TABLES.offerDecisions}`, [{
+      decision_id: reviewId, campaign_id: 'birthday', customer_id: 'cust-secret-42', outcome: 'offered', reason: '', detail: '', offer_id: 'off_1',
+      channel: 'push', decided_at: '2026-03-01 12:00:00.000', event_type: 'customer_review', event_occurred_at: '2026-03-01 12:00:00.000',
+      latency_ms: 3, campaigns_revision: 1,
+    }]);
+    const pseudonymous = `review:${pseudonymise('cust-secret-42')}:1772366400000`;
+    const [alert] = await raw.query<{ triggering_event_ids: string[] }>(`SELECT triggering_event_ids FROM ${raw.database}.alerts`);
+    expect(alert!.triggering_event_ids).toEqual([pseudonymous, 'tr-1']);
+    const [decision] = await raw.query<{ decision_id: string }>(`SELECT decision_id FROM ${raw.database}.${TABLES.offerDecisions}`);
+    expect(decision!.decision_id).toBe(pseudonymous);
+  });
+
   it('covers every ClickHouse table with a customer_id column, for writing and for erasure', async () => {
     const columns = await raw.query<{ table: string }>(
       "SELECT table FROM system.columns WHERE database = {db:String} AND name = 'customer_id' ORDER BY table", { db: raw.database },

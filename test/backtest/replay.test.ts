@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { replayContext, replayHistory } from '../../backtest/index.js';
+import { HistoryReplay, replayContext, replayHistory } from '../../backtest/index.js';
 import { assessEvent } from '../../risk/assess.js';
 import { emptyRiskState } from '../../risk/riskState.js';
 import { DAY, HOUR, MINUTE, T0, ev } from '../features/builders.js';
@@ -53,5 +53,49 @@ describe('replayHistory', () => {
   it('does not review a customer past the history it is given', () => {
     const only = [ev('card_payment', T0, { customer_id: 'cust-alone' })];
     expect(replayHistory(only, context).reviews).toBe(0);
+  });
+});
+
+describe('HistoryReplay', () => {
+  const history = () => byTime([
+    ...Array.from({ length: 12 }, (_, i) => ev('card_payment', T0 + i * MINUTE, {
+      customer_id: 'cust-paged', channel: 'ecommerce', amount: '1.00', merchant: { id: `m-${i}`, mcc: '5999', country: 'DE' },
+    })),
+    ...Array.from({ length: 40 }, (_, day) => ev('card_payment', T0 + day * DAY + 12 * HOUR, { customer_id: 'cust-steady' })),
+  ]);
+
+  it('fed page by page, raises exactly what a whole-history replay raises', () => {
+    const events = history();
+    const whole = replayHistory(events, context);
+    const replay = new HistoryReplay(context);
+    const paged = [];
+    for (let i = 0; i < events.length; i += 5) {
+      for (const event of events.slice(i, i + 5)) paged.push(...replay.push(event).flatMap((step) => step.alerts));
+    }
+    expect(whole.alerts.length).toBeGreaterThan(0);
+    expect(paged).toEqual(whole.alerts);
+    expect(replay.events).toBe(whole.events);
+    expect(replay.reviews).toBe(whole.reviews);
+  });
+
+  it('reports each review as a step of its own before the event it fell due before', () => {
+    const replay = new HistoryReplay(context);
+    replay.push(ev('card_payment', T0, { customer_id: 'cust-a' }));
+    const steps = replay.push(ev('card_payment', T0 + 3 * DAY, { customer_id: 'cust-b' }));
+    // cust-a is looked at daily while quiet: on days 1, 2 and 3 (due at the payment's very moment).
+    expect(steps.map((step) => step.event.type)).toEqual(['customer_review', 'customer_review', 'customer_review', 'card_payment']);
+    expect(steps.slice(0, 3).map((step) => step.event.customer_id)).toEqual(['cust-a', 'cust-a', 'cust-a']);
+  });
+
+  it('finish(until) takes the reviews due after the last event up to the end of the history', () => {
+    const leaver = [0, 30, 60, 90].map((day) => ev('salary_credit', T0 + day * DAY + 8 * HOUR, { customer_id: 'cust-leaver' }));
+    const replay = new HistoryReplay(context);
+    for (const event of leaver) replay.push(event);
+    expect(replay.reviews).toBeGreaterThan(0);
+    const before = replay.reviews;
+    const tail = replay.finish(T0 + 150 * DAY);
+    expect(replay.reviews).toBeGreaterThan(before);
+    expect(tail.every((step) => step.event.type === 'customer_review' && Date.parse(step.event.occurred_at) <= T0 + 150 * DAY)).toBe(true);
+    expect(tail.flatMap((step) => step.alerts).filter((alert) => alert.ruleIds.includes('salary-stopped'))).toHaveLength(1);
   });
 });

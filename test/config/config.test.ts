@@ -21,6 +21,7 @@ describe('configuration', () => {
     });
     expect(config.outbound.allow).toEqual({ hosts: [], suffixes: [], ranges: [] });
     expect(config.operations).toEqual({ publicDocs: false });
+    expect(config.backtests).toEqual({ resultTtlHours: 168, pageEvents: 5000 });
   });
 
   it('reads API keys as name:key:role, the name being whom audit records name', () => {
@@ -104,6 +105,8 @@ describe('configuration', () => {
     ['the metrics listener on the API port', { PORT: '8080', VIGIL_METRICS_PORT: '8080' }, /VIGIL_METRICS_PORT: must differ from PORT/],
     ['public docs that are not true or false', { VIGIL_PUBLIC_DOCS: 'yes' }, /VIGIL_PUBLIC_DOCS/],
     ['a zero maximum event age', { VIGIL_MAX_EVENT_AGE_DAYS: '0' }, /VIGIL_MAX_EVENT_AGE_DAYS/],
+    ['a backtest result kept for no time', { VIGIL_BACKTEST_RESULT_TTL_HOURS: '0' }, /VIGIL_BACKTEST_RESULT_TTL_HOURS/],
+    ['a backtest page too small to be worth a query', { VIGIL_BACKTEST_PAGE_EVENTS: '10' }, /VIGIL_BACKTEST_PAGE_EVENTS/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);

@@ -137,6 +137,19 @@ describe('noiseImpact', () => {
     expect(impact.find((i) => i.kind === 'travel-abroad')).toEqual({ kind: 'travel-abroad', alertType: 'fraud', episodes: 1, withAlert: 0, rules: {} });
     expect(impact.find((i) => i.kind === 'large-purchase')?.withAlert).toBe(0);
   });
+
+  it('attributes churn alerts within 45 days to a quiet spell, and never a fraud alert', () => {
+    const impact = noiseImpact([
+      { customer_id: 'q1', kind: 'quiet-spell', at: iso(day(20)) },
+      { customer_id: 'q2', kind: 'quiet-spell', at: iso(day(20)) },
+      { customer_id: 'q3', kind: 'quiet-spell', at: iso(day(20)) },
+    ], [
+      alert('q1', 'churn', ['activity-decline'], day(44)),
+      alert('q2', 'churn', ['activity-decline'], day(66)), // after the 45 days
+      alert('q3', 'fraud', ['velocity-burst'], day(25)),
+    ], day(5));
+    expect(impact.find((i) => i.kind === 'quiet-spell')).toEqual({ kind: 'quiet-spell', alertType: 'churn', episodes: 3, withAlert: 1, rules: { 'activity-decline': 1 } });
+  });
 });
 
 describe('table', () => {

@@ -53,7 +53,7 @@ rules:
     ['a comparison without op', { condition: { field: 'features.txn_count_1h', value: 1 } }, 'a comparison needs an op'],
     ['two kinds in one node', { condition: { all: [validRule.condition], field: 'features.txn_count_1h', op: 'gt', value: 1 } }, 'needs exactly one of all, any, not or field (found: all, field)'],
     ['an empty all', { condition: { all: [] } }, 'rules.0 (velocity).condition.all: Too small'],
-    ['an unknown root', { condition: { field: 'customer.age', op: 'gt', value: 1 } }, 'is not a field: use features.<name>, event.<path>, tags, tier or profile.<name>'],
+    ['an unknown root', { condition: { field: 'customer.age', op: 'gt', value: 1 } }, 'is not a field: use features.<name>, model.<name>, event.<path>, tags, tier or profile.<name>'],
     ['a misspelt event field', { condition: { field: 'event.merchant.mmc', op: 'eq', value: '7995' } }, '"event.merchant.mmc" is not an event field (did you mean "event.merchant.mcc"?)'],
     ['an unknown profile field', { condition: { field: 'profile.income', op: 'gt', value: 1 } }, '"profile.income" is not a profile field'],
     ['an unknown tier', { condition: { field: 'tier', op: 'eq', value: 'gold' } }, 'unknown tier ["gold"]'],
