@@ -128,9 +128,16 @@ export function sumWindows(buckets: Readonly<Buckets>, tier: BucketTier, t: numb
   return totals;
 }
 
+/**
+ * Zeros held as floating-point numbers from the start: totals of amounts and M2 are, and an array
+ * begun with small integers is copied again when the first such number lands in it (on every
+ * window of every event). Made once by a fraction then zeroed, so the array keeps that kind.
+ */
+const FLOAT_ZEROS: readonly number[] = Array.from({ length: 64 }, () => 0.5).fill(0);
+
 function zeros(length: number): number[] {
-  const array: number[] = [];
-  for (let i = 0; i < length; i++) array.push(0);
+  const array = FLOAT_ZEROS.slice(0, length);
+  while (array.length < length) array.push(0);
   return array;
 }
 
