@@ -29,34 +29,42 @@ export class ReviewQueue {
     return undefined;
   }
 
+  // Sifting moves the entries on the path along and writes the moving one once, at its place: a
+  // swap by destructuring allocated an array per step, and every event pushes an entry.
   private push(item: { atMs: number; customer: string }): void {
     const heap = this.heap;
+    let i = heap.length;
     heap.push(item);
-    for (let i = heap.length - 1; i > 0;) {
+    while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (heap[parent]!.atMs <= heap[i]!.atMs) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      if (heap[parent]!.atMs <= item.atMs) break;
+      heap[i] = heap[parent]!;
       i = parent;
     }
+    heap[i] = item;
   }
 
   private pop(): { atMs: number; customer: string } {
     const heap = this.heap;
     const top = heap[0]!;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && heap[left]!.atMs < heap[smallest]!.atMs) smallest = left;
-        if (right < heap.length && heap[right]!.atMs < heap[smallest]!.atMs) smallest = right;
-        if (smallest === i) break;
-        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
-        i = smallest;
+    if (heap.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      let smallestAtMs = last.atMs;
+      if (left < heap.length && heap[left]!.atMs < smallestAtMs) {
+        smallest = left;
+        smallestAtMs = heap[left]!.atMs;
       }
+      if (right < heap.length && heap[right]!.atMs < smallestAtMs) smallest = right;
+      if (smallest === i) break;
+      heap[i] = heap[smallest]!;
+      i = smallest;
     }
+    heap[i] = last;
     return top;
   }
 }

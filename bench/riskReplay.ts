@@ -1,8 +1,10 @@
-// The pure risk assessment alone: a saved labelled stream replayed in memory (backtest/), no Redis,
-// no HTTP. `npx tsx bench/riskReplay.ts --from-dir /tmp/perf42 [--rules empty] [--limit N]
-// [--alerts out.json] [--states out.txt]` prints events/s; the alerts (JSON, in order) and the
-// final per-customer states (encoded) can be written out so two versions of the code can be diffed.
-// npm run bench runs the same replay over a stream it builds itself (bench/run.ts).
+// The pure risk assessment alone: a labelled stream replayed in memory (backtest/), no Redis, no
+// HTTP. `npm run bench -- --only riskreplay` builds the seed-42 stream in process and times the
+// replay with the default rule pack and, as the reference, with no rules (features and segment
+// alone). `npx tsx bench/riskReplay.ts --from-dir <saved stream> [--rules empty] [--limit N]
+// [--runs N] [--alerts out.jsonl] [--states out.txt]` replays a stream saved by `npm run evaluate
+// -- --out`, and writes the alerts (JSON, in order) and the final per-customer states (encoded) so
+// two versions of the code can be diffed.
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,6 +12,7 @@ import { replayContext, replayHistory } from '../backtest/index.js';
 import { loadConfig } from '../config/index.js';
 import { parseEvent, type EventInput, type VigilEvent } from '../core/events/index.js';
 import { loadLabelledStream } from '../evaluation/streamFiles.js';
+import { buildLabelledStream } from '../simulator/scenarios/index.js';
 import { encodeRiskState } from '../risk/riskState.js';
 import type { RuleSet } from '../rules/index.js';
 
@@ -50,6 +53,24 @@ export function timeRiskReplay(events: readonly VigilEvent[], ruleSet?: (rules: 
     events: outcome.events, reviews: outcome.reviews, alerts: outcome.alerts.length, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, eventsPerSecond: outcome.events / seconds,
   };
   return { figures, outcome };
+}
+
+/** What the in-memory backtests are asked to reach (issue 9). */
+const TARGET_EVENTS_PER_SECOND = 50_000;
+
+/** The npm run bench phase: the seed-42 stream of `npm run evaluate`, built here, replayed with and without rules. */
+export function benchRiskReplay(): void {
+  const stream = buildLabelledStream({
+    seed: 42, customers: 2000, days: 120, start: new Date('2026-01-05T00:00:00Z'), fraudShare: 0.05, churnShare: 0.05, creditShare: 0.03,
+  });
+  const events = parsedForReplay(stream.events);
+  const reference = timeRiskReplay(events, withoutRules).figures;
+  const rules = timeRiskReplay(events).figures;
+  const rate = (figures: RiskReplayFigures) => `${Math.round(figures.eventsPerSecond).toLocaleString('en-GB')} ev/s`;
+  console.log(`in-memory risk replay (seed 42: ${rules.events.toLocaleString('en-GB')} events of 2,000 customers over 120 days, `
+    + `${rules.reviews.toLocaleString('en-GB')} reviews, ${rules.alerts.toLocaleString('en-GB')} alerts): ${rate(rules)} `
+    + `(target ${TARGET_EVENTS_PER_SECOND.toLocaleString('en-GB')} ev/s: ${(rules.eventsPerSecond / TARGET_EVENTS_PER_SECOND).toFixed(2)}); `
+    + `without rules (features and segment alone) ${rate(reference)}: ratio ${(rules.eventsPerSecond / reference.eventsPerSecond).toFixed(2)}`);
 }
 
 async function main(): Promise<void> {

@@ -3,9 +3,10 @@
 // the load generator does not share its event loop, then measures ingest (single and batched
 // posts) against the thinnest fastify + ioredis ingest measured in the same run, end-to-end
 // processing, in-line decisions and event-to-alert latency at fixed rates, and engagement offers
-// (decisions, caps, signed delivery to a loopback channel endpoint), and what scoring the example
-// fraud model costs per event in process (bench/model.ts). Loopback only, bounded: every phase
-// stops by itself.
+// (decisions, caps, signed delivery to a loopback channel endpoint), what scoring the example
+// fraud model costs per event in process (bench/model.ts), and the pure risk assessment replayed
+// in memory against the same replay without rules (bench/riskReplay.ts). Loopback only, bounded:
+// every phase stops by itself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import { formatLoadResult, runIngestLoad } from '../loadtests/ingest-autocannon.
 import { newRunId, sampleBatch, sampleEvent } from '../loadtests/sampleEvents.js';
 import { deleteKeysMatching } from '../core/redis.js';
 import { benchModelScoring } from './model.js';
+import { benchRiskReplay } from './riskReplay.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,13 +33,17 @@ const duration = Number(values.duration);
 const port = Number(values.port);
 const e2eEvents = Number(values['e2e-events']);
 const offerEvents = Number(values['offer-events']);
-const phases = new Set((values.only ?? 'model,ingest,reference,e2e,decisions,offers,alerts').split(','));
-// The model phase runs in this process, before the engine starts, so nothing else shares the CPU.
+const phases = new Set((values.only ?? 'model,riskreplay,ingest,reference,e2e,decisions,offers,alerts').split(','));
+// The model and risk replay phases run in this process, before the engine starts, so nothing else shares the CPU.
 if (phases.delete('model')) {
   await benchModelScoring();
   console.log('');
-  if (phases.size === 0) process.exit(0);
 }
+if (phases.delete('riskreplay')) {
+  benchRiskReplay();
+  console.log('');
+}
+if (phases.size === 0) process.exit(0);
 const OFFER_CUSTOMERS = 20_000;
 const url = `http://127.0.0.1:${port}`;
 const key = 'bench-admin-key-0123456789';

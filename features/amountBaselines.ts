@@ -107,10 +107,10 @@ export function compareWithBaseline(baselines: AmountBaselines, group: AmountGro
     for (const other of AMOUNT_GROUPS) collectBins(baselines[other], from, t, bins);
   }
   if (bins.length < MIN_AMOUNTS_FOR_BASELINE) return NO_COMPARISON;
-  bins.sort(ascending);
+  sortAscending(bins);
   const median = medianOfSorted(bins);
   for (let i = 0; i < bins.length; i++) bins[i] = Math.abs(bins[i]! - median);
-  const mad = medianOfSorted(bins.sort(ascending));
+  const mad = medianOfSorted(sortAscending(bins));
   const spread = Math.max(MAD_TO_SIGMA * mad / BINS_PER_LOG_UNIT, MIN_SPREAD_LOG);
   const logAmount = Math.log(Math.max(amountMilli, 1) / 1000);
   const logMedian = median / BINS_PER_LOG_UNIT;
@@ -123,8 +123,21 @@ function collectBins(entries: readonly BaselineEntry[] | undefined, from: number
   for (const [time, bin] of entries) if (time >= from && time < t) into.push(bin);
 }
 
-function ascending(a: number, b: number): number {
-  return a - b;
+/**
+ * In place, by insertion: a group holds at most BASELINE_CAP amounts (every group together a few
+ * times that), where Array.prototype.sort allocated a working copy on each of two sorts per payment.
+ */
+function sortAscending(values: number[]): number[] {
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i]!;
+    let j = i - 1;
+    while (j >= 0 && values[j]! > value) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = value;
+  }
+  return values;
 }
 
 function medianOfSorted(sorted: readonly number[]): number {

@@ -128,9 +128,22 @@ export function sumWindows(buckets: Readonly<Buckets>, tier: BucketTier, t: numb
   return totals;
 }
 
+/** `count` buckets of zeros end to end, their indices to be written in (the codec reads stored buckets into it). */
+export function zeroBuckets(count: number, tier: BucketTier): Buckets {
+  return zeros(count * strideOf(tier));
+}
+
+/**
+ * Zeros held as floating-point numbers from the start: totals of amounts and M2 are, and an array
+ * begun with small integers is copied again when the first such number lands in it (on every
+ * window of every event). Made once by a fraction then zeroed, so the array keeps that kind; long
+ * enough for a year of day buckets.
+ */
+const FLOAT_ZEROS: readonly number[] = Array.from({ length: 2048 }, () => 0.5).fill(0);
+
 function zeros(length: number): number[] {
-  const array: number[] = [];
-  for (let i = 0; i < length; i++) array.push(0);
+  const array = FLOAT_ZEROS.slice(0, length);
+  while (array.length < length) array.push(0);
   return array;
 }
 

@@ -1,12 +1,12 @@
 import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amountBaselines.js';
-import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, type Buckets, type BucketTier } from './buckets.js';
+import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
-import { seenEntries, seenSetOf } from './distinct.js';
+import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
 import {
   emptyFeatureState, type ComplaintEntry, type CustomerFeatureState, type PreviousActivity, type Reactivation,
-  type RecentEvent, type SeenEntry, type SeenSets,
+  type RecentEvent, type SeenSets,
 } from './state.js';
 
 // The stored form of a customer's feature state. It is read and written once per customer per
@@ -48,7 +48,7 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     p: encodePrevious(state.p, n),
     h: encodeBuckets(state.h, HOUR_TIER, n),
     d: encodeBuckets(state.d, DAY_TIER, n),
-    s: mapSets(state.s, (set) => seenEntries(set).map(([key, first, last, times]) => [key, age(last), last - first, times])),
+    s: mapSets(state.s, (set) => mapSeen(set, (key, first, last, times) => [key, age(last), last - first, times])),
     sal: state.sal.map(age),
     cp: state.cp.map(([key, last, status]) => [key, age(last), status]),
     b: Object.fromEntries(AMOUNT_GROUPS.flatMap((group) => {
@@ -102,13 +102,17 @@ function decodeState(json: Json): CustomerFeatureState {
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
     d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
-    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => seenSetOf(list(set).map((entry): SeenEntry => {
-      const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
-      const last = time(lastAge);
-      const seen = count(times);
-      if (seen < 1) throw new CorruptState('times seen');
-      return [str(key), last - count(span), last, seen];
-    }))),
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [] }, (set) => {
+      const seen = emptySeenSet();
+      for (const entry of list(set)) {
+        const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
+        const last = time(lastAge);
+        const sightings = count(times);
+        if (sightings < 1) throw new CorruptState('times seen');
+        addSeen(seen, str(key), last - count(span), last, sightings);
+      }
+      return seen;
+    }),
     sal: sorted(list(o.sal).map(time), (a, b) => a - b),
     cp: list(o.cp).map((entry): ComplaintEntry => {
       const [key, lastAge, status] = tuple(entry, 3);
@@ -246,17 +250,17 @@ function encodeBuckets(buckets: Readonly<Buckets>, tier: BucketTier, n: number):
 function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonly number[]): Buckets {
   const newest = bucketIndex(tier, n);
   const storedFields = layout?.length ?? tier.fields;
-  const buckets: Buckets = [];
+  const rows = list(json);
+  const buckets = zeroBuckets(rows.length, tier);
   let previous = -Infinity;
-  for (const rowJson of list(json)) {
-    const row = list(rowJson);
+  for (let r = 0; r < rows.length; r++) {
+    const row = list(rows[r]);
     if (row.length < 1 || row.length > storedFields + 1) throw new CorruptState('bucket');
     const index = newest - count(row[0]);
     if (index <= previous) throw new CorruptState('bucket order');
     previous = index;
-    const at = buckets.length;
-    buckets.push(index);
-    for (let field = 1; field <= tier.fields; field++) buckets.push(0);
+    const at = r * (tier.fields + 1);
+    buckets[at] = index;
     for (let i = 1; i < row.length; i++) buckets[at + (layout?.[i - 1] ?? i)] = num(row[i]);
   }
   return buckets;

@@ -1,4 +1,4 @@
-import type { SeenEntry, SeenSet, SeenSetName } from './state.js';
+import type { SeenSet, SeenSetName } from './state.js';
 import { LONG_SEEN_HISTORY_SECONDS, SEEN_HISTORY_SECONDS } from './windows.js';
 
 /** How long each seen set remembers a key after its last sighting (windows.ts says why). */
@@ -32,23 +32,19 @@ export function emptySeenSet(): SeenSet {
   return { keys: [], times: [] };
 }
 
-/** The entries as [key, first seen, last seen, times seen], in the set's order (for the codec). */
-export function seenEntries(set: SeenSet): SeenEntry[] {
-  return set.keys.map((key, i) => [key, set.times[i * STRIDE]!, set.times[i * STRIDE + LAST]!, set.times[i * STRIDE + COUNT]!]);
+/** Each key with its first and last sighting and times seen, in the set's order, mapped (for the codec). */
+export function mapSeen<T>(set: SeenSet, map: (key: string, first: number, last: number, count: number) => T): T[] {
+  return set.keys.map((key, i) => map(key, set.times[i * STRIDE]!, set.times[i * STRIDE + LAST]!, set.times[i * STRIDE + COUNT]!));
 }
 
 function seenCount(set: SeenSet): number {
   return set.keys.length;
 }
 
-/** A set from entries in their order (for the codec). */
-export function seenSetOf(entries: readonly SeenEntry[]): SeenSet {
-  const set = emptySeenSet();
-  for (const [key, first, last, count] of entries) {
-    set.keys.push(key);
-    set.times.push(first, last, count);
-  }
-  return set;
+/** Appends a key to a set being built (for the codec; recordSighting is how a set grows otherwise). */
+export function addSeen(set: SeenSet, key: string, first: number, last: number, count: number): void {
+  set.keys.push(key);
+  set.times.push(first, last, count);
 }
 
 /** Records a sighting of `key` at t; returns a new set (the input is not changed). */

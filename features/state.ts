@@ -39,9 +39,6 @@ export interface PreviousActivity {
   /** event with a country: [t, country] */ c?: [number, string];
 }
 
-/** [key, first seen, last seen, times seen] */
-export type SeenEntry = [key: string, first: number, last: number, count: number];
-
 /**
  * Keys seen and when (distinct.ts): `keys[i]` was first seen at `times[3i]`, last seen at
  * `times[3i + 1]`, `times[3i + 2]` times; in the order first recorded.
