@@ -1,6 +1,6 @@
 // Backtests: the risk pipeline over stored or simulated history, in memory (backtest/README.md).
 export { HistoryReplay, replayHistory, type ReplayContext, type ReplayOutcome, type ReplayStep } from './replay.js';
-export { defaultRuleSet, replayContext } from './defaultContext.js';
+export { defaultRuleSet, replayContext, ruleSetFromFile, RuleSetFileError } from './defaultContext.js';
 export { runBacktest, BacktestInterrupted, type BacktestHistory, type BacktestInput, type StoredEventPage, type TimeRange } from './run.js';
 export { ClickHouseHistory } from './history.js';
 export { LabelIndex, verdictOf, LABELLING_DISPOSITIONS, type LabelledAlert, type Verdict } from './labels.js';

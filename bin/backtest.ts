@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { backtestRequestSchema, backtestStatusSchema, formatBacktest, progressLine, type BacktestStatus } from '../backtest/index.js';
+import { runCli, usageError, UsageError } from './cli.js';
 
 const USAGE = `Usage: npm run backtest -- --from <date> --to <date> [options]
 
@@ -36,10 +37,6 @@ const cliSchema = z.object({
 });
 type CliOptions = z.infer<typeof cliSchema>;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 /** Vigil answered, but not with what was asked for: the message is its own. */
 class RefusedError extends Error {
   override readonly name = 'RefusedError';
@@ -58,7 +55,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help
   });
   if (values.help) return 'help';
   const parsed = cliSchema.safeParse({ ...values, apiKey: values['api-key'] ?? env.VIGIL_API_KEY });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  if (!parsed.success) throw usageError(parsed.error);
   return parsed.data;
 }
 
@@ -89,20 +86,14 @@ async function call(opts: CliOptions, path: string, init: { method?: string; bod
   return body;
 }
 
-async function main(): Promise<number> {
-  let opts: CliOptions | 'help';
-  let body: z.infer<typeof backtestRequestSchema>;
-  try {
-    opts = readOptions(process.argv.slice(2), process.env);
-    if (opts === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    body = await requestBody(opts);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
-    return 2;
-  }
+/** The options and the request they make; a candidate file that is missing or invalid is a usage error too. */
+async function readRequest(argv: string[]): Promise<{ opts: CliOptions; body: z.infer<typeof backtestRequestSchema> } | 'help'> {
+  const opts = readOptions(argv, process.env);
+  if (opts === 'help') return 'help';
+  return { opts, body: await requestBody(opts) };
+}
+
+async function run({ opts, body }: { opts: CliOptions; body: z.infer<typeof backtestRequestSchema> }): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const { id } = z.object({ id: z.string() }).parse(await call(opts, '/v1/rules/backtests', { method: 'POST', body }));
   say(`backtest ${id} queued`);
@@ -122,10 +113,4 @@ async function main(): Promise<number> {
   return status.state === 'done' ? 0 : 1;
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  const known = error instanceof RefusedError;
-  process.stderr.write(`backtest failed: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
-  process.exitCode = 1;
-}
+await runCli({ usage: USAGE, readOptions: readRequest, run, failure: 'backtest failed', knownErrors: [RefusedError] });

@@ -4,11 +4,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  ReplayError, StreamFileError, evaluate, evaluateInMemory, formatReport, type EvaluationResult, loadLabelledStream, saveLabelledStream, type ReplayProgress,
+  ReplayError, StreamFileError, evaluate, evaluateInMemory, formatReport, type EvaluationResult, obtainLabelledHistory, type ReplayProgress,
 } from '../evaluation/index.js';
-import { replayContext } from '../backtest/index.js';
+import { replayContext, ruleSetFromFile, RuleSetFileError, defaultRuleSet } from '../backtest/index.js';
 import { loadConfig } from '../config/index.js';
-import { buildLabelledStream, type LabelledStream } from '../simulator/scenarios/index.js';
+import { loadModelFiles, ModelFileError } from '../models/index.js';
+import { runCli, usageError, UsageError } from './cli.js';
 
 const USAGE = `Usage: npm run evaluate -- [options]
 
@@ -30,6 +31,9 @@ prints detection quality per fraud typology and churn pattern. Needs Redis at RE
   --engine <e>          pipeline (default): the real engine, through HTTP, Redis Streams and
                         the workers; memory: the same pure risk assessment and review schedule
                         replayed in memory (backtest/), in seconds, for trying features and rules
+  --rules <file>        a rule set (.yaml/.yml or .json) instead of the default pack
+  --models <files>      comma-separated .onnx models to load, as VIGIL_MODEL_FILES: the rule
+                        set may read them as model.<name>
   --help                show this help
 
 Exit codes: 0 evaluated, 1 failed, 2 invalid options.`;
@@ -47,14 +51,12 @@ const cliSchema = z.object({
   generateOnly: z.boolean(),
   fromDir: z.string().min(1).optional(),
   engine: z.enum(['pipeline', 'memory'], { error: '--engine is pipeline or memory' }),
+  rules: z.string().min(1).optional(),
+  models: z.string().default('').transform((text) => text.split(',').map((path) => path.trim()).filter(Boolean)),
 }).refine((o) => o.fraudShare + o.churnShare + o.creditShare <= 1, '--fraud-share, --churn-share and --credit-share add up to at most 1')
   .refine((o) => !o.generateOnly || o.out, '--generate-only needs --out')
   .refine((o) => !(o.fromDir && o.out), '--from-dir replays a saved stream; it cannot be combined with --out');
 type CliOptions = z.infer<typeof cliSchema>;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 function readOptions(argv: string[]): CliOptions | 'help' {
   const { values } = parseArgs({
@@ -71,6 +73,8 @@ function readOptions(argv: string[]): CliOptions | 'help' {
       'generate-only': { type: 'boolean', default: false },
       'from-dir': { type: 'string' },
       engine: { type: 'string', default: 'pipeline' },
+      rules: { type: 'string' },
+      models: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -78,29 +82,10 @@ function readOptions(argv: string[]): CliOptions | 'help' {
   const parsed = cliSchema.safeParse({
     ...values, fraudShare: values['fraud-share'], churnShare: values['churn-share'], creditShare: values['credit-share'], generateOnly: values['generate-only'], fromDir: values['from-dir'],
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  if (!parsed.success) throw usageError(parsed.error);
   const endMs = Date.parse(`${parsed.data.start}T00:00:00Z`) + parsed.data.days * 86_400_000;
   if (!parsed.data.fromDir && endMs > Date.now()) throw new UsageError('the stream would end in the future, which ingest refuses: choose an earlier --start or fewer --days');
   return parsed.data;
-}
-
-async function obtainStream(opts: CliOptions, say: (line: string) => void): Promise<LabelledStream> {
-  if (opts.fromDir) {
-    say(`loading the labelled stream from ${opts.fromDir} …`);
-    return loadLabelledStream(opts.fromDir);
-  }
-  say(`building a labelled stream: ${opts.customers} customers, ${opts.days} days, seed ${opts.seed} …`);
-  const started = performance.now();
-  const stream = buildLabelledStream({
-    seed: opts.seed, customers: opts.customers, days: opts.days, start: new Date(`${opts.start}T00:00:00Z`),
-    fraudShare: opts.fraudShare, churnShare: opts.churnShare, creditShare: opts.creditShare,
-  });
-  say(`built ${stream.events.length.toLocaleString('en-GB')} events and ${stream.labels.length} labels in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.out) {
-    await saveLabelledStream(opts.out, stream);
-    say(`wrote ${opts.out}/events.jsonl and ${opts.out}/labels.json`);
-  }
-  return stream;
 }
 
 function progressLine(p: ReplayProgress): string {
@@ -108,35 +93,40 @@ function progressLine(p: ReplayProgress): string {
   return `  ${p.elapsedSec.toFixed(0).padStart(4)} s  ${p.phase.padEnd(8)}  posted ${done}  backlog ${p.backlog.toLocaleString('en-GB')}`;
 }
 
-async function main(): Promise<number> {
-  let opts: CliOptions | 'help';
-  try {
-    opts = readOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(opts: CliOptions): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const started = performance.now();
-  const stream = await obtainStream(opts, say);
+  // The model files and the rule set are checked before minutes are spent building a stream.
+  const models = await loadModelFiles(opts.models);
+  const ruleSet = opts.rules ? ruleSetFromFile(opts.rules, models) : defaultRuleSet();
+  if (opts.rules || models.length > 0) {
+    say(`rule set ${ruleSet.version} (${ruleSet.rules.length} rules)${models.length > 0 ? `, models ${models.map((model) => `${model.name} ${model.version}`).join(', ')}` : ''}`);
+  }
+  const { stream } = await obtainLabelledHistory(opts.fromDir ? { fromDir: opts.fromDir } : {
+    simulate: {
+      seed: opts.seed, customers: opts.customers, days: opts.days, start: opts.start,
+      fraudShare: opts.fraudShare, churnShare: opts.churnShare, creditShare: opts.creditShare,
+    },
+    ...(opts.out ? { saveTo: opts.out } : {}),
+  }, say);
   if (opts.generateOnly) return 0;
 
   const input = { events: stream.events, labels: stream.labels, noise: stream.noise, measureFrom: new Date(stream.meta.measure_from) };
   let result: Omit<EvaluationResult, 'workspace'>;
   if (opts.engine === 'memory') {
     say('replaying the risk pipeline in memory …');
-    result = evaluateInMemory({ ...input, context: replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk) });
+    result = evaluateInMemory({ ...input, context: replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk, ruleSet, models) });
   } else {
     say('replaying through the engine …');
     // Ctrl-C stops the replay but still closes the engine and removes its data dir and Redis keys.
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
     result = await evaluate({
-      ...input, config: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', signal: abort.signal, onProgress: (p) => say(progressLine(p)) },
+      ...input,
+      config: {
+        redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', signal: abort.signal, onProgress: (p) => say(progressLine(p)),
+        ...(opts.rules ? { rulesFile: opts.rules } : {}), modelFiles: opts.models,
+      },
     });
   }
   const labelled = {
@@ -149,11 +139,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
+await runCli({
+  usage: USAGE, readOptions, run, failure: 'evaluation failed',
   // Our own errors say what went wrong in words; anything else gets its stack.
-  const known = error instanceof ReplayError || error instanceof StreamFileError;
-  process.stderr.write(`evaluation failed: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
-  process.exitCode = 1;
-}
+  knownErrors: [ReplayError, StreamFileError, RuleSetFileError, ModelFileError],
+});

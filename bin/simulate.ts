@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runSimulation, type SimulationProgress } from '../simulator/index.js';
+import { runCli, usageError } from './cli.js';
 
 const USAGE = `Usage: npm run simulate -- [options]
 
@@ -52,12 +53,8 @@ function readOptions(argv: string[], envKey: string | undefined): CliOptions | '
   });
   if (values.help) return 'help';
   const parsed = cliSchema.safeParse({ ...values, key: values.key ?? envKey });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  if (!parsed.success) throw usageError(parsed.error);
   return parsed.data;
-}
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 function progressLine(p: SimulationProgress): string {
@@ -89,19 +86,7 @@ function summary(p: SimulationProgress, opts: CliOptions): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  let opts: CliOptions | 'help';
-  try {
-    opts = readOptions(process.argv.slice(2), process.env.VIGIL_INGEST_KEY);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-
+async function run(opts: CliOptions): Promise<number> {
   // First Ctrl-C stops sending and waits for answers already due; a second one quits at once.
   const abort = new AbortController();
   process.on('SIGINT', () => (abort.signal.aborted ? process.exit(130) : abort.abort()));
@@ -116,4 +101,4 @@ async function main(): Promise<number> {
   return clean ? 0 : 1;
 }
 
-process.exitCode = await main();
+await runCli({ usage: USAGE, readOptions: (argv) => readOptions(argv, process.env.VIGIL_INGEST_KEY), run, failure: 'simulation failed' });

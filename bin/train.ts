@@ -3,18 +3,18 @@
 // Replays the history through the pure risk pipeline to get each outgoing payment's features as
 // they were at that moment, labels it, and hands the rows to models/train.py (XGBoost → ONNX).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { replayContext } from '../backtest/index.js';
 import { loadConfig } from '../config/index.js';
-import { loadLabelledStream, StreamFileError } from '../evaluation/index.js';
+import { obtainLabelledHistory, StreamFileError } from '../evaluation/index.js';
 import { exportTrainingRows, TrainingExportError } from '../models/exportRows.js';
 import { FRAUD_MODEL_EVENT_TYPES, FRAUD_MODEL_FEATURES, LABELLING } from '../models/trainingRows.js';
-import { buildLabelledStream, type LabelledStream } from '../simulator/scenarios/index.js';
+import { runCli, usageError } from './cli.js';
 
 const USAGE = `Usage: npm run train -- [options]
 
@@ -52,10 +52,6 @@ const cliSchema = z.object({
 });
 type CliOptions = z.infer<typeof cliSchema>;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 function readOptions(argv: string[]): CliOptions | 'help' {
   const { values } = parseArgs({
     args: argv, strict: true, allowPositionals: false,
@@ -70,49 +66,21 @@ function readOptions(argv: string[]): CliOptions | 'help' {
   const parsed = cliSchema.safeParse({
     ...values, fromDir: values['from-dir'], fraudShare: values['fraud-share'], keepRows: values['keep-rows'],
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  if (!parsed.success) throw usageError(parsed.error);
   return parsed.data;
 }
 
-async function obtainStream(opts: CliOptions, say: (line: string) => void): Promise<{ stream: LabelledStream; source: Record<string, unknown> }> {
-  if (opts.fromDir) {
-    say(`loading the labelled history from ${opts.fromDir} …`);
-    const stream = await loadLabelledStream(opts.fromDir);
-    return { stream, source: { kind: 'export', events: stream.events.length, labels: stream.labels.length, start: stream.meta.start, end: stream.meta.end } };
-  }
-  say(`simulating a labelled bank: ${opts.customers} customers, ${opts.days} days, seed ${opts.seed}, fraud share ${opts.fraudShare} …`);
-  const stream = buildLabelledStream({
-    seed: opts.seed, customers: opts.customers, days: opts.days, start: new Date(`${opts.start}T00:00:00Z`),
-    fraudShare: opts.fraudShare, churnShare: 0.05, creditShare: 0.03,
-  });
-  return {
-    stream,
-    source: {
-      kind: 'simulator', seed: opts.seed, customers: opts.customers, days: opts.days, start: opts.start,
-      fraud_share: opts.fraudShare, churn_share: 0.05, credit_share: 0.03, events: stream.events.length,
-    },
-  };
-}
-
-async function main(): Promise<number> {
-  let opts: CliOptions | 'help';
-  try {
-    opts = readOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(opts: CliOptions): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (!existsSync(opts.python)) {
     say(`${opts.python} not found: install Debian's python3-xgboost, python3-onnx and python3-sklearn, or name another interpreter with --python`);
     return 1;
   }
   const out = (opts.out ?? join('models', opts.name)).replace(/\.(onnx|json)$/, '');
-  const { stream, source } = await obtainStream(opts, say);
+  // Churn and credit customers are genuine to a fraud model; they are simulated so it meets them.
+  const { stream, source } = await obtainLabelledHistory(opts.fromDir ? { fromDir: opts.fromDir } : {
+    simulate: { seed: opts.seed, customers: opts.customers, days: opts.days, start: opts.start, fraudShare: opts.fraudShare, churnShare: 0.05, creditShare: 0.03 },
+  }, say);
 
   const workDir = mkdtempSync(join(tmpdir(), 'vigil-train-'));
   try {
@@ -130,6 +98,7 @@ async function main(): Promise<number> {
       name: opts.name, version: opts.version, features: FRAUD_MODEL_FEATURES, event_types: FRAUD_MODEL_EVENT_TYPES, labelling: LABELLING, source,
     }));
     say(`training (${opts.python} models/train.py) …`);
+    mkdirSync(dirname(out), { recursive: true });
     const trainer = fileURLToPath(new URL('../models/train.py', import.meta.url));
     const trained = spawnSync(opts.python, [trainer, '--rows', csvPath, '--spec', specPath, '--out', out], { stdio: 'inherit' });
     if (trained.status !== 0) {
@@ -144,10 +113,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  const known = error instanceof StreamFileError || error instanceof TrainingExportError;
-  process.stderr.write(`training failed: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
-  process.exitCode = 1;
-}
+await runCli({ usage: USAGE, readOptions, run, failure: 'training failed', knownErrors: [StreamFileError, TrainingExportError] });

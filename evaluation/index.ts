@@ -9,3 +9,4 @@ export { noiseImpact, type NoiseImpact } from './noiseImpact.js';
 export { replayThroughEngine, ReplayError, type ReplayConfig, type ReplayProgress, type ReplayResult } from './replay.js';
 export { formatReport, table } from './report.js';
 export { loadLabelledStream, saveLabelledStream, StreamFileError, EVENTS_FILE, LABELS_FILE } from './streamFiles.js';
+export { obtainLabelledHistory, type HistorySource, type LabelledHistory, type SimulatedBank } from './labelledHistory.js';

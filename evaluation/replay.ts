@@ -31,6 +31,10 @@ export interface ReplayConfig {
   /** Stops the replay early (Ctrl-C); the engine is still closed and its workspace removed. */
   signal?: AbortSignal;
   onProgress?: (progress: ReplayProgress) => void;
+  /** A rule set to publish instead of the default pack (VIGIL_RULES_FILE). */
+  rulesFile?: string;
+  /** Models to load (VIGIL_MODEL_FILES); the rule set may read them as model.<name>. */
+  modelFiles?: readonly string[];
 }
 
 export interface ReplayProgress {
@@ -81,6 +85,8 @@ export async function replayThroughEngine(events: readonly EventInput[], config:
     // wall clock's "now", which lies after the whole history.
     VIGIL_SWEEP_CLOCK: 'events',
     VIGIL_SWEEP_INTERVAL_MS: '100',
+    ...(config.rulesFile ? { VIGIL_RULES_FILE: config.rulesFile } : {}),
+    ...(config.modelFiles?.length ? { VIGIL_MODEL_FILES: config.modelFiles.join(',') } : {}),
   });
   let engine: Engine | undefined;
   try {
