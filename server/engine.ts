@@ -36,6 +36,7 @@ import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '.
 import { registerApprovalAppliers } from './approvalAppliers.js';
 import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
 import { backtestRoutes, createBacktestService, type BacktestService } from '../backtest/index.js';
+import { rulePerformanceRoutes } from '../alerts/performance/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -241,6 +242,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
           (scope) => backtestRoutes(scope, { backtests }),
+          (scope) => rulePerformanceRoutes(scope, { store, maxAlerts: config.rulePerformance.maxAlerts }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),

@@ -4,3 +4,5 @@ export {
   type AlertOutcome, type ArchivedAlert, type ArchivedTransition, type Interval, type PerformanceBucket, type PerformanceFigures,
   type PerformanceRange, type PeriodFigures, type RulePerformance,
 } from './rulePerformance.js';
+export { rulePerformanceRoutes, PerformanceRangeTooLargeError, type RulePerformanceRouteDeps } from './routes.js';
+export { rulePerformanceQuerySchema, rulePerformanceResponseSchema, MAX_RANGE_DAYS, type RulePerformanceResponse } from './schema.js';
