@@ -6,3 +6,4 @@ export {
 } from './rulePerformance.js';
 export { rulePerformanceRoutes, PerformanceRangeTooLargeError, type RulePerformanceRouteDeps } from './routes.js';
 export { rulePerformanceQuerySchema, rulePerformanceResponseSchema, MAX_RANGE_DAYS, type RulePerformanceResponse } from './schema.js';
+export { RulePerformanceGauges, windowFigures, PERFORMANCE_WINDOWS, type RuleWindowFigures, type RulePerformanceGaugesOptions } from './gauges.js';
