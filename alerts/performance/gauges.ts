@@ -26,10 +26,14 @@ export interface RuleWindowFigures {
   precision: number | null;
 }
 
-/** Pure: every rule's figures in each window ending at `nowMs`, from the alerts of the last 35 days. */
+/**
+ * Pure: every rule's figures in each window ending at `nowMs`, from the alerts of the last 35
+ * days. A rule with alerts in one window only is given 0 alerts per day in the other, so a rule
+ * that fell silent shows as a drop to 0 rather than as a missing series; its precision there is
+ * absent (null).
+ */
 export function windowFigures(alerts: readonly ArchivedAlert[], transitions: readonly ArchivedTransition[], nowMs: number): RuleWindowFigures[] {
-  return PERFORMANCE_WINDOWS.flatMap((window) => {
-    const days = window.startDaysAgo - window.endDaysAgo;
+  const sums = PERFORMANCE_WINDOWS.map((window) => {
     const range = { fromMs: nowMs - window.startDaysAgo * DAY_MS, toMs: nowMs - window.endDaysAgo * DAY_MS, bucket: 'day' as const };
     const byRule = new Map<string, { raised: number; truePositives: number; falsePositives: number }>();
     for (const row of rulePerformance(alerts, transitions, range)) {
@@ -39,11 +43,15 @@ export function windowFigures(alerts: readonly ArchivedAlert[], transitions: rea
       sum.falsePositives += row.total.false_positives;
       byRule.set(row.rule_id, sum);
     }
-    return [...byRule].map(([ruleId, sum]) => {
-      const verdicts = sum.truePositives + sum.falsePositives;
-      return { ruleId, window: window.label, alertsPerDay: sum.raised / days, verdicts, precision: verdicts > 0 ? sum.truePositives / verdicts : null };
-    });
+    return { window, byRule };
   });
+  const rules = [...new Set(sums.flatMap(({ byRule }) => [...byRule.keys()]))].sort();
+  return sums.flatMap(({ window, byRule }) => rules.map((ruleId) => {
+    const sum = byRule.get(ruleId) ?? { raised: 0, truePositives: 0, falsePositives: 0 };
+    const verdicts = sum.truePositives + sum.falsePositives;
+    const days = window.startDaysAgo - window.endDaysAgo;
+    return { ruleId, window: window.label, alertsPerDay: sum.raised / days, verdicts, precision: verdicts > 0 ? sum.truePositives / verdicts : null };
+  }));
 }
 
 export interface RulePerformanceGaugesOptions {

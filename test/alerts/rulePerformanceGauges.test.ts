@@ -24,12 +24,15 @@ describe('windowFigures', () => {
       { alertsPerDay: 2 / 7, verdicts: 1, precision: 1 }, { alertsPerDay: 2 / 28, verdicts: 0, precision: null }],
     ['the window bounds: exactly 7 days ago is the last 7 days, just over 35 days ago neither', [[7, 'false_positive'], [7.01, 'confirmed_fraud'], [35.01, 'confirmed_fraud'], [34.99, 'false_positive']] as const,
       { alertsPerDay: 1 / 7, verdicts: 1, precision: 0 }, { alertsPerDay: 2 / 28, verdicts: 2, precision: 0.5 }],
+    ['a rule silent in the last 7 days drops to 0 there, with no precision', [[9, 'confirmed_fraud'], [10, undefined]] as const,
+      { alertsPerDay: 0, verdicts: 0, precision: null }, { alertsPerDay: 2 / 28, verdicts: 1, precision: 1 }],
+    ['a new rule starts from 0 in the previous 28 days', [[1, 'false_positive']] as const,
+      { alertsPerDay: 1 / 7, verdicts: 1, precision: 0 }, { alertsPerDay: 0, verdicts: 0, precision: null }],
   ] as const)('%s', (_what, specs, last, previous) => {
     const alerts = specs.map(([daysAgo]) => alert(daysAgo));
     const transitions = specs.flatMap(([, disposition], i) => (disposition ? [resolved(alerts[i]!, disposition)] : []));
     const figures = windowFigures(alerts, transitions, now);
-    expect(figures.find((f) => f.window === 'last_7d')).toEqual(last && { ruleId: 'r1', window: 'last_7d', ...last });
-    expect(figures.find((f) => f.window === 'previous_28d')).toEqual(previous && { ruleId: 'r1', window: 'previous_28d', ...previous });
+    expect(figures).toEqual([{ ruleId: 'r1', window: 'last_7d', ...last }, { ruleId: 'r1', window: 'previous_28d', ...previous }]);
   });
 
   it('sums a rule over the model versions it fired on', () => {
@@ -37,6 +40,7 @@ describe('windowFigures', () => {
     const b = alert(2, ['m'], ['fraud@2']);
     expect(windowFigures([a, b], [resolved(a, 'confirmed_fraud'), resolved(b, 'false_positive')], now)).toEqual([
       { ruleId: 'm', window: 'last_7d', alertsPerDay: 2 / 7, verdicts: 2, precision: 0.5 },
+      { ruleId: 'm', window: 'previous_28d', alertsPerDay: 0, verdicts: 0, precision: null },
     ]);
   });
 });
