@@ -128,6 +128,15 @@ describe('GET /v1/rules/performance', () => {
     expect(res.json().message).toEqual(expect.any(String));
   });
 
+  it.each([
+    ['before ClickHouse\'s calendar', '0001-01-01T00:00:00Z', '0001-01-02T00:00:00Z'],
+    ['after it', '9999-01-01T00:00:00Z', '9999-01-02T00:00:00Z'],
+  ])('answers a range %s with no rules, not an error', async (_case, start, end) => {
+    const res = await performance(`from=${start}&to=${end}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().rules).toEqual([]);
+  });
+
   it('says which bound a range breaks', async () => {
     expect((await performance(`from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`)).json().message).toMatch(/to must be later than from/);
     expect((await performance('from=2024-01-01T00:00:00Z&to=2025-03-01T00:00:00Z')).json().message).toMatch(/at most 400 days/);
