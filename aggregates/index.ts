@@ -27,3 +27,6 @@ export { pseudonymisedEventRow, type AnalyticsIdentifiers } from './eventRows.js
 export { pseudonymisingStore, CUSTOMER_TABLES } from './analyticsStore.js';
 export { applyRetention, ttlDays, type RetentionChange } from './retention.js';
 export { customerRows, CUSTOMER_ROW_TIME } from './customerRows.js';
+export {
+  archivedAlertOutcomes, type ArchivedAlertOutcomes, type ArchivedAlertRange, type ArchivedAlertRow, type ArchivedTransitionRow,
+} from './alertQueries.js';

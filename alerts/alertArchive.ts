@@ -28,6 +28,8 @@ export function alertRow(alert: StoredAlert): Record<string, unknown> {
     reasons: JSON.stringify(alert.reasons),
     triggering_event_ids: alert.triggeringEvents.map((e) => e.eventId),
     rule_set_version: alert.ruleSetVersion,
+    // Parallel to rule_ids (migration 005): the models rule_ids[i] fired on, '' when none.
+    model_versions: alert.ruleIds.map((ruleId) => (alert.modelVersions?.[ruleId] ?? []).join(',')),
     created_at: toClickHouseDateTime64(new Date(alert.createdAt)),
     due_at: alert.dueAt === undefined ? null : toClickHouseDateTime64(new Date(alert.dueAt)),
   };

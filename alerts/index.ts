@@ -13,3 +13,4 @@ export { createAlertMetrics, type AlertMetrics } from './metrics.js';
 export * from './errors.js';
 export * from './schema.js';
 export { alertData } from './alertData.js';
+export { VERDICTS_BY_TYPE, verdictFor, type Verdict } from './verdicts.js';

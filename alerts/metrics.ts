@@ -17,6 +17,13 @@ export function createAlertMetrics(registry: Registry) {
     outboxFailures: once(registry, 'vigil_alert_outbox_failures_total', () => new Counter({ name: 'vigil_alert_outbox_failures_total', help: 'Outbox batches that failed and will be retried, by consumer (webhooks, archive)', labelNames: ['consumer'] as const, registers: r })),
     archived: once(registry, 'vigil_alert_archive_rows_total', () => new Counter({ name: 'vigil_alert_archive_rows_total', help: 'Rows written to ClickHouse by the alert archive, by table', labelNames: ['table'] as const, registers: r })),
     feedClients: once(registry, 'vigil_alert_feed_clients', () => new Gauge({ name: 'vigil_alert_feed_clients', help: 'Open server-sent-event streams of the alert feed', registers: r })),
+    // Rule performance (alerts/performance/gauges.ts), recomputed by the process owning ClickHouse.
+    // window: last_7d (the 7 days to now) or previous_28d (the 28 days before those).
+    ruleAlertsPerDay: once(registry, 'vigil_rule_alerts_per_day', () => new Gauge({ name: 'vigil_rule_alerts_per_day', help: 'Alerts raised per day carrying the rule, averaged over the window', labelNames: ['rule_id', 'window'] as const, registers: r })),
+    rulePrecision: once(registry, 'vigil_rule_precision', () => new Gauge({ name: 'vigil_rule_precision', help: 'True / (true + false positives) of the rule\'s alerts raised in the window, by officers\' dispositions; absent without a verdict', labelNames: ['rule_id', 'window'] as const, registers: r })),
+    ruleVerdicts: once(registry, 'vigil_rule_verdicts', () => new Gauge({ name: 'vigil_rule_verdicts', help: 'Alerts of the rule raised in the window and resolved with a verdict (true or false positive): what its precision rests on', labelNames: ['rule_id', 'window'] as const, registers: r })),
+    rulePerformanceRefreshed: once(registry, 'vigil_rule_performance_refreshed_timestamp_seconds', () => new Gauge({ name: 'vigil_rule_performance_refreshed_timestamp_seconds', help: 'When the rule performance gauges were last recomputed (Unix seconds)', registers: r })),
+    rulePerformanceFailures: once(registry, 'vigil_rule_performance_refresh_failures_total', () => new Counter({ name: 'vigil_rule_performance_refresh_failures_total', help: 'Recomputations of the rule performance gauges that failed (ClickHouse unreachable, or more alerts than VIGIL_RULE_PERFORMANCE_MAX_ALERTS); the gauges keep their last values', registers: r })),
   };
 }
 

@@ -63,6 +63,13 @@ export const newAlertSchema = z.object({
   triggeringEvents: z.array(triggeringEventSchema).min(1).max(100),
   ruleSetVersion: z.string().min(1).max(64),
   /**
+   * For each rule that fired on a model's score (a held comparison on `model.<name>`), the models
+   * it read as `<name>@<version>`, so outcomes can be told apart per model version (rule
+   * performance). Absent when no rule of the alert read a model, and on alerts raised before it existed.
+   */
+  modelVersions: z.record(identifier, z.array(z.string().min(1).max(200)).max(10)).optional()
+    .describe('rule id → the models (name@version) whose score made that rule fire'),
+  /**
    * Deterministic: the same customer, triggering event and alert type always give the same key,
    * so a redelivered event never raises a second alert. Build it with `alertDedupKey`.
    */

@@ -1,20 +1,13 @@
-import type { AlertDisposition, AlertType } from '../alerts/index.js';
+import { VERDICTS_BY_TYPE, type AlertDisposition, type AlertType, type Verdict } from '../alerts/index.js';
 import type { RiskEvent } from '../core/events/index.js';
 
-// What officers decided about live alerts, as labels for a backtest's alerts. Only a verdict on
-// the alert counts: confirmed fraud, churn or credit risk is a true positive, a false positive a
-// false one. Outcomes of the officer's own action (retained, payment plan agreed, customer
-// contacted, no action needed, complaint resolved) say what was done, not whether the alert was
-// right, so they label nothing.
+// What officers decided about live alerts, as labels for a backtest's alerts: the verdicts of
+// alerts/verdicts.ts (the one table live rule performance uses too). Only a verdict on the alert
+// counts; dispositions that record the officer's own action label nothing.
 
-export type Verdict = 'confirmed' | 'false_positive';
+export type { Verdict } from '../alerts/index.js';
 
-const VERDICTS: Partial<Record<AlertDisposition, Verdict>> = {
-  confirmed_fraud: 'confirmed',
-  churn_confirmed: 'confirmed',
-  credit_risk_confirmed: 'confirmed',
-  false_positive: 'false_positive',
-};
+const VERDICTS: Partial<Record<AlertDisposition, Verdict>> = Object.assign({}, ...Object.values(VERDICTS_BY_TYPE));
 
 /** The dispositions that label an alert, for the query that reads them. */
 export const LABELLING_DISPOSITIONS = Object.keys(VERDICTS) as AlertDisposition[];

@@ -122,6 +122,13 @@ export interface VigilConfig {
     /** Stored events read per page (one ClickHouse query; the memory a page holds). */
     pageEvents: number;
   };
+  /** Rule performance from dispositions (alerts/performance/). */
+  rulePerformance: {
+    /** How often the per-rule gauges are recomputed, by the process owning ClickHouse. */
+    refreshMs: number;
+    /** The most alerts one computation or request reads. */
+    maxAlerts: number;
+  };
   /** Grafana, linked from the console's health page. */
   grafanaUrl?: string;
   shutdownGraceMs: number;
@@ -299,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     },
     approvals: { required: e.VIGIL_APPROVALS, ttlHours: e.VIGIL_APPROVAL_TTL_HOURS },
     backtests: { resultTtlHours: e.VIGIL_BACKTEST_RESULT_TTL_HOURS, pageEvents: e.VIGIL_BACKTEST_PAGE_EVENTS },
+    rulePerformance: { refreshMs: e.VIGIL_RULE_PERFORMANCE_REFRESH_MS, maxAlerts: e.VIGIL_RULE_PERFORMANCE_MAX_ALERTS },
     ...(e.VIGIL_GRAFANA_URL && { grafanaUrl: e.VIGIL_GRAFANA_URL }),
     shutdownGraceMs: e.VIGIL_SHUTDOWN_GRACE_MS,
   };

@@ -237,6 +237,11 @@ export const envSchema = z.object({
   // and how many stored events one page reads (memory holds one page; each page is one query).
   VIGIL_BACKTEST_RESULT_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
   VIGIL_BACKTEST_PAGE_EVENTS: int(100, 100_000).default(5000),
+  // Rule performance (alerts/performance/): how often the process owning ClickHouse recomputes the
+  // per-rule gauges (last 7 days against the 28 before), and the most alerts one computation or
+  // GET /v1/rules/performance reads (memory: a few hundred bytes per alert).
+  VIGIL_RULE_PERFORMANCE_REFRESH_MS: int(1000, 86_400_000).default(300_000),
+  VIGIL_RULE_PERFORMANCE_MAX_ALERTS: int(1000, 5_000_000).default(500_000),
 }).superRefine((env, ctx) => {
   // Node refuses a header deadline later than the whole request's.
   if (env.VIGIL_HEADERS_TIMEOUT_MS > env.VIGIL_REQUEST_TIMEOUT_MS) {

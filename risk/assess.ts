@@ -6,7 +6,7 @@ import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, 
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
 import { scoreEvent, shadowOutcomes, type ScoringModel, type ShadowOutcome } from '../models/index.js';
-import { evaluateRules, scoreCustomer, shouldRaise, type CustomerScores, type RuleMatch, type RuleSet } from '../rules/index.js';
+import { evaluateRules, modelName, scoreCustomer, shouldRaise, type CustomerScores, type RuleMatch, type RuleSet } from '../rules/index.js';
 
 /** Everything Vigil keeps about one customer's risk, stored as one value per customer. */
 export interface CustomerRiskState {
@@ -155,9 +155,29 @@ function alertsFor(
     ].slice(0, 100),
     triggeringEvents: [{ eventId: event.event_id, type: event.type, occurredAt: event.occurred_at }],
     ruleSetVersion: ctx.ruleSet.version,
+    ...modelVersionsOf(fired, ctx.models),
     dedupKey: alertDedupKey(type, event.customer_id, event.event_id),
     ...(type === 'complaint_sla' ? { dueAt: complaintDueAt(event, ctx.complaintSlaHours) } : {}),
   }));
+}
+
+/**
+ * The models each fired rule read through a comparison that held, as `<name>@<version>`: what an
+ * officer's verdict on the alert says something about. Nothing when no rule read a model.
+ */
+function modelVersionsOf(fired: readonly RuleMatch[], models: readonly ScoringModel[] | undefined): { modelVersions?: Record<string, string[]> } {
+  if (!models || models.length === 0) return {};
+  let versions: Record<string, string[]> | undefined;
+  for (const match of fired) {
+    const read = new Set<string>();
+    for (const reason of match.reasons) {
+      const name = modelName(reason.field);
+      const model = name === undefined ? undefined : models.find((m) => m.name === name);
+      if (model) read.add(`${model.name}@${model.version}`);
+    }
+    if (read.size > 0) (versions ??= {})[match.ruleId] = [...read].sort();
+  }
+  return versions ? { modelVersions: versions } : {};
 }
 
 function complaintDueAt(event: RiskEvent, slaHours: Record<string, number>): string {

@@ -13,7 +13,7 @@ import type { EventStage } from '../processors/eventBatch.js';
 import { processorRoutes } from '../processors/routes.js';
 import { Worker } from '../processors/worker.js';
 import { fileURLToPath } from 'node:url';
-import { createAlertService, type AlertService } from '../alerts/index.js';
+import { createAlertMetrics, createAlertService, type AlertService } from '../alerts/index.js';
 import { DEFAULT_SEGMENTATION_CONFIG } from '../customers/index.js';
 import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES } from '../features/index.js';
 import { RiskEffect } from '../risk/riskEffect.js';
@@ -36,6 +36,7 @@ import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '.
 import { registerApprovalAppliers } from './approvalAppliers.js';
 import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
 import { backtestRoutes, createBacktestService, type BacktestService } from '../backtest/index.js';
+import { RulePerformanceGauges, rulePerformanceRoutes } from '../alerts/performance/index.js';
 
 export interface Engine {
   config: VigilConfig;
@@ -241,6 +242,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
           (scope) => backtestRoutes(scope, { backtests }),
+          (scope) => rulePerformanceRoutes(scope, { store, maxAlerts: config.rulePerformance.maxAlerts }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
@@ -257,6 +259,12 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         ]
       : [],
   });
+
+  // Rule performance gauges: computed where ClickHouse can be read, beside the API that serves the same figures.
+  const performanceGauges = serveApi
+    ? new RulePerformanceGauges({ store, metrics: createAlertMetrics(metrics.registry), log, ...config.rulePerformance })
+    : undefined;
+  performanceGauges?.start();
 
   let worker: Worker | undefined;
   if (runsWorker) {
@@ -289,6 +297,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         rules.stop();
         lists.close();
         backlog.stop();
+        await performanceGauges?.stop();
         await relayDrain?.stop();
         await store.close();
         // During an outage QUIT cannot be sent; the connection is dropped instead.

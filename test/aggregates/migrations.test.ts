@@ -61,7 +61,7 @@ describe('aggregate migrations', () => {
       expect(await migrate(reopened)).toEqual([]);
       const applied = await appliedMigrations(reopened);
       expect(applied.map((m) => m.version)).toEqual(loadMigrations(cfg.database).map((m) => m.version));
-      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers']);
+      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers', 'alert_model_versions']);
     } finally {
       await reopened.close();
     }
@@ -83,7 +83,7 @@ describe('aggregate migrations', () => {
     const store = await openEmbeddedStore({ dataDir, database: 'vigil_migrations_race' });
     try {
       await Promise.all([migrate(store), migrate(store)]);
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       await store.close();
     }

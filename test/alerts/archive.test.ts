@@ -50,6 +50,21 @@ describe('alert archive in ClickHouse', () => {
     expect(JSON.parse(row!.reasons)).toEqual(alert!.reasons);
   });
 
+  it('records, parallel to rule_ids, the model versions each rule fired on', async () => {
+    const [alert] = await h.service.store.raise([fraudAlert({
+      customerId: 'arch-5', ruleIds: ['velocity.card.5m', 'model-fraud'],
+      modelVersions: { 'model-fraud': ['fraud@example-2', 'mule@3'] },
+    })]);
+    const [row] = await eventually(
+      () => clickhouse.query<{ rule_ids: string[]; model_versions: string[] }>(
+        `SELECT rule_ids, model_versions FROM ${clickhouse.database}.${ALERT_TABLES.alerts} WHERE id = {id:String}`, { id: alert!.id },
+      ),
+      (r) => r.length === 1,
+    );
+    expect(row).toEqual({ rule_ids: ['velocity.card.5m', 'model-fraud'], model_versions: ['', 'fraud@example-2,mule@3'] });
+    expect((await h.service.store.get(alert!.id))!.modelVersions).toEqual({ 'model-fraud': ['fraud@example-2', 'mule@3'] });
+  });
+
   it('stores an alert and its transitions once even when they are archived again', async () => {
     const [alert] = await h.service.store.raise([fraudAlert({ customerId: 'arch-2' })]);
     await h.service.store.transition(alert!.id, { action: 'comment', comment: 'watching' }, 'risk:ana');

@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { cardPayment, login } from '../support/events.js';
-import { INGEST_KEY, MARKETING_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
+import { INGEST_KEY, MARKETING_KEY, RISK_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
+import { fraudAlert } from '../alerts/harness.js';
 import { TEST_USERS, testUserSettings } from '../support/testUsers.js';
 import { expectAccessible, freePort, launchBrowser, loopbackContext, screenshot, signInLocally, startIdentityProvider } from './support.js';
 
@@ -189,10 +190,23 @@ describe('the console in a browser', () => {
   });
 
   it('publishing rules alone is refused: the set waits as a proposal its author cannot approve, and a second risk admin\'s approval publishes it', async () => {
+    // A resolved alert of a rule, archived before the page loads: its row shows how it turned out.
+    const [raised] = await engine.alerts.store.raise([fraudAlert({ customerId: 'browser-perf', ruleIds: ['browser-perf-rule'] })]);
+    await engine.alerts.store.transition(raised!.id, { action: 'assign', assignee: 'officer' }, 'risk:officer');
+    await engine.alerts.store.transition(raised!.id, { action: 'resolve', disposition: 'confirmed_fraud' }, 'risk:officer');
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const archivedRule = async () => (await engine.app.inject({
+      url: `/v1/rules/performance?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&rule_id=browser-perf-rule`,
+      headers: { authorization: `Bearer ${RISK_KEY}` },
+    })).json().rules?.[0]?.total?.true_positives;
+    await expect.poll(archivedRule, { timeout: 10_000 }).toBe(1);
+
     const rita = await (await loopbackContext(browser)).newPage();
     await signInLocally(rita, base, TEST_USERS.riskLead.name, TEST_USERS.riskLead.password);
     await rita.getByRole('link', { name: 'Rules' }).click();
     await heading(rita, 'Rules');
+    const performance = rita.getByRole('region', { name: /How each rule's alerts turned out/ });
+    await expect.poll(() => performance.getByRole('row', { name: /browser-perf-rule/ }).textContent(), { timeout: 10_000 }).toMatch(/browser-perf-rule—11000100 % \(21 %–100 %\)/);
     const inForce = (await engine.rules.published())!.version;
     await expect.poll(() => rita.getByRole('heading', { name: `In force: version ${inForce}` }).count()).toBe(1);
     const text = rita.getByLabel(/^Rule set/);

@@ -22,6 +22,7 @@ describe('configuration', () => {
     expect(config.outbound.allow).toEqual({ hosts: [], suffixes: [], ranges: [] });
     expect(config.operations).toEqual({ publicDocs: false });
     expect(config.backtests).toEqual({ resultTtlHours: 168, pageEvents: 5000 });
+    expect(config.rulePerformance).toEqual({ refreshMs: 300_000, maxAlerts: 500_000 });
   });
 
   it('reads API keys as name:key:role, the name being whom audit records name', () => {
@@ -107,6 +108,8 @@ describe('configuration', () => {
     ['a zero maximum event age', { VIGIL_MAX_EVENT_AGE_DAYS: '0' }, /VIGIL_MAX_EVENT_AGE_DAYS/],
     ['a backtest result kept for no time', { VIGIL_BACKTEST_RESULT_TTL_HOURS: '0' }, /VIGIL_BACKTEST_RESULT_TTL_HOURS/],
     ['a backtest page too small to be worth a query', { VIGIL_BACKTEST_PAGE_EVENTS: '10' }, /VIGIL_BACKTEST_PAGE_EVENTS/],
+    ['rule performance gauges refreshed many times a second', { VIGIL_RULE_PERFORMANCE_REFRESH_MS: '10' }, /VIGIL_RULE_PERFORMANCE_REFRESH_MS/],
+    ['a rule performance bound that is no number', { VIGIL_RULE_PERFORMANCE_MAX_ALERTS: 'lots' }, /VIGIL_RULE_PERFORMANCE_MAX_ALERTS/],
   ];
   it.each(BAD)('stops start-up on %s with a message naming the variable', (_name, env, message) => {
     expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, ...env })).toThrow(ConfigError);

@@ -76,6 +76,7 @@ describe('rules on model.fraud', () => {
     expect(onFraud / alerts.length).toBeGreaterThan(0.5);
 
     for (const alert of alerts) {
+      expect(alert.modelVersions).toEqual({ 'model-fraud': [`fraud@${model.version}`] });
       const [score, ...features] = alert.reasons;
       expect(score).toMatchObject({ ruleId: 'model-fraud', field: 'model.fraud', threshold: 0.9 });
       expect(score!.text).toMatch(/^model fraud score [01]\.\d\d \(threshold ≥ 0\.90\)$/);
@@ -128,6 +129,7 @@ describe('model.fraud in the engine', () => {
       const list = () => engine.app.inject({ url: '/v1/alerts?customer_id=model-1&min_severity=low', headers: as(RISK_KEY) });
       const [alert] = (await eventually(list, (r) => r.json().alerts?.length >= 1)).json().alerts;
       expect(alert.ruleIds).toEqual(['model-fraud']);
+      expect(alert.modelVersions).toEqual({ 'model-fraud': ['fraud@example-1'] });
       expect(alert.reasons[0]).toMatchObject({ field: 'model.fraud', text: expect.stringMatching(/^model fraud score \d\.\d\d \(threshold ≥ 0\.00\)$/) });
       const named = alert.reasons.slice(1).map((r: { field: string }) => r.field);
       expect(named.length).toBeGreaterThanOrEqual(1);

@@ -99,9 +99,9 @@ describe('dashboards', () => {
     }
   });
 
-  it('overview has the Ingest, Streams, Processing, ClickHouse, Runtime, Risk, Alerts, Offers and In-line decisions rows, each panel explained in the README', async () => {
+  it('overview has the Ingest, Streams, Processing, ClickHouse, Runtime, Risk, Alerts, Offers, In-line decisions and Rule performance rows, each panel explained in the README', async () => {
     const overview = dashboards.find((d) => d.file === 'vigil-overview.json')!.dashboard;
-    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime', 'Risk', 'Alerts', 'Offers', 'In-line decisions']);
+    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Ingest', 'Streams', 'Processing', 'ClickHouse', 'Runtime', 'Risk', 'Alerts', 'Offers', 'In-line decisions', 'Rule performance']);
     const readme = await readFile(new URL('dashboards/README.md', root), 'utf8');
     const unexplained = overview.panels.filter((p) => p.type !== 'row' && !readme.includes(`### ${p.title}`)).map((p) => p.title);
     expect(unexplained).toEqual([]);

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError, enc, get, put, query } from '../api';
 import { Diff } from '../components/Diff';
-import { ErrorNote, formatTime, Notice, PageTitle, useLoad } from '../components/ui';
+import { ErrorNote, formatTime, Notice, PageTitle, percent, useLoad } from '../components/ui';
 import { useHasRole } from '../session';
 import type { Proposal } from '../types';
 
@@ -49,6 +49,7 @@ export function RulesPage() {
         <ErrorNote error={compareError} />
         {compare && current.data && <><h3>Changes from {compare.version} to {current.data.version}</h3><Diff before={compare.text} after={current.data.text} label={`Diff from ${compare.version} to ${current.data.version}`} /></>}
       </section>
+      <RulePerformanceTable />
       <section className="card" aria-labelledby="shadow-heading">
         <h2 id="shadow-heading">Shadow and backtest results</h2>
         <p className="muted">Shadow rules are counted in the metrics (see the Grafana dashboard); per-rule shadow and backtest results are not yet served by the API, so none are shown here.</p>
@@ -100,4 +101,49 @@ function Publish({ current, onPublished }: { current: Published; onPublished(): 
       {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
     </section>
   );
+}
+
+interface Figures {
+  raised: number; open: number; true_positives: number; false_positives: number; resolved_without_verdict: number;
+  precision: { value: number; low: number; high: number } | null; time_to_disposition_seconds: { median: number; p90: number } | null;
+}
+interface RuleFigures { rule_id: string; model_version: string | null; total: Figures }
+
+const PERFORMANCE_DAYS = 30;
+
+/** How each rule's alerts of the last 30 days turned out, from officers' dispositions (GET /v1/rules/performance). */
+function RulePerformanceTable() {
+  const performance = useLoad(() => {
+    const to = new Date();
+    const from = new Date(to.getTime() - PERFORMANCE_DAYS * 86_400_000);
+    return get<{ rules: RuleFigures[] }>(`/v1/rules/performance${query({ from: from.toISOString(), to: to.toISOString(), bucket: 'week' })}`);
+  });
+  return (
+    <section className="card" aria-labelledby="performance-heading">
+      <h2 id="performance-heading">How each rule's alerts turned out (last {PERFORMANCE_DAYS} days)</h2>
+      <p className="muted">Precision is confirmed ÷ (confirmed + false positives) of the alerts officers resolved with a verdict, with its 95% interval; open alerts and outcomes such as “customer contacted” are outside it.</p>
+      <ErrorNote error={performance.error} />
+      {performance.data?.rules.length === 0 && <p>No alert was raised in the last {PERFORMANCE_DAYS} days.</p>}
+      {performance.data && performance.data.rules.length > 0 && (
+        <table>
+          <thead><tr>
+            <th scope="col">Rule</th><th scope="col">Model</th><th scope="col">Raised</th><th scope="col">Confirmed</th><th scope="col">False positives</th>
+            <th scope="col">No verdict</th><th scope="col">Open</th><th scope="col">Precision (95% interval)</th><th scope="col">Median time to disposition</th>
+          </tr></thead>
+          <tbody>{performance.data.rules.map(({ rule_id: ruleId, model_version: model, total: t }) => (
+            <tr key={`${ruleId} ${model ?? ''}`}>
+              <td>{ruleId}</td><td>{model ?? '—'}</td><td>{t.raised}</td><td>{t.true_positives}</td><td>{t.false_positives}</td>
+              <td>{t.resolved_without_verdict}</td><td>{t.open}</td>
+              <td>{t.precision ? `${percent(t.precision.value, 0)} (${percent(t.precision.low, 0)}–${percent(t.precision.high, 0)})` : '—'}</td>
+              <td>{t.time_to_disposition_seconds ? hours(t.time_to_disposition_seconds.median) : '—'}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function hours(seconds: number): string {
+  return seconds < 3600 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
 }
