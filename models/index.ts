@@ -4,4 +4,4 @@ export { ModelFileError, parseOnnxModel, type ModelMetadata, type OnnxTreeModel 
 export { TreeEnsemble, type TreeSpec, type FeatureContributions } from './treeEnsemble.js';
 export { ScoringModel, scoreEvent, TOP_FEATURES } from './scoringModel.js';
 export { shadowOutcomes, shadowModelProblem, type ShadowOutcome } from './shadow.js';
-export { checkedModel, loadModelFile, loadModelFiles, EXAMPLE_MODEL_URL } from './load.js';
+export { checkedModel, loadModelFile, loadModelFiles, readModelFiles, modelVersionId, EXAMPLE_MODEL_URL, type ModelFile } from './load.js';

@@ -78,7 +78,7 @@ describe('rules on model.fraud', () => {
     for (const alert of alerts) {
       const [score, ...features] = alert.reasons;
       expect(score).toMatchObject({ ruleId: 'model-fraud', field: 'model.fraud', threshold: 0.9 });
-      expect(score!.text).toMatch(/^model fraud score [01]\.\d\d \(threshold ≥ 0\.90\)$/);
+      expect(score!.text).toBe(`model fraud score ${(score!.actual as number).toFixed(2)} (threshold ≥ 0.90) by model version ${model.versionId}`);
       expect(features.length).toBeGreaterThanOrEqual(1);
       expect(features.length).toBeLessThanOrEqual(3);
       for (const reason of features) {
@@ -128,7 +128,7 @@ describe('model.fraud in the engine', () => {
       const list = () => engine.app.inject({ url: '/v1/alerts?customer_id=model-1&min_severity=low', headers: as(RISK_KEY) });
       const [alert] = (await eventually(list, (r) => r.json().alerts?.length >= 1)).json().alerts;
       expect(alert.ruleIds).toEqual(['model-fraud']);
-      expect(alert.reasons[0]).toMatchObject({ field: 'model.fraud', text: expect.stringMatching(/^model fraud score \d\.\d\d \(threshold ≥ 0\.00\)$/) });
+      expect(alert.reasons[0]).toMatchObject({ field: 'model.fraud', text: expect.stringMatching(new RegExp(`^model fraud score \\d\\.\\d\\d \\(threshold ≥ 0\\.00\\) by model version ${model.versionId}$`)) });
       const named = alert.reasons.slice(1).map((r: { field: string }) => r.field);
       expect(named.length).toBeGreaterThanOrEqual(1);
       for (const field of named) expect(model.features.map((f) => `features.${f}`)).toContain(field);
