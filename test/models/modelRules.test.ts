@@ -35,12 +35,12 @@ beforeAll(async () => {
 });
 
 describe('rules on model.fraud', () => {
-  it('are refused at load when no model of that name is loaded, saying which are', () => {
+  it('are refused at load when no model of that name has a live version, saying which have', () => {
     const none = parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES);
     expect(none).toMatchObject({ ok: false });
-    expect(!none.ok && none.errors[0]).toMatch(/rules\.0 \(model-fraud\)\.condition\.field: "model\.fraud" names model "fraud", which is not loaded: no model is loaded \(VIGIL_MODEL_FILES/);
+    expect(!none.ok && none.errors[0]).toMatch(/rules\.0 \(model-fraud\)\.condition\.field: "model\.fraud" names model "fraud", which has no live version: no model has one \(publish a version through \/v1\/models/);
     const other = parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES, ['mule']);
-    expect(!other.ok && other.errors[0]).toMatch(/the loaded models are mule/);
+    expect(!other.ok && other.errors[0]).toMatch(/the models with a live version are mule/);
     expect(parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES, ['fraud'])).toMatchObject({ ok: true });
   });
 
@@ -92,14 +92,14 @@ describe('rules on model.fraud', () => {
 describe('model.fraud in the engine', () => {
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
-  it('refuses to publish a rule on model.fraud when the engine runs without a model', async () => {
+  it('refuses to publish a rule on model.fraud when the registry has no live version of it', async () => {
     const engine = await startTestEngine(testConfig({ VIGIL_ROLE: 'api' }));
     try {
       const res = await engine.app.inject({
         method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: modelRuleSet('m-3', 0.9) },
       });
       expect(res.statusCode).toBe(400);
-      expect(res.json().message).toMatch(/"model\.fraud" names model "fraud", which is not loaded: no model is loaded \(VIGIL_MODEL_FILES names none\)/);
+      expect(res.json().message).toMatch(/"model\.fraud" names model "fraud", which has no live version: no model has one/);
     } finally {
       await engine.dispose();
     }
