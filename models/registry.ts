@@ -139,7 +139,9 @@ export class ModelRegistry {
       model = checkedModel(bytes);
     } catch (error) {
       if (error instanceof ModelFileError) throw new InvalidModelError(`not a model this engine can score with: ${error.message}`);
-      throw error;
+      // A file damaged in a way the reader did not foresee is still the uploader's file, not our fault.
+      this.deps.log.warn({ model: name, err: error }, 'uploaded model file could not be read');
+      throw new InvalidModelError(`not a model this engine can score with: the file could not be read (${error instanceof Error ? error.message : String(error)})`);
     }
     if (model.name !== name) throw new InvalidModelError(`the file is model "${model.name}" (vigil.name), not "${name}": rules would read it as model.${model.name}`);
     return model;

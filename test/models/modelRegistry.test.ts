@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/observability/index.js';
@@ -85,6 +86,22 @@ describe('ModelRegistry in Redis', () => {
     expect(() => registry.check('fraud', exampleReadingUnknownFeature())).toThrow(/reads features this engine does not compute: new_payee_v2/);
     expect(() => registry.check('fraud', exampleAsVersion('fine'))).not.toThrow();
     expect(() => registry.check('mule', exampleModelBytes)).toThrow(/the file is model "fraud" \(vigil\.name\), not "mule"/);
+  });
+
+  it('answers any bytes, damaged copies of a real model included, with a model or an InvalidModelError, never another error', () => {
+    const damaged = fc.array(fc.tuple(fc.nat(exampleModelBytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((changes) => {
+      const copy = Buffer.from(exampleModelBytes);
+      for (const [at, value] of changes) copy[at] = value;
+      return copy;
+    });
+    const truncated = fc.nat(exampleModelBytes.length - 1).map((n) => exampleModelBytes.subarray(0, n));
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 2000 }), damaged, truncated), (bytes) => {
+      try {
+        registry.check('fraud', bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidModelError);
+      }
+    }), { numRuns: 300 });
   });
 
   it('makes one of two racing promotions and refuses the other, so a version is never promoted twice', async () => {
