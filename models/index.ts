@@ -9,3 +9,4 @@ export { checkedModel, loadModelFile, loadModelFiles, readModelFiles, modelVersi
 export { ModelRegistry, MODEL_NAME, type ModelRegistryDeps, type ModelVersions } from './registry.js';
 export { planModelChange, factsOf, MODEL_CHANGE_ACTIONS, type ModelChangeAction, type ModelHistoryEntry, type ModelSlots, type ModelVersionFacts } from './lifecycle.js';
 export { InvalidModelError, ModelConflictError, ModelNotFoundError, ModelTooLargeError } from './errors.js';
+export { modelRoutes } from './routes.js';

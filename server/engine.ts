@@ -20,7 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
-import { ModelFileError, ModelRegistry, readModelFiles, shadowModelProblem } from '../models/index.js';
+import { ModelFileError, ModelRegistry, modelRoutes, readModelFiles, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -187,7 +187,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
     approvals,
   });
-  registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store });
+  registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store, models });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
   // Backtests are jobs for worker processes, one at a time each, off the API's requests. But they
   // read ClickHouse, and a worker beside an embedded ClickHouse cannot (the API process owns the
@@ -252,6 +252,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
+          (scope) => modelRoutes(scope, { models, approvals, maxBytes: config.risk.modelMaxBytes }),
           (scope) => backtestRoutes(scope, { backtests }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),

@@ -31,7 +31,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = fastifyError.statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: fastifyError.code ?? 'BAD_REQUEST', message: clientMessage(fastifyError) });
+      const message = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? request.routeOptions.config.bodyTooLarge : undefined;
+      return reply.status(status).send({ error: fastifyError.code ?? 'BAD_REQUEST', message: message ?? clientMessage(fastifyError) });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'INTERNAL', message: 'internal error; it has been logged' });
