@@ -197,8 +197,7 @@ export class ModelRegistry {
   async seed(files: { live: readonly ModelFile[]; shadow: readonly ModelFile[] }): Promise<void> {
     for (const { model, bytes, source } of files.live) {
       if ((await this.history(model.name)).length === 0) {
-        await this.change(model.name, { action: 'published', facts: factsOf(model, bytes.length) }, source, {}, Buffer.from(bytes));
-        continue;
+        if (await this.seedChange(model.name, { action: 'published', facts: factsOf(model, bytes.length) }, source, bytes)) continue;
       }
       const live = (await this.slots(model.name))?.live;
       if (live?.version !== model.versionId) {
@@ -207,7 +206,20 @@ export class ModelRegistry {
     }
     for (const { model, bytes, source } of files.shadow) {
       if ((await this.history(model.name)).some((e) => e.version === model.versionId)) continue;
-      await this.change(model.name, { action: 'shadowed', facts: factsOf(model, bytes.length) }, source, {}, Buffer.from(bytes));
+      await this.seedChange(model.name, { action: 'shadowed', facts: factsOf(model, bytes.length) }, source, bytes);
+    }
+  }
+
+  // Processes of one deployment start together with the same files: the first one's seed stands,
+  // the others find the model changed under them and carry on with it.
+  private async seedChange(name: string, request: ModelChangeRequest, source: string, bytes: Uint8Array): Promise<boolean> {
+    try {
+      await this.change(name, request, source, {}, Buffer.from(bytes));
+      return true;
+    } catch (error) {
+      if (!(error instanceof ModelConflictError)) throw error;
+      this.deps.log.debug({ model: name, reason: error.message }, 'model file not seeded: another process seeded the registry first');
+      return false;
     }
   }
 

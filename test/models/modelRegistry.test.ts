@@ -79,6 +79,14 @@ describe('ModelRegistry in Redis', () => {
     ]);
   });
 
+  it('is seeded once when several processes start together with the same files, and none of them fails', async () => {
+    const others = Array.from({ length: 3 }, () => new ModelRegistry({ redis, prefix: prefixes.at(-1)!, log, pollMs: 60_000, maxBytes: 200_000 }));
+    const shadowFile = { model: checkedModel(exampleAsVersion('seed-shadow')), bytes: exampleAsVersion('seed-shadow'), source: 'file:candidate.onnx' };
+    await Promise.all([registry, ...others].map((r) => r.seed({ live: [seedFile], shadow: [shadowFile] })));
+    expect((await registry.history('fraud')).map((e) => e.action).sort()).toEqual(['published', 'shadowed']);
+    expect(await registry.slots('fraud')).toMatchObject({ live: { version: example.versionId }, shadow: { version: shadowFile.model.versionId } });
+  });
+
   it('refuses files above the size cap, files that are not models it can score, models reading unknown features, and a name other than the file\'s', () => {
     expect(() => registry.check('fraud', Buffer.alloc(200_001))).toThrow(ModelTooLargeError);
     expect(() => registry.check('fraud', Buffer.from('{"not": "onnx"}'))).toThrow(InvalidModelError);
