@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoModelSettings } from '../../bin/demoModel.js';
 import { createLogger } from '../../core/observability/index.js';
 import { checkedModel } from '../../models/index.js';
 import { startEngine, type Engine } from '../../server/engine.js';
@@ -182,5 +183,17 @@ describe('the model registry over the API', () => {
   it('documents the routes in the OpenAPI document', async () => {
     const paths = (await get('/openapi.json')).json().paths;
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/models', '/v1/models/{name}/history', '/v1/models/{name}/versions', '/v1/models/{name}/promote', '/v1/models/{name}/rollback', '/v1/models/{name}/retire']));
+  });
+});
+
+describe('the demo\'s model settings', () => {
+  it('still start with the example model live and the fraud-model rule published on it', async () => {
+    const engine = await startTestEngine(testConfig({ VIGIL_ROLE: 'api', ...demoModelSettings() }));
+    try {
+      expect(engine.rules.current().rules.map((r) => r.id)).toContain('fraud-model');
+      expect(engine.models.live().map((m) => [m.name, m.versionId])).toEqual([['fraud', exampleId]]);
+    } finally {
+      await engine.dispose();
+    }
   });
 });
