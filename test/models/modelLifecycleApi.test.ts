@@ -180,9 +180,10 @@ describe('the model registry over the API', () => {
     expect((await get('/v1/models/mule/history')).json().history.map((e: { action: string }) => e.action)).toEqual(['retired', 'shadowed']);
   });
 
-  it('documents the routes in the OpenAPI document', async () => {
+  it('documents the routes in the OpenAPI document, the upload as application/octet-stream', async () => {
     const paths = (await get('/openapi.json')).json().paths;
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/models', '/v1/models/{name}/history', '/v1/models/{name}/versions', '/v1/models/{name}/promote', '/v1/models/{name}/rollback', '/v1/models/{name}/retire']));
+    expect(Object.keys(paths['/v1/models/{name}/versions'].put.requestBody.content)).toEqual(['application/octet-stream']);
   });
 });
 
