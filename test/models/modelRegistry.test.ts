@@ -8,6 +8,8 @@ import {
 } from '../../models/index.js';
 import { exampleAsName, exampleAsVersion, exampleModelBytes, exampleReadingUnknownFeature } from '../support/models.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../support/testEngine.js';
+import type { Applier, ApprovalService, Proposal } from '../../approvals/index.js';
+import { registerApprovalAppliers } from '../../server/approvalAppliers.js';
 
 // The model registry against the real Redis: versions kept like rule sets (live, at most one
 // shadow, a history of every change), each change made only on the slots it was planned from.
@@ -168,5 +170,46 @@ describe('ModelRegistry in Redis', () => {
     expect(entry).toMatchObject({ ...factsOf(example, exampleModelBytes.length), model: 'fraud', action: 'published' });
     expect(entry!.version).toMatch(/^[a-f0-9]{64}$/);
     expect(entry!.features).toContain('new_payee');
+  });
+});
+
+describe('the approval appliers of model changes', () => {
+  const redis = new Redis(REDIS_URL);
+  const prefix = uniquePrefix('modelapply');
+  const registry = new ModelRegistry({ redis, prefix, log: createLogger('silent'), pollMs: 60_000, maxBytes: 200_000 });
+  afterAll(async () => {
+    registry.stop();
+    await dropPrefix(prefix);
+    redis.disconnect();
+  });
+
+  it('promote once when an approval is applied again after being cut off, and fail rather than promote a shadow nobody approved', async () => {
+    const appliers = new Map<string, Applier>();
+    registerApprovalAppliers({ register: (action: string, applier: Applier) => appliers.set(action, applier) } as unknown as ApprovalService, {
+      models: registry, rules: {} as never, campaigns: {} as never, lists: {} as never,
+    });
+    await registry.start();
+    const example = checkedModel(exampleModelBytes);
+    await registry.seed({ live: [{ model: example, bytes: exampleModelBytes, source: 'file:x.onnx' }], shadow: [] });
+    const approved = checkedModel(exampleAsVersion('approved'));
+    await registry.addShadow('fraud', exampleAsVersion('approved'), 'risk-admin:rita');
+    const proposal = {
+      id: 'apr_00000000000000000001', action: 'models.promote', proposedBy: 'risk-admin:rita', decidedBy: 'risk-admin:raj', decidedAt: '2026-12-07T02:00:00.000Z',
+    } as Proposal;
+    const promote = appliers.get('models.promote')!;
+    const payload = { name: 'fraud', version: approved.versionId };
+    expect(await promote(payload, proposal)).toEqual({ name: 'fraud', version: approved.versionId, action: 'promoted' });
+    expect(await promote(payload, proposal)).toEqual({ name: 'fraud', version: approved.versionId, action: 'promoted' });
+    expect((await registry.history('fraud')).filter((e) => e.action === 'promoted')).toEqual([
+      expect.objectContaining({ by: 'risk-admin:rita', approval: { id: proposal.id, approvedBy: 'risk-admin:raj', approvedAt: proposal.decidedAt } }),
+    ]);
+
+    // Proposed for one shadow version, approved after another was uploaded over it: nothing is promoted.
+    const proposed = checkedModel(exampleAsVersion('proposed'));
+    await registry.addShadow('fraud', exampleAsVersion('proposed'), 'risk-admin:rita');
+    await registry.addShadow('fraud', exampleAsVersion('sneaked-in'), 'risk-admin:mallory');
+    const stale = { ...proposal, id: 'apr_00000000000000000002' };
+    await expect(promote({ name: 'fraud', version: proposed.versionId }, stale)).rejects.toThrow(new RegExp(`not ${proposed.versionId} as proposed`));
+    expect((await registry.slots('fraud'))?.live?.version).toBe(approved.versionId);
   });
 });
