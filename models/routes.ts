@@ -74,7 +74,7 @@ export async function modelRoutes(app: FastifyInstance, deps: ModelRouteDeps): P
   });
 
   api.put('/v1/models/:name/versions', {
-    config: { roles: CHANGERS, bodyTooLarge: `a model file is at most ${deps.maxBytes} bytes (VIGIL_MODEL_MAX_BYTES)` },
+    config: { roles: CHANGERS, bodyTooLarge: `a model file is at most ${deps.maxBytes} bytes (VIGIL_MODEL_MAX_BYTES)`, accepts: 'the .onnx file as application/octet-stream' },
     bodyLimit: deps.maxBytes,
     validatorCompiler: bytesBody,
     schema: {

@@ -13,6 +13,8 @@ declare module 'fastify' {
     answersWithoutRedis?: boolean;
     /** What a body over the route's own limit is told (routes that take files, with a limit of their own). */
     bodyTooLarge?: string;
+    /** The content type a route takes when it is not JSON, named in the 415 answer to another. */
+    accepts?: string;
   }
   interface FastifyRequest {
     /** Who the request acts for, verified: the API key's holder or the session's signed-in user; set on every route that has roles. */

@@ -89,6 +89,9 @@ describe('the model registry over the API', () => {
     const json = await api.app.inject({ method: 'PUT', url: '/v1/models/fraud/versions', headers: as(RISK_ADMIN_KEY), payload: { onnx: 'AAAA' } });
     expect(json.statusCode).toBe(400);
     expect(json.json().message).toMatch(/application\/octet-stream/);
+    const form = await upload('fraud', Buffer.from('a=b'), RISK_ADMIN_KEY, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().message).toBe('this content type is not accepted here; send the .onnx file as application/octet-stream');
     expect((await upload('Fraud-Model', candidate)).statusCode).toBe(400);
     expect((await upload('fraud', candidate, RISK_KEY)).statusCode).toBe(403);
     expect((await get('/v1/models/nothing_here/history')).statusCode).toBe(404);
