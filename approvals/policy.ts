@@ -3,7 +3,7 @@ import type { ApiRole } from '../config/roles.js';
 // Four-eyes, as pure policy: which changes need a second person, who may approve them, and
 // whether a given person may decide a given proposal now. No I/O: the store and the routes ask.
 
-export const APPROVAL_ACTIONS = ['rules.publish', 'campaigns.activate', 'lists.import'] as const;
+export const APPROVAL_ACTIONS = ['rules.publish', 'campaigns.activate', 'lists.import', 'models.promote', 'models.rollback'] as const;
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
 
 /** What each action changes, in words shown to approvers. */
@@ -11,6 +11,8 @@ export const ACTION_TITLES: Record<ApprovalAction, string> = {
   'rules.publish': 'Publish a rule set',
   'campaigns.activate': 'Activate a campaign',
   'lists.import': 'Import list entries in bulk',
+  'models.promote': 'Promote a shadow model version to live',
+  'models.rollback': 'Roll a model back to an earlier version',
 };
 
 /** Who may approve each action: those who could make the change themselves were approval off. */
@@ -18,6 +20,8 @@ export const APPROVER_ROLES: Record<ApprovalAction, readonly ApiRole[]> = {
   'rules.publish': ['risk-admin', 'admin'],
   'campaigns.activate': ['marketing', 'admin'],
   'lists.import': ['risk-admin', 'admin'],
+  'models.promote': ['risk-admin', 'admin'],
+  'models.rollback': ['risk-admin', 'admin'],
 };
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'applied', 'failed', 'rejected', 'expired'] as const;

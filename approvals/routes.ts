@@ -6,7 +6,7 @@ import { APPROVAL_ACTIONS, APPROVAL_STATUSES, APPROVER_ROLES } from './policy.js
 import type { ApprovalService } from './service.js';
 
 const READERS = ['risk', 'risk-admin', 'marketing', 'admin'] as const;
-// Each action narrows this further (approvals/policy.ts): marketing approves campaigns, risk admins rules and lists.
+// Each action narrows this further (approvals/policy.ts): marketing approves campaigns, risk admins rules, lists and models.
 const DECIDERS = [...new Set(Object.values(APPROVER_ROLES).flat())];
 const security = [{ bearerAuth: [] }];
 

@@ -47,8 +47,8 @@ export interface BacktestServiceOptions {
   /** The context the workers assess with: the same settings make the same features and alerts. */
   risk: VigilConfig['risk'];
   settings: VigilConfig['backtests'];
-  /** The models the workers score with (VIGIL_MODEL_FILES): a rule on model.<name> is backtested on the same scores. */
-  models?: readonly ScoringModel[];
+  /** The live model versions the workers score with now (the model registry): a rule on model.<name> is backtested on the same scores. */
+  models?: () => readonly ScoringModel[];
   /**
    * Where the history is read; only in a process that can read ClickHouse and runs backtests
    * (server/engine.ts decides which). Without it the process only queues them.
@@ -70,7 +70,6 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
 
   if (opts.history) {
     const history = new ClickHouseHistory(opts.history);
-    const modelNames = (opts.models ?? []).map((model) => model.name);
     queue.start(async (id, signal) => {
       const record = await store.update(id, (r) => ({ ...r, state: 'running', started_at: new Date().toISOString(), progress: EMPTY_PROGRESS }));
       if (!record) {
@@ -78,11 +77,14 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
         return 'finished';
       }
       opts.log.info({ backtest: id, from: record.from, to: record.to, candidate: record.candidate?.version }, 'backtest started');
+      // The versions live when the backtest starts, for the whole run.
+      const models = opts.models?.() ?? [];
+      const modelNames = models.map((model) => model.name);
       try {
         const result = await runBacktest(
           { fromMs: Date.parse(record.from), toMs: Date.parse(record.to), published: parsed(record.published, modelNames), ...(record.candidate ? { candidate: parsed(record.candidate, modelNames) } : {}) },
           {
-            history, context: (ruleSet) => ({ ...replayContext(opts.risk, ruleSet), models: opts.models ?? [] }), pageSize: opts.settings.pageEvents, signal,
+            history, context: (ruleSet) => ({ ...replayContext(opts.risk, ruleSet), models }), pageSize: opts.settings.pageEvents, signal,
             onProgress: async (progress) => void (await store.update(id, (r) => ({ ...r, progress }))),
           },
         );

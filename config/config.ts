@@ -58,6 +58,10 @@ export interface VigilConfig {
     modelFiles: string[];
     /** Candidate versions of live models, scored and counted beside them (models/shadow.ts), never seen by rules. */
     shadowModelFiles: string[];
+    /** How often every process checks the model registry for a new live or shadow version. */
+    modelsPollMs: number;
+    /** The largest model file the registry accepts, in bytes. */
+    modelMaxBytes: number;
     /** How often every process checks the lists' change counter (lists/listRegistry.ts). */
     listsPollMs: number;
     /** The latest expiry a list entry may be given, in days ahead. */
@@ -250,6 +254,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
       rulesAllowEmpty: e.VIGIL_RULES_ALLOW_EMPTY,
       modelFiles: e.VIGIL_MODEL_FILES,
       shadowModelFiles: e.VIGIL_SHADOW_MODEL_FILES,
+      modelsPollMs: e.VIGIL_MODELS_POLL_MS,
+      modelMaxBytes: e.VIGIL_MODEL_MAX_BYTES,
       listsPollMs: e.VIGIL_LISTS_POLL_MS,
       listEntryMaxDays: e.VIGIL_LIST_ENTRY_MAX_DAYS,
       snoozeMaxDays: e.VIGIL_SNOOZE_MAX_DAYS,

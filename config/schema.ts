@@ -180,6 +180,10 @@ export const envSchema = z.object({
   // Candidate versions of those models, scored beside them on live traffic and counted, never seen by rules.
   VIGIL_SHADOW_MODEL_FILES: z.string().default('').transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
     .refine((paths) => paths.every((p) => p.endsWith('.onnx')), 'a comma-separated list of .onnx files'),
+  // How often every process checks the model registry's change counter (models/registry.ts).
+  VIGIL_MODELS_POLL_MS: int(100, 600_000).default(2000),
+  // The largest model file the registry stores (its bytes live in Redis); the example model is 79 KB.
+  VIGIL_MODEL_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(5 * 1024 * 1024),
   VIGIL_LISTS_POLL_MS: int(50, 600_000).default(1000),
   VIGIL_LIST_ENTRY_MAX_DAYS: int(1, 3650).default(400),
   VIGIL_SNOOZE_MAX_DAYS: int(1, 3650).default(90),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FEATURE_NAMES } from '../features/catalogue.js';
@@ -8,12 +9,23 @@ import { ScoringModel } from './scoringModel.js';
 /** Where the example fraud model ships (trained on a simulated bank by npm run train). */
 export const EXAMPLE_MODEL_URL = new URL('./fraud-example.onnx', import.meta.url);
 
+/** A checked model with the bytes it was read from, and where from (`file:<path>`, as histories name it). */
+export interface ModelFile {
+  model: ScoringModel;
+  bytes: Uint8Array;
+  source: string;
+}
+
 /**
  * Reads and checks one model file at start: a graph this runtime evaluates, features the engine
  * computes, event types that exist, and the trainer's own scores reproduced on the rows it stored.
  * A model that fails any of these stops the start with the reason, rather than scoring wrongly.
  */
 export async function loadModelFile(path: string): Promise<ScoringModel> {
+  return (await readModelFile(path)).model;
+}
+
+async function readModelFile(path: string): Promise<ModelFile> {
   const where = basename(path);
   let bytes: Buffer;
   try {
@@ -22,7 +34,7 @@ export async function loadModelFile(path: string): Promise<ScoringModel> {
     throw new ModelFileError(`${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
-    return checkedModel(bytes);
+    return { model: checkedModel(bytes), bytes, source: `file:${path}` };
   } catch (error) {
     if (error instanceof ModelFileError) throw new ModelFileError(`${where}: ${error.message}`);
     throw error;
@@ -38,20 +50,30 @@ export function checkedModel(bytes: Uint8Array): ScoringModel {
   const types: ReadonlySet<string> = new Set(EVENT_TYPES);
   const badTypes = metadata.eventTypes.filter((t) => !types.has(t));
   if (badTypes.length > 0) throw new ModelFileError(`it names event types that do not exist: ${badTypes.join(', ')}`);
-  const model = new ScoringModel(metadata, ensemble);
+  const model = new ScoringModel(metadata, ensemble, modelVersionId(bytes));
   const problem = model.checkAgainstTrainer();
   if (problem) throw new ModelFileError(`it does not reproduce its trainer's scores (${problem})`);
   return model;
 }
 
+/** A model file's version id: the SHA-256 of its bytes, in hex. */
+export function modelVersionId(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Every configured model; two that rules would call by the same name are refused. */
 export async function loadModelFiles(paths: readonly string[]): Promise<ScoringModel[]> {
-  const models = await Promise.all(paths.map((path) => loadModelFile(path)));
+  return (await readModelFiles(paths)).map((file) => file.model);
+}
+
+/** Every configured model file with its bytes (the registry stores them); two of one name are refused. */
+export async function readModelFiles(paths: readonly string[]): Promise<ModelFile[]> {
+  const files = await Promise.all(paths.map((path) => readModelFile(path)));
   const names = new Map<string, string>();
-  models.forEach((model, i) => {
+  files.forEach(({ model }, i) => {
     const other = names.get(model.name);
     if (other) throw new ModelFileError(`${basename(paths[i]!)} and ${other} are both model "${model.name}": rules could not tell them apart`);
     names.set(model.name, basename(paths[i]!));
   });
-  return models;
+  return files;
 }

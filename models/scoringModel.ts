@@ -16,7 +16,11 @@ const CHECK_TOLERANCE = 1e-4;
 export class ScoringModel {
   private readonly eventTypes: ReadonlySet<string>;
 
-  constructor(readonly metadata: ModelMetadata, private readonly ensemble: TreeEnsemble) {
+  /**
+   * `versionId` is the SHA-256 of the file's bytes in hex: what the model registry calls the
+   * version, and what alerts and metrics name, since two files may declare the same `vigil.version`.
+   */
+  constructor(readonly metadata: ModelMetadata, private readonly ensemble: TreeEnsemble, readonly versionId: string) {
     this.eventTypes = new Set(metadata.eventTypes);
   }
 
@@ -72,7 +76,7 @@ export class ScoringModel {
     let top: FeatureContribution[] | undefined;
     // Explanations show the feature as computed, not its float32 rounding (the model's input).
     const explain = () => this.topFeatures(x).map((c) => ({ ...c, value: inputValue(vector[c.feature]) }));
-    return { score: this.probability(x), topFeatures: () => (top ??= explain()) };
+    return { score: this.probability(x), version: this.versionId, topFeatures: () => (top ??= explain()) };
   }
 
   /**

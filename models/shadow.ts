@@ -10,6 +10,7 @@ import type { ScoringModel } from './scoringModel.js';
 
 export interface ShadowOutcome {
   model: string;
+  /** The shadow version's id (its file's SHA-256), as the registry and the metrics name it. */
   version: string;
   score: number;
   /** Rules on `model.<name>` that would fire (active or shadow) with the candidate's score. */
@@ -48,7 +49,7 @@ export function shadowOutcomes(
     const output: ModelOutput = shadow.output(ctx.features);
     const rules = rulesReading(ruleSet, shadow.name);
     const wouldFire = rules ? evaluateRules(rules, { ...ctx, models: { ...ctx.models, [shadow.name]: output } }).map((m) => m.ruleId) : [];
-    outcomes.push({ model: shadow.name, version: shadow.version, score: output.score, wouldFire });
+    outcomes.push({ model: shadow.name, version: shadow.versionId, score: output.score, wouldFire });
   }
   return outcomes;
 }

@@ -29,9 +29,9 @@ export interface RiskContext {
   snoozes?: CustomerSnoozes;
   /** The processing instant snoozes are judged at; the event's time when absent. */
   nowMs?: number;
-  /** Models loaded at start (VIGIL_MODEL_FILES); each scores the events it was trained on, as `model.<name>`. */
+  /** The live model versions (models/registry.ts) as they stand for this batch; each scores the events it was trained on, as `model.<name>`. */
   models?: readonly ScoringModel[];
-  /** Candidate versions of live models (VIGIL_SHADOW_MODEL_FILES): scored and counted, never seen by rules. */
+  /** The shadow versions of live models (the registry's candidates): scored and counted, never seen by rules. */
   shadowModels?: readonly ScoringModel[];
 }
 
@@ -42,6 +42,8 @@ export interface RiskAssessment {
   tags: string[];
   /** Each model's score for this event, by name; empty when no model scores it. */
   modelScores: Record<string, number>;
+  /** The version (model file SHA-256) of each model that scored this event, by name: which version spoke. */
+  modelVersions: Record<string, string>;
   /** What each shadow model scored and which rules on its name would have fired with that score. */
   shadowModels: ShadowOutcome[];
   matches: RuleMatch[];
@@ -105,6 +107,7 @@ function judge(
     tier: segment.tier,
     tags: segment.tags,
     modelScores: models ? Object.fromEntries(Object.entries(models).map(([name, output]) => [name, output.score])) : {},
+    modelVersions: models ? Object.fromEntries(Object.entries(models).map(([name, output]) => [name, output.version])) : {},
     shadowModels,
     matches,
     snoozed,
@@ -162,7 +165,8 @@ function alertsFor(
 }
 
 /**
- * The models each fired rule read through a comparison that held, as `<name>@<version>`: what an
+ * The models each fired rule read through a comparison that held, as `<name>@<version id>` (the
+ * SHA-256 of the file, as the model registry names versions): what an
  * officer's verdict on the alert says something about. Nothing when no rule read a model.
  */
 function modelVersionsOf(fired: readonly RuleMatch[], models: readonly ScoringModel[] | undefined): { modelVersions?: Record<string, string[]> } {
@@ -173,7 +177,7 @@ function modelVersionsOf(fired: readonly RuleMatch[], models: readonly ScoringMo
     for (const reason of match.reasons) {
       const name = modelName(reason.field);
       const model = name === undefined ? undefined : models.find((m) => m.name === name);
-      if (model) read.add(`${model.name}@${model.version}`);
+      if (model) read.add(`${model.name}@${model.versionId}`);
     }
     if (read.size > 0) (versions ??= {})[match.ruleId] = [...read].sort();
   }

@@ -64,9 +64,9 @@ const OUTBOX_PAGE = 200;
  * raising it loses nothing; raising is idempotent on the alert's dedup key.
  */
 export class RiskEffect implements BatchEffect {
-  private countModels(live: RiskContext['models'], assessment: RiskAssessment): void {
+  private countModels(assessment: RiskAssessment): void {
     for (const [model, score] of Object.entries(assessment.modelScores)) {
-      this.deps.metrics.modelScores.observe({ model, version: live?.find((m) => m.name === model)?.version ?? '', role: 'live' }, score);
+      this.deps.metrics.modelScores.observe({ model, version: assessment.modelVersions[model] ?? '', role: 'live' }, score);
     }
     for (const shadow of assessment.shadowModels) {
       this.deps.metrics.modelScores.observe({ model: shadow.model, version: shadow.version, role: 'shadow' }, shadow.score);
@@ -125,7 +125,7 @@ export class RiskEffect implements BatchEffect {
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
       if (isReview(event)) this.deps.metrics.customerReviews.inc();
       for (const match of assessment.matches) this.deps.metrics.ruleMatches.inc({ rule: match.ruleId, mode: match.mode });
-      this.countModels(context.models, assessment);
+      this.countModels(assessment);
       for (const { match } of assessment.snoozed) this.deps.metrics.ruleSnoozed.inc({ rule: match.ruleId });
       for (const hit of found.values()) this.deps.metrics.listMatches.inc({ list: hit.list, purpose: hit.purpose });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/observability/index.js';
-import { listReferenceProblems, listsNamedBy, noLiveRuleProblem, parseRuleSet, type ListCatalogue, type RuleSet } from '../rules/index.js';
+import { comparisonsOf, listReferenceProblems, listsNamedBy, modelName, noLiveRuleProblem, parseRuleSet, type ListCatalogue, type RuleSet } from '../rules/index.js';
 import { FailureStreak } from '../core/failureStreak.js';
 
 export interface PublishedRuleSet {
@@ -53,8 +53,8 @@ export class RuleSetRegistry {
   constructor(
     private readonly deps: {
       redis: Redis; prefix: string; knownFeatures: readonly string[]; log: Logger; defaultPackPath: string; pollMs: number;
-      /** The models this process loaded (VIGIL_MODEL_FILES): a set naming another is refused. */
-      knownModels?: readonly string[];
+      /** The models with a live version in the model registry, read when a set is checked: a set naming another is refused. */
+      liveModels?: () => Promise<readonly string[]>;
       /** The lists that exist now, read when a set is published; without it no rule may name a list. */
       knownLists?: () => Promise<ListCatalogue>;
     },
@@ -83,8 +83,8 @@ export class RuleSetRegistry {
       if (!result.ok && result.status === 400) throw new Error(`rule set ${path} is refused:\n${result.errors.join('\n')}`);
       await this.refresh();
     }
-    // A process configured without a model the published set names (VIGIL_MODEL_FILES differs
-    // between processes) has nothing to run: it stops with the reason instead of running no rules.
+    // A published set this process cannot run (it names a feature this build lacks, or a model
+    // without a live version) leaves nothing to run: it stops with the reason instead of running no rules.
     if (!this.active) throw new Error(`the published rule set cannot be loaded by this process: ${this.refusal ?? 'none is published'}`);
     const trouble = new FailureStreak(this.deps.log, 'rule set refresh');
     this.timer = setInterval(() => void this.refresh().then(() => trouble.succeeded(), (err: unknown) => void trouble.failed(err)), this.deps.pollMs);
@@ -120,7 +120,7 @@ export class RuleSetRegistry {
    * trying a set with a published version number or without an active rule harms nothing.
    */
   async validate(text: string, format: 'yaml' | 'json'): Promise<{ ok: true; ruleSet: RuleSet } | { ok: false; errors: string[] }> {
-    const parsed = parseRuleSet(text, format, this.deps.knownFeatures, this.deps.knownModels);
+    const parsed = parseRuleSet(text, format, this.deps.knownFeatures, await this.liveModels());
     if (!parsed.ok) return parsed;
     const listErrors = await this.listProblems(parsed.ruleSet);
     return listErrors.length > 0 ? { ok: false, errors: listErrors } : { ok: true, ruleSet: parsed.ruleSet };
@@ -166,6 +166,23 @@ export class RuleSetRegistry {
     return { ok: true, ruleSet, published };
   }
 
+  /**
+   * The rules of the published set that read `model.<name>` (its live version is not retired while
+   * they do). Read from Redis, not this process's copy, which may lag a publication by a poll.
+   */
+  async rulesReadingModel(name: string): Promise<string[]> {
+    const published = await this.published();
+    if (!published) return [];
+    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures, [...(await this.liveModels()), name]);
+    // A published set always parsed once; should it not now, assume it reads the model rather than risk it.
+    if (!parsed.ok) return published.text.includes(`model.${name}`) ? [`(set ${published.version})`] : [];
+    return parsed.ruleSet.rules.filter((rule) => comparisonsOf(rule.condition).some((c) => modelName(c.comparison.field) === name)).map((rule) => rule.id);
+  }
+
+  private async liveModels(): Promise<readonly string[]> {
+    return this.deps.liveModels ? this.deps.liveModels() : [];
+  }
+
   /** The rules of the running set that look entities up on this list (a list in use is not deleted). */
   rulesUsingList(name: string): string[] {
     return (this.active?.rules ?? []).filter((rule) => listsNamedBy(rule.condition).includes(name)).map((rule) => rule.id);
@@ -185,7 +202,7 @@ export class RuleSetRegistry {
     const published = await this.published();
     if (!published) return false;
     if (published.version === this.activeVersion) return true;
-    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures, this.deps.knownModels);
+    const parsed = parseRuleSet(published.text, published.format, this.deps.knownFeatures, await this.liveModels());
     if (!parsed.ok) {
       this.refusal = `${published.version}: ${parsed.errors.join('; ')}`;
       this.deps.log.error({ version: published.version, errors: parsed.errors }, 'published rule set does not validate here; keeping the running one');

@@ -15,6 +15,8 @@ export interface ComparisonReason {
   text: string;
   /** List comparisons: the entry the value was found as (its list, purpose, reason, expiry). */
   listed?: ListHit;
+  /** Model comparisons: the version (file SHA-256) of the model that gave the score. */
+  modelVersion?: string;
   /** Model comparisons that held: the features that raised the model's score most, each in words. */
   contributions?: readonly ContributionReason[];
 }
@@ -99,10 +101,21 @@ export function explainComparison(comparison: Comparison, actual: unknown, held:
   // The amount travels on (alerts, webhooks) as the event's decimal text, not as the float compared.
   const shownActual = comparison.field === 'event.amount' && 'amount' in ctx.event ? ctx.event.amount : actual;
   const contributions = held ? modelContributions(comparison.field, ctx) : undefined;
+  const version = modelVersion(comparison.field, ctx);
   return {
-    field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held, text,
+    field: comparison.field, op: comparison.op, actual: shownActual, threshold: comparison.value, negated: !held,
+    // The version that scored it, named with the score: a promoted or rolled-back model changes the
+    // score of the same features, and the officer (and the archive) must know which version spoke.
+    text: version ? `${text} by model version ${version}` : text,
+    ...(version ? { modelVersion: version } : {}),
     ...(hit ? { listed: hit } : {}), ...(contributions ? { contributions } : {}),
   };
+}
+
+/** The version of the model whose score a `model.<name>` comparison read, when it scored the event. */
+function modelVersion(field: string, ctx: RuleContext): string | undefined {
+  const model = modelName(field);
+  return model === undefined ? undefined : ctx.models?.[model]?.version;
 }
 
 /** The features that raised a model's score most on this event, in words, for a model comparison that held. */

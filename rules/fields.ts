@@ -18,6 +18,8 @@ export interface FeatureContribution {
  */
 export interface ModelOutput {
   score: number;
+  /** The version that gave the score (the model file's SHA-256), named in the explanation. */
+  version: string;
   topFeatures(): readonly FeatureContribution[];
 }
 

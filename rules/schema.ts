@@ -106,14 +106,16 @@ function unknownFeature(path: string, known: ReadonlySet<string>): string | unde
 }
 
 /**
- * A rule on a model that is not loaded would never fire (the field is always absent): refused, so
- * nobody publishes a rule that silently does nothing.
+ * A rule on a model without a live version would never fire (the field is always absent): refused,
+ * so nobody publishes a rule that silently does nothing.
  */
 function unknownModel(path: string, loaded: ReadonlySet<string>): string | undefined {
   const name = modelName(path);
   if (name === undefined || loaded.has(name)) return undefined;
-  const which = loaded.size === 0 ? 'no model is loaded (VIGIL_MODEL_FILES names none)' : `the loaded models are ${[...loaded].join(', ')}`;
-  return `"${path}" names model "${name}", which is not loaded: ${which}`;
+  const which = loaded.size === 0
+    ? 'no model has one (publish a version through /v1/models and promote it, or start with VIGIL_MODEL_FILES)'
+    : `the models with a live version are ${[...loaded].join(', ')}`;
+  return `"${path}" names model "${name}", which has no live version: ${which}`;
 }
 
 function templateProblems(template: string, conditionFields: ReadonlySet<string>, known: ReadonlySet<string>, models: ReadonlySet<string>): string[] {

@@ -11,6 +11,10 @@ declare module 'fastify' {
     roles?: readonly ApiRole[];
     /** The route answers by itself while Redis is down (in-line decisions fall back) instead of the gate's 503. */
     answersWithoutRedis?: boolean;
+    /** What a body over the route's own limit is told (routes that take files, with a limit of their own). */
+    bodyTooLarge?: string;
+    /** The content type a route takes when it is not JSON, named in the 415 answer to another. */
+    accepts?: string;
   }
   interface FastifyRequest {
     /** Who the request acts for, verified: the API key's holder or the session's signed-in user; set on every route that has roles. */

@@ -20,7 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
-import { loadModelFiles, ModelFileError, shadowModelProblem } from '../models/index.js';
+import { ModelFileError, ModelRegistry, modelRoutes, readModelFiles, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -46,6 +46,8 @@ export interface Engine {
   offers: OfferService;
   profiles: ProfileStore;
   rules: RuleSetRegistry;
+  /** Model versions (live, shadow, history) in Redis, and the ones this process scores with. */
+  models: ModelRegistry;
   /** Allow, block and watch lists (store, this process's copy) and snoozes. */
   lists: ListService;
   /** ClickHouse through the pseudonymising gate: rows naming a customer are written by pseudonym. */
@@ -86,13 +88,15 @@ export interface EngineOptions {
  */
 export async function startEngine(config: VigilConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  // Read and checked before anything connects: a model that cannot be scored faithfully stops the start.
-  const models = await loadModelFiles(config.risk.modelFiles);
-  const shadowModels = await loadModelFiles(config.risk.shadowModelFiles);
-  const shadowProblem = shadowModelProblem(models, shadowModels);
+  // Read and checked before anything connects: a model file that cannot be scored faithfully stops
+  // the start. The files only seed the model registry (a model's first start); from then on every
+  // process scores with the registry's live and shadow versions and follows their changes.
+  const modelFiles = await readModelFiles(config.risk.modelFiles);
+  const shadowFiles = await readModelFiles(config.risk.shadowModelFiles);
+  const shadowProblem = shadowModelProblem(modelFiles.map((f) => f.model), shadowFiles.map((f) => f.model));
   if (shadowProblem) throw new ModelFileError(shadowProblem);
-  for (const model of models) log.info({ model: model.name, version: model.version, features: model.features.length }, 'model loaded');
-  for (const model of shadowModels) log.info({ model: model.name, version: model.version }, 'shadow model loaded: scored and counted, not seen by rules');
+  const oversized = [...modelFiles, ...shadowFiles].find((f) => f.bytes.length > config.risk.modelMaxBytes);
+  if (oversized) throw new ModelFileError(`${oversized.source}: ${oversized.bytes.length} bytes, more than VIGIL_MODEL_MAX_BYTES (${config.risk.modelMaxBytes})`);
   const metrics = createMetrics();
   const redis = createRedis(config.redis, config.role, log, { failFast: true });
   const queues = new QueueConnections(config.redis);
@@ -139,8 +143,15 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     escalateIntervalMs: config.processing.sweepIntervalMs,
     alerts: { resolvedRetentionSeconds: config.retention.resolvedAlertsDays * DAY_SECONDS },
   });
-  const rules = new RuleSetRegistry({
-    redis, prefix, knownFeatures: FEATURE_NAMES, knownModels: models.map((model) => model.name), log,
+  const models: ModelRegistry = new ModelRegistry({
+    redis, prefix, log, pollMs: config.risk.modelsPollMs, maxBytes: config.risk.modelMaxBytes,
+    rulesReading: (name): Promise<string[]> => rules.rulesReadingModel(name),
+  });
+  // Before the rules: the published set may read a model only the files bring on a first start.
+  await models.seed({ live: modelFiles, shadow: shadowFiles });
+  await models.start();
+  const rules: RuleSetRegistry = new RuleSetRegistry({
+    redis, prefix, knownFeatures: FEATURE_NAMES, liveModels: (): Promise<string[]> => models.liveNames(), log,
     defaultPackPath: fileURLToPath(DEFAULT_RULE_PACK_URL), pollMs: config.risk.rulesPollMs,
     knownLists: () => lists.store.catalogue(),
   });
@@ -177,14 +188,14 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     decisionRecordTtlSeconds: config.retention.offerRecordsDays * DAY_SECONDS,
     approvals,
   });
-  registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store });
+  registerApprovalAppliers(approvals, { rules, campaigns: offers.campaigns, lists: lists.store, models });
   campaignsUsingList = (name) => offers.campaigns.campaignsUsingList(name);
   // Backtests are jobs for worker processes, one at a time each, off the API's requests. But they
   // read ClickHouse, and a worker beside an embedded ClickHouse cannot (the API process owns the
   // directory; worker rows go through the relay): there the owner runs them instead.
   const runsBacktests = !relaysRows && (runsWorker || config.clickhouse.kind === 'embedded');
   const backtests = createBacktestService({
-    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models,
+    redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models: () => models.live(),
     ...(runsBacktests ? { history: store } : {}),
   });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;
@@ -194,8 +205,9 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
     featureConfig: { ...DEFAULT_FEATURE_CONFIG, allowedLatenessMs: config.risk.allowedLatenessMs },
     segmentation,
     complaintSlaHours: { default: config.risk.complaintSlaHours, privacy: config.risk.privacyComplaintSlaHours },
-    models,
-    shadowModels,
+    // One read per batch: a promotion or rollback takes effect between batches, never inside one.
+    models: models.live(),
+    shadowModels: models.shadows(),
   });
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
@@ -241,6 +253,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
+          (scope) => modelRoutes(scope, { models, approvals, maxBytes: config.risk.modelMaxBytes }),
           (scope) => backtestRoutes(scope, { backtests }),
           (scope) => rulePerformanceRoutes(scope, { store, maxAlerts: config.rulePerformance.maxAlerts }),
           (scope) => approvalRoutes(scope, { approvals }),
@@ -283,7 +296,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
+    config, app, worker, alerts, offers, profiles, rules, models, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
@@ -295,6 +308,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await queues.close();
         await outbound.close();
         rules.stop();
+        models.stop();
         lists.close();
         backlog.stop();
         await performanceGauges?.stop();

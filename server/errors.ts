@@ -31,7 +31,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = fastifyError.statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: fastifyError.code ?? 'BAD_REQUEST', message: clientMessage(fastifyError) });
+      const { bodyTooLarge, accepts } = request.routeOptions.config ?? {};
+      const message = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? bodyTooLarge
+        : fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' && accepts ? `this content type is not accepted here; send ${accepts}` : undefined;
+      return reply.status(status).send({ error: fastifyError.code ?? 'BAD_REQUEST', message: message ?? clientMessage(fastifyError) });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'INTERNAL', message: 'internal error; it has been logged' });

@@ -24,7 +24,7 @@ export interface Alert {
 }
 
 export interface Proposal {
-  id: string; action: 'rules.publish' | 'campaigns.activate' | 'lists.import'; status: string; title: string; target: string;
+  id: string; action: 'rules.publish' | 'campaigns.activate' | 'lists.import' | 'models.promote' | 'models.rollback'; status: string; title: string; target: string;
   proposedBy: string; proposedByName: string; proposedAt: string; expiresAt: string;
   decidedBy?: string; decidedByName?: string; decidedAt?: string; comment?: string; appliedAt?: string;
   result?: Record<string, unknown>; error?: string; details?: Record<string, unknown>;

@@ -130,7 +130,7 @@ describe('four-eyes over the API', () => {
     const res = await call('GET', '/v1/approvals', MARKETING_KEY);
     expect(res.statusCode).toBe(200);
     const { approvals, required } = res.json();
-    expect(required).toEqual(['rules.publish', 'campaigns.activate', 'lists.import']);
+    expect(required).toEqual(['rules.publish', 'campaigns.activate', 'lists.import', 'models.promote', 'models.rollback']);
     expect(approvals.length).toBeGreaterThanOrEqual(5);
     const times = approvals.map((a: { proposedAt: string }) => a.proposedAt);
     expect([...times].sort().reverse()).toEqual(times);

@@ -19,6 +19,10 @@ describe('four-eyes policy', () => {
     ['marketing approves a campaign activation', proposal({ action: 'campaigns.activate', proposedByName: 'mark' }), person('maya', 'marketing'), 'ok'],
     ['a risk admin does not approve campaigns', proposal({ action: 'campaigns.activate', proposedByName: 'mark' }), person('rita', 'risk-admin'), 'NOT_APPROVER'],
     ['a risk admin approves a list import', proposal({ action: 'lists.import' }), person('raj', 'risk-admin'), 'ok'],
+    ['another risk admin approves a model promotion', proposal({ action: 'models.promote' }), person('raj', 'risk-admin'), 'ok'],
+    ['the proposer cannot approve their own model rollback', proposal({ action: 'models.rollback' }), person('rita.lead', 'admin'), 'SELF_APPROVAL'],
+    ['a risk officer does not approve model promotions', proposal({ action: 'models.promote' }), person('olivia', 'risk'), 'NOT_APPROVER'],
+    ['marketing does not approve model rollbacks', proposal({ action: 'models.rollback' }), person('mark', 'marketing'), 'NOT_APPROVER'],
     ['a decided change is closed', proposal({ status: 'applied' }), person('raj', 'risk-admin'), 'NOT_PENDING'],
     ['an expired change is closed', proposal({ expiresAt: '2026-11-29T11:59:59Z' }), person('raj', 'risk-admin'), 'EXPIRED'],
   ] as const)('%s', (_name, p, decider, expected) => {

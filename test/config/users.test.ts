@@ -12,7 +12,7 @@ const fails = (env: Record<string, string>, variable: string) => expect(() => lo
 
 describe('user and four-eyes settings', () => {
   it('requires four-eyes on every action by default, and reads none or a list', () => {
-    expect(loadConfig({ VIGIL_API_KEYS: KEYS }).approvals).toEqual({ required: ['rules.publish', 'campaigns.activate', 'lists.import'], ttlHours: 72 });
+    expect(loadConfig({ VIGIL_API_KEYS: KEYS }).approvals).toEqual({ required: ['rules.publish', 'campaigns.activate', 'lists.import', 'models.promote', 'models.rollback'], ttlHours: 72 });
     expect(loadConfig({ VIGIL_API_KEYS: KEYS, VIGIL_APPROVALS: 'none' }).approvals.required).toEqual([]);
     expect(loadConfig({ VIGIL_API_KEYS: KEYS, VIGIL_APPROVALS: 'rules.publish' }).approvals.required).toEqual(['rules.publish']);
     fails({ VIGIL_APPROVALS: 'rules.publish,rules.delete' }, 'VIGIL_APPROVALS: unknown action rules.delete');

@@ -35,12 +35,12 @@ beforeAll(async () => {
 });
 
 describe('rules on model.fraud', () => {
-  it('are refused at load when no model of that name is loaded, saying which are', () => {
+  it('are refused at load when no model of that name has a live version, saying which have', () => {
     const none = parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES);
     expect(none).toMatchObject({ ok: false });
-    expect(!none.ok && none.errors[0]).toMatch(/rules\.0 \(model-fraud\)\.condition\.field: "model\.fraud" names model "fraud", which is not loaded: no model is loaded \(VIGIL_MODEL_FILES/);
+    expect(!none.ok && none.errors[0]).toMatch(/rules\.0 \(model-fraud\)\.condition\.field: "model\.fraud" names model "fraud", which has no live version: no model has one \(publish a version through \/v1\/models/);
     const other = parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES, ['mule']);
-    expect(!other.ok && other.errors[0]).toMatch(/the loaded models are mule/);
+    expect(!other.ok && other.errors[0]).toMatch(/the models with a live version are mule/);
     expect(parseRuleSet(modelRuleSet('m-1', 0.9), 'yaml', KNOWN_FEATURES, ['fraud'])).toMatchObject({ ok: true });
   });
 
@@ -76,10 +76,10 @@ describe('rules on model.fraud', () => {
     expect(onFraud / alerts.length).toBeGreaterThan(0.5);
 
     for (const alert of alerts) {
-      expect(alert.modelVersions).toEqual({ 'model-fraud': [`fraud@${model.version}`] });
+      expect(alert.modelVersions).toEqual({ 'model-fraud': [`fraud@${model.versionId}`] });
       const [score, ...features] = alert.reasons;
       expect(score).toMatchObject({ ruleId: 'model-fraud', field: 'model.fraud', threshold: 0.9 });
-      expect(score!.text).toMatch(/^model fraud score [01]\.\d\d \(threshold ≥ 0\.90\)$/);
+      expect(score!.text).toBe(`model fraud score ${(score!.actual as number).toFixed(2)} (threshold ≥ 0.90) by model version ${model.versionId}`);
       expect(features.length).toBeGreaterThanOrEqual(1);
       expect(features.length).toBeLessThanOrEqual(3);
       for (const reason of features) {
@@ -93,14 +93,14 @@ describe('rules on model.fraud', () => {
 describe('model.fraud in the engine', () => {
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
-  it('refuses to publish a rule on model.fraud when the engine runs without a model', async () => {
+  it('refuses to publish a rule on model.fraud when the registry has no live version of it', async () => {
     const engine = await startTestEngine(testConfig({ VIGIL_ROLE: 'api' }));
     try {
       const res = await engine.app.inject({
         method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: modelRuleSet('m-3', 0.9) },
       });
       expect(res.statusCode).toBe(400);
-      expect(res.json().message).toMatch(/"model\.fraud" names model "fraud", which is not loaded: no model is loaded \(VIGIL_MODEL_FILES names none\)/);
+      expect(res.json().message).toMatch(/"model\.fraud" names model "fraud", which has no live version: no model has one/);
     } finally {
       await engine.dispose();
     }
@@ -129,8 +129,8 @@ describe('model.fraud in the engine', () => {
       const list = () => engine.app.inject({ url: '/v1/alerts?customer_id=model-1&min_severity=low', headers: as(RISK_KEY) });
       const [alert] = (await eventually(list, (r) => r.json().alerts?.length >= 1)).json().alerts;
       expect(alert.ruleIds).toEqual(['model-fraud']);
-      expect(alert.modelVersions).toEqual({ 'model-fraud': ['fraud@example-1'] });
-      expect(alert.reasons[0]).toMatchObject({ field: 'model.fraud', text: expect.stringMatching(/^model fraud score \d\.\d\d \(threshold ≥ 0\.00\)$/) });
+      expect(alert.modelVersions).toEqual({ 'model-fraud': [`fraud@${model.versionId}`] });
+      expect(alert.reasons[0]).toMatchObject({ field: 'model.fraud', text: expect.stringMatching(new RegExp(`^model fraud score \\d\\.\\d\\d \\(threshold ≥ 0\\.00\\) by model version ${model.versionId}$`)) });
       const named = alert.reasons.slice(1).map((r: { field: string }) => r.field);
       expect(named.length).toBeGreaterThanOrEqual(1);
       for (const field of named) expect(model.features.map((f) => `features.${f}`)).toContain(field);

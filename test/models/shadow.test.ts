@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayContext, replayHistory } from '../../backtest/index.js';
 import { loadConfig } from '../../config/index.js';
 import { parseEvent } from '../../core/events/index.js';
-import { checkedModel, EXAMPLE_MODEL_URL, shadowModelProblem } from '../../models/index.js';
+import { checkedModel, EXAMPLE_MODEL_URL, modelVersionId, shadowModelProblem } from '../../models/index.js';
 import { KNOWN_FEATURES, parseRuleSet } from '../../rules/index.js';
 import { buildLabelledStream } from '../../simulator/scenarios/index.js';
 import { cardPayment } from '../support/events.js';
@@ -67,7 +67,7 @@ describe('a shadow version of a model', () => {
       }
       scored++;
       fired += liveFired.length;
-      expect(shadow).toMatchObject({ model: 'fraud', version: 'example-1-candidate', score: assessment.modelScores.fraud });
+      expect(shadow).toMatchObject({ model: 'fraud', version: candidate.versionId, score: assessment.modelScores.fraud });
       expect(shadow!.wouldFire).toEqual(liveFired);
     });
     expect(scored).toBeGreaterThan(1000);
@@ -100,10 +100,13 @@ describe('a shadow version in the engine', () => {
         .filter((v) => ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, l]) => v.labels[k] === l))
         .reduce((sum, v) => sum + v.value, 0);
     };
-    await eventually(() => value('vigil_model_shadow_rule_matches_total', { rule: 'model-fraud', model: 'fraud', version: 'candidate-2' }), (n) => n === 4);
+    // Metrics name versions by their id, the file's SHA-256, as the model registry does.
+    const liveId = modelVersionId(bytes);
+    const candidateId = modelVersionId(asVersion('candidate-2'));
+    await eventually(() => value('vigil_model_shadow_rule_matches_total', { rule: 'model-fraud', model: 'fraud', version: candidateId }), (n) => n === 4);
     expect(await value('vigil_rule_matches_total', { rule: 'model-fraud', mode: 'active' })).toBe(4);
-    expect(await value('vigil_model_score', { model: 'fraud', version: 'example-1', role: 'live' }, 'vigil_model_score_count')).toBe(4);
-    expect(await value('vigil_model_score', { model: 'fraud', version: 'candidate-2', role: 'shadow' }, 'vigil_model_score_count')).toBe(4);
+    expect(await value('vigil_model_score', { model: 'fraud', version: liveId, role: 'live' }, 'vigil_model_score_count')).toBe(4);
+    expect(await value('vigil_model_score', { model: 'fraud', version: candidateId, role: 'shadow' }, 'vigil_model_score_count')).toBe(4);
     // The shadow version's matches raise nothing: each event's one alert is the live rule's.
     const list = () => engine.app.inject({ url: '/v1/alerts?customer_id=shadow-1&min_severity=low', headers: { authorization: `Bearer ${RISK_KEY}` } });
     const alerts = await eventually(list, (r) => r.json().alerts?.length >= 4);

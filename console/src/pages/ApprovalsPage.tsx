@@ -7,6 +7,7 @@ import type { Proposal, Role } from '../types';
 
 const APPROVERS: Record<Proposal['action'], Role[]> = {
   'rules.publish': ['risk-admin', 'admin'], 'campaigns.activate': ['marketing', 'admin'], 'lists.import': ['risk-admin', 'admin'],
+  'models.promote': ['risk-admin', 'admin'], 'models.rollback': ['risk-admin', 'admin'],
 };
 
 /** Four-eyes: what waits for a second person, and who decided what, when. */
@@ -95,6 +96,9 @@ function ChangeView({ proposal }: { proposal: Proposal }) {
       <table aria-label="Entries to import"><thead><tr><th scope="col">Value</th><th scope="col">Reason</th><th scope="col">Expires</th></tr></thead>
         <tbody>{entries.slice(0, 50).map((e) => <tr key={e.value}><td>{e.value}</td><td>{e.reason}</td><td>{formatTime(new Date(e.expiresAtMs).toISOString())}</td></tr>)}</tbody></table>
     );
+  }
+  if (proposal.action === 'models.promote' || proposal.action === 'models.rollback') {
+    return <p>Model <strong>{String(payload.name)}</strong>: version <code>{String(payload.version)}</code> goes live ({proposal.action === 'models.promote' ? 'the shadow version promoted' : 'rolled back to'}).</p>;
   }
   return <p>Campaign <strong>{String(payload.campaignId)}</strong> at revision {String(payload.revision)}: see its page for the definition.</p>;
 }
