@@ -36,6 +36,7 @@ describe('aggregate migrations', () => {
       expect(tables).toEqual([
         { name: 'alert_transitions', engine: 'MergeTree' },
         { name: 'alerts', engine: 'MergeTree' },
+        { name: TABLES.challengerAlerts, engine: 'MergeTree' },
         { name: TABLES.eventRollups1m, engine: 'SummingMergeTree' },
         { name: TABLES.events, engine: 'MergeTree' },
         { name: TABLES.eventsToRollups1m, engine: 'MaterializedView' },
@@ -61,7 +62,7 @@ describe('aggregate migrations', () => {
       expect(await migrate(reopened)).toEqual([]);
       const applied = await appliedMigrations(reopened);
       expect(applied.map((m) => m.version)).toEqual(loadMigrations(cfg.database).map((m) => m.version));
-      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers']);
+      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers', 'challenger_alerts']);
     } finally {
       await reopened.close();
     }
@@ -83,7 +84,7 @@ describe('aggregate migrations', () => {
     const store = await openEmbeddedStore({ dataDir, database: 'vigil_migrations_race' });
     try {
       await Promise.all([migrate(store), migrate(store)]);
-      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4]);
+      expect((await appliedMigrations(store)).map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       await store.close();
     }
