@@ -20,6 +20,8 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
+import { ChallengerRegistry } from '../risk/challengerRegistry.js';
+import { challengerRoutes } from '../risk/challengerRoutes.js';
 import { loadModelFiles, ModelFileError, shadowModelProblem } from '../models/index.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
@@ -45,6 +47,8 @@ export interface Engine {
   offers: OfferService;
   profiles: ProfileStore;
   rules: RuleSetRegistry;
+  /** The challenger rule set: evaluated on live events beside the published one, raises nothing. */
+  challenger: ChallengerRegistry;
   /** Allow, block and watch lists (store, this process's copy) and snoozes. */
   lists: ListService;
   /** ClickHouse through the pseudonymising gate: rows naming a customer are written by pseudonym. */
@@ -157,6 +161,10 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   // The default pack names lists; they are created with it, once, so it can be published.
   if (!(await rules.published())) await lists.seedDefaults('system:default-pack');
   await rules.start({ watchFile: config.risk.rulesFile, allowNoLiveRules: config.risk.rulesAllowEmpty });
+  const challenger = new ChallengerRegistry({
+    redis, prefix, log, pollMs: config.risk.rulesPollMs, rules, knownFeatures: FEATURE_NAMES, knownModels: models.map((model) => model.name),
+  });
+  await challenger.start();
   const profiles = new ProfileStore(redis, {
     prefix, partitions: config.partitions,
     ...(config.retention.profileDays ? { ttlSeconds: config.retention.profileDays * DAY_SECONDS } : {}),
@@ -199,7 +207,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
     redis, alerts: alerts.store, metrics, log, stateTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
-    followers: [offers.follower], lists: listsAt, context: riskContext,
+    followers: [offers.follower], lists: listsAt, context: riskContext, challenger: () => challenger.current(),
   });
   const appender = new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds });
   const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: config.retention.customerStateDays * DAY_SECONDS });
@@ -241,6 +249,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
           (scope) => backtestRoutes(scope, { backtests }),
+          (scope) => challengerRoutes(scope, { challenger, store, redis, prefix, partitions: config.partitions }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
@@ -275,7 +284,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
+    config, app, worker, alerts, offers, profiles, rules, challenger, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
@@ -287,6 +296,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await queues.close();
         await outbound.close();
         rules.stop();
+        challenger.stop();
         lists.close();
         backlog.stop();
         await relayDrain?.stop();
