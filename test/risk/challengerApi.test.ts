@@ -123,4 +123,13 @@ describe('the challenger rule set API', () => {
     expect(known.statusCode).toBe(200);
     expect(known.json()).toMatchObject({ challenger_version: 'c-1', running: false, events_assessed: 0, alerts: { champion: 0, challenger: 0 } });
   });
+
+  it('is in the OpenAPI document with its schemas', async () => {
+    const doc = (await engine.app.inject({ url: '/openapi.json', headers: as(RISK_KEY) })).json();
+    expect(doc.paths['/v1/rules/challenger'].put.requestBody.content['application/json'].schema.properties).toHaveProperty('text');
+    expect(Object.keys(doc.paths['/v1/rules/challenger']).sort()).toEqual(['delete', 'get', 'put']);
+    const comparison = doc.paths['/v1/rules/challenger/comparison'].get;
+    expect(comparison.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to', 'version']);
+    expect(comparison.responses['200'].content['application/json'].schema.properties).toHaveProperty('precision');
+  });
 });
