@@ -13,7 +13,12 @@ import { LabelIndex } from '../backtest/labels.js';
 const DAY_MS = 86_400_000;
 export const MAX_COMPARISON_DAYS = 400;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD (UTC days)').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'not a calendar date');
+// Date.parse takes 2026-02-30 for March 2nd: a day is valid only when it reads back the same.
+const isCalendarDay = (text: string) => {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+};
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD (UTC days)').refine(isCalendarDay, 'not a calendar date');
 
 export const comparisonQuerySchema = z.strictObject({
   version: z.string().min(1).max(64).optional().describe('the challenger version; the running one when absent'),

@@ -115,6 +115,7 @@ describe('the challenger rule set API', () => {
     expect((await comparison('')).statusCode).toBe(404);
     expect((await comparison('?version=never-started')).statusCode).toBe(404);
     expect((await comparison('?version=c-1&from=2026-13-01')).statusCode).toBe(400);
+    expect((await comparison('?version=c-1&from=2026-02-30')).statusCode).toBe(400);
     expect((await comparison('?version=c-1&from=2026-03-02&to=2026-03-01')).json()).toMatchObject({ error: 'INVALID_RANGE' });
     expect((await comparison('?version=c-1&from=2020-01-01&to=2026-03-01')).statusCode).toBe(400);
     expect((await comparison('?version=c-1&from=2026-03-01T00:00:00Z')).statusCode).toBe(400);
