@@ -131,14 +131,12 @@ export async function compareChallenger(
 
 /** Events the version was assessed on, per UTC day in [from, to), summed over every partition. */
 async function assessedByDay(deps: { redis: Redis; prefix: string; partitions: number }, version: string, fromDay: string, toDay: string) {
-  const pipeline = deps.redis.pipeline();
-  for (let p = 0; p < deps.partitions; p++) pipeline.hgetall(partitionKeys(deps.prefix, p).challengerAssessed);
-  const replies = (await pipeline.exec()) ?? [];
+  // One command per partition, not a pipeline: on a Redis Cluster the partitions live in other slots.
+  const hashes = await Promise.all(Array.from({ length: deps.partitions }, (_, p) => deps.redis.hgetall(partitionKeys(deps.prefix, p).challengerAssessed)));
   const byDay = new Map<string, number>();
   let total = 0;
-  for (const [err, hash] of replies) {
-    if (err) throw err;
-    for (const [field, count] of Object.entries(hash as Record<string, string>)) {
+  for (const hash of hashes) {
+    for (const [field, count] of Object.entries(hash)) {
       const cut = field.lastIndexOf('|');
       const [v, d] = [field.slice(0, cut), field.slice(cut + 1)];
       if (v !== version || d < fromDay || d >= toDay) continue;

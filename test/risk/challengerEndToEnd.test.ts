@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { partitionKeys, partitionOf, readBacklog } from '../../core/streams/index.js';
 import { cardPayment } from '../support/events.js';
 import { FaultyStore } from '../support/faultyStore.js';
-import { INGEST_KEY, REDIS_URL, RISK_ADMIN_KEY, RISK_KEY, dropPrefix, startTestEngine, testConfig, testPseudonymise } from '../support/testEngine.js';
+import { ADMIN_KEY, INGEST_KEY, REDIS_URL, RISK_ADMIN_KEY, RISK_KEY, dropPrefix, startTestEngine, testConfig, testPseudonymise } from '../support/testEngine.js';
 
 // Issue 9, item 4: a challenger rule set runs beside the champion on live events. The champion
 // alerts as before; the challenger raises nothing; what it would have raised is in ClickHouse,
@@ -111,6 +111,10 @@ describe('a challenger rule set on live traffic', () => {
     // The champion's scores are its own: three alerts of weight 0.3, never the challenger's.
     const features = (await engine.app.inject({ url: `/v1/customers/${customer}/features`, headers: as(RISK_KEY) })).json();
     expect(features.scores.fraud).toBeCloseTo(0.3, 2);
+
+    // The challenger's own scores and suppression are the customer's data too: subject access shows them.
+    const exported = await engine.app.inject({ url: `/v1/customers/${customer}/export`, headers: as(ADMIN_KEY) });
+    expect(exported.json().data.risk.challenger).toMatchObject({ version: 'chal-1', rules_last_raised: { 'large-payment': expect.any(String), 'tiny-online-payment': expect.any(String) } });
   });
 
   it('compares the sets on the same events, with exact counts, and scores precision with the officers\' verdicts', async () => {
