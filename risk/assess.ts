@@ -127,9 +127,11 @@ function judge(
   // entry, so their records would have no flush to ride (rules/README.md, "Challenger").
   const challenger = ctx.challenger && !isReview(event) ? judgeChallenger(state.challenger, ctx.challenger, ruleContext, event, atMs, ctx) : undefined;
   const keptChallenger = challenger ? challenger.state : isReview(event) ? state.challenger : undefined;
+  const nextState: CustomerRiskState = { features: features.state, scores, lastRaised };
+  if (keptChallenger) nextState.challenger = keptChallenger;
 
   return {
-    state: { features: features.state, scores, lastRaised, ...(keptChallenger ? { challenger: keptChallenger } : {}) },
+    state: nextState,
     features: features.vector,
     tier: segment.tier,
     tags: segment.tags,
