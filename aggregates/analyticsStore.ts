@@ -34,6 +34,7 @@ export const CUSTOMER_TABLES: Readonly<Record<string, RowMapper>> = {
   [TABLES.offerDecisions]: withPseudonymousEventIds('decision_id'),
   [TABLES.offerDeliveries]: withPseudonymousCustomer,
   [TABLES.offerResponses]: withPseudonymousCustomer,
+  [TABLES.challengerAlerts]: withPseudonymousEventIds('event_id'),
 };
 
 class PseudonymisingStore implements AggregateStore {

@@ -4,7 +4,7 @@ import type { AggregateStore } from './store/types.js';
 import { TABLES } from './tables.js';
 
 // A customer's rows in ClickHouse, found by their pseudonym (analyticsStore.ts writes them so):
-// events, alerts and their transitions, offer decisions, deliveries and responses. The per-minute
+// events, alerts and their transitions, offer decisions, deliveries and responses, challenger alerts. The per-minute
 // rollups hold no customer and are kept. Deletes are lightweight DELETEs run synchronously
 // (lightweight_deletes_sync = 2), so when erase() returns the rows no longer answer any query,
 // and the counts it reports are the rows that matched just before.
@@ -16,6 +16,7 @@ export const CUSTOMER_ROW_TIME = {
   [TABLES.offerDecisions]: 'decided_at',
   [TABLES.offerDeliveries]: 'at',
   [TABLES.offerResponses]: 'at',
+  [TABLES.challengerAlerts]: 'occurred_at',
 } as const;
 
 type CustomerTable = keyof typeof CUSTOMER_ROW_TIME;

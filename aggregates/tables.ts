@@ -7,4 +7,5 @@ export const TABLES = {
   offerDecisions: 'offer_decisions',
   offerDeliveries: 'offer_deliveries',
   offerResponses: 'offer_responses',
+  challengerAlerts: 'challenger_alerts',
 } as const;

@@ -13,6 +13,20 @@ export interface SealedBatch {
   entries: ProcessedEntry[];
 }
 
+function archivedByTable(entries: readonly ProcessedEntry[]): Map<string, Record<string, unknown>[]> {
+  const byTable = new Map<string, Record<string, unknown>[]>();
+  for (const entry of entries) {
+    // A duplicate's rows are its first entry's; only an entry whose event row is written writes them.
+    if (!entry.row) continue;
+    for (const { table, row } of entry.archived ?? []) {
+      const rows = byTable.get(table) ?? [];
+      rows.push(row);
+      byTable.set(table, rows);
+    }
+  }
+  return byTable;
+}
+
 export interface FlushIntent {
   from: string;
   to: string;
@@ -67,6 +81,9 @@ export class AggregateFlusher {
     try {
       const rows = batch.entries.flatMap((e) => (e.row ? [e.row] : []));
       if (rows.length > 0) await store.insertRows(TABLES.events, rows, { dedupToken: batch.token });
+      // The same token in another table: ClickHouse keeps a deduplication log per table, so a batch
+      // written again after a crash is skipped in each table it had reached.
+      for (const [table, tableRows] of archivedByTable(batch.entries)) await store.insertRows(table, tableRows, { dedupToken: batch.token });
     } catch (err) {
       metrics.aggregateFlushFailures.inc();
       throw err;
@@ -74,7 +91,8 @@ export class AggregateFlusher {
       stopTimer();
     }
     const ids = batch.entries.map((e) => e.id);
-    await this.redis.multi().xack(keys.stream, PROCESSOR_GROUP, ...ids).hdel(keys.attempts, ...ids).del(keys.flushIntent).exec();
+    const archivedKeys = batch.entries.filter((e) => e.archived).map((e) => keys.archivedRowsPrefix + e.id);
+    await this.redis.multi().xack(keys.stream, PROCESSOR_GROUP, ...ids).hdel(keys.attempts, ...ids).del(keys.flushIntent, ...archivedKeys).exec();
     this.observeDone(batch);
     return 'flushed';
   }

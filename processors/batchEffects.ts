@@ -8,9 +8,22 @@ export interface AppliedEvent {
   event: VigilEvent;
 }
 
+/** A ClickHouse row an effect decided for one entry, flushed with the entry's event row. */
+export interface ArchivedRow {
+  entryId: string;
+  table: string;
+  row: Record<string, unknown>;
+}
+
 export interface PlannedEffect {
   /** Written atomically with the applied markers of the batch. */
   changes: StateChange[];
+  /**
+   * Rows for ClickHouse beside the events' own (challenger alerts). Kept in Redis with the commit
+   * and written with the entry's event row in the same flush, under the same dedup token, so they
+   * are stored exactly once like the events, a redelivered entry included.
+   */
+  archived?: ArchivedRow[];
   /** Runs after the commit, e.g. to hand alerts from an outbox to the alert service. */
   afterCommit?: () => Promise<void>;
 }

@@ -3,7 +3,7 @@ import { toEventRow, type EventRow } from '../aggregates/index.js';
 import { parseEvent, type CustomerReview, type VigilEvent } from '../core/events/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
-import type { BatchEffect, PlannedEffect } from './batchEffects.js';
+import type { ArchivedRow, BatchEffect, PlannedEffect } from './batchEffects.js';
 import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
 import { streamIdMs, type StreamEntry } from './streamEntries.js';
@@ -16,6 +16,8 @@ export interface ProcessedEntry {
   event: VigilEvent;
   /** Undefined for a duplicate event (its event_id came on another entry): acknowledged, not written. */
   row: EventRow | undefined;
+  /** Rows of other tables the effects decided for this event (challenger alerts), written in the same flush. */
+  archived?: { table: string; row: Record<string, unknown> }[];
 }
 
 /** What applying did to one entry: first time, the same entry again (crash), or another entry with a seen event_id. */
@@ -135,14 +137,35 @@ export class EventBatchProcessor {
     });
     const applied = entries.filter((_, i) => outcomes[i] === 'applied').map((e) => ({ entryId: e.id, event: e.event }));
     const plans: PlannedEffect[] = await Promise.all(this.deps.effects.map((effect) => effect.plan(keys, applied)));
+    const archived = archivedByEntry(plans.flatMap((plan) => plan.archived ?? []));
     const changes = [
       ...applied.map(({ entryId, event }) => ({ op: 'set' as const, key: keys.appliedPrefix + event.event_id, value: entryId, ttlSeconds: this.deps.appliedTtlSeconds })),
       ...plans.flatMap((plan) => plan.changes),
+      // Kept until the entry is acknowledged: a redelivery does not plan again, it reads them back.
+      ...[...archived].map(([entryId, rows]) => ({ op: 'set' as const, key: keys.archivedRowsPrefix + entryId, value: JSON.stringify(rows), ttlSeconds: this.deps.appliedTtlSeconds })),
     ];
+    await this.restoreArchived(entries.filter((_, i) => outcomes[i] === 'redelivered'));
     if (!(await committer.commit(keys, owner, changes))) throw new ProcessingStopped('partition lease lost before commit');
+    for (const entry of entries) {
+      const rows = archived.get(entry.id);
+      if (rows) entry.archived = rows;
+    }
     this.deps.metrics.redeliveriesSkipped.inc(outcomes.filter((o) => o !== 'applied').length);
     await this.followUp(plans);
     return outcomes;
+  }
+
+  /**
+   * An entry applied before but not acknowledged (a crash before its flush) is not planned again;
+   * the rows its effects decided then were committed with it, and are written as they were.
+   */
+  private async restoreArchived(redelivered: ProcessedEntry[]): Promise<void> {
+    if (redelivered.length === 0) return;
+    const stored = await this.deps.redis.mget(...redelivered.map((entry) => this.deps.keys.archivedRowsPrefix + entry.id));
+    redelivered.forEach((entry, i) => {
+      const json = stored[i];
+      if (json) entry.archived = JSON.parse(json) as ProcessedEntry['archived'];
+    });
   }
 
   /**
@@ -170,6 +193,16 @@ export class EventBatchProcessor {
       });
     }
   }
+}
+
+function archivedByEntry(rows: readonly ArchivedRow[]): Map<string, NonNullable<ProcessedEntry['archived']>> {
+  const byEntry = new Map<string, NonNullable<ProcessedEntry['archived']>>();
+  for (const { entryId, table, row } of rows) {
+    const held = byEntry.get(entryId) ?? [];
+    held.push({ table, row });
+    byEntry.set(entryId, held);
+  }
+  return byEntry;
 }
 
 type Decoded = { ok: true; event: VigilEvent } | { ok: false; error: string };

@@ -1,6 +1,6 @@
 import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
-import type { CustomerReview, RiskEvent, VigilEvent } from '../core/events/index.js';
+import { isReview, type CustomerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { customerSegment, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
 import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
@@ -14,6 +14,25 @@ export interface CustomerRiskState {
   scores: { fraud: number; churn: number; credit: number; atMs: number };
   /** Rule id → when it last raised an alert for this customer (suppression windows). */
   lastRaised: Record<string, number>;
+  /** The challenger rule set's own scores and suppression for this customer; never read by the champion. */
+  challenger?: ChallengerState;
+}
+
+/**
+ * What the challenger would have kept for the customer, as the champion keeps its own: scores and
+ * when each of its rules last "raised". Kept per version: a new challenger starts afresh.
+ */
+export interface ChallengerState {
+  version: string;
+  scores: { fraud: number; churn: number; credit: number; atMs: number };
+  lastRaised: Record<string, number>;
+}
+
+/** The challenger on one event: its matches and the alerts it would have raised (none is). */
+export interface ChallengerOutcome {
+  version: string;
+  matches: RuleMatch[];
+  alerts: NewAlert[];
 }
 
 export interface RiskContext {
@@ -33,6 +52,8 @@ export interface RiskContext {
   models?: readonly ScoringModel[];
   /** The shadow versions of live models (the registry's candidates): scored and counted, never seen by rules. */
   shadowModels?: readonly ScoringModel[];
+  /** The challenger rule set (risk/challengerRegistry.ts): evaluated on events beside the champion, raises nothing. */
+  challenger?: RuleSet;
 }
 
 export interface RiskAssessment {
@@ -50,6 +71,8 @@ export interface RiskAssessment {
   /** Matches of rules snoozed for this customer: evaluated and counted, but neither raised nor scored. */
   snoozed: { match: RuleMatch; snooze: Snooze }[];
   alerts: NewAlert[];
+  /** Set when a challenger ran on this event; its alerts are records, never raised. */
+  challenger?: ChallengerOutcome;
   late: 'on_time' | 'late' | 'too_late';
 }
 
@@ -101,8 +124,16 @@ function judge(
   const lastRaised = raising.length === 0 ? state.lastRaised : { ...state.lastRaised };
   for (const match of raising) lastRaised[match.ruleId] = atMs;
 
+  // The challenger sees the same event, features, model scores, segment, lists and snoozes, and
+  // keeps its own scores and suppression. Reviews are the champion's alone: they are no stream
+  // entry, so their records would have no flush to ride (rules/README.md, "Challenger").
+  const challenger = ctx.challenger && !isReview(event) ? judgeChallenger(state.challenger, ctx.challenger, ruleContext, event, atMs, ctx) : undefined;
+  const keptChallenger = challenger ? challenger.state : isReview(event) ? state.challenger : undefined;
+  const nextState: CustomerRiskState = { features: features.state, scores, lastRaised };
+  if (keptChallenger) nextState.challenger = keptChallenger;
+
   return {
-    state: { features: features.state, scores, lastRaised },
+    state: nextState,
     features: features.vector,
     tier: segment.tier,
     tags: segment.tags,
@@ -112,7 +143,27 @@ function judge(
     matches,
     snoozed,
     alerts: alertsFor(raising, snoozed, event, scores, ctx),
+    ...(challenger ? { challenger: challenger.outcome } : {}),
     late: features.late,
+  };
+}
+
+/** The champion's judgement again with the challenger's rules and its own scores and suppression. */
+function judgeChallenger(
+  previous: ChallengerState | undefined, ruleSet: RuleSet, ruleContext: Parameters<typeof evaluateRules>[1], event: RiskEvent, atMs: number, ctx: RiskContext,
+): { outcome: ChallengerOutcome; state: ChallengerState } {
+  const own = previous?.version === ruleSet.version ? previous : undefined;
+  const matches = evaluateRules(ruleSet, ruleContext);
+  const snoozed = snoozedMatches(matches, ctx.snoozes, ctx.nowMs ?? atMs);
+  const inForce = matches.filter((m) => m.mode === 'active' && !snoozed.some((s) => s.match === m));
+  const scored = scoreCustomer(inForce, own?.scores.atMs ? own.scores : undefined, atMs);
+  const scores = { ...scored, atMs: Math.max(atMs, own?.scores.atMs ?? 0) };
+  const raising = inForce.filter((m) => shouldRaise(m, own?.lastRaised[m.ruleId], atMs));
+  const lastRaised = { ...own?.lastRaised };
+  for (const match of raising) lastRaised[match.ruleId] = atMs;
+  return {
+    outcome: { version: ruleSet.version, matches, alerts: alertsFor(raising, snoozed, event, scores, { ...ctx, ruleSet }) },
+    state: { version: ruleSet.version, scores, lastRaised },
   };
 }
 

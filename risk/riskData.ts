@@ -23,6 +23,14 @@ export function riskData(redis: Redis, opts: { prefix: string; partitions: numbe
         rules_last_raised: Object.fromEntries(Object.entries(state.lastRaised).map(([rule, ms]) => [rule, new Date(ms).toISOString()])),
         // When Vigil next looks at the customer unprompted (a scheduled review), if it will.
         next_review_at: nextReview === null ? null : new Date(Number(nextReview)).toISOString(),
+        // While a challenger rule set runs: its own scores and suppression for the customer (risk/challengerRegistry.ts).
+        ...(state.challenger ? {
+          challenger: {
+            version: state.challenger.version,
+            scores: { fraud: state.challenger.scores.fraud, churn: state.challenger.scores.churn, credit: state.challenger.scores.credit },
+            rules_last_raised: Object.fromEntries(Object.entries(state.challenger.lastRaised).map(([rule, ms]) => [rule, new Date(ms).toISOString()])),
+          },
+        } : {}),
       };
     },
     async erase(customerId) {

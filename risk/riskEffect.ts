@@ -6,7 +6,9 @@ import type { CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import type { ListHit, ListLookup } from '../lists/membership.js';
 import type { PartitionKeys } from '../core/streams/index.js';
-import type { AppliedEvent, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
+import type { AppliedEvent, ArchivedRow, BatchEffect, PlannedEffect } from '../processors/batchEffects.js';
+import type { RuleSet } from '../rules/index.js';
+import { assessedField, CHALLENGER_TABLE, challengerAlertRows } from './challenger.js';
 import type { StateChange } from '../processors/partitionCommit.js';
 import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from './assess.js';
 import { nextReviewAt } from './reviewSchedule.js';
@@ -52,7 +54,12 @@ export interface RiskEffectDeps {
   log: Logger;
   stateTtlSeconds: number;
   followers?: readonly AssessmentFollower[];
+  /** The challenger rule set of the moment (risk/challengerRegistry.ts), undefined when none runs. */
+  challenger?: () => RuleSet | undefined;
 }
+
+/** How long the per-partition counts of events a challenger saw are kept after the last one. */
+const CHALLENGER_COUNTS_TTL_SECONDS = 400 * 86_400;
 
 const OUTBOX_PAGE = 200;
 
@@ -108,7 +115,10 @@ export class RiskEffect implements BatchEffect {
     const nowMs = (this.deps.now ?? Date.now)();
     const found = new Map<string, ListHit>();
     const lists = this.countingLists(nowMs, found);
-    const context = { ...this.deps.context(), nowMs, ...(lists ? { lists } : {}) };
+    const challenger = this.deps.challenger?.();
+    const context = { ...this.deps.context(), nowMs, ...(lists ? { lists } : {}), ...(challenger ? { challenger } : {}) };
+    const archived: ArchivedRow[] = [];
+    const challengerAssessed = new Map<string, number>();
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
     for (const { event, entryId } of items) {
@@ -129,7 +139,20 @@ export class RiskEffect implements BatchEffect {
       for (const { match } of assessment.snoozed) this.deps.metrics.ruleSnoozed.inc({ rule: match.ruleId });
       for (const hit of found.values()) this.deps.metrics.listMatches.inc({ list: hit.list, purpose: hit.purpose });
       for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
+      if (assessment.challenger && !isReview(event)) {
+        // Recorded, never raised: rows for ClickHouse that ride the event's flush, and the count of
+        // events the challenger saw, committed with the batch so neither is lost nor doubled.
+        const field = assessedField(assessment.challenger.version, event.occurred_at);
+        challengerAssessed.set(field, (challengerAssessed.get(field) ?? 0) + 1);
+        const rows = challengerAlertRows(event, { version: context.ruleSet.version, alerts: assessment.alerts }, assessment.challenger, nowMs);
+        for (const row of rows) archived.push({ entryId, table: CHALLENGER_TABLE, row });
+        for (const alert of assessment.challenger.alerts) {
+          for (const rule of alert.ruleIds) this.deps.metrics.challengerAlerts.inc({ rule, version: assessment.challenger.version });
+        }
+      }
     }
+    for (const [field, count] of challengerAssessed) changes.push({ op: 'hincrby', key: keys.challengerAssessed, field, by: count });
+    if (challengerAssessed.size > 0) changes.push({ op: 'expire', key: keys.challengerAssessed, ttlSeconds: CHALLENGER_COUNTS_TTL_SECONDS });
     for (const customer of customers) {
       const state = states.get(customer)!;
       const at = assessedAt.get(customer);
@@ -141,9 +164,10 @@ export class RiskEffect implements BatchEffect {
     }
     const hasAlerts = changes.some((c) => c.op === 'rpush' && c.key === keys.alertOutbox);
     const drainAlerts = hasAlerts ? () => this.drainOutbox(keys) : drainLater;
-    if (followers.length === 0) return { changes, afterCommit: drainAlerts };
+    if (followers.length === 0) return { changes, archived, afterCommit: drainAlerts };
     return {
       changes,
+      archived,
       afterCommit: async () => {
         // Alerts and followers drain side by side: a failure in one holds up neither the other nor the batch.
         const results = await Promise.allSettled([drainAlerts?.(), ...followers.map((f) => f.afterCommit(keys))]);

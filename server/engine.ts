@@ -21,6 +21,8 @@ import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { ModelFileError, ModelRegistry, modelRoutes, readModelFiles, shadowModelProblem } from '../models/index.js';
+import { ChallengerRegistry } from '../risk/challengerRegistry.js';
+import { challengerRoutes } from '../risk/challengerRoutes.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { startMetricsListener, type MetricsListener } from './metricsListener.js';
@@ -48,6 +50,8 @@ export interface Engine {
   rules: RuleSetRegistry;
   /** Model versions (live, shadow, history) in Redis, and the ones this process scores with. */
   models: ModelRegistry;
+  /** The challenger rule set: evaluated on live events beside the published one, raises nothing. */
+  challenger: ChallengerRegistry;
   /** Allow, block and watch lists (store, this process's copy) and snoozes. */
   lists: ListService;
   /** ClickHouse through the pseudonymising gate: rows naming a customer are written by pseudonym. */
@@ -169,6 +173,10 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   // The default pack names lists; they are created with it, once, so it can be published.
   if (!(await rules.published())) await lists.seedDefaults('system:default-pack');
   await rules.start({ watchFile: config.risk.rulesFile, allowNoLiveRules: config.risk.rulesAllowEmpty });
+  const challenger = new ChallengerRegistry({
+    redis, prefix, log, pollMs: config.risk.rulesPollMs, rules, knownFeatures: FEATURE_NAMES, liveModels: (): Promise<string[]> => models.liveNames(),
+  });
+  await challenger.start();
   const profiles = new ProfileStore(redis, {
     prefix, partitions: config.partitions,
     ...(config.retention.profileDays ? { ttlSeconds: config.retention.profileDays * DAY_SECONDS } : {}),
@@ -212,7 +220,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const listsAt = (nowMs: number) => lists.registry.at(nowMs);
   const risk = new RiskEffect({
     redis, alerts: alerts.store, metrics, log, stateTtlSeconds: config.retention.customerStateDays * DAY_SECONDS,
-    followers: [offers.follower], lists: listsAt, context: riskContext,
+    followers: [offers.follower], lists: listsAt, context: riskContext, challenger: () => challenger.current(),
   });
   const appender = new EventAppender(redis, { prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds });
   const activity = new CustomerActivityStore(redis, { prefix, customerTtlSeconds: config.retention.customerStateDays * DAY_SECONDS });
@@ -256,6 +264,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => modelRoutes(scope, { models, approvals, maxBytes: config.risk.modelMaxBytes }),
           (scope) => backtestRoutes(scope, { backtests }),
           (scope) => rulePerformanceRoutes(scope, { store, maxAlerts: config.rulePerformance.maxAlerts }),
+          (scope) => challengerRoutes(scope, { challenger, store, redis, prefix, partitions: config.partitions }),
           (scope) => approvalRoutes(scope, { approvals }),
           (scope) => identityRoutes(scope, { local, oidc, sessions: scope.sessionAuth, sessionTtlMinutes: users.sessionTtlMinutes, consolePath: '/console/' }),
           (scope) => customerProfileRoutes(scope, { profiles }),
@@ -296,7 +305,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, worker, alerts, offers, profiles, rules, models, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
+    config, app, worker, alerts, offers, profiles, rules, models, challenger, lists, store, pseudonymise, privacy, redis, metrics, log, backlog, outbound, metricsListener, approvals, backtests,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
@@ -309,6 +318,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
         await outbound.close();
         rules.stop();
         models.stop();
+        challenger.stop();
         lists.close();
         backlog.stop();
         await performanceGauges?.stop();

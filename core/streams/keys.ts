@@ -33,6 +33,14 @@ export interface PartitionKeys {
   reviewDue: string;
   /** Per-customer snoozed rules (lists/snoozeStore.ts), read with the batch; `#history` beside it. */
   snoozePrefix: string;
+  /**
+   * Prefix for `archived:<entry id>`: ClickHouse rows besides the event's own (challenger alerts)
+   * an effect decided with the batch, kept until the entry is acknowledged so a redelivery of the
+   * entry flushes the same rows again.
+   */
+  archivedRowsPrefix: string;
+  /** Hash `<challenger version>|<UTC day>` → events the challenger rule set was assessed on (risk/challenger). */
+  challengerAssessed: string;
 }
 
 export function partitionKeys(prefix: string, partition: number): PartitionKeys {
@@ -53,6 +61,8 @@ export function partitionKeys(prefix: string, partition: number): PartitionKeys 
     offerOutbox: `${tag}:offer-outbox`,
     reviewDue: `${tag}:review-due`,
     snoozePrefix: `${tag}:snooze:`,
+    archivedRowsPrefix: `${tag}:archived:`,
+    challengerAssessed: `${tag}:challenger-assessed`,
   };
 }
 

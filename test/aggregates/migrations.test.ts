@@ -36,6 +36,7 @@ describe('aggregate migrations', () => {
       expect(tables).toEqual([
         { name: 'alert_transitions', engine: 'MergeTree' },
         { name: 'alerts', engine: 'MergeTree' },
+        { name: TABLES.challengerAlerts, engine: 'MergeTree' },
         { name: TABLES.eventRollups1m, engine: 'SummingMergeTree' },
         { name: TABLES.events, engine: 'MergeTree' },
         { name: TABLES.eventsToRollups1m, engine: 'MaterializedView' },
@@ -61,7 +62,7 @@ describe('aggregate migrations', () => {
       expect(await migrate(reopened)).toEqual([]);
       const applied = await appliedMigrations(reopened);
       expect(applied.map((m) => m.version)).toEqual(loadMigrations(cfg.database).map((m) => m.version));
-      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers', 'alert_model_versions']);
+      expect(applied.map((m) => m.name)).toEqual(['events', 'event_rollups_1m', 'alerts', 'offers', 'alert_model_versions', 'challenger_alerts']);
     } finally {
       await reopened.close();
     }
