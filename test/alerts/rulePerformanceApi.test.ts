@@ -71,14 +71,21 @@ describe('GET /v1/rules/performance', () => {
       time_to_disposition_seconds: { median: times[1], p90: times[2] },
     });
 
-    const res = await performance(`${range}&bucket=week`);
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(body).toMatchObject({ from, to, bucket: 'week' });
-    const mine = body.rules.filter((r: { rule_id: string }) => r.rule_id.endsWith(run));
-    expect(mine.map((r: { rule_id: string; model_version: string | null; total: { raised: number } }) => [r.rule_id, r.model_version, r.total.raised])).toEqual([
-      [RULE_A, null, 4], [RULE_B, null, 2], [RULE_M, 'fraud@example-1', 1],
+    // Rule A's figures being complete says nothing of the alerts raised after it (B's credit
+    // alert): the archive is asynchronous, so every rule's raises and resolutions are waited for.
+    type Row = { rule_id: string; model_version: string | null; total: { raised: number; resolved: number } };
+    const ours = async () => {
+      const res = await performance(`${range}&bucket=week`);
+      expect(res.statusCode).toBe(200);
+      return res.json() as { from: string; to: string; bucket: string; rules: Row[] };
+    };
+    const raisedPerRule = (body: { rules: Row[] }) => body.rules.filter((r) => r.rule_id.endsWith(run)).map((r) => [r.rule_id, r.model_version, r.total.raised, r.total.resolved]);
+    await expect.poll(async () => raisedPerRule(await ours()), { timeout: 15_000, interval: 100 }).toEqual([
+      [RULE_A, null, 4, 3], [RULE_B, null, 2, 2], [RULE_M, 'fraud@example-1', 1, 1],
     ]);
+    const body = await ours();
+    expect(body).toMatchObject({ from, to, bucket: 'week' });
+    const mine = body.rules.filter((r) => r.rule_id.endsWith(run)) as any[];
     const b = mine[1];
     expect(b.total).toMatchObject({ true_positives: 1, false_positives: 0, resolved_without_verdict: 1, open: 0, precision: { value: 1 } });
     expect(b.total.time_to_disposition_seconds).toEqual({
