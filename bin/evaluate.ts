@@ -8,7 +8,7 @@ import {
 } from '../evaluation/index.js';
 import { replayContext, ruleSetFromFile, RuleSetFileError, defaultRuleSet } from '../backtest/index.js';
 import { loadConfig } from '../config/index.js';
-import { loadModelFiles, ModelFileError } from '../models/index.js';
+import { fraudModelPackFile, loadModelFiles, ModelFileError } from '../models/index.js';
 import { runCli, usageError, UsageError } from './cli.js';
 
 const USAGE = `Usage: npm run evaluate -- [options]
@@ -34,6 +34,9 @@ prints detection quality per fraud typology and churn pattern. Needs Redis at RE
   --rules <file>        a rule set (.yaml/.yml or .json) instead of the default pack
   --models <files>      comma-separated .onnx models to load, as VIGIL_MODEL_FILES: the rule
                         set may read them as model.<name>
+  --fraud-model-rules   add the fraud model's rules to the rule set (models/fraudModelRules.ts:
+                        a rule on its score, and its second opinion on unusual-amount); needs a
+                        model named fraud in --models
   --help                show this help
 
 Exit codes: 0 evaluated, 1 failed, 2 invalid options.`;
@@ -52,6 +55,7 @@ const cliSchema = z.object({
   fromDir: z.string().min(1).optional(),
   engine: z.enum(['pipeline', 'memory'], { error: '--engine is pipeline or memory' }),
   rules: z.string().min(1).optional(),
+  fraudModelRules: z.boolean(),
   models: z.string().default('').transform((text) => text.split(',').map((path) => path.trim()).filter(Boolean)),
 }).refine((o) => o.fraudShare + o.churnShare + o.creditShare <= 1, '--fraud-share, --churn-share and --credit-share add up to at most 1')
   .refine((o) => !o.generateOnly || o.out, '--generate-only needs --out')
@@ -75,12 +79,13 @@ function readOptions(argv: string[]): CliOptions | 'help' {
       engine: { type: 'string', default: 'pipeline' },
       rules: { type: 'string' },
       models: { type: 'string' },
+      'fraud-model-rules': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
   const parsed = cliSchema.safeParse({
-    ...values, fraudShare: values['fraud-share'], churnShare: values['churn-share'], creditShare: values['credit-share'], generateOnly: values['generate-only'], fromDir: values['from-dir'],
+    ...values, fraudShare: values['fraud-share'], churnShare: values['churn-share'], creditShare: values['credit-share'], generateOnly: values['generate-only'], fromDir: values['from-dir'], fraudModelRules: values['fraud-model-rules'],
   });
   if (!parsed.success) throw usageError(parsed.error);
   const endMs = Date.parse(`${parsed.data.start}T00:00:00Z`) + parsed.data.days * 86_400_000;
@@ -98,8 +103,9 @@ async function run(opts: CliOptions): Promise<number> {
   const started = performance.now();
   // The model files and the rule set are checked before minutes are spent building a stream.
   const models = await loadModelFiles(opts.models);
-  const ruleSet = opts.rules ? ruleSetFromFile(opts.rules, models) : defaultRuleSet();
-  if (opts.rules || models.length > 0) {
+  const rulesFile = opts.fraudModelRules ? fraudModelPackFile(opts.rules) : opts.rules;
+  const ruleSet = rulesFile ? ruleSetFromFile(rulesFile, models) : defaultRuleSet();
+  if (rulesFile || models.length > 0) {
     say(`rule set ${ruleSet.version} (${ruleSet.rules.length} rules)${models.length > 0 ? `, models ${models.map((model) => `${model.name} ${model.version}`).join(', ')}` : ''}`);
   }
   const { stream } = await obtainLabelledHistory(opts.fromDir ? { fromDir: opts.fromDir } : {
@@ -125,7 +131,7 @@ async function run(opts: CliOptions): Promise<number> {
       ...input,
       config: {
         redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', signal: abort.signal, onProgress: (p) => say(progressLine(p)),
-        ...(opts.rules ? { rulesFile: opts.rules } : {}), modelFiles: opts.models,
+        ...(rulesFile ? { rulesFile } : {}), modelFiles: opts.models,
       },
     });
   }

@@ -10,3 +10,4 @@ export { ModelRegistry, MODEL_NAME, type ModelRegistryDeps, type ModelVersions }
 export { planModelChange, factsOf, MODEL_CHANGE_ACTIONS, type ModelChangeAction, type ModelHistoryEntry, type ModelSlots, type ModelVersionFacts } from './lifecycle.js';
 export { InvalidModelError, ModelConflictError, ModelNotFoundError, ModelTooLargeError } from './errors.js';
 export { modelRoutes } from './routes.js';
+export { withFraudModel, fraudModelPackFile, FRAUD_MODEL_RULE, CORROBORATED_RULES, CLEARLY_GENUINE_BELOW, type AuthoredPack } from './fraudModelRules.js';
