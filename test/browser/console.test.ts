@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { cardPayment, login } from '../support/events.js';
-import { INGEST_KEY, MARKETING_KEY, RISK_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
+import { INGEST_KEY, MARKETING_KEY, RISK_ADMIN_KEY, RISK_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
 import { fraudAlert } from '../alerts/harness.js';
+import { EXAMPLE_MODEL_PATH, exampleAsVersion } from '../support/models.js';
 import { TEST_USERS, testUserSettings } from '../support/testUsers.js';
 import { expectAccessible, freePort, launchBrowser, loopbackContext, screenshot, signInLocally, startIdentityProvider } from './support.js';
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
     ...(await testUserSettings()),
     VIGIL_APPROVALS: 'all',
     VIGIL_CAMPAIGNS_POLL_MS: '100',
+    // The example model as the live version of model `fraud`, for the Models page.
+    VIGIL_MODEL_FILES: EXAMPLE_MODEL_PATH,
     VIGIL_OIDC_ISSUER: idp.issuer, VIGIL_OIDC_CLIENT_ID: client.clientId, VIGIL_OIDC_CLIENT_SECRET: client.clientSecret,
     VIGIL_OIDC_REDIRECT_URI: client.redirectUri, VIGIL_OIDC_ROLE_MAP: 'fraud-officers=risk',
   }));
@@ -260,6 +263,46 @@ describe('the console in a browser', () => {
     await raj.getByRole('navigation').getByRole('link', { name: 'Approvals' }).click();
     await raj.getByRole('region', { name: 'Import 1 entries into list watched-customers' }).getByRole('button', { name: 'Approve' }).click();
     await expect.poll(async () => (await engine.lists.store.entry('watched-customers', 'csv-cust-1'))?.addedBy, { timeout: 10_000 }).toBe('risk-admin:rita.lead');
+  });
+
+  it('a risk admin uploads a new version of the fraud model from the browser as its shadow and proposes promoting it; it stays shadow until a second risk admin approves, then is live; going back is proposed the same way', async () => {
+    const rita = await (await loopbackContext(browser)).newPage();
+    await signInLocally(rita, base, TEST_USERS.riskLead.name, TEST_USERS.riskLead.password);
+    await rita.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(rita, 'Models');
+    const card = rita.getByRole('region', { name: 'Model fraud' });
+    const versions = card.getByRole('table', { name: 'Versions of model fraud' });
+    await expect.poll(() => versions.getByRole('row', { name: /^live/ }).textContent(), { timeout: 10_000 }).toContain('example-1');
+    await card.getByLabel('New version of fraud (.onnx file)').setInputFiles({ name: 'fraud-browser-2.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(exampleAsVersion('browser-2')) });
+    await card.getByRole('button', { name: 'Upload as shadow' }).click();
+    await expect.poll(() => versions.getByRole('row', { name: /^shadow/ }).textContent(), { timeout: 10_000 }).toMatch(/browser-2.*by risk-admin:rita\.lead/);
+
+    await card.getByRole('button', { name: 'Promote shadow' }).click();
+    await expect.poll(() => card.getByRole('status').filter({ hasText: /^Proposed as “Promote model fraud version browser-2/ }).count()).toBe(1);
+    await expect.poll(() => card.getByRole('listitem').filter({ hasText: /^Promote model fraud version browser-2 .* proposed by risk-admin:rita\.lead .*: pending/ }).count(), { timeout: 10_000 }).toBe(1);
+    const models = (await engine.app.inject({ url: '/v1/models', headers: { authorization: `Bearer ${RISK_ADMIN_KEY}` } })).json().models;
+    expect(models[0]).toMatchObject({ name: 'fraud', live: { declaredVersion: 'example-1' }, shadow: { declaredVersion: 'browser-2' } });
+    await expectAccessible(rita, 'models');
+    await screenshot(rita, 'models');
+
+    await card.getByRole('link', { name: 'Approvals' }).first().click();
+    await heading(rita, 'Approvals');
+    const proposal = rita.getByRole('region', { name: /^Promote model fraud version browser-2/ });
+    await proposal.waitFor({ timeout: 10_000 });
+    expect(await proposal.getByText('You proposed this change: someone else must approve or reject it.').count()).toBe(1);
+
+    const raj = await (await loopbackContext(browser)).newPage();
+    await signInLocally(raj, base, TEST_USERS.riskLead2.name, TEST_USERS.riskLead2.password);
+    await raj.getByRole('navigation').getByRole('link', { name: 'Approvals' }).click();
+    await raj.getByRole('region', { name: /^Promote model fraud version browser-2/ }).getByRole('button', { name: 'Approve' }).click();
+    await raj.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(raj, 'Models');
+    const rajCard = raj.getByRole('region', { name: 'Model fraud' });
+    await expect.poll(() => rajCard.getByRole('table', { name: 'Versions of model fraud' }).getByRole('row', { name: /^live/ }).textContent(), { timeout: 10_000 }).toContain('browser-2');
+    expect(await rajCard.getByRole('table', { name: 'History of model fraud' }).getByRole('row', { name: /promoted/ }).textContent()).toMatch(/browser-2risk-admin:rita\.leadrisk-admin:raj\.lead/);
+    // Going back is a proposal too.
+    await rajCard.getByRole('button', { name: /^Roll back to this version \(example-1/ }).click();
+    await expect.poll(() => rajCard.getByRole('status').filter({ hasText: /^Proposed as “Roll model fraud back to version example-1/ }).count()).toBe(1);
   });
 
   it('an SRE sees lag per partition, queue depths, dead letters and the versions in force, reaching the content from the keyboard', async () => {
