@@ -265,7 +265,7 @@ describe('the console in a browser', () => {
     await expect.poll(async () => (await engine.lists.store.entry('watched-customers', 'csv-cust-1'))?.addedBy, { timeout: 10_000 }).toBe('risk-admin:rita.lead');
   });
 
-  it('a risk admin backtests a draft with a rule only it has, sees that rule\'s alerts only on the draft\'s side, then runs the draft as the challenger and stops it', async () => {
+  it('a risk admin backtests a draft with a rule only it has, sees that rule\'s alerts only on the draft\'s side, then runs the draft as the challenger, sees a live payment only the challenger alerts on (unlabelled), and stops it', async () => {
     // A small payment of an amount only the draft's rule looks for, stored before the backtest reads the day.
     const customer = 'browser-backtest-1';
     const occurredAt = new Date(Date.now() - 60_000);
@@ -300,15 +300,24 @@ describe('the console in a browser', () => {
     expect(await perRule.getByRole('row', { name: /^browser-candidate-rule/ }).textContent()).toMatch(/^browser-candidate-rulenot in set(\d+)0\1—no verdicts \(\1 unlabelled\)/);
     expect(await backtest.getByRole('img', { name: /^Alerts per day: published .* candidate 2026\.candidate/ }).count()).toBe(1);
     await expectAccessible(rita, 'rules with a backtest');
-    await screenshot(rita, 'rules-backtest');
+    await screenshot(rita, 'rules-backtest', backtest);
 
     await rita.getByRole('button', { name: 'Run as challenger' }).click();
     await expect.poll(() => rita.getByRole('status').filter({ hasText: 'Version 2026.candidate runs as the challenger.' }).count()).toBe(1);
     const challenger = rita.getByRole('region', { name: 'Challenger' });
     await expect.poll(() => challenger.textContent(), { timeout: 10_000 }).toContain('Running: version 2026.candidate, started by risk-admin:rita.lead');
-    await challenger.getByRole('table', { name: 'Challenger and champion alerts' }).waitFor({ timeout: 10_000 });
+    // A payment only the challenger's rule alerts on, once this process evaluates the challenger: counted on its side, unlabelled.
+    await expect.poll(() => engine.challenger.current()?.version).toBe('2026.candidate');
+    const liveCustomer = 'browser-challenger-1';
+    await postEvents([cardPayment({ customer_id: liveCustomer, amount: '12.34', occurred_at: new Date(Date.now() - 10_000).toISOString(), merchant: { id: 'm-browser-challenger', mcc: '5999', country: 'GB' } })]);
+    await expect.poll(() => storedEventsOf(engine.store, [liveCustomer], engine.config), { timeout: 15_000 }).toBe(1);
+    await challenger.getByRole('button', { name: 'Refresh the comparison' }).click();
+    const alerts = challenger.getByRole('table', { name: 'Challenger and champion alerts' });
+    // Champion, challenger, both, only champion, only challenger.
+    await expect.poll(() => alerts.getByRole('row').nth(1).textContent(), { timeout: 10_000 }).toBe('01001');
+    expect(await challenger.getByRole('row', { name: /^challenger browser-candidate-rule/ }).textContent()).toBe('challengerbrowser-candidate-rule1001no verdicts');
     await expectAccessible(rita, 'rules with a challenger');
-    await screenshot(rita, 'challenger');
+    await screenshot(rita, 'challenger', challenger);
     await challenger.getByRole('button', { name: 'Stop challenger' }).click();
     await expect.poll(() => challenger.textContent(), { timeout: 10_000 }).toContain('No challenger is running. The last one was version 2026.candidate.');
     expect((await engine.app.inject({ url: '/v1/rules/challenger', headers: { authorization: `Bearer ${RISK_KEY}` } })).statusCode).toBe(404);

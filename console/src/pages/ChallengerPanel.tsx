@@ -38,7 +38,10 @@ export function ChallengerPanel({ reloadKey }: { reloadKey: number }) {
       {running && (
         <>
           <p>Running: version <strong>{running.version}</strong>, started by <strong>{running.startedBy}</strong> {formatTime(running.startedAt)} beside version {running.championVersion}.</p>
-          {canChange && <button type="button" className="danger" onClick={() => void stop()}>Stop challenger</button>}
+          <div className="row">
+            <button type="button" onClick={state.reload} disabled={state.loading}>Refresh the comparison</button>
+            {canChange && <button type="button" className="danger" onClick={() => void stop()}>Stop challenger</button>}
+          </div>
           {state.data?.comparison && <ComparisonView comparison={state.data.comparison} />}
         </>
       )}
@@ -71,6 +74,7 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
         <thead><tr><th scope="col">Champion</th><th scope="col">Challenger</th><th scope="col">Both</th><th scope="col">Only champion</th><th scope="col">Only challenger</th></tr></thead>
         <tbody><tr><td>{c.alerts.champion}</td><td>{c.alerts.challenger}</td><td>{c.alerts.both}</td><td>{c.alerts.champion_only}</td><td>{c.alerts.challenger_only}</td></tr></tbody>
       </table>
+      <h3>Precision per rule</h3>
       <table aria-label="Precision per rule, challenger and champion">
         <thead><tr><th scope="col">Set</th><th scope="col">Rule</th><th scope="col">Alerts</th><th scope="col">Confirmed</th><th scope="col">False positives</th><th scope="col">Unlabelled</th><th scope="col">Precision</th></tr></thead>
         <tbody>
@@ -89,7 +93,7 @@ function PrecisionRow({ side, rule, p }: { side: string; rule: string; p: Precis
   return (
     <tr>
       <td>{side}</td><td>{rule}</td><td>{p.alerts}</td><td>{p.true_positives}</td><td>{p.false_positives}</td><td>{p.unlabelled}</td>
-      <td>{p.precision === null ? 'no verdicts' : `${percent(p.precision, 0)} of ${p.labelled} labelled`}</td>
+      <td>{p.alerts === 0 ? '—' : p.precision === null ? 'no verdicts' : `${percent(p.precision, 0)} of ${p.labelled} labelled`}</td>
     </tr>
   );
 }

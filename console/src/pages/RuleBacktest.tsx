@@ -87,10 +87,14 @@ function BacktestProgress({ status }: { status: BacktestStatus }) {
 
 function BacktestOutcome({ status, result }: { status: BacktestStatus; result: BacktestResult }) {
   const { published, candidate, comparison } = result;
-  const rules = [...new Set([...Object.keys(published.scores), ...Object.keys(candidate?.scores ?? {})])].sort();
+  const all = [...new Set([...Object.keys(published.scores), ...Object.keys(candidate?.scores ?? {})])].sort();
+  // Rules that raised nothing on either side are named in one line, not given a row each.
+  const alerted = (rule: string) => (published.scores[rule]?.alerts ?? 0) + (candidate?.scores[rule]?.alerts ?? 0) > 0;
+  const rules = all.filter(alerted);
+  const silent = all.filter((rule) => !alerted(rule));
   return (
     <div>
-      <Notice>Backtest done: {result.events_read} events from {status.from} to {status.to} in {result.seconds.toFixed(1)} s; {result.labels.labelled_in_range} live alerts in the range have a verdict.</Notice>
+      <Notice>Backtest done: {result.events_read} events from {formatTime(status.from)} to {formatTime(status.to)} in {result.seconds.toFixed(1)} s; {result.labels.labelled_in_range} live alerts in the range have a verdict.</Notice>
       {comparison && (
         <div className="stats" aria-label="Overlap of the two sets' alerts" role="group">
           <div className="stat"><div>Only published</div><div className="value">{comparison.only_published}</div></div>
@@ -116,6 +120,8 @@ function BacktestOutcome({ status, result }: { status: BacktestStatus; result: B
           );
         })}</tbody>
       </table>
+      {rules.length === 0 && <p>No rule of either set alerted in the range.</p>}
+      {silent.length > 0 && <p>No alert in the range from: {silent.join(', ')}.</p>}
       <p className="muted">Precision counts only alerts matched to a live alert with a verdict (confirmed or false positive); the rest are unlabelled. Recall is against the confirmed live alerts of the rule's alert type in the range; — where there are none.</p>
       <AlertsPerDay published={published} candidate={candidate} />
     </div>
@@ -123,7 +129,7 @@ function BacktestOutcome({ status, result }: { status: BacktestStatus; result: B
 }
 
 function precisionText(score: RuleScore | undefined): string {
-  if (!score) return '—';
+  if (!score || score.alerts === 0) return '—';
   const unlabelled = score.alerts - score.labelled;
   if (score.precision === null) return `no verdicts (${unlabelled} unlabelled)`;
   return `${percent(score.precision, 0)} of ${score.labelled} labelled (${unlabelled} unlabelled)`;
@@ -132,11 +138,11 @@ function precisionText(score: RuleScore | undefined): string {
 function AlertsPerDay({ published, candidate }: { published: RuleSetOutcome; candidate?: RuleSetOutcome }) {
   const days = [...new Set([...Object.keys(published.by_day), ...Object.keys(candidate?.by_day ?? {})])].sort();
   const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 40, right: 10, top: 30, bottom: 30 },
+    tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 10, bottom: 60 },
     xAxis: { type: 'category', data: days }, yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { type: 'bar', name: `published ${published.version}`, data: days.map((d) => published.by_day[d] ?? 0) },
-      ...(candidate ? [{ type: 'bar', name: `candidate ${candidate.version}`, data: days.map((d) => candidate.by_day[d] ?? 0) }] : []),
+      { type: 'bar', name: `published ${published.version}`, data: days.map((d) => published.by_day[d] ?? 0), itemStyle: { color: '#2f6fb5' } },
+      ...(candidate ? [{ type: 'bar', name: `candidate ${candidate.version}`, data: days.map((d) => candidate.by_day[d] ?? 0), itemStyle: { color: '#b35c00' } }] : []),
     ],
   }), [days.join(), published, candidate]);
   if (days.length === 0) return <p>Neither set alerted in the range.</p>;
