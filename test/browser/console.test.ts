@@ -363,6 +363,25 @@ describe('the console in a browser', () => {
     await expect.poll(() => rajCard.getByRole('status').filter({ hasText: /^Proposed as “Roll model fraud back to version example-1/ }).count()).toBe(1);
   });
 
+  it('an officer may backtest a draft and read the models, and is offered none of the risk admins\' changes', async () => {
+    const olivia = await (await loopbackContext(browser)).newPage();
+    await signInLocally(olivia, base, TEST_USERS.officer.name, TEST_USERS.officer.password);
+    await olivia.getByRole('navigation').getByRole('link', { name: 'Rules' }).click();
+    await heading(olivia, 'Rules');
+    await olivia.getByRole('heading', { name: /^In force: version/ }).waitFor({ timeout: 10_000 });
+    expect(await olivia.getByRole('region', { name: 'Backtest the draft' }).getByRole('button', { name: 'Backtest' }).count()).toBe(1);
+    for (const name of ['Publish', 'Run as challenger', 'Stop challenger']) expect(await olivia.getByRole('button', { name }).count(), name).toBe(0);
+
+    await olivia.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(olivia, 'Models');
+    const card = olivia.getByRole('region', { name: 'Model fraud' });
+    await card.getByRole('table', { name: 'History of model fraud' }).getByRole('row').nth(1).waitFor({ timeout: 10_000 });
+    expect(await card.getByRole('table', { name: 'Versions of model fraud' }).getByRole('row', { name: /^live/ }).count()).toBe(1);
+    expect(await card.getByRole('button').count()).toBe(0);
+    expect(await card.getByLabel(/\.onnx file/).count()).toBe(0);
+    await expectAccessible(olivia, 'models for an officer');
+  });
+
   it('an SRE sees lag per partition, queue depths, dead letters and the versions in force, reaching the content from the keyboard', async () => {
     const sam = await (await loopbackContext(browser)).newPage();
     await signInLocally(sam, base, TEST_USERS.sre.name, TEST_USERS.sre.password);
