@@ -68,6 +68,7 @@ function Draft({ current, onPublished, onChallengerStarted }: { current: Publish
   const [format, setFormat] = useState<'yaml' | 'json'>(current.format);
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [error, setError] = useState<unknown>();
+  const [failed, setFailed] = useState('');
   const [outcome, setOutcome] = useState<{ proposal?: Proposal; version?: string; challenger?: string }>();
   useEffect(() => setText(current.text), [current.text]);
 
@@ -79,7 +80,7 @@ function Draft({ current, onPublished, onChallengerStarted }: { current: Publish
       const res = await put<{ approval?: Proposal; version?: string }>(`/v1/rules${query({ allow_empty: allowEmpty ? 'true' : undefined })}`, { format, text });
       if (res.status === 202) setOutcome({ proposal: res.data.approval });
       else { setOutcome({ version: res.data.version }); onPublished(); }
-    } catch (err) { setError(err); }
+    } catch (err) { setError(err); setFailed('Not published'); }
   }
 
   async function runAsChallenger() {
@@ -89,38 +90,38 @@ function Draft({ current, onPublished, onChallengerStarted }: { current: Publish
       const res = await put<{ version: string; unchanged: boolean }>('/v1/rules/challenger', { format, text });
       setOutcome({ challenger: res.data.unchanged ? `Version ${res.data.version} is already the running challenger.` : `Version ${res.data.version} runs as the challenger.` });
       onChallengerStarted();
-    } catch (err) { setError(err); }
+    } catch (err) { setError(err); setFailed('Not started as the challenger'); }
   }
   const errors = error instanceof ApiError ? error.message.split('; ') : [];
   return (
     <>
-    <section className="card" aria-labelledby="publish-heading">
-      <h2 id="publish-heading">Draft a new version</h2>
-      <p className="muted">Give the set a new <code>version</code>. Backtest it below before publishing{canChange ? ', or run it as the challenger on live events' : ''}.
-        {canChange && ' When four-eyes is on, publishing proposes the set; another risk admin approves it on the Approvals page.'}</p>
-      <Diff before={current.text} after={text} label="Your changes against the version in force" />
-      <form onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="rules-text">Rule set ({format.toUpperCase()})</label>
-          <textarea id="rules-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'rules-errors' : undefined} spellCheck={false} />
-          {errors.length > 0 && <ul id="rules-errors" className="field-error">{errors.map((m, i) => <li key={i}>{m}</li>)}</ul>}
-        </div>
-        <div className="row">
-          <div className="field"><label htmlFor="rules-format">Format</label>
-            <select id="rules-format" value={format} onChange={(e) => setFormat(e.target.value as 'yaml' | 'json')}><option value="yaml">YAML</option><option value="json">JSON</option></select></div>
-          {canChange && <>
-            <label><input type="checkbox" checked={allowEmpty} onChange={(e) => setAllowEmpty(e.target.checked)} /> Allow a set without an active rule (switches detection off)</label>
-            <button type="submit" className="primary">Publish</button>
-            <button type="button" onClick={() => void runAsChallenger()}>Run as challenger</button>
-          </>}
-        </div>
-      </form>
-      {error !== undefined && <p role="alert" className="error">Not done: {(error as Error).message.slice(0, 300)}</p>}
-      {outcome?.proposal && <Notice>Proposed as “{outcome.proposal.title}”: waiting for a second person’s approval (<Link to="/approvals">Approvals</Link>).</Notice>}
-      {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
-      {outcome?.challenger && <Notice>{outcome.challenger}</Notice>}
-    </section>
-    <RuleBacktest candidate={{ format, text }} />
+      <section className="card" aria-labelledby="publish-heading">
+        <h2 id="publish-heading">Draft a new version</h2>
+        <p className="muted">Give the set a new <code>version</code>. Backtest it below before publishing{canChange ? ', or run it as the challenger on live events' : ''}.
+          {canChange && ' When four-eyes is on, publishing proposes the set; another risk admin approves it on the Approvals page.'}</p>
+        <Diff before={current.text} after={text} label="Your changes against the version in force" />
+        <form onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor="rules-text">Rule set ({format.toUpperCase()})</label>
+            <textarea id="rules-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'rules-errors' : undefined} spellCheck={false} />
+            {errors.length > 0 && <ul id="rules-errors" className="field-error">{errors.map((m, i) => <li key={i}>{m}</li>)}</ul>}
+          </div>
+          <div className="row">
+            <div className="field"><label htmlFor="rules-format">Format</label>
+              <select id="rules-format" value={format} onChange={(e) => setFormat(e.target.value as 'yaml' | 'json')}><option value="yaml">YAML</option><option value="json">JSON</option></select></div>
+            {canChange && <>
+              <label><input type="checkbox" checked={allowEmpty} onChange={(e) => setAllowEmpty(e.target.checked)} /> Allow a set without an active rule (switches detection off)</label>
+              <button type="submit" className="primary">Publish</button>
+              <button type="button" onClick={() => void runAsChallenger()}>Run as challenger</button>
+            </>}
+          </div>
+        </form>
+        {error !== undefined && <p role="alert" className="error">{failed}: {(error as Error).message.slice(0, 300)}</p>}
+        {outcome?.proposal && <Notice>Proposed as “{outcome.proposal.title}”: waiting for a second person’s approval (<Link to="/approvals">Approvals</Link>).</Notice>}
+        {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
+        {outcome?.challenger && <Notice>{outcome.challenger}</Notice>}
+      </section>
+      <RuleBacktest candidate={{ format, text }} />
     </>
   );
 }
