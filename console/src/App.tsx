@@ -14,10 +14,12 @@ import { OfferFeed } from './pages/OfferFeed';
 import { DecisionRecordPage } from './pages/DecisionRecord';
 import { HealthPage } from './pages/HealthPage';
 import { ListsPage } from './pages/ListsPage';
+import { ModelsPage } from './pages/ModelsPage';
 
 const NAV: { to: string; label: string; roles: Role[] }[] = [
   { to: '/alerts', label: 'Alerts', roles: ['risk', 'risk-admin'] },
   { to: '/rules', label: 'Rules', roles: ['risk', 'risk-admin'] },
+  { to: '/models', label: 'Models', roles: ['risk', 'risk-admin'] },
   { to: '/lists', label: 'Lists', roles: ['risk', 'risk-admin'] },
   { to: '/campaigns', label: 'Campaigns', roles: ['marketing'] },
   { to: '/offers', label: 'Live offers', roles: ['marketing'] },
@@ -73,6 +75,7 @@ export function App() {
           <Route path="/alerts" element={<Guard roles={['risk', 'risk-admin']}><AlertQueue /></Guard>} />
           <Route path="/alerts/:id" element={<Guard roles={['risk', 'risk-admin']}><CasePage /></Guard>} />
           <Route path="/rules" element={<Guard roles={['risk', 'risk-admin']}><RulesPage /></Guard>} />
+          <Route path="/models" element={<Guard roles={['risk', 'risk-admin']}><ModelsPage /></Guard>} />
           <Route path="/lists" element={<Guard roles={['risk', 'risk-admin']}><ListsPage /></Guard>} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/campaigns" element={<Guard roles={['marketing']}><CampaignsPage /></Guard>} />

@@ -24,7 +24,8 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   let payload: BodyInit | undefined;
   if (body !== undefined) {
     headers['content-type'] = opts.contentType ?? 'application/json';
-    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    // Text and files (a model's .onnx) go as they are; anything else as JSON.
+    payload = typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body);
   }
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   const text = await res.text();

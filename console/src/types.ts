@@ -49,3 +49,6 @@ export interface CampaignStats {
     uplift: number | null; relativeUplift: number | null; ci: { low: number; high: number } | null; significant: boolean; method: string;
   };
 }
+
+/** A rule set as PUT /v1/rules, a backtest's candidate and the challenger take it. */
+export interface RuleSetDocument { format: 'yaml' | 'json'; text: string }

@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { cardPayment, login } from '../support/events.js';
-import { INGEST_KEY, MARKETING_KEY, RISK_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
+import { INGEST_KEY, MARKETING_KEY, RISK_ADMIN_KEY, RISK_KEY, startTestEngine, storedEventsOf, testConfig } from '../support/testEngine.js';
 import { fraudAlert } from '../alerts/harness.js';
+import { EXAMPLE_MODEL_PATH, exampleAsVersion } from '../support/models.js';
 import { TEST_USERS, testUserSettings } from '../support/testUsers.js';
 import { expectAccessible, freePort, launchBrowser, loopbackContext, screenshot, signInLocally, startIdentityProvider } from './support.js';
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
     ...(await testUserSettings()),
     VIGIL_APPROVALS: 'all',
     VIGIL_CAMPAIGNS_POLL_MS: '100',
+    // The example model as the live version of model `fraud`, for the Models page.
+    VIGIL_MODEL_FILES: EXAMPLE_MODEL_PATH,
     VIGIL_OIDC_ISSUER: idp.issuer, VIGIL_OIDC_CLIENT_ID: client.clientId, VIGIL_OIDC_CLIENT_SECRET: client.clientSecret,
     VIGIL_OIDC_REDIRECT_URI: client.redirectUri, VIGIL_OIDC_ROLE_MAP: 'fraud-officers=risk',
   }));
@@ -260,6 +263,123 @@ describe('the console in a browser', () => {
     await raj.getByRole('navigation').getByRole('link', { name: 'Approvals' }).click();
     await raj.getByRole('region', { name: 'Import 1 entries into list watched-customers' }).getByRole('button', { name: 'Approve' }).click();
     await expect.poll(async () => (await engine.lists.store.entry('watched-customers', 'csv-cust-1'))?.addedBy, { timeout: 10_000 }).toBe('risk-admin:rita.lead');
+  });
+
+  it('a risk admin backtests a draft with a rule only it has, sees that rule\'s alerts only on the draft\'s side, then runs the draft as the challenger, sees a live payment only the challenger alerts on (unlabelled), and stops it', async () => {
+    // A small payment of an amount only the draft's rule looks for, stored before the backtest reads the day.
+    const customer = 'browser-backtest-1';
+    const occurredAt = new Date(Date.now() - 60_000);
+    await postEvents([cardPayment({ customer_id: customer, amount: '12.34', occurred_at: occurredAt.toISOString(), merchant: { id: 'm-browser-backtest', mcc: '5999', country: 'GB' } })]);
+    await expect.poll(() => storedEventsOf(engine.store, [customer], engine.config), { timeout: 15_000 }).toBe(1);
+
+    const rita = await (await loopbackContext(browser)).newPage();
+    await signInLocally(rita, base, TEST_USERS.riskLead.name, TEST_USERS.riskLead.password);
+    await rita.getByRole('navigation').getByRole('link', { name: 'Rules' }).click();
+    await heading(rita, 'Rules');
+    await rita.getByRole('heading', { name: /^In force: version/ }).waitFor({ timeout: 10_000 });
+    const text = rita.getByLabel(/^Rule set/);
+    const draft = `${(await text.inputValue()).replace(/^version: .*$/m, 'version: "2026.candidate"').trimEnd()}
+  - id: browser-candidate-rule
+    name: Browser candidate rule
+    description: a card payment of exactly 12.34
+    alert_type: fraud
+    severity: low
+    weight: 0.1
+    mode: active
+    suppress_for: 0s
+    when: { event_types: [card_payment] }
+    condition: { field: event.amount, op: between, value: [12.33, 12.35] }
+`;
+    await text.fill(draft);
+    const backtest = rita.getByRole('region', { name: 'Backtest the draft' });
+    await backtest.getByLabel(/^From/).fill(occurredAt.toISOString().slice(0, 10));
+    await backtest.getByRole('button', { name: 'Backtest' }).click();
+    const perRule = backtest.getByRole('table', { name: 'Backtest alerts per rule' });
+    await perRule.waitFor({ timeout: 30_000 });
+    // Rule, published (not in it), candidate, only published, only candidate: every alert of the rule is the draft's alone.
+    expect(await perRule.getByRole('row', { name: /^browser-candidate-rule/ }).textContent()).toMatch(/^browser-candidate-rulenot in set(\d+)0\1—no verdicts \(\1 unlabelled\)/);
+    expect(await backtest.getByRole('img', { name: /^Alerts per day: published .* candidate 2026\.candidate/ }).count()).toBe(1);
+    await expectAccessible(rita, 'rules with a backtest');
+    await screenshot(rita, 'rules-backtest', backtest);
+
+    await rita.getByRole('button', { name: 'Run as challenger' }).click();
+    await expect.poll(() => rita.getByRole('status').filter({ hasText: 'Version 2026.candidate runs as the challenger.' }).count()).toBe(1);
+    const challenger = rita.getByRole('region', { name: 'Challenger' });
+    await expect.poll(() => challenger.textContent(), { timeout: 10_000 }).toContain('Running: version 2026.candidate, started by risk-admin:rita.lead');
+    // A payment only the challenger's rule alerts on, once this process evaluates the challenger: counted on its side, unlabelled.
+    await expect.poll(() => engine.challenger.current()?.version).toBe('2026.candidate');
+    const liveCustomer = 'browser-challenger-1';
+    await postEvents([cardPayment({ customer_id: liveCustomer, amount: '12.34', occurred_at: new Date(Date.now() - 10_000).toISOString(), merchant: { id: 'm-browser-challenger', mcc: '5999', country: 'GB' } })]);
+    await expect.poll(() => storedEventsOf(engine.store, [liveCustomer], engine.config), { timeout: 15_000 }).toBe(1);
+    await challenger.getByRole('button', { name: 'Refresh the comparison' }).click();
+    const alerts = challenger.getByRole('table', { name: 'Challenger and champion alerts' });
+    // Champion, challenger, both, only champion, only challenger.
+    await expect.poll(() => alerts.getByRole('row').nth(1).textContent(), { timeout: 10_000 }).toBe('01001');
+    expect(await challenger.getByRole('row', { name: /^challenger browser-candidate-rule/ }).textContent()).toBe('challengerbrowser-candidate-rule1001no verdicts');
+    await expectAccessible(rita, 'rules with a challenger');
+    await screenshot(rita, 'challenger', challenger);
+    await challenger.getByRole('button', { name: 'Stop challenger' }).click();
+    await expect.poll(() => challenger.textContent(), { timeout: 10_000 }).toContain('No challenger is running. The last one was version 2026.candidate.');
+    expect((await engine.app.inject({ url: '/v1/rules/challenger', headers: { authorization: `Bearer ${RISK_KEY}` } })).statusCode).toBe(404);
+  });
+
+  it('a risk admin uploads a new version of the fraud model from the browser as its shadow and proposes promoting it; it stays shadow until a second risk admin approves, then is live; going back is proposed the same way', async () => {
+    const rita = await (await loopbackContext(browser)).newPage();
+    await signInLocally(rita, base, TEST_USERS.riskLead.name, TEST_USERS.riskLead.password);
+    await rita.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(rita, 'Models');
+    const card = rita.getByRole('region', { name: 'Model fraud' });
+    const versions = card.getByRole('table', { name: 'Versions of model fraud' });
+    await expect.poll(() => versions.getByRole('row', { name: /^live/ }).textContent(), { timeout: 10_000 }).toContain('example-1');
+    await card.getByLabel('New version of fraud (.onnx file)').setInputFiles({ name: 'fraud-browser-2.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(exampleAsVersion('browser-2')) });
+    await card.getByRole('button', { name: 'Upload as shadow' }).click();
+    await expect.poll(() => versions.getByRole('row', { name: /^shadow/ }).textContent(), { timeout: 10_000 }).toMatch(/browser-2.*by risk-admin:rita\.lead/);
+
+    await card.getByRole('button', { name: 'Promote shadow' }).click();
+    await expect.poll(() => card.getByRole('status').filter({ hasText: /^Proposed as “Promote model fraud version browser-2/ }).count()).toBe(1);
+    await expect.poll(() => card.getByRole('listitem').filter({ hasText: /^Promote model fraud version browser-2 .* proposed by risk-admin:rita\.lead .*: pending/ }).count(), { timeout: 10_000 }).toBe(1);
+    const models = (await engine.app.inject({ url: '/v1/models', headers: { authorization: `Bearer ${RISK_ADMIN_KEY}` } })).json().models;
+    expect(models[0]).toMatchObject({ name: 'fraud', live: { declaredVersion: 'example-1' }, shadow: { declaredVersion: 'browser-2' } });
+    await expectAccessible(rita, 'models');
+    await screenshot(rita, 'models');
+
+    await card.getByRole('link', { name: 'Approvals' }).first().click();
+    await heading(rita, 'Approvals');
+    const proposal = rita.getByRole('region', { name: /^Promote model fraud version browser-2/ });
+    await proposal.waitFor({ timeout: 10_000 });
+    expect(await proposal.getByText('You proposed this change: someone else must approve or reject it.').count()).toBe(1);
+
+    const raj = await (await loopbackContext(browser)).newPage();
+    await signInLocally(raj, base, TEST_USERS.riskLead2.name, TEST_USERS.riskLead2.password);
+    await raj.getByRole('navigation').getByRole('link', { name: 'Approvals' }).click();
+    await raj.getByRole('region', { name: /^Promote model fraud version browser-2/ }).getByRole('button', { name: 'Approve' }).click();
+    await raj.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(raj, 'Models');
+    const rajCard = raj.getByRole('region', { name: 'Model fraud' });
+    await expect.poll(() => rajCard.getByRole('table', { name: 'Versions of model fraud' }).getByRole('row', { name: /^live/ }).textContent(), { timeout: 10_000 }).toContain('browser-2');
+    expect(await rajCard.getByRole('table', { name: 'History of model fraud' }).getByRole('row', { name: /promoted/ }).textContent()).toMatch(/browser-2risk-admin:rita\.leadrisk-admin:raj\.lead/);
+    // Going back is a proposal too.
+    await rajCard.getByRole('button', { name: /^Roll back to this version \(example-1/ }).click();
+    await expect.poll(() => rajCard.getByRole('status').filter({ hasText: /^Proposed as “Roll model fraud back to version example-1/ }).count()).toBe(1);
+  });
+
+  it('an officer may backtest a draft and read the models, and is offered none of the risk admins\' changes', async () => {
+    const olivia = await (await loopbackContext(browser)).newPage();
+    await signInLocally(olivia, base, TEST_USERS.officer.name, TEST_USERS.officer.password);
+    await olivia.getByRole('navigation').getByRole('link', { name: 'Rules' }).click();
+    await heading(olivia, 'Rules');
+    await olivia.getByRole('heading', { name: /^In force: version/ }).waitFor({ timeout: 10_000 });
+    expect(await olivia.getByRole('region', { name: 'Backtest the draft' }).getByRole('button', { name: 'Backtest' }).count()).toBe(1);
+    for (const name of ['Publish', 'Run as challenger', 'Stop challenger']) expect(await olivia.getByRole('button', { name }).count(), name).toBe(0);
+
+    await olivia.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    await heading(olivia, 'Models');
+    const card = olivia.getByRole('region', { name: 'Model fraud' });
+    await card.getByRole('table', { name: 'History of model fraud' }).getByRole('row').nth(1).waitFor({ timeout: 10_000 });
+    expect(await card.getByRole('table', { name: 'Versions of model fraud' }).getByRole('row', { name: /^live/ }).count()).toBe(1);
+    expect(await card.getByRole('button').count()).toBe(0);
+    expect(await card.getByLabel(/\.onnx file/).count()).toBe(0);
+    await expectAccessible(olivia, 'models for an officer');
   });
 
   it('an SRE sees lag per partition, queue depths, dead letters and the versions in force, reaching the content from the keyboard', async () => {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import Provider from 'oidc-provider';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's Chromium: Playwright's own browser download cannot reach this network. */
@@ -66,12 +66,14 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
-/** Screenshots for docs/ when VIGIL_SCREENSHOTS names a folder (npm run screenshots); otherwise nothing. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Screenshots for docs/ when VIGIL_SCREENSHOTS names a folder (npm run screenshots); otherwise nothing. `of` narrows it to one part of the page. */
+export async function screenshot(page: Page, name: string, of?: Locator): Promise<void> {
   const dir = process.env.VIGIL_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
+  const path = join(dir, `${name}.png`);
+  if (of) await of.screenshot({ path });
+  else await page.screenshot({ path, fullPage: false });
 }
 
 export async function signInLocally(page: Page, base: string, name: string, password: string): Promise<void> {

@@ -5,6 +5,8 @@ import { Diff } from '../components/Diff';
 import { ErrorNote, formatTime, Notice, PageTitle, percent, useLoad } from '../components/ui';
 import { useHasRole } from '../session';
 import type { Proposal } from '../types';
+import { ChallengerPanel } from './ChallengerPanel';
+import { RuleBacktest } from './RuleBacktest';
 
 interface Published { version: string; format: 'yaml' | 'json'; text: string; updatedAt: string; updatedBy: string; forced?: { reason: string }; approval?: { id: string; approvedBy: string; approvedAt: string } }
 type HistoryEntry = Omit<Published, 'text'>;
@@ -13,7 +15,7 @@ type HistoryEntry = Omit<Published, 'text'>;
 export function RulesPage() {
   const current = useLoad(() => get<Published>('/v1/rules'));
   const history = useLoad(() => get<{ versions: HistoryEntry[] }>('/v1/rules/history'));
-  const canPublish = useHasRole('risk-admin');
+  const [challengerKey, setChallengerKey] = useState(0);
   const [compare, setCompare] = useState<Published>();
   const [compareError, setCompareError] = useState<unknown>();
 
@@ -50,21 +52,24 @@ export function RulesPage() {
         {compare && current.data && <><h3>Changes from {compare.version} to {current.data.version}</h3><Diff before={compare.text} after={current.data.text} label={`Diff from ${compare.version} to ${current.data.version}`} /></>}
       </section>
       <RulePerformanceTable />
-      <section className="card" aria-labelledby="shadow-heading">
-        <h2 id="shadow-heading">Shadow and backtest results</h2>
-        <p className="muted">Shadow rules are counted in the metrics (see the Grafana dashboard); per-rule shadow and backtest results are not yet served by the API, so none are shown here.</p>
-      </section>
-      {canPublish && current.data && <Publish current={current.data} onPublished={() => { current.reload(); history.reload(); }} />}
+      {current.data && <Draft current={current.data} onPublished={() => { current.reload(); history.reload(); }} onChallengerStarted={() => setChallengerKey((k) => k + 1)} />}
+      <ChallengerPanel reloadKey={challengerKey} />
     </>
   );
 }
 
-function Publish({ current, onPublished }: { current: Published; onPublished(): void }) {
+/**
+ * A draft of the next version: everyone who reads the rules may backtest it; risk admins publish
+ * it (a proposal under four-eyes) or run it as the challenger.
+ */
+function Draft({ current, onPublished, onChallengerStarted }: { current: Published; onPublished(): void; onChallengerStarted(): void }) {
+  const canChange = useHasRole('risk-admin');
   const [text, setText] = useState(current.text);
   const [format, setFormat] = useState<'yaml' | 'json'>(current.format);
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [outcome, setOutcome] = useState<{ proposal?: Proposal; version?: string }>();
+  const [failed, setFailed] = useState('');
+  const [outcome, setOutcome] = useState<{ proposal?: Proposal; version?: string; challenger?: string }>();
   useEffect(() => setText(current.text), [current.text]);
 
   async function submit(e: FormEvent) {
@@ -75,31 +80,49 @@ function Publish({ current, onPublished }: { current: Published; onPublished(): 
       const res = await put<{ approval?: Proposal; version?: string }>(`/v1/rules${query({ allow_empty: allowEmpty ? 'true' : undefined })}`, { format, text });
       if (res.status === 202) setOutcome({ proposal: res.data.approval });
       else { setOutcome({ version: res.data.version }); onPublished(); }
-    } catch (err) { setError(err); }
+    } catch (err) { setError(err); setFailed('Not published'); }
+  }
+
+  async function runAsChallenger() {
+    setError(undefined);
+    setOutcome(undefined);
+    try {
+      const res = await put<{ version: string; unchanged: boolean }>('/v1/rules/challenger', { format, text });
+      setOutcome({ challenger: res.data.unchanged ? `Version ${res.data.version} is already the running challenger.` : `Version ${res.data.version} runs as the challenger.` });
+      onChallengerStarted();
+    } catch (err) { setError(err); setFailed('Not started as the challenger'); }
   }
   const errors = error instanceof ApiError ? error.message.split('; ') : [];
   return (
-    <section className="card" aria-labelledby="publish-heading">
-      <h2 id="publish-heading">Publish a new version</h2>
-      <p className="muted">Give the set a new <code>version</code>. When four-eyes is on, publishing proposes the set; another risk admin approves it on the Approvals page.</p>
-      <Diff before={current.text} after={text} label="Your changes against the version in force" />
-      <form onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="rules-text">Rule set ({format.toUpperCase()})</label>
-          <textarea id="rules-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'rules-errors' : undefined} spellCheck={false} />
-          {errors.length > 0 && <ul id="rules-errors" className="field-error">{errors.map((m, i) => <li key={i}>{m}</li>)}</ul>}
-        </div>
-        <div className="row">
-          <div className="field"><label htmlFor="rules-format">Format</label>
-            <select id="rules-format" value={format} onChange={(e) => setFormat(e.target.value as 'yaml' | 'json')}><option value="yaml">YAML</option><option value="json">JSON</option></select></div>
-          <label><input type="checkbox" checked={allowEmpty} onChange={(e) => setAllowEmpty(e.target.checked)} /> Allow a set without an active rule (switches detection off)</label>
-          <button type="submit" className="primary">Publish</button>
-        </div>
-      </form>
-      {error !== undefined && <p role="alert" className="error">Not published: {(error as Error).message.slice(0, 300)}</p>}
-      {outcome?.proposal && <Notice>Proposed as “{outcome.proposal.title}”: waiting for a second person’s approval (<Link to="/approvals">Approvals</Link>).</Notice>}
-      {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
-    </section>
+    <>
+      <section className="card" aria-labelledby="publish-heading">
+        <h2 id="publish-heading">Draft a new version</h2>
+        <p className="muted">Give the set a new <code>version</code>. Backtest it below before publishing{canChange ? ', or run it as the challenger on live events' : ''}.
+          {canChange && ' When four-eyes is on, publishing proposes the set; another risk admin approves it on the Approvals page.'}</p>
+        <Diff before={current.text} after={text} label="Your changes against the version in force" />
+        <form onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor="rules-text">Rule set ({format.toUpperCase()})</label>
+            <textarea id="rules-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'rules-errors' : undefined} spellCheck={false} />
+            {errors.length > 0 && <ul id="rules-errors" className="field-error">{errors.map((m, i) => <li key={i}>{m}</li>)}</ul>}
+          </div>
+          <div className="row">
+            <div className="field"><label htmlFor="rules-format">Format</label>
+              <select id="rules-format" value={format} onChange={(e) => setFormat(e.target.value as 'yaml' | 'json')}><option value="yaml">YAML</option><option value="json">JSON</option></select></div>
+            {canChange && <>
+              <label><input type="checkbox" checked={allowEmpty} onChange={(e) => setAllowEmpty(e.target.checked)} /> Allow a set without an active rule (switches detection off)</label>
+              <button type="submit" className="primary">Publish</button>
+              <button type="button" onClick={() => void runAsChallenger()}>Run as challenger</button>
+            </>}
+          </div>
+        </form>
+        {error !== undefined && <p role="alert" className="error">{failed}: {(error as Error).message.slice(0, 300)}</p>}
+        {outcome?.proposal && <Notice>Proposed as “{outcome.proposal.title}”: waiting for a second person’s approval (<Link to="/approvals">Approvals</Link>).</Notice>}
+        {outcome?.version && <Notice>Version {outcome.version} published.</Notice>}
+        {outcome?.challenger && <Notice>{outcome.challenger}</Notice>}
+      </section>
+      <RuleBacktest candidate={{ format, text }} />
+    </>
   );
 }
 
