@@ -2,7 +2,7 @@ import type { NewAlert } from '../alerts/index.js';
 import { customerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
 import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
-import { nextReviewAt } from '../risk/reviewSchedule.js';
+import { nextReviewAt, profileDates } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
 import type { CustomerProfile } from '../customers/index.js';
 import { ReviewQueue } from './reviewQueue.js';
@@ -92,8 +92,7 @@ export class HistoryReplay {
 
   private schedule(customer: string, assessedAtMs: number): void {
     const state = this.states.get(customer)!;
-    const birthday = this.ctx.profiles?.get(customer)?.birthday;
-    this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), birthday }));
+    this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), ...profileDates(this.ctx.profiles?.get(customer)) }));
   }
 }
 

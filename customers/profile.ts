@@ -19,6 +19,16 @@ const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** 'YYYY-MM-DD' naming a day that exists (no 2023-02-29). */
 const birthday = z.string().refine(isCalendarDate, 'a date "YYYY-MM-DD" that exists, e.g. "1985-06-14"');
 
+/**
+ * A product the customer holds and the day it was opened, from core banking: its anniversaries
+ * are moments for a campaign (a year of the mortgage, five years of savings).
+ */
+export const productOpeningSchema = z.strictObject({
+  product: plainText({ min: 1, max: 64 }),
+  opened_on: z.string().refine(isCalendarDate, 'a date "YYYY-MM-DD" that exists, e.g. "2021-03-01"'),
+});
+export type ProductOpening = z.infer<typeof productOpeningSchema>;
+
 /** An IANA zone the runtime knows ("Europe/Berlin"); checked here so no decision meets a bad one later. */
 const timeZone = z.string().min(1).max(64).refine(isKnownTimeZone, 'an IANA time zone such as "Europe/Berlin"');
 
@@ -60,6 +70,8 @@ export const customerProfileSchema = z.strictObject({
     .optional(),
   relationship_manager: plainText({ min: 1, max: 128 }).optional().describe('id of the assigned relationship manager'),
   birthday: birthday.optional(),
+  products_opened: z.array(productOpeningSchema).max(100).optional()
+    .describe('products held with the day each was opened; campaigns see features.product_anniversary_today and …_years'),
   time_zone: timeZone.optional(),
   kyc_status: z.enum(KYC_STATUSES).optional(),
   marketing_consent: marketingConsentSchema.optional(),

@@ -6,7 +6,7 @@ export {
   type Campaign, type CampaignInput, type CampaignSet, type CampaignSetInput, type CampaignContent, type CampaignState, type OfferMessage,
 } from './campaigns/campaignSchema.js';
 export { parseCampaignSet, validateCampaignSet, EXAMPLE_CAMPAIGNS_URL, type CampaignSetParseResult } from './campaigns/load.js';
-export { triggerContext, isBirthday, OFFER_FEATURES, CAMPAIGN_FEATURE_NAMES, type OfferCustomer } from './decide/offerContext.js';
+export { triggerContext, isBirthday, anniversaryYears, OFFER_FEATURES, CAMPAIGN_FEATURE_NAMES, type OfferCustomer } from './decide/offerContext.js';
 export { triggeredCampaigns, type TriggeredCampaign } from './decide/trigger.js';
 export { checkEligibility, type EligibilityCustomer, type EligibilityDecision } from './decide/eligibility.js';
 export { chooseChannel, type ChannelChoice } from './decide/channel.js';

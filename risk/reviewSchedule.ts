@@ -2,7 +2,10 @@
 // review. A customer who acts is assessed on their own events, so a review is only ever due a
 // full day after the last thing assessed: busy customers push it ahead and are never reviewed,
 // quiet ones are looked at daily for a month, then weekly while Vigil keeps their state, then no
-// more. A birthday brings the review forward to that day, for date-triggered campaigns.
+// more. A birthday or a product's anniversary brings the review forward to that day, for
+// date-triggered campaigns.
+
+import type { CustomerProfile } from '../customers/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +25,13 @@ export interface ReviewTiming {
   lastActivityMs: number | undefined;
   /** "YYYY-MM-DD" from the CRM profile, if known. */
   birthday?: string | undefined;
+  /** "YYYY-MM-DD" each held product was opened on (profile `products_opened`). */
+  productsOpenedOn?: readonly string[] | undefined;
+}
+
+/** The dates of a customer's profile that bring a review forward. */
+export function profileDates(profile: Pick<CustomerProfile, 'birthday' | 'products_opened'> | undefined): Pick<ReviewTiming, 'birthday' | 'productsOpenedOn'> {
+  return { birthday: profile?.birthday, productsOpenedOn: profile?.products_opened?.map((product) => product.opened_on) };
 }
 
 /** The next review (ms, event time), or undefined when the customer is no longer reviewed. Pure. */
@@ -30,8 +40,27 @@ export function nextReviewAt(timing: ReviewTiming, cadence: ReviewCadence = DEFA
   const quietFor = timing.assessedAtMs - timing.lastActivityMs;
   if (quietFor >= cadence.stopAfterMs) return undefined;
   const regular = timing.assessedAtMs + (quietFor < cadence.dailyForMs ? DAY_MS : 7 * DAY_MS);
+  let next = regular;
   const birthday = timing.birthday === undefined ? undefined : nextBirthdayNoon(timing.birthday, timing.assessedAtMs);
-  return birthday !== undefined && birthday < regular ? birthday : regular;
+  if (birthday !== undefined && birthday < next) next = birthday;
+  for (const openedOn of timing.productsOpenedOn ?? []) {
+    const anniversary = nextAnniversaryNoon(openedOn, timing.assessedAtMs);
+    if (anniversary !== undefined && anniversary < next) next = anniversary;
+  }
+  return next;
+}
+
+/**
+ * Noon UTC on the next anniversary of a product's opening after `afterMs`: a whole year or more
+ * after it (the opening day itself is no anniversary). Same calendar as birthdays.
+ */
+export function nextAnniversaryNoon(openedOn: string, afterMs: number): number | undefined {
+  const openingYear = Number(openedOn.slice(0, 4));
+  const first = nextBirthdayNoon(openedOn, afterMs);
+  if (first === undefined) return undefined;
+  if (new Date(first).getUTCFullYear() > openingYear) return first;
+  // The opening day is still ahead or today: the first anniversary is a year after it.
+  return nextBirthdayNoon(openedOn, Date.UTC(openingYear, 11, 31, 23, 59));
 }
 
 /**

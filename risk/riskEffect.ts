@@ -11,7 +11,7 @@ import type { RuleSet } from '../rules/index.js';
 import { assessedField, CHALLENGER_TABLE, challengerAlertRows } from './challenger.js';
 import type { StateChange } from '../processors/partitionCommit.js';
 import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from './assess.js';
-import { nextReviewAt } from './reviewSchedule.js';
+import { nextReviewAt, profileDates } from './reviewSchedule.js';
 import { readCustomerInputs } from './customerInputs.js';
 import { encodeRiskState } from './riskState.js';
 
@@ -159,7 +159,7 @@ export class RiskEffect implements BatchEffect {
       if (at !== undefined) {
         changes.push({ op: 'set', key: keys.riskStatePrefix + customer, value: encodeRiskState(state), ttlSeconds: this.deps.stateTtlSeconds });
       }
-      const next = at === undefined ? undefined : nextReviewAt({ assessedAtMs: at, lastActivityMs: lastActivityMs(state.features), birthday: profiles.get(customer)?.birthday });
+      const next = at === undefined ? undefined : nextReviewAt({ assessedAtMs: at, lastActivityMs: lastActivityMs(state.features), ...profileDates(profiles.get(customer)) });
       changes.push(next === undefined ? { op: 'zrem', key: keys.reviewDue, member: customer } : { op: 'zadd', key: keys.reviewDue, member: customer, score: next });
     }
     const hasAlerts = changes.some((c) => c.op === 'rpush' && c.key === keys.alertOutbox);

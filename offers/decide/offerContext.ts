@@ -23,7 +23,7 @@ export interface OfferCustomer {
  * trigger's feature vector because the rules evaluator reads `features.*` and nothing else
  * beyond event, tags, tier and profile; one evaluator, one field syntax.
  */
-export const OFFER_FEATURES = ['score_churn', 'score_fraud', 'birthday_today'] as const;
+export const OFFER_FEATURES = ['score_churn', 'score_fraud', 'birthday_today', 'product_anniversary_today', 'product_anniversary_years'] as const;
 
 /** What a campaign trigger may name under `features.`: the catalogue plus the offer features. */
 export const CAMPAIGN_FEATURE_NAMES: readonly string[] = Object.freeze([...FEATURE_NAMES, ...OFFER_FEATURES]);
@@ -39,7 +39,26 @@ export function triggerContext(event: RiskEvent, customer: OfferCustomer, nowMs:
   if (birthday !== undefined) {
     features.birthday_today = isBirthday(birthday, localDate(nowMs, customer.profile?.time_zone ?? defaultTimeZone));
   }
+  const opened = customer.profile?.products_opened;
+  if (opened !== undefined && opened.length > 0) {
+    const years = anniversaryYears(opened.map((p) => p.opened_on), localDate(nowMs, customer.profile?.time_zone ?? defaultTimeZone));
+    features.product_anniversary_today = years > 0;
+    features.product_anniversary_years = years;
+  }
   return { event, features, tier: customer.tier, tags: customer.tags, profile: customer.profile, lists };
+}
+
+/**
+ * The most whole years any product reaches today (local 'YYYY-MM-DD'), or 0 when today is no
+ * product's anniversary. Leap-day openings are kept on 28 February, as birthdays are.
+ */
+export function anniversaryYears(openedOn: readonly string[], today: string): number {
+  let most = 0;
+  for (const day of openedOn) {
+    const years = Number(today.slice(0, 4)) - Number(day.slice(0, 4));
+    if (years > most && isBirthday(day, today)) most = years;
+  }
+  return most;
 }
 
 /**

@@ -79,12 +79,12 @@ describe('parseCampaignSet', () => {
     if (!result.ok) expect(result.errors[0]).toContain('YAML syntax');
   });
 
-  it('loads the shipped examples: six active campaigns, one per customer moment', () => {
+  it('loads the shipped examples: seven active campaigns, one per customer moment', () => {
     const result = parseCampaignSet(readFileSync(EXAMPLE_CAMPAIGNS_URL, 'utf8'), 'yaml');
     expect(result.ok ? [] : result.errors).toEqual([]);
     if (!result.ok) return;
     expect(result.campaignSet.campaigns.map((c) => c.id)).toEqual([
-      'service-recovery', 'retention-offer', 'birthday-greeting', 'payroll-package', 'idle-balance-wealth', 'travel-card',
+      'service-recovery', 'retention-offer', 'birthday-greeting', 'product-anniversary', 'payroll-package', 'idle-balance-wealth', 'travel-card',
     ]);
     expect(result.campaignSet.campaigns.every((c) => c.state === 'active')).toBe(true);
   });

@@ -40,6 +40,7 @@ const MOMENTS: Moment[] = [
     who: commuter({ features: { ...COMMUTER, distinct_countries_24h: 2, new_country: true, country_changed: true } }),
     unrelated: cardPayment('45.00'),
   },
+  { campaign: 'product-anniversary', event: login(), who: commuter({}, { products_opened: [{ product: 'mortgage', opened_on: '2019-03-10' }] }), unrelated: login() },
 ];
 
 describe('example campaigns', () => {
