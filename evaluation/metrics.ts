@@ -200,7 +200,7 @@ function ruleResults(measured: readonly AlertRecord[], labelsByCustomer: Readonl
     for (const ruleId of alert.ruleIds) {
       const result = byRule.get(ruleId) ?? { ruleId, alerts: 0, onIntended: 0, onOtherLabelled: 0, onGenuine: 0 };
       result.alerts++;
-      const intended = labels.some((label) => TYPOLOGY_RULES[label.typology].includes(ruleId) && within(alert.atMs, detectionWindow(label)));
+      const intended = labels.some((label) => intendedRules(label).includes(ruleId) && within(alert.atMs, detectionWindow(label)));
       if (intended) result.onIntended++;
       else if (labels.length > 0) result.onOtherLabelled++;
       else result.onGenuine++;
@@ -208,6 +208,11 @@ function ruleResults(measured: readonly AlertRecord[], labelsByCustomer: Readonl
     }
   }
   return [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+}
+
+/** The rules meant for a label's typology; none for a disposition's label, which names no typology. */
+function intendedRules(label: Label): readonly string[] {
+  return (TYPOLOGY_RULES as Readonly<Partial<Record<string, readonly string[]>>>)[label.typology] ?? [];
 }
 
 function within(atMs: number, window: { fromMs: number; toMs: number }): boolean {

@@ -50,6 +50,11 @@ export interface TrainingRow {
  * Labels every outgoing money event after `measureFromMs`, or answers undefined for an event that
  * is not a training row (another type, the warm-up, a fraud customer's events after the window).
  */
+/**
+ * A label from an officer's disposition (typology `confirmed-fraud`, npm run export-history) is a
+ * fraud label like the simulator's: its `first_bad_at` is the earliest confirmed alert's
+ * triggering event, and the same 7-day window follows it.
+ */
 export function fraudLabeller(labels: readonly Label[], measureFromMs: number): (event: RiskEvent) => 0 | 1 | undefined {
   const firstBad = new Map<string, number>();
   for (const label of labels) {

@@ -36,12 +36,23 @@ export const NOISE_KINDS = [
 ] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 
+/**
+ * A fraud label from an officer's disposition rather than the simulator: the customer's alert was
+ * resolved `confirmed_fraud` (npm run export-history). A disposition says fraud, not which kind.
+ */
+export const DISPOSITION_TYPOLOGIES = ['confirmed-fraud'] as const;
+export type DispositionTypology = (typeof DISPOSITION_TYPOLOGIES)[number];
+
+/** Where a stream's labels came from; absent in files written before exports existed: the simulator. */
+export const LABEL_SOURCES = ['simulator', 'dispositions'] as const;
+export type LabelSource = (typeof LABEL_SOURCES)[number];
+
 const isoTime = z.iso.datetime({ offset: true });
 
 export const labelSchema = z.strictObject({
   customer_id: z.string().min(1),
   kind: z.enum(['fraud', 'churn', 'credit']),
-  typology: z.enum([...FRAUD_TYPOLOGIES, ...CHURN_PATTERNS, ...CREDIT_PATTERNS]),
+  typology: z.enum([...FRAUD_TYPOLOGIES, ...DISPOSITION_TYPOLOGIES, ...CHURN_PATTERNS, ...CREDIT_PATTERNS]),
   /** The first event that belongs to the bad behaviour (for churn: the first event once the pattern started). */
   first_bad_event_id: z.string().min(1),
   first_bad_at: isoTime,
@@ -58,6 +69,9 @@ export const noiseRecordSchema = z.strictObject({
 export type NoiseRecord = z.infer<typeof noiseRecordSchema>;
 
 export const streamMetaSchema = z.strictObject({
+  /** Absent (the simulator) in files written before exported histories existed. */
+  source: z.enum(LABEL_SOURCES).optional(),
+  /** The simulator's seed; 0 for a history exported from Vigil. */
   seed: z.number().int(),
   customers: z.number().int().positive(),
   days: z.number().positive(),
