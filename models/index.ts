@@ -11,3 +11,7 @@ export { planModelChange, factsOf, MODEL_CHANGE_ACTIONS, type ModelChangeAction,
 export { InvalidModelError, ModelConflictError, ModelNotFoundError, ModelTooLargeError } from './errors.js';
 export { modelRoutes } from './routes.js';
 export { withFraudModel, fraudModelPackFile, FRAUD_MODEL_RULE, CORROBORATED_RULES, CLEARLY_GENUINE_BELOW, type AuthoredPack } from './fraudModelRules.js';
+export { historyExportRoutes, EXPORTERS, type HistoryExportDeps } from './historyExportRoutes.js';
+export { dispositionLabels, exportEventLines, postableEvent } from './historyExport.js';
+export * from './historyExportSchema.js';
+export { exportedLabelFile, EmptyExportError, type ExportedStream } from './exportedLabelFile.js';

@@ -20,7 +20,7 @@ import { RiskEffect } from '../risk/riskEffect.js';
 import { customerScoreReader } from '../risk/customerScores.js';
 import { riskRoutes } from '../risk/routes.js';
 import { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
-import { ModelFileError, ModelRegistry, modelRoutes, readModelFiles, shadowModelProblem } from '../models/index.js';
+import { historyExportRoutes, ModelFileError, ModelRegistry, modelRoutes, readModelFiles, shadowModelProblem } from '../models/index.js';
 import { ChallengerRegistry } from '../risk/challengerRegistry.js';
 import { challengerRoutes } from '../risk/challengerRoutes.js';
 import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
@@ -262,6 +262,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
           (scope) => riskRoutes(scope, { redis, prefix, partitions: config.partitions, rules, segmentation, approvals }),
           (scope) => modelRoutes(scope, { models, approvals, maxBytes: config.risk.modelMaxBytes }),
+          (scope) => historyExportRoutes(scope, { store, redis, prefix, pageEvents: config.backtests.pageEvents }),
           (scope) => backtestRoutes(scope, { backtests }),
           (scope) => rulePerformanceRoutes(scope, { store, maxAlerts: config.rulePerformance.maxAlerts }),
           (scope) => challengerRoutes(scope, { challenger, store, redis, prefix, partitions: config.partitions }),
