@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseEvent, type EventInput } from '../../core/events/index.js';
 import { loadLabelledStream, saveLabelledStream } from '../../evaluation/index.js';
 import {
-  CHURN_NOISE_KINDS, CHURN_PATTERNS, CREDIT_NOISE_KINDS, NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelSchema, type LabelledStreamOptions,
+  CHURN_NOISE_KINDS, CHURN_PATTERNS, CREDIT_NOISE_KINDS, NOISE_KINDS, CREDIT_PATTERNS, FRAUD_TYPOLOGIES, buildLabelledStream, labelFileSchema, labelSchema, type LabelledStreamOptions,
 } from '../../simulator/scenarios/index.js';
 
 const DAY = 86_400_000;
@@ -103,6 +103,22 @@ describe('a saved labelled stream', () => {
     expect(loaded.labels).toEqual(small.labels);
     expect(loaded.noise).toEqual(small.noise);
     expect(digest(loaded.events)).toBe(digest(small.events));
+  });
+
+  // labels.json as files written before credit patterns and label sources existed, and as npm run export-history writes it.
+  const meta = { seed: 1, customers: 2, days: 1, start: '2026-01-01T00:00:00.000Z', end: '2026-01-02T00:00:00.000Z', measure_from: '2026-01-01T00:00:00.000Z', fraud_share: 0.5, churn_share: 0, events: 3 };
+  const label = { customer_id: 'c1', kind: 'fraud', first_bad_event_id: 'e1', first_bad_at: '2026-01-01T10:00:00.000Z' };
+
+  it('reads a label file written before label sources existed (no source: the simulator)', () => {
+    const parsed = labelFileSchema.parse({ stream: meta, labels: [{ ...label, typology: 'card-testing' }], noise: [] });
+    expect(parsed.stream.source).toBeUndefined();
+    expect(parsed.stream.credit_share).toBe(0);
+  });
+
+  it('reads labels from dispositions, and refuses a source it does not know', () => {
+    const exported = { stream: { ...meta, seed: 0, source: 'dispositions' }, labels: [{ ...label, typology: 'confirmed-fraud' }], noise: [] };
+    expect(labelFileSchema.parse(exported).labels[0]!.typology).toBe('confirmed-fraud');
+    expect(labelFileSchema.safeParse({ ...exported, stream: { ...exported.stream, source: 'guesswork' } }).success).toBe(false);
   });
 });
 
