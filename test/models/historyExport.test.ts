@@ -165,7 +165,7 @@ describe('npm run export-history → npm run train rows', () => {
     const expected = [...inRange].sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at)).map((e) => {
       const n = Number(/-c(\d+)$/.exec(e.customer_id)![1]);
       const firstBad = n === 1 ? at(1, 2) : n === 3 ? at(3, 6) : undefined;
-      return `${e.amount}:${firstBad !== undefined && Date.parse(e.occurred_at) >= firstBad ? 1 : 0}`;
+      return `${(e as { amount: string }).amount}:${firstBad !== undefined && Date.parse(e.occurred_at) >= firstBad ? 1 : 0}`;
     });
     const amountColumn = 2 + FRAUD_MODEL_FEATURES.indexOf('amount_current');
     const written = readFileSync(csvPath, 'utf8').trim().split('\n').slice(1).map((line) => {
@@ -221,6 +221,7 @@ describe('POST /v1/models/training-exports', () => {
     ['a range that ends before it starts', { from: range.to, to: range.from }, /to must be later than from/],
     ['a date that is not ISO', { from: '03/01/2026', to: range.to }, /from/],
     ['an unknown field', { ...range, customers: ['x'] }, /customers/],
+    ['a date ClickHouse cannot hold', { from: '1960-01-01', to: range.to }, /from must be a real date from 1970 to 2299/],
   ])('refuses a body with %s: 400 saying what is wrong', async (_name, body, message) => {
     const res = await exportRequest(body);
     expect(res.statusCode).toBe(400);
