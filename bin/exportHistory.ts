@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { instantMs } from '../backtest/schema.js';
 import { EVENTS_FILE, LABELS_FILE } from '../evaluation/streamFiles.js';
 import { EmptyExportError, exportedLabelFile } from '../models/exportedLabelFile.js';
-import { exportLineSchema, historyExportRequestSchema, type ExportEnd, type ExportHeader } from '../models/historyExportSchema.js';
+import { exportLineSchema, historyExportRequestSchema, type ExportEnd, type ExportHeader, type ExportLine } from '../models/historyExportSchema.js';
 import { runCli, usageError, UsageError } from './cli.js';
 
 const USAGE = `Usage: npm run export-history -- --from <date> --to <date> --out <dir> [options]
@@ -47,6 +47,18 @@ type CliOptions = z.infer<typeof cliSchema>;
 /** Vigil answered, but not with a whole export: the message says why. */
 class RefusedError extends Error {
   override readonly name = 'RefusedError';
+}
+
+function exportLine(text: string): ExportLine {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RefusedError(`Vigil sent a line that is not JSON: ${text.slice(0, 80)}`);
+  }
+  const line = exportLineSchema.safeParse(parsed);
+  if (!line.success) throw new RefusedError(`Vigil sent a line this tool does not know: ${text.slice(0, 80)}`);
+  return line.data;
 }
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
@@ -94,19 +106,25 @@ async function run(opts: CliOptions): Promise<number> {
   let end: ExportEnd | undefined;
   const customers = new Set<string>();
   try {
-    const lines = createInterface({ input: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
-    for await (const text of lines) {
-      if (text === '') continue;
-      const line = exportLineSchema.parse(JSON.parse(text));
-      if ('export' in line) header = line.export;
-      else if ('end' in line) end = line.end;
-      else {
-        if (typeof line.event.customer_id === 'string') customers.add(line.event.customer_id);
-        if (!out.write(`${JSON.stringify(line.event)}\n`)) await once(out, 'drain');
+    try {
+      // A connection dropped mid-stream (Vigil stopped, ClickHouse failed after the first line) ends the read with an error.
+      const lines = createInterface({ input: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), crlfDelay: Infinity });
+      for await (const text of lines) {
+        if (text === '') continue;
+        const line = exportLine(text);
+        if ('export' in line) header = line.export;
+        else if ('end' in line) end = line.end;
+        else {
+          if (typeof line.event.customer_id === 'string') customers.add(line.event.customer_id);
+          if (!out.write(`${JSON.stringify(line.event)}\n`)) await once(out, 'drain');
+        }
       }
+      out.end();
+      await finished(out);
+    } catch (error) {
+      if (error instanceof RefusedError) throw error;
+      throw new RefusedError(`the export was cut short (${error instanceof Error ? error.message : String(error)}): nothing written; run it again`);
     }
-    out.end();
-    await finished(out);
     if (!header || !end) throw new RefusedError('the export was cut short (no end line): nothing written; run it again');
     const labelFile = exportedLabelFile({ header, end, customers, ...(opts.measureFrom ? { measureFrom: new Date(instantMs(opts.measureFrom)).toISOString() } : {}) });
     await rename(partial, join(opts.out, EVENTS_FILE));
