@@ -29,7 +29,10 @@ export interface ReplayOutcome {
 export interface ReplayStep {
   event: RiskEvent;
   alerts: NewAlert[];
-  /** The whole assessment: the features as they stood at that event (a training export reads them, models/). */
+  /**
+   * The whole assessment: the features as they stood at that event (a training export reads them,
+   * models/). Its state is the replay's own: its buckets change with the customer's next event.
+   */
   assessment: RiskAssessment;
 }
 
@@ -59,7 +62,9 @@ export class HistoryReplay {
     const atMs = Date.parse(event.occurred_at);
     const steps = this.reviewUntil(atMs);
     const customer = event.customer_id;
-    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, contextFor(this.ctx, customer));
+    // The Map holds the only reference to a customer's state, so the assessment may change its
+    // buckets in place rather than copy them for every event (features/engine.ts).
+    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, contextFor(this.ctx, customer), { consume: true });
     this.states.set(customer, assessment.state);
     this.eventCount++;
     this.schedule(customer, atMs);

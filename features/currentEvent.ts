@@ -1,5 +1,5 @@
 import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
-import { amountZScore, outgoingStats } from './amountStats.js';
+import { amountZScore, outgoingStats, type AmountStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
 import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
@@ -18,7 +18,9 @@ import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
  * Session marks are read from `after` (the state with the event), so a login from a new device
  * reads 0 s since one.
  */
-export function currentEventFeatures(before: CustomerFeatureState, after: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+export function currentEventFeatures(
+  before: CustomerFeatureState, after: CustomerFeatureState, facts: EventFacts, prior = priorOutgoingStats(before, facts),
+): CurrentEventFeatures {
   const merchant = familiarityAt(before.s.m, facts.merchant, facts.t, SEEN_HISTORY.m);
   const payee = familiarityAt(before.s.p, facts.payee, facts.t, SEEN_HISTORY.p);
   const device = familiarityAt(before.s.d, facts.device, facts.t, SEEN_HISTORY.d);
@@ -43,10 +45,7 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
     seconds_since_new_country_login: secondsSinceMark(after, 'nc', facts.t),
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
-  if (facts.direction === 'out') {
-    const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);
-    features.amount_zscore = amountZScore(facts.amountMilli, prior);
-  }
+  if (prior) features.amount_zscore = amountZScore(facts.amountMilli, prior);
   const group = amountGroupOf(facts);
   if (group) {
     const compared = compareWithBaseline(before.b, group, facts.t, facts.amountMilli);
@@ -68,6 +67,14 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
     if (from !== undefined && to !== undefined && from !== to) features.seconds_since_other_continent = facts.t - previousTime;
   }
   return features;
+}
+
+/**
+ * The 90-day statistics of outgoing amounts before an outgoing event (its z-score's baseline);
+ * undefined for other events. Apart, so it can be read before the day buckets change in place.
+ */
+export function priorOutgoingStats(before: CustomerFeatureState, facts: EventFacts): AmountStats | undefined {
+  return facts.direction === 'out' ? outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']) : undefined;
 }
 
 function isNew(set: SeenSet, key: string | undefined, t: number, history: number): boolean {

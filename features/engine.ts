@@ -2,7 +2,7 @@ import type { VigilEvent } from '../core/events/index.js';
 import type { FeatureVector } from './catalogue.js';
 import { featureVector, NO_CURRENT_EVENT } from './compute.js';
 import { DEFAULT_FEATURE_CONFIG, latenessSeconds, type FeatureConfig } from './config.js';
-import { currentEventFeatures } from './currentEvent.js';
+import { currentEventFeatures, priorOutgoingStats } from './currentEvent.js';
 import { eventFacts } from './eventFacts.js';
 import { recordEvent } from './record.js';
 import type { CustomerFeatureState } from './state.js';
@@ -32,12 +32,24 @@ export function applyEvent(
   state: CustomerFeatureState,
   event: VigilEvent,
   cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG,
+  options: ApplyOptions = {},
 ): AppliedEvent {
   const facts = eventFacts(event, cfg);
   const late = lateness(state, facts.t, cfg);
-  const next = recordEvent(state, facts, cfg);
-  const current = currentEventFeatures(state, next, facts);
+  // The one read of the buckets before the event, taken before they may change in place.
+  const prior = priorOutgoingStats(state, facts);
+  const next = recordEvent(state, facts, cfg, options.consume === true);
+  const current = currentEventFeatures(state, next, facts, prior);
   return { state: next, features: featureVector(next, facts.t, state, current), late };
+}
+
+export interface ApplyOptions {
+  /**
+   * The caller gives `state` up and keeps only the result (the in-memory replay, whose Map holds
+   * the one reference): its buckets are then changed in place rather than copied. The result is the
+   * same; `state` must not be read again.
+   */
+  consume?: boolean;
 }
 
 /** Features as of a time (for the API), without an event: per-event flags are false, geo −1. */

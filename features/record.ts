@@ -1,7 +1,7 @@
 import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
-  bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
+  bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket, updateBucketInPlace,
   type Bucket, type Buckets, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
@@ -24,8 +24,10 @@ const REACTIVATIONS_KEPT = 2;
  * hold it). Features read from the result depend only on the set of events recorded, not their
  * arrival order, as long as none was too late (see the permutation property tests); the two
  * exceptions are the last digits of M2 (amountStats.ts) and the seen-set cap (distinct.ts).
+ * `reuse`: the caller gives `state` up, so its hour and day buckets are changed in place instead
+ * (updateBucketInPlace); nothing may read them through `state` afterwards.
  */
-export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig): CustomerFeatureState {
+export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig, reuse = false): CustomerFeatureState {
   const lateness = latenessSeconds(cfg);
   const newest = state.e === 0 ? facts.t : Math.max(state.n, facts.t);
   const recent = recordRecent(state.r, state.p, recentEvent(facts), newest, lateness);
@@ -41,8 +43,8 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     pc: state.pc + (facts.type === 'product_closed' ? 1 : 0),
     r: recent.log,
     p: recent.previous,
-    h: recordInTier(state.h, HOUR_TIER, facts, hourChange(facts), newest, lateness),
-    d: recordInTier(state.d, DAY_TIER, facts, dayChange(facts), newest, lateness),
+    h: (reuse ? updateBucketInPlace : recordInTier)(state.h, HOUR_TIER, facts.t, hourChange(facts), newest, lateness),
+    d: (reuse ? updateBucketInPlace : recordInTier)(state.d, DAY_TIER, facts.t, dayChange(facts), newest, lateness),
     s: recordSightings(state.s, facts, historyStart),
     sal: facts.type === 'salary_credit' ? recordSalaryCredit(state.sal, facts.t) : state.sal,
     cp: pruneComplaints(
@@ -103,12 +105,12 @@ function recentEvent(facts: EventFacts): RecentEvent {
 type BucketChange = ((bucket: Bucket) => void) | undefined;
 
 function recordInTier(
-  buckets: Buckets, tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
+  buckets: Buckets, tier: BucketTier, t: number, change: BucketChange, newest: number, lateness: number,
 ): Buckets {
   // A too-late event still counts where its bucket is kept; where it is gone, it is not recreated.
   // Pruned first (a retained bucket is never pruned), so what is left is copied once more at most.
   const kept = pruneBuckets(buckets, tier, newest, lateness);
-  return change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(kept, tier, facts.t, change) : kept;
+  return change && bucketRetained(tier, t, newest, lateness) ? updateBucket(kept, tier, t, change) : kept;
 }
 
 const HOUR_COUNTER: Partial<Record<EventFacts['type'], number>> = {

@@ -2,7 +2,7 @@ import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
 import type { CustomerReview, RiskEvent, VigilEvent } from '../core/events/index.js';
 import { customerSegment, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
-import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
+import { applyEvent, featuresAt, type ApplyOptions, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
 import { scoreEvent, shadowOutcomes, type ScoringModel, type ShadowOutcome } from '../models/index.js';
@@ -57,9 +57,10 @@ export interface RiskAssessment {
  * alert type, carrying every rule that fired for it, unless suppressed or snoozed). The alert's
  * dedup key is the customer, the event and the type, so however often the event is redelivered it
  * raises one alert, and an event id reused for another customer still raises that customer's.
+ * `options.consume`: the caller keeps only the new state (applyEvent).
  */
-export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
-  const updated = applyEvent(state.features, event, ctx.featureConfig);
+export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext, options?: ApplyOptions): RiskAssessment {
+  const updated = applyEvent(state.features, event, ctx.featureConfig, options);
   return judge(state, { state: updated.state, vector: updated.features, late: updated.late }, event, ctx);
 }
 
