@@ -1,5 +1,5 @@
 import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
-import { amountZScore, outgoingStats, type AmountStats } from './amountStats.js';
+import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
 import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
@@ -15,12 +15,10 @@ import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
  * Features of the event itself, judged against the history BEFORE it (`before` does not contain
  * it): "new" means no sighting earlier in event time, the z-score compares with prior amounts, and
  * distance and country change compare with the previous event that had a position or a country.
- * Session marks are read from `after` (the state with the event), so a login from a new device
- * reads 0 s since one.
+ * Read before the event is recorded, so a caller that gives the state up may then record it in
+ * place (engine.ts). The session marks come after, from the state with the event (withSessionMarks).
  */
-export function currentEventFeatures(
-  before: CustomerFeatureState, after: CustomerFeatureState, facts: EventFacts, prior = priorOutgoingStats(before, facts),
-): CurrentEventFeatures {
+export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
   const merchant = familiarityAt(before.s.m, facts.merchant, facts.t, SEEN_HISTORY.m);
   const payee = familiarityAt(before.s.p, facts.payee, facts.t, SEEN_HISTORY.p);
   const device = familiarityAt(before.s.d, facts.device, facts.t, SEEN_HISTORY.d);
@@ -40,12 +38,12 @@ export function currentEventFeatures(
     device_age_seconds: facts.device === undefined ? -1 : device.first === undefined ? 0 : facts.t - device.first,
     own_account_transfer: facts.ownAccount,
     card_present: facts.cardPresent === true,
-    seconds_since_new_device_login: secondsSinceMark(after, 'nd', facts.t),
-    seconds_since_new_network_login: secondsSinceMark(after, 'nn', facts.t),
-    seconds_since_new_country_login: secondsSinceMark(after, 'nc', facts.t),
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
-  if (prior) features.amount_zscore = amountZScore(facts.amountMilli, prior);
+  if (facts.direction === 'out') {
+    const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);
+    features.amount_zscore = amountZScore(facts.amountMilli, prior);
+  }
   const group = amountGroupOf(facts);
   if (group) {
     const compared = compareWithBaseline(before.b, group, facts.t, facts.amountMilli);
@@ -70,11 +68,14 @@ export function currentEventFeatures(
 }
 
 /**
- * The 90-day statistics of outgoing amounts before an outgoing event (its z-score's baseline);
- * undefined for other events. Apart, so it can be read before the day buckets change in place.
+ * Adds the session marks to the features of `featuresBeforeEvent`, read from `after` (the state
+ * with the event), so a login from a new device reads 0 s since one.
  */
-export function priorOutgoingStats(before: CustomerFeatureState, facts: EventFacts): AmountStats | undefined {
-  return facts.direction === 'out' ? outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']) : undefined;
+export function withSessionMarks(features: CurrentEventFeatures, after: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+  features.seconds_since_new_device_login = secondsSinceMark(after, 'nd', facts.t);
+  features.seconds_since_new_network_login = secondsSinceMark(after, 'nn', facts.t);
+  features.seconds_since_new_country_login = secondsSinceMark(after, 'nc', facts.t);
+  return features;
 }
 
 function isNew(set: SeenSet, key: string | undefined, t: number, history: number): boolean {

@@ -5,7 +5,7 @@ import {
   type Bucket, type Buckets, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
-import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
+import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSightingInPlace, SEEN_HISTORY } from './distinct.js';
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
@@ -24,8 +24,8 @@ const REACTIVATIONS_KEPT = 2;
  * hold it). Features read from the result depend only on the set of events recorded, not their
  * arrival order, as long as none was too late (see the permutation property tests); the two
  * exceptions are the last digits of M2 (amountStats.ts) and the seen-set cap (distinct.ts).
- * `reuse`: the caller gives `state` up, so its hour and day buckets are changed in place instead
- * (updateBucketInPlace); nothing may read them through `state` afterwards.
+ * `reuse`: the caller gives `state` up, so its hour and day buckets and its seen sets are changed
+ * in place instead; nothing may read them through `state` afterwards.
  */
 export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig, reuse = false): CustomerFeatureState {
   const lateness = latenessSeconds(cfg);
@@ -34,6 +34,8 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
   const historyStart = newest - lateness;
   const group = amountGroupOf(facts);
   const baselineStart = newest - lateness - WINDOW_SECONDS['90d'];
+  // Judged against the seen sets before the event, so before they may change in place.
+  const marks = sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS);
   return {
     v: 3,
     n: newest,
@@ -45,7 +47,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     p: recent.previous,
     h: (reuse ? updateBucketInPlace : recordInTier)(state.h, HOUR_TIER, facts.t, hourChange(facts), newest, lateness),
     d: (reuse ? updateBucketInPlace : recordInTier)(state.d, DAY_TIER, facts.t, dayChange(facts), newest, lateness),
-    s: recordSightings(state.s, facts, historyStart),
+    s: (reuse ? recordSightingsInPlace : recordSightings)(state.s, facts, historyStart),
     sal: facts.type === 'salary_credit' ? recordSalaryCredit(state.sal, facts.t) : state.sal,
     cp: pruneComplaints(
       facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
@@ -53,7 +55,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     ),
     // Pruned as amounts are added: reads filter by time, so a stale amount left meanwhile changes nothing.
     b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
-    sm: sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS),
+    sm: marks,
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
   };
@@ -198,4 +200,19 @@ function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, beh
     next[name] = pruneSeen(recordSighting(sets[name], key, facts.t), behindNewest - SEEN_HISTORY[name]);
   }
   return next;
+}
+
+/**
+ * recordSightings changing `sets` and the sets in it, for a caller that gives the state up: a
+ * set's times were copied on every sighting, up to 192 numbers for each of four or five sets an
+ * event touches. Pruning still makes a new set when it drops a key (rare).
+ */
+function recordSightingsInPlace(sets: CustomerFeatureState['s'], facts: EventFacts, behindNewest: number): CustomerFeatureState['s'] {
+  for (const [name, keyOf] of SIGHTINGS) {
+    const key = keyOf(facts);
+    if (key === undefined) continue;
+    recordSightingInPlace(sets[name], key, facts.t);
+    sets[name] = pruneSeen(sets[name], behindNewest - SEEN_HISTORY[name]);
+  }
+  return sets;
 }
