@@ -65,6 +65,27 @@ export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: Ri
 }
 
 /**
+ * assessEvent for several rule sets at once (a backtest's published set and its candidate): the
+ * features do not depend on the rules, so they are computed once and each set judges them. Each
+ * set has its own state (scores, suppression), all holding the same feature state, and its own
+ * context, alike but for the rule set. One assessment per set, in the order given.
+ */
+export function assessEventForSets(
+  states: readonly CustomerRiskState[], event: VigilEvent, contexts: readonly RiskContext[], options?: ApplyOptions,
+): RiskAssessment[] {
+  const updated = applyEvent(states[0]!.features, event, contexts[0]!.featureConfig, options);
+  const features = { state: updated.state, vector: updated.features, late: updated.late };
+  return states.map((state, i) => judge(state, features, event, contexts[i]!));
+}
+
+/** assessReview for several rule sets at once, as assessEventForSets: the features once, each set's judgement. */
+export function assessReviewForSets(states: readonly CustomerRiskState[], review: CustomerReview, contexts: readonly RiskContext[]): RiskAssessment[] {
+  const vector = featuresAt(states[0]!.features, Date.parse(review.occurred_at));
+  const features = { state: states[0]!.features, vector, late: 'on_time' as const };
+  return states.map((state, i) => judge(state, features, review, contexts[i]!));
+}
+
+/**
  * A scheduled look at the customer at the review's moment, as a pure function: the features as
  * they stand then (windows aged, nothing counted), the rules that name `customer_review`, scores
  * and alerts as for an event. What a quiet customer's silence says is only seen this way.
