@@ -37,7 +37,7 @@ export interface BacktestInput extends TimeRange {
 
 export interface BacktestRunDeps {
   history: BacktestHistory;
-  /** The context the workers assess with, for a given rule set. */
+  /** The context the workers assess with, for a given rule set (the published one; the candidate is judged in it with its own rules). */
   context: (ruleSet: RuleSet) => ReplayContext;
   pageSize: number;
   /** Told after every page; the job stores it for GET /v1/rules/backtests/{id}. */
