@@ -1,10 +1,11 @@
 import type { NewAlert } from '../alerts/index.js';
 import { customerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
-import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
+import { assessEventForSets, assessReviewForSets, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt, profileDates } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
 import type { CustomerProfile } from '../customers/index.js';
+import type { RuleSet } from '../rules/index.js';
 import { ReviewQueue } from './reviewQueue.js';
 
 // The risk pipeline over a history, in memory: the same pure assessment the workers run
@@ -29,7 +30,10 @@ export interface ReplayOutcome {
 export interface ReplayStep {
   event: RiskEvent;
   alerts: NewAlert[];
-  /** The whole assessment: the features as they stood at that event (a training export reads them, models/). */
+  /**
+   * The whole assessment: the features as they stood at that event (a training export reads them,
+   * models/). Its state is the replay's own: its buckets change with the customer's next event.
+   */
   assessment: RiskAssessment;
 }
 
@@ -37,14 +41,28 @@ export interface ReplayStep {
  * The replay fed one event at a time, so a history too large for memory is read in pages: the
  * customers' states and the review schedule carry over from one `push` to the next. Events must
  * come in `occurred_at` order (the order the live pipeline applies a customer's events in).
+ *
+ * With `alsoRuleSets` (a backtest's candidate) it replays several rule sets side by side: the
+ * features and the review schedule depend on no rule, so each event's features are computed once
+ * and every set judges them, with its own scores and suppression (risk/assess.ts
+ * assessEventForSets). `push` and `finish` answer for the context's own set; `pushForSets` and
+ * `finishForSets` for every set, in order.
  */
 export class HistoryReplay {
+  /** Per customer, their state under the context's rule set. */
   readonly states = new Map<string, CustomerRiskState>();
+  /** Per set (the context's first, then `alsoRuleSets`), per customer: all hold the same feature state. */
+  private readonly setStates: Map<string, CustomerRiskState>[];
+  private readonly contexts: ReplayContext[];
   private readonly due = new ReviewQueue();
   private eventCount = 0;
   private reviewCount = 0;
 
-  constructor(private readonly ctx: ReplayContext) {}
+  constructor(private readonly ctx: ReplayContext, options: { alsoRuleSets?: readonly RuleSet[] } = {}) {
+    const others = options.alsoRuleSets ?? [];
+    this.contexts = [ctx, ...others.map((ruleSet) => ({ ...ctx, ruleSet }))];
+    this.setStates = [this.states, ...others.map(() => new Map<string, CustomerRiskState>())];
+  }
 
   get events(): number {
     return this.eventCount;
@@ -54,16 +72,33 @@ export class HistoryReplay {
     return this.reviewCount;
   }
 
+  /** Per customer, their state under the set at `index` (0: the context's own, then `alsoRuleSets`). */
+  statesOf(index: number): ReadonlyMap<string, CustomerRiskState> {
+    return this.setStates[index]!;
+  }
+
   /** The reviews due up to the event's moment, then the event itself, each with the alerts it raised. */
   push(event: VigilEvent): ReplayStep[] {
+    return this.pushForSets(event)[0]!;
+  }
+
+  /** `push` for every set: one list of steps per set, in order, the same events in each. */
+  pushForSets(event: VigilEvent): ReplayStep[][] {
     const atMs = Date.parse(event.occurred_at);
     const steps = this.reviewUntil(atMs);
     const customer = event.customer_id;
-    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, contextFor(this.ctx, customer));
-    this.states.set(customer, assessment.state);
+    const states = this.setStates.map((set) => set.get(customer) ?? emptyRiskState());
+    // Each state's feature state is the same object, and the Maps hold the only references to it,
+    // so the assessment may change its buckets and seen sets in place rather than copy them for
+    // every event (features/engine.ts).
+    if (states.length > 1) for (let i = 1; i < states.length; i++) states[i] = { ...states[i]!, features: states[0]!.features };
+    const assessments = assessEventForSets(states, event, this.contexts.map((ctx) => contextFor(ctx, customer)), { consume: true });
+    assessments.forEach((assessment, i) => {
+      this.setStates[i]!.set(customer, assessment.state);
+      steps[i]!.push({ event, alerts: assessment.alerts, assessment });
+    });
     this.eventCount++;
     this.schedule(customer, atMs);
-    steps.push({ event, alerts: assessment.alerts, assessment });
     return steps;
   }
 
@@ -72,20 +107,27 @@ export class HistoryReplay {
    * is a moment of its own, and a customer who went quiet near it is still looked at until then.
    */
   finish(untilMs: number): ReplayStep[] {
+    return this.reviewUntil(untilMs)[0]!;
+  }
+
+  /** `finish` for every set, as `pushForSets`. */
+  finishForSets(untilMs: number): ReplayStep[][] {
     return this.reviewUntil(untilMs);
   }
 
-  private reviewUntil(untilMs: number): ReplayStep[] {
-    const steps: ReplayStep[] = [];
+  private reviewUntil(untilMs: number): ReplayStep[][] {
+    const steps: ReplayStep[][] = this.setStates.map(() => []);
     for (let next = this.due.popDue(untilMs); next; next = this.due.popDue(untilMs)) {
-      const state = this.states.get(next.customer)!;
-      if (lastActivityMs(state.features) === undefined) continue;
+      const states = this.setStates.map((set) => set.get(next.customer)!);
+      if (lastActivityMs(states[0]!.features) === undefined) continue;
       const review = customerReview(next.customer, next.atMs);
-      const assessment = assessReview(state, review, contextFor(this.ctx, next.customer));
-      this.states.set(next.customer, assessment.state);
+      const assessments = assessReviewForSets(states, review, this.contexts.map((ctx) => contextFor(ctx, next.customer)));
+      assessments.forEach((assessment, i) => {
+        this.setStates[i]!.set(next.customer, assessment.state);
+        steps[i]!.push({ event: review, alerts: assessment.alerts, assessment });
+      });
       this.reviewCount++;
       this.schedule(next.customer, next.atMs);
-      steps.push({ event: review, alerts: assessment.alerts, assessment });
     }
     return steps;
   }

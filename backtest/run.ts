@@ -6,9 +6,10 @@ import type { BacktestProgress, BacktestResult } from './schema.js';
 import { ComparisonTally, RuleSetTally } from './tally.js';
 
 // One backtest: the stored history of [from, to) read page by page, in event time, into one
-// replay per rule set, each starting from nothing at `from` (every customer's features empty, no
-// alert raised before). Each page is read once and fed to both sets, so the comparison costs one
-// read of the history. Only the figures are kept (tally.ts), never the alerts.
+// replay of both rule sets, starting from nothing at `from` (every customer's features empty, no
+// alert raised before). Each page is read once and each event's features computed once for both
+// sets, so the comparison costs one read of the history and one set of features. Only the
+// figures are kept (tally.ts), never the alerts.
 
 export interface TimeRange {
   fromMs: number;
@@ -36,7 +37,7 @@ export interface BacktestInput extends TimeRange {
 
 export interface BacktestRunDeps {
   history: BacktestHistory;
-  /** The context the workers assess with, for a given rule set. */
+  /** The context the workers assess with, for a given rule set (the published one; the candidate is judged in it with its own rules). */
   context: (ruleSet: RuleSet) => ReplayContext;
   pageSize: number;
   /** Told after every page; the job stores it for GET /v1/rules/backtests/{id}. */
@@ -57,27 +58,25 @@ export class BacktestInterrupted extends Error {
  */
 const MAX_HOLD_MS = 10;
 
-interface Side {
-  replay: HistoryReplay;
-  tally: RuleSetTally;
-}
 
 export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): Promise<BacktestResult> {
   const started = performance.now();
   const range = { fromMs: input.fromMs, toMs: input.toMs };
   const eventsTotal = await deps.history.countEvents(range);
   const labels = new LabelIndex(await deps.history.labelledAlerts(range));
-  const side = (ruleSet: RuleSet): Side => ({ replay: new HistoryReplay(deps.context(ruleSet)), tally: new RuleSetTally(ruleSet) });
-  const published = side(input.published);
-  const candidate = input.candidate ? side(input.candidate) : undefined;
+  // One replay for both sets: each event's features are computed once and judged by each set
+  // (HistoryReplay's alsoRuleSets); the review schedule depends on features, not on rules.
+  const replay = new HistoryReplay(deps.context(input.published), input.candidate ? { alsoRuleSets: [input.candidate] } : {});
+  const published = { tally: new RuleSetTally(input.published) };
+  const candidate = input.candidate ? { tally: new RuleSetTally(input.candidate) } : undefined;
   const comparison = candidate ? new ComparisonTally() : undefined;
 
   // The alerts of one push (the reviews due before the event, then the event) on each side: both
-  // replays share the history and the review schedule (it depends on features, not on rules), so
-  // an alert's key is raised in the same push on both sides or on one only.
-  const settle = (publishedSteps: ReplayStep[], candidateSteps: ReplayStep[] | undefined) => {
-    for (const step of publishedSteps) labels.observe(step.event);
-    const publishedAlerts = publishedSteps.flatMap((step) => step.alerts);
+  // sides see the same reviews and events, so an alert's key is raised in the same push on both
+  // sides or on one only.
+  const settle = ([publishedSteps, candidateSteps]: ReplayStep[][]) => {
+    for (const step of publishedSteps!) labels.observe(step.event);
+    const publishedAlerts = publishedSteps!.flatMap((step) => step.alerts);
     for (const alert of publishedAlerts) published.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
     if (!candidate || !candidateSteps) return;
     const candidateAlerts = candidateSteps.flatMap((step) => step.alerts);
@@ -90,13 +89,13 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   let unreadable = 0;
   let replayedUntil: string | null = null;
   const progress = (): BacktestProgress => ({
-    events_total: eventsTotal, events_read: eventsRead, pages_read: pagesRead, reviews: published.replay.reviews, replayed_until: replayedUntil,
+    events_total: eventsTotal, events_read: eventsRead, pages_read: pagesRead, reviews: replay.reviews, replayed_until: replayedUntil,
   });
 
   for await (const page of deps.history.eventPages(range, deps.pageSize)) {
     let heldSince = performance.now();
     for (const event of page.events) {
-      settle(published.replay.push(event), candidate?.replay.push(event));
+      settle(replay.pushForSets(event));
       eventsRead++;
       if (performance.now() - heldSince >= MAX_HOLD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -111,7 +110,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
     if (deps.signal?.aborted) throw new BacktestInterrupted('interrupted by shutdown');
   }
   // Quiet customers are still looked at until the end of the range, which is exclusive.
-  settle(published.replay.finish(input.toMs - 1), candidate?.replay.finish(input.toMs - 1));
+  settle(replay.finishForSets(input.toMs - 1));
   await deps.onProgress(progress());
 
   const seconds = (performance.now() - started) / 1000;
@@ -119,7 +118,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   return {
     events_read: eventsRead,
     events_unreadable: unreadable,
-    reviews: published.replay.reviews,
+    reviews: replay.reviews,
     seconds,
     events_per_second: seconds > 0 ? Math.round(eventsRead / seconds) : 0,
     labels: { source: 'clickhouse:alerts+alert_transitions', labelled_in_range: inRange.labelled, confirmed_in_range: inRange.confirmedByType },

@@ -90,6 +90,35 @@ export function pruneBuckets(buckets: Buckets, tier: BucketTier, newest: number,
   return buckets.slice(lowerBound(buckets, strideOf(tier), oldestKept) * strideOf(tier));
 }
 
+/**
+ * `updateBucket` after `pruneBuckets`, changing `buckets` itself and returning it: for a caller that
+ * owns the array and gives up the state it belonged to (the in-memory replay). Copying a customer's
+ * 90 days of buckets for every event was most of the replay's garbage: each copy lived until the
+ * customer's next event, long enough to be promoted, so the old generation filled with them.
+ * `change` undefined: pruned only.
+ */
+export function updateBucketInPlace(
+  buckets: Buckets, tier: BucketTier, t: number, change: ((bucket: Bucket) => void) | undefined, newest: number, lateness: number,
+): Buckets {
+  const stride = strideOf(tier);
+  const oldestKept = bucketIndex(tier, newest - lateness - tier.longestWindow);
+  if (buckets.length > 0 && buckets[0]! < oldestKept) buckets.splice(0, lowerBound(buckets, stride, oldestKept) * stride);
+  if (!change || !bucketRetained(tier, t, newest, lateness)) return buckets;
+  const index = bucketIndex(tier, t);
+  const at = lowerBound(buckets, stride, index) * stride;
+  const found = at < buckets.length && buckets[at] === index;
+  const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
+  for (let field = bucket.length; field < stride; field++) bucket.push(0);
+  change(bucket);
+  if (!found) {
+    if (at === buckets.length) for (let field = 0; field < stride; field++) buckets.push(bucket[field]!);
+    else buckets.splice(at, 0, ...bucket);
+    return buckets;
+  }
+  for (let field = 0; field < stride; field++) buckets[at + field] = bucket[field]!;
+  return buckets;
+}
+
 /** Whether a bucket holding `t` would survive pruning: too-late events skip buckets already gone. */
 export function bucketRetained(tier: BucketTier, t: number, newest: number, lateness: number): boolean {
   return bucketIndex(tier, t) >= bucketIndex(tier, newest - lateness - tier.longestWindow);

@@ -15,10 +15,10 @@ import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
  * Features of the event itself, judged against the history BEFORE it (`before` does not contain
  * it): "new" means no sighting earlier in event time, the z-score compares with prior amounts, and
  * distance and country change compare with the previous event that had a position or a country.
- * Session marks are read from `after` (the state with the event), so a login from a new device
- * reads 0 s since one.
+ * Read before the event is recorded, so a caller that gives the state up may then record it in
+ * place (engine.ts). The session marks come after, from the state with the event (withSessionMarks).
  */
-export function currentEventFeatures(before: CustomerFeatureState, after: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
   const merchant = familiarityAt(before.s.m, facts.merchant, facts.t, SEEN_HISTORY.m);
   const payee = familiarityAt(before.s.p, facts.payee, facts.t, SEEN_HISTORY.p);
   const device = familiarityAt(before.s.d, facts.device, facts.t, SEEN_HISTORY.d);
@@ -38,9 +38,6 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
     device_age_seconds: facts.device === undefined ? -1 : device.first === undefined ? 0 : facts.t - device.first,
     own_account_transfer: facts.ownAccount,
     card_present: facts.cardPresent === true,
-    seconds_since_new_device_login: secondsSinceMark(after, 'nd', facts.t),
-    seconds_since_new_network_login: secondsSinceMark(after, 'nn', facts.t),
-    seconds_since_new_country_login: secondsSinceMark(after, 'nc', facts.t),
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
   if (facts.direction === 'out') {
@@ -67,6 +64,17 @@ export function currentEventFeatures(before: CustomerFeatureState, after: Custom
     const [from, to] = [continentOf(country), continentOf(facts.country)];
     if (from !== undefined && to !== undefined && from !== to) features.seconds_since_other_continent = facts.t - previousTime;
   }
+  return features;
+}
+
+/**
+ * Adds the session marks to the features of `featuresBeforeEvent`, read from `after` (the state
+ * with the event), so a login from a new device reads 0 s since one.
+ */
+export function withSessionMarks(features: CurrentEventFeatures, after: CustomerFeatureState, facts: EventFacts): CurrentEventFeatures {
+  features.seconds_since_new_device_login = secondsSinceMark(after, 'nd', facts.t);
+  features.seconds_since_new_network_login = secondsSinceMark(after, 'nn', facts.t);
+  features.seconds_since_new_country_login = secondsSinceMark(after, 'nc', facts.t);
   return features;
 }
 

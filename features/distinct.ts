@@ -62,6 +62,20 @@ export function recordSighting(set: SeenSet, key: string, t: number): SeenSet {
   return { keys: set.keys, times };
 }
 
+/** recordSighting changing the set itself, for a caller that owns it (record.ts). */
+export function recordSightingInPlace(set: SeenSet, key: string, t: number): void {
+  const position = positionOf(set, key);
+  if (position < 0) {
+    set.keys.push(key);
+    set.times.push(t, t, 1);
+    return;
+  }
+  const at = position * STRIDE;
+  set.times[at] = Math.min(set.times[at]!, t);
+  set.times[at + LAST] = Math.max(set.times[at + LAST]!, t);
+  set.times[at + COUNT] = set.times[at + COUNT]! + 1;
+}
+
 /** Forgets keys last seen before `oldestKept`, then the least recently seen beyond the cap. */
 export function pruneSeen(set: SeenSet, oldestKept: number): SeenSet {
   let stale = false;

@@ -2,7 +2,7 @@ import type { VigilEvent } from '../core/events/index.js';
 import type { FeatureVector } from './catalogue.js';
 import { featureVector, NO_CURRENT_EVENT } from './compute.js';
 import { DEFAULT_FEATURE_CONFIG, latenessSeconds, type FeatureConfig } from './config.js';
-import { currentEventFeatures } from './currentEvent.js';
+import { featuresBeforeEvent, withSessionMarks } from './currentEvent.js';
 import { eventFacts } from './eventFacts.js';
 import { recordEvent } from './record.js';
 import type { CustomerFeatureState } from './state.js';
@@ -26,18 +26,31 @@ export interface AppliedEvent {
 /**
  * Applies one event. Window features include the event; first-seen flags, z-score, "since the
  * previous …" and geo features compare it with the history before it (in event time). Pure: the
- * input state is not changed.
+ * input state is not changed, unless the caller gives it up (`options.consume`).
  */
 export function applyEvent(
   state: CustomerFeatureState,
   event: VigilEvent,
   cfg: FeatureConfig = DEFAULT_FEATURE_CONFIG,
+  options: ApplyOptions = {},
 ): AppliedEvent {
   const facts = eventFacts(event, cfg);
   const late = lateness(state, facts.t, cfg);
-  const next = recordEvent(state, facts, cfg);
-  const current = currentEventFeatures(state, next, facts);
+  // Everything read of the state before the event is read before it may change in place.
+  const before = featuresBeforeEvent(state, facts);
+  const next = recordEvent(state, facts, cfg, options.consume === true);
+  const current = withSessionMarks(before, next, facts);
+  // `state`'s recent log, read here for "since the previous …", is never changed in place.
   return { state: next, features: featureVector(next, facts.t, state, current), late };
+}
+
+export interface ApplyOptions {
+  /**
+   * The caller gives `state` up and keeps only the result (the in-memory replay, whose Map holds
+   * the one reference): its buckets and seen sets are then changed in place rather than copied.
+   * The result is the same; `state` must not be read again.
+   */
+  consume?: boolean;
 }
 
 /** Features as of a time (for the API), without an event: per-event flags are false, geo −1. */

@@ -1,11 +1,11 @@
 import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
-  bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket,
+  bucketRetained, DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, pruneBuckets, updateBucket, updateBucketInPlace,
   type Bucket, type Buckets, type BucketTier,
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
-import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, SEEN_HISTORY } from './distinct.js';
+import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSightingInPlace, SEEN_HISTORY } from './distinct.js';
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
@@ -24,14 +24,18 @@ const REACTIVATIONS_KEPT = 2;
  * hold it). Features read from the result depend only on the set of events recorded, not their
  * arrival order, as long as none was too late (see the permutation property tests); the two
  * exceptions are the last digits of M2 (amountStats.ts) and the seen-set cap (distinct.ts).
+ * `reuse`: the caller gives `state` up, so its hour and day buckets and its seen sets are changed
+ * in place instead; nothing may read them through `state` afterwards.
  */
-export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig): CustomerFeatureState {
+export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg: FeatureConfig, reuse = false): CustomerFeatureState {
   const lateness = latenessSeconds(cfg);
   const newest = state.e === 0 ? facts.t : Math.max(state.n, facts.t);
   const recent = recordRecent(state.r, state.p, recentEvent(facts), newest, lateness);
   const historyStart = newest - lateness;
   const group = amountGroupOf(facts);
   const baselineStart = newest - lateness - WINDOW_SECONDS['90d'];
+  // Judged against the seen sets before the event, so before they may change in place.
+  const marks = sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS);
   return {
     v: 3,
     n: newest,
@@ -41,9 +45,9 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     pc: state.pc + (facts.type === 'product_closed' ? 1 : 0),
     r: recent.log,
     p: recent.previous,
-    h: recordInTier(state.h, HOUR_TIER, facts, hourChange(facts), newest, lateness),
-    d: recordInTier(state.d, DAY_TIER, facts, dayChange(facts), newest, lateness),
-    s: recordSightings(state.s, facts, historyStart),
+    h: (reuse ? updateBucketInPlace : recordInTier)(state.h, HOUR_TIER, facts.t, hourChange(facts), newest, lateness),
+    d: (reuse ? updateBucketInPlace : recordInTier)(state.d, DAY_TIER, facts.t, dayChange(facts), newest, lateness),
+    s: (reuse ? recordSightingsInPlace : recordSightings)(state.s, facts, historyStart),
     sal: facts.type === 'salary_credit' ? recordSalaryCredit(state.sal, facts.t) : state.sal,
     cp: pruneComplaints(
       facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
@@ -51,7 +55,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     ),
     // Pruned as amounts are added: reads filter by time, so a stale amount left meanwhile changes nothing.
     b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
-    sm: sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS),
+    sm: marks,
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
   };
@@ -103,12 +107,12 @@ function recentEvent(facts: EventFacts): RecentEvent {
 type BucketChange = ((bucket: Bucket) => void) | undefined;
 
 function recordInTier(
-  buckets: Buckets, tier: BucketTier, facts: EventFacts, change: BucketChange, newest: number, lateness: number,
+  buckets: Buckets, tier: BucketTier, t: number, change: BucketChange, newest: number, lateness: number,
 ): Buckets {
   // A too-late event still counts where its bucket is kept; where it is gone, it is not recreated.
   // Pruned first (a retained bucket is never pruned), so what is left is copied once more at most.
   const kept = pruneBuckets(buckets, tier, newest, lateness);
-  return change && bucketRetained(tier, facts.t, newest, lateness) ? updateBucket(kept, tier, facts.t, change) : kept;
+  return change && bucketRetained(tier, t, newest, lateness) ? updateBucket(kept, tier, t, change) : kept;
 }
 
 const HOUR_COUNTER: Partial<Record<EventFacts['type'], number>> = {
@@ -196,4 +200,19 @@ function recordSightings(sets: CustomerFeatureState['s'], facts: EventFacts, beh
     next[name] = pruneSeen(recordSighting(sets[name], key, facts.t), behindNewest - SEEN_HISTORY[name]);
   }
   return next;
+}
+
+/**
+ * recordSightings changing `sets` and the sets in it, for a caller that gives the state up: a
+ * set's times were copied on every sighting, up to 192 numbers for each of four or five sets an
+ * event touches. Pruning still makes a new set when it drops a key (rare).
+ */
+function recordSightingsInPlace(sets: CustomerFeatureState['s'], facts: EventFacts, behindNewest: number): CustomerFeatureState['s'] {
+  for (const [name, keyOf] of SIGHTINGS) {
+    const key = keyOf(facts);
+    if (key === undefined) continue;
+    recordSightingInPlace(sets[name], key, facts.t);
+    sets[name] = pruneSeen(sets[name], behindNewest - SEEN_HISTORY[name]);
+  }
+  return sets;
 }

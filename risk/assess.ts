@@ -2,7 +2,7 @@ import { alertDedupKey } from '../alerts/identity.js';
 import type { NewAlert } from '../alerts/index.js';
 import { isReview, type CustomerReview, type RiskEvent, type VigilEvent } from '../core/events/index.js';
 import { customerSegment, type CustomerProfile, type SegmentationConfig } from '../customers/index.js';
-import { applyEvent, featuresAt, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
+import { applyEvent, featuresAt, type ApplyOptions, type CustomerFeatureState, type FeatureConfig, type FeatureVector } from '../features/index.js';
 import type { ListLookup } from '../lists/membership.js';
 import { activeSnooze, type CustomerSnoozes, type Snooze } from '../lists/snooze.js';
 import { scoreEvent, shadowOutcomes, type ScoringModel, type ShadowOutcome } from '../models/index.js';
@@ -82,10 +82,32 @@ export interface RiskAssessment {
  * alert type, carrying every rule that fired for it, unless suppressed or snoozed). The alert's
  * dedup key is the customer, the event and the type, so however often the event is redelivered it
  * raises one alert, and an event id reused for another customer still raises that customer's.
+ * `options.consume`: the caller keeps only the new state (applyEvent).
  */
-export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext): RiskAssessment {
-  const updated = applyEvent(state.features, event, ctx.featureConfig);
+export function assessEvent(state: CustomerRiskState, event: VigilEvent, ctx: RiskContext, options?: ApplyOptions): RiskAssessment {
+  const updated = applyEvent(state.features, event, ctx.featureConfig, options);
   return judge(state, { state: updated.state, vector: updated.features, late: updated.late }, event, ctx);
+}
+
+/**
+ * assessEvent for several rule sets at once (a backtest's published set and its candidate): the
+ * features do not depend on the rules, so they are computed once and each set judges them. Each
+ * set has its own state (scores, suppression), all holding the same feature state, and its own
+ * context, alike but for the rule set. One assessment per set, in the order given.
+ */
+export function assessEventForSets(
+  states: readonly CustomerRiskState[], event: VigilEvent, contexts: readonly RiskContext[], options?: ApplyOptions,
+): RiskAssessment[] {
+  const updated = applyEvent(states[0]!.features, event, contexts[0]!.featureConfig, options);
+  const features = { state: updated.state, vector: updated.features, late: updated.late };
+  return states.map((state, i) => judge(state, features, event, contexts[i]!));
+}
+
+/** assessReview for several rule sets at once, as assessEventForSets: the features once, each set's judgement. */
+export function assessReviewForSets(states: readonly CustomerRiskState[], review: CustomerReview, contexts: readonly RiskContext[]): RiskAssessment[] {
+  const vector = featuresAt(states[0]!.features, Date.parse(review.occurred_at));
+  const features = { state: states[0]!.features, vector, late: 'on_time' as const };
+  return states.map((state, i) => judge(state, features, review, contexts[i]!));
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { HistoryReplay, replayContext, replayHistory } from '../../backtest/index.js';
 import { assessEvent } from '../../risk/assess.js';
-import { emptyRiskState } from '../../risk/riskState.js';
+import { emptyRiskState, encodeRiskState } from '../../risk/riskState.js';
 import { DAY, HOUR, MINUTE, T0, ev } from '../features/builders.js';
 
 // The risk pipeline over a history in memory: the workers' own pure assessment, and the review
@@ -85,6 +85,37 @@ describe('HistoryReplay', () => {
     // cust-a is looked at daily while quiet: on days 1, 2 and 3 (due at the payment's very moment).
     expect(steps.map((step) => step.event.type)).toEqual(['customer_review', 'customer_review', 'customer_review', 'card_payment']);
     expect(steps.slice(0, 3).map((step) => step.event.customer_id)).toEqual(['cust-a', 'cust-a', 'cust-a']);
+  });
+
+  it('replays a candidate rule set beside the published one, each raising and keeping what it would alone', () => {
+    const leaver = [0, 30, 60, 90].map((day) => ev('salary_credit', T0 + day * DAY + 8 * HOUR, { customer_id: 'cust-leaver' }));
+    const events = byTime([...history(), ...leaver]);
+    // The candidate drops card testing and lowers every weight: other alerts, other scores.
+    const candidate = {
+      ...context.ruleSet, version: 'candidate',
+      rules: context.ruleSet.rules.filter((rule) => rule.id !== 'card-testing').map((rule) => ({ ...rule, weight: rule.weight / 2 })),
+    };
+    const alone = (ruleSet: typeof candidate) => {
+      const replay = new HistoryReplay({ ...context, ruleSet });
+      const alerts = events.flatMap((event) => replay.push(event).flatMap((step) => step.alerts));
+      return { alerts: [...alerts, ...replay.finish(T0 + 150 * DAY).flatMap((step) => step.alerts)], states: replay.states, reviews: replay.reviews };
+    };
+    const published = alone(context.ruleSet);
+    const candidateAlone = alone(candidate);
+
+    const both = new HistoryReplay(context, { alsoRuleSets: [candidate] });
+    const alerts: [unknown[], unknown[]] = [[], []];
+    const take = (steps: { alerts: unknown[] }[][]) => steps.forEach((set, i) => alerts[i as 0 | 1].push(...set.flatMap((step) => step.alerts)));
+    for (const event of events) take(both.pushForSets(event));
+    take(both.finishForSets(T0 + 150 * DAY));
+
+    expect(published.alerts).not.toEqual(candidateAlone.alerts);
+    expect(alerts[0]).toEqual(published.alerts);
+    expect(alerts[1]).toEqual(candidateAlone.alerts);
+    expect(both.reviews).toBe(published.reviews);
+    const encoded = (states: ReadonlyMap<string, Parameters<typeof encodeRiskState>[0]>) => [...states].map(([customer, state]) => [customer, encodeRiskState(state)]);
+    expect(encoded(both.statesOf(0))).toEqual(encoded(published.states));
+    expect(encoded(both.statesOf(1))).toEqual(encoded(candidateAlone.states));
   });
 
   it('finish(until) takes the reviews due after the last event up to the end of the history', () => {

@@ -106,6 +106,33 @@ describe('encoding', () => {
     );
   });
 
+  it('gives the same features and states when the caller gives each state up and its buckets change in place', () => {
+    fc.assert(
+      // 120 days, in any order: buckets pruned, late and too-late events landing in older buckets.
+      fc.property(eventsArb(120 * DAY, 60), (events) => {
+        let copied = emptyFeatureState();
+        let consumed = emptyFeatureState();
+        for (const event of events) {
+          const pure = applyEvent(copied, event, DEFAULT_FEATURE_CONFIG);
+          const inPlace = applyEvent(consumed, event, DEFAULT_FEATURE_CONFIG, { consume: true });
+          expect(inPlace.features).toEqual(pure.features);
+          expect(inPlace.late).toBe(pure.late);
+          expect(encodeFeatureState(inPlace.state)).toBe(encodeFeatureState(pure.state));
+          copied = pure.state;
+          consumed = inPlace.state;
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('leaves the given state unchanged unless the caller gives it up', () => {
+    const before = replay([ev('login', T0), ev('card_payment', T0 + HOUR, { amount: '12.00' })]).state;
+    const text = encodeFeatureState(before);
+    applyEvent(before, ev('card_payment', T0 + 2 * HOUR, { amount: '30.00' }), DEFAULT_FEATURE_CONFIG);
+    expect(encodeFeatureState(before)).toBe(text);
+  });
+
   const valid = encodeFeatureState(replay([ev('login', T0, { device: { id: 'd-1' } })]).state);
   it.each([
     ['null', null],
