@@ -1,6 +1,7 @@
 import { ALERT_TABLES, ALERT_TYPES, type AlertType } from '../alerts/index.js';
 import { TABLES, type AggregateStore } from '../aggregates/index.js';
 import { LABELLING_DISPOSITIONS, verdictOf, type LabelledAlert } from './labels.js';
+import type { LiveAlert } from './liveComparison.js';
 import type { BacktestHistory, StoredEventPage, TimeRange } from './run.js';
 import { replayableEvent } from './storedEvents.js';
 
@@ -96,6 +97,22 @@ export class ClickHouseHistory implements BacktestHistory {
       // A bank may post an event id that looks like a review's: keep the id as archived too.
       return asReplayed === row.event_id ? [label] : [label, { ...label, eventId: asReplayed }];
     });
+  }
+
+  /**
+   * Every live alert that can be about the range (created from a day before it on, as for the
+   * labels), as archived: the first triggering event, review ids as the replay names them.
+   */
+  async liveAlerts(range: TimeRange): Promise<LiveAlert[]> {
+    const since = range.fromMs - CLOCK_SKEW_MS - DAY_MS;
+    const rows = await this.store.query<{ type: string; customer_id: string; event_id: string; rule_ids: string[] }>(
+      `SELECT type, customer_id, triggering_event_ids[1] AS event_id, rule_ids
+       FROM ${this.store.database}.${ALERT_TABLES.alerts}
+       WHERE created_at >= ${at('since')}
+       LIMIT 1 BY id`,
+      { since },
+    );
+    return rows.map((row) => ({ type: row.type, customer: row.customer_id, eventId: replayedEventId(row.event_id, row.customer_id), ruleIds: row.rule_ids }));
   }
 }
 

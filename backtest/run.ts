@@ -1,6 +1,7 @@
 import type { VigilEvent } from '../core/events/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { LabelIndex, type LabelledAlert } from './labels.js';
+import { LiveComparison, type LiveAlert } from './liveComparison.js';
 import { HistoryReplay, type ReplayContext, type ReplayStep } from './replay.js';
 import type { BacktestProgress, BacktestResult } from './schema.js';
 import { ComparisonTally, RuleSetTally } from './tally.js';
@@ -8,7 +9,8 @@ import { ComparisonTally, RuleSetTally } from './tally.js';
 // One backtest: the stored history of [from, to) read page by page, in event time, into one
 // replay per rule set, each starting from nothing at `from` (every customer's features empty, no
 // alert raised before). Each page is read once and fed to both sets, so the comparison costs one
-// read of the history. Only the figures are kept (tally.ts), never the alerts.
+// read of the history. Only the figures are kept (tally.ts), never the alerts; the published set's
+// alerts are also held against the live ones as they come (liveComparison.ts).
 
 export interface TimeRange {
   fromMs: number;
@@ -27,6 +29,8 @@ export interface BacktestHistory {
   countEvents(range: TimeRange): Promise<number>;
   eventPages(range: TimeRange, pageSize: number): AsyncIterable<StoredEventPage>;
   labelledAlerts(range: TimeRange): Promise<LabelledAlert[]>;
+  /** What the live pipeline raised that can be about the range: the published set's replay is compared with it. */
+  liveAlerts(range: TimeRange): Promise<LiveAlert[]>;
 }
 
 export interface BacktestInput extends TimeRange {
@@ -67,6 +71,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   const range = { fromMs: input.fromMs, toMs: input.toMs };
   const eventsTotal = await deps.history.countEvents(range);
   const labels = new LabelIndex(await deps.history.labelledAlerts(range));
+  const live = new LiveComparison(await deps.history.liveAlerts(range), range);
   const side = (ruleSet: RuleSet): Side => ({ replay: new HistoryReplay(deps.context(ruleSet)), tally: new RuleSetTally(ruleSet) });
   const published = side(input.published);
   const candidate = input.candidate ? side(input.candidate) : undefined;
@@ -76,9 +81,15 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   // replays share the history and the review schedule (it depends on features, not on rules), so
   // an alert's key is raised in the same push on both sides or on one only.
   const settle = (publishedSteps: ReplayStep[], candidateSteps: ReplayStep[] | undefined) => {
-    for (const step of publishedSteps) labels.observe(step.event);
+    for (const step of publishedSteps) {
+      labels.observe(step.event);
+      live.observe(step.event);
+    }
     const publishedAlerts = publishedSteps.flatMap((step) => step.alerts);
-    for (const alert of publishedAlerts) published.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
+    for (const alert of publishedAlerts) {
+      published.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
+      live.add(alert);
+    }
     if (!candidate || !candidateSteps) return;
     const candidateAlerts = candidateSteps.flatMap((step) => step.alerts);
     for (const alert of candidateAlerts) candidate.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
@@ -124,6 +135,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
     events_per_second: seconds > 0 ? Math.round(eventsRead / seconds) : 0,
     labels: { source: 'clickhouse:alerts+alert_transitions', labelled_in_range: inRange.labelled, confirmed_in_range: inRange.confirmedByType },
     published: published.tally.outcome(inRange.confirmedByType),
+    live: live.outcome(),
     ...(candidate && comparison ? { candidate: candidate.tally.outcome(inRange.confirmedByType), comparison: comparison.outcome() } : {}),
   };
 }
