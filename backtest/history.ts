@@ -44,8 +44,8 @@ export class ClickHouseHistory implements BacktestHistory {
   async *eventPages(range: TimeRange, pageSize: number): AsyncGenerator<StoredEventPage> {
     let after: { atMs: number; eventId: string; customer: string } | undefined;
     for (;;) {
-      const rows = await this.store.query<{ event_id: string; customer_id: string; at_ms: number; payload: string }>(
-        `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS at_ms, payload
+      const rows = await this.store.query<{ event_id: string; customer_id: string; at_ms: number; processed_ms: number; payload: string }>(
+        `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS at_ms, toUnixTimestamp64Milli(processed_at) AS processed_ms, payload
          FROM ${this.events}
          WHERE occurred_at >= ${at('from')} AND occurred_at < ${at('to')}
            AND (occurred_at, event_id, customer_id) > (${at('afterAt')}, {afterId:String}, {afterCustomer:String})
@@ -58,11 +58,15 @@ export class ClickHouseHistory implements BacktestHistory {
         },
       );
       if (rows.length === 0) return;
-      const page: StoredEventPage = { events: [], unreadable: 0 };
+      const page: StoredEventPage = { events: [], processedAtMs: [], unreadable: 0 };
       for (const row of rows) {
         const event = replayableEvent(row.payload);
-        if (event) page.events.push(event);
-        else page.unreadable++;
+        if (!event) {
+          page.unreadable++;
+          continue;
+        }
+        page.events.push(event);
+        page.processedAtMs!.push(Number(row.processed_ms));
       }
       const last = rows.at(-1)!;
       after = { atMs: Number(last.at_ms), eventId: last.event_id, customer: last.customer_id };

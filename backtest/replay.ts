@@ -4,7 +4,7 @@ import { lastActivityMs } from '../features/index.js';
 import { assessEvent, assessReview, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
-import type { CustomerProfile } from '../customers/index.js';
+import type { ProfileHistory } from './profiles.js';
 import { ReviewQueue } from './reviewQueue.js';
 
 // The risk pipeline over a history, in memory: the same pure assessment the workers run
@@ -14,7 +14,8 @@ import { ReviewQueue } from './reviewQueue.js';
 // taken exactly at their due moment in event time, as the sweep does with `VIGIL_SWEEP_CLOCK=events`.
 
 export interface ReplayContext extends Omit<RiskContext, 'profile' | 'snoozes' | 'lists' | 'nowMs'> {
-  profiles?: ReadonlyMap<string, CustomerProfile>;
+  /** Customers' CRM profiles as they stood (backtest/profiles.ts); none without it. */
+  profiles?: ProfileHistory;
 }
 
 export interface ReplayOutcome {
@@ -43,6 +44,8 @@ export class HistoryReplay {
   private readonly due = new ReviewQueue();
   private eventCount = 0;
   private reviewCount = 0;
+  /** When the live pipeline processed the latest event pushed: the profiles are read as they stood then. */
+  private profilesAtMs = -Infinity;
 
   constructor(private readonly ctx: ReplayContext) {}
 
@@ -54,12 +57,17 @@ export class HistoryReplay {
     return this.reviewCount;
   }
 
-  /** The reviews due up to the event's moment, then the event itself, each with the alerts it raised. */
-  push(event: VigilEvent): ReplayStep[] {
+  /**
+   * The reviews due up to the event's moment, then the event itself, each with the alerts it
+   * raised. `processedAtMs`: when the live pipeline processed the event (the archive's
+   * `processed_at`), the moment whose profiles it read; its own time when not known.
+   */
+  push(event: VigilEvent, processedAtMs?: number): ReplayStep[] {
     const atMs = Date.parse(event.occurred_at);
+    this.profilesAtMs = Math.max(this.profilesAtMs, processedAtMs ?? atMs);
     const steps = this.reviewUntil(atMs);
     const customer = event.customer_id;
-    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, contextFor(this.ctx, customer));
+    const assessment = assessEvent(this.states.get(customer) ?? emptyRiskState(), event, this.contextFor(customer));
     this.states.set(customer, assessment.state);
     this.eventCount++;
     this.schedule(customer, atMs);
@@ -81,7 +89,7 @@ export class HistoryReplay {
       const state = this.states.get(next.customer)!;
       if (lastActivityMs(state.features) === undefined) continue;
       const review = customerReview(next.customer, next.atMs);
-      const assessment = assessReview(state, review, contextFor(this.ctx, next.customer));
+      const assessment = assessReview(state, review, this.contextFor(next.customer));
       this.states.set(next.customer, assessment.state);
       this.reviewCount++;
       this.schedule(next.customer, next.atMs);
@@ -92,8 +100,13 @@ export class HistoryReplay {
 
   private schedule(customer: string, assessedAtMs: number): void {
     const state = this.states.get(customer)!;
-    const birthday = this.ctx.profiles?.get(customer)?.birthday;
+    const birthday = this.ctx.profiles?.at(customer, this.profilesAtMs)?.birthday;
     this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), birthday }));
+  }
+
+  private contextFor(customer: string): RiskContext {
+    const profile = this.ctx.profiles?.at(customer, this.profilesAtMs);
+    return profile ? { ...this.ctx, profile } : this.ctx;
   }
 }
 
@@ -115,7 +128,3 @@ export function replayHistory(
   return { alerts, events: replay.events, reviews: replay.reviews, states: replay.states };
 }
 
-function contextFor(ctx: ReplayContext, customer: string): RiskContext {
-  const profile = ctx.profiles?.get(customer);
-  return profile ? { ...ctx, profile } : ctx;
-}

@@ -21,6 +21,8 @@ export interface TimeRange {
 /** One page of stored events in `occurred_at` order; rows that are not events are counted, not replayed. */
 export interface StoredEventPage {
   events: VigilEvent[];
+  /** Beside each event, when the live pipeline processed it (profiles are replayed as they stood then). */
+  processedAtMs?: number[];
   unreadable: number;
 }
 
@@ -106,8 +108,9 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
 
   for await (const page of deps.history.eventPages(range, deps.pageSize)) {
     let heldSince = performance.now();
-    for (const event of page.events) {
-      settle(published.replay.push(event), candidate?.replay.push(event));
+    for (const [i, event] of page.events.entries()) {
+      const processedAtMs = page.processedAtMs?.[i];
+      settle(published.replay.push(event, processedAtMs), candidate?.replay.push(event, processedAtMs));
       eventsRead++;
       if (performance.now() - heldSince >= MAX_HOLD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
