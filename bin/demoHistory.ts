@@ -27,22 +27,25 @@ export interface ScenarioHistory {
   events: Record<string, unknown>[];
   customers: SimulatedCustomer[];
   typologies: string[];
+  /**
+   * The earliest event: a few episodes (a dormant account's months of use before its silence)
+   * begin before the simulated period does, and a backtest from later would not know them.
+   */
   startMs: number;
 }
 
 export function scenarioHistory(opts: { seed: number; customers?: number; days?: number; endMs?: number }): ScenarioHistory {
   const customers = opts.customers ?? DEMO_HISTORY.customers;
   const days = opts.days ?? DEMO_HISTORY.days;
-  const startMs = (opts.endMs ?? Date.now()) - days * DAY_MS;
   const scenario = buildLabelledStream({
-    seed: opts.seed, customers, days, start: new Date(startMs),
+    seed: opts.seed, customers, days, start: new Date((opts.endMs ?? Date.now()) - days * DAY_MS),
     fraudShare: DEMO_HISTORY.fraudShare, churnShare: DEMO_HISTORY.churnShare, creditShare: DEMO_HISTORY.creditShare,
   });
   return {
     events: scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` })),
     customers: scenarioCustomers(opts.seed, customers),
     typologies: [...new Set(scenario.labels.map((l) => l.typology))],
-    startMs,
+    startMs: scenario.events.reduce((first, e) => Math.min(first, Date.parse(e.occurred_at)), Infinity),
   };
 }
 
