@@ -1,4 +1,4 @@
-import { eventCountry, type VigilEvent } from '../core/events/index.js';
+import { addressNetwork, eventCountry, type VigilEvent } from '../core/events/index.js';
 import type { Pseudonymise } from '../core/privacy/pseudonym.js';
 import { toClickHouseDateTime64 } from './store/shared.js';
 
@@ -65,6 +65,8 @@ export interface AnalyticsIdentifiers {
  * The row as analytics may keep it: the customer id (column and payload) replaced by its
  * pseudonym, and unless raw identifiers are allowed, `device.ip` and `counterparty.account`
  * replaced by `ip_hash` / `account_hash` (keyed too, so "same IP, other customers" still shows).
+ * The device also keeps `network_hash`, the keyed hash of the address's network (IPv4 /24, IPv6
+ * /48): what the network features read, so a backtest replays them (backtest/storedEvents.ts).
  * The payload is then no longer a postable event; it is for analysis, not replay.
  */
 export function pseudonymisedEventRow(row: EventRow, ids: AnalyticsIdentifiers): EventRow {
@@ -72,10 +74,16 @@ export function pseudonymisedEventRow(row: EventRow, ids: AnalyticsIdentifiers):
   const customerId = ids.pseudonymise(row.customer_id);
   payload.customer_id = customerId;
   if (!ids.rawIdentifiers) {
+    payload.device = withNetwork(payload.device, ids.pseudonymise);
     payload.device = withHashed(payload.device, 'ip', 'ip_hash', (ip) => ids.pseudonymise(ip, 'ip'));
     payload.counterparty = withHashed(payload.counterparty, 'account', 'account_hash', (account) => ids.pseudonymise(normalisedAccount(account), 'account'));
   }
   return { ...row, customer_id: customerId, payload: JSON.stringify(payload) };
+}
+
+function withNetwork(device: unknown, pseudonymise: Pseudonymise): unknown {
+  if (typeof device !== 'object' || device === null || typeof (device as Record<string, unknown>).ip !== 'string') return device;
+  return { ...device, network_hash: pseudonymise(addressNetwork((device as { ip: string }).ip), 'network') };
 }
 
 function withHashed(part: unknown, field: string, hashedField: string, hash: (value: string) => string): unknown {

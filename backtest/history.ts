@@ -1,6 +1,7 @@
 import { ALERT_TABLES, ALERT_TYPES, type AlertType } from '../alerts/index.js';
 import { TABLES, type AggregateStore } from '../aggregates/index.js';
 import { LABELLING_DISPOSITIONS, verdictOf, type LabelledAlert } from './labels.js';
+import type { LiveAlert } from './liveComparison.js';
 import type { BacktestHistory, StoredEventPage, TimeRange } from './run.js';
 import { replayableEvent } from './storedEvents.js';
 
@@ -43,8 +44,8 @@ export class ClickHouseHistory implements BacktestHistory {
   async *eventPages(range: TimeRange, pageSize: number): AsyncGenerator<StoredEventPage> {
     let after: { atMs: number; eventId: string; customer: string } | undefined;
     for (;;) {
-      const rows = await this.store.query<{ event_id: string; customer_id: string; at_ms: number; payload: string }>(
-        `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS at_ms, payload
+      const rows = await this.store.query<{ event_id: string; customer_id: string; at_ms: number; processed_ms: number; payload: string }>(
+        `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS at_ms, toUnixTimestamp64Milli(processed_at) AS processed_ms, payload
          FROM ${this.events}
          WHERE occurred_at >= ${at('from')} AND occurred_at < ${at('to')}
            AND (occurred_at, event_id, customer_id) > (${at('afterAt')}, {afterId:String}, {afterCustomer:String})
@@ -57,11 +58,15 @@ export class ClickHouseHistory implements BacktestHistory {
         },
       );
       if (rows.length === 0) return;
-      const page: StoredEventPage = { events: [], unreadable: 0 };
+      const page: StoredEventPage = { events: [], processedAtMs: [], unreadable: 0 };
       for (const row of rows) {
         const event = replayableEvent(row.payload);
-        if (event) page.events.push(event);
-        else page.unreadable++;
+        if (!event) {
+          page.unreadable++;
+          continue;
+        }
+        page.events.push(event);
+        page.processedAtMs!.push(Number(row.processed_ms));
       }
       const last = rows.at(-1)!;
       after = { atMs: Number(last.at_ms), eventId: last.event_id, customer: last.customer_id };
@@ -96,6 +101,22 @@ export class ClickHouseHistory implements BacktestHistory {
       // A bank may post an event id that looks like a review's: keep the id as archived too.
       return asReplayed === row.event_id ? [label] : [label, { ...label, eventId: asReplayed }];
     });
+  }
+
+  /**
+   * Every live alert that can be about the range (created from a day before it on, as for the
+   * labels), as archived: the first triggering event, review ids as the replay names them.
+   */
+  async liveAlerts(range: TimeRange): Promise<LiveAlert[]> {
+    const since = range.fromMs - CLOCK_SKEW_MS - DAY_MS;
+    const rows = await this.store.query<{ type: string; customer_id: string; event_id: string; rule_ids: string[] }>(
+      `SELECT type, customer_id, triggering_event_ids[1] AS event_id, rule_ids
+       FROM ${this.store.database}.${ALERT_TABLES.alerts}
+       WHERE created_at >= ${at('since')}
+       LIMIT 1 BY id`,
+      { since },
+    );
+    return rows.map((row) => ({ type: row.type, customer: row.customer_id, eventId: replayedEventId(row.event_id, row.customer_id), ruleIds: row.rule_ids }));
   }
 }
 

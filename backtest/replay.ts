@@ -4,7 +4,7 @@ import { lastActivityMs } from '../features/index.js';
 import { assessEventForSets, assessReviewForSets, type CustomerRiskState, type RiskAssessment, type RiskContext } from '../risk/assess.js';
 import { nextReviewAt, profileDates } from '../risk/reviewSchedule.js';
 import { emptyRiskState } from '../risk/riskState.js';
-import type { CustomerProfile } from '../customers/index.js';
+import type { ProfileHistory } from './profiles.js';
 import type { RuleSet } from '../rules/index.js';
 import { ReviewQueue } from './reviewQueue.js';
 
@@ -15,7 +15,8 @@ import { ReviewQueue } from './reviewQueue.js';
 // taken exactly at their due moment in event time, as the sweep does with `VIGIL_SWEEP_CLOCK=events`.
 
 export interface ReplayContext extends Omit<RiskContext, 'profile' | 'snoozes' | 'lists' | 'nowMs'> {
-  profiles?: ReadonlyMap<string, CustomerProfile>;
+  /** Customers' CRM profiles as they stood (backtest/profiles.ts); none without it. */
+  profiles?: ProfileHistory;
 }
 
 export interface ReplayOutcome {
@@ -57,6 +58,8 @@ export class HistoryReplay {
   private readonly due = new ReviewQueue();
   private eventCount = 0;
   private reviewCount = 0;
+  /** When the live pipeline processed the latest event pushed: the profiles are read as they stood then. */
+  private profilesAtMs = -Infinity;
 
   constructor(private readonly ctx: ReplayContext, options: { alsoRuleSets?: readonly RuleSet[] } = {}) {
     const others = options.alsoRuleSets ?? [];
@@ -77,14 +80,19 @@ export class HistoryReplay {
     return this.setStates[index]!;
   }
 
-  /** The reviews due up to the event's moment, then the event itself, each with the alerts it raised. */
-  push(event: VigilEvent): ReplayStep[] {
-    return this.pushForSets(event)[0]!;
+  /**
+   * The reviews due up to the event's moment, then the event itself, each with the alerts it
+   * raised. `processedAtMs`: when the live pipeline processed the event (the archive's
+   * `processed_at`), the moment whose profiles it read; its own time when not known.
+   */
+  push(event: VigilEvent, processedAtMs?: number): ReplayStep[] {
+    return this.pushForSets(event, processedAtMs)[0]!;
   }
 
   /** `push` for every set: one list of steps per set, in order, the same events in each. */
-  pushForSets(event: VigilEvent): ReplayStep[][] {
+  pushForSets(event: VigilEvent, processedAtMs?: number): ReplayStep[][] {
     const atMs = Date.parse(event.occurred_at);
+    this.profilesAtMs = Math.max(this.profilesAtMs, processedAtMs ?? atMs);
     const steps = this.reviewUntil(atMs);
     const customer = event.customer_id;
     const states = this.setStates.map((set) => set.get(customer) ?? emptyRiskState());
@@ -92,7 +100,7 @@ export class HistoryReplay {
     // so the assessment may change its buckets and seen sets in place rather than copy them for
     // every event (features/engine.ts).
     if (states.length > 1) for (let i = 1; i < states.length; i++) states[i] = { ...states[i]!, features: states[0]!.features };
-    const assessments = assessEventForSets(states, event, this.contexts.map((ctx) => contextFor(ctx, customer)), { consume: true });
+    const assessments = assessEventForSets(states, event, this.contexts.map((ctx) => this.contextFor(ctx, customer)), { consume: true });
     assessments.forEach((assessment, i) => {
       this.setStates[i]!.set(customer, assessment.state);
       steps[i]!.push({ event, alerts: assessment.alerts, assessment });
@@ -121,7 +129,7 @@ export class HistoryReplay {
       const states = this.setStates.map((set) => set.get(next.customer)!);
       if (lastActivityMs(states[0]!.features) === undefined) continue;
       const review = customerReview(next.customer, next.atMs);
-      const assessments = assessReviewForSets(states, review, this.contexts.map((ctx) => contextFor(ctx, next.customer)));
+      const assessments = assessReviewForSets(states, review, this.contexts.map((ctx) => this.contextFor(ctx, next.customer)));
       assessments.forEach((assessment, i) => {
         this.setStates[i]!.set(next.customer, assessment.state);
         steps[i]!.push({ event: review, alerts: assessment.alerts, assessment });
@@ -134,7 +142,13 @@ export class HistoryReplay {
 
   private schedule(customer: string, assessedAtMs: number): void {
     const state = this.states.get(customer)!;
-    this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), ...profileDates(this.ctx.profiles?.get(customer)) }));
+    this.due.set(customer, nextReviewAt({ assessedAtMs, lastActivityMs: lastActivityMs(state.features), ...profileDates(this.ctx.profiles?.at(customer, this.profilesAtMs)) }));
+  }
+
+  /** The context of one set, with the customer's profile as it stood when the live pipeline read it. */
+  private contextFor(ctx: ReplayContext, customer: string): RiskContext {
+    const profile = ctx.profiles?.at(customer, this.profilesAtMs);
+    return profile ? { ...ctx, profile } : ctx;
   }
 }
 
@@ -154,9 +168,4 @@ export function replayHistory(
     onEvent?.(event, steps.at(-1)!.assessment);
   }
   return { alerts, events: replay.events, reviews: replay.reviews, states: replay.states };
-}
-
-function contextFor(ctx: ReplayContext, customer: string): RiskContext {
-  const profile = ctx.profiles?.get(customer);
-  return profile ? { ...ctx, profile } : ctx;
 }

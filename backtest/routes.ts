@@ -20,8 +20,8 @@ export async function backtestRoutes(app: FastifyInstance, deps: { backtests: Ba
       summary: 'Backtest the published rule set, and a candidate beside it, over the stored events of [from, to)',
       description: 'Queued as a job (202); follow it with GET /v1/rules/backtests/{id}. The published set is taken as it stands now; '
         + 'a candidate (`rule_set`, the body PUT /v1/rules takes) is validated as for publication, except that its version may be any '
-        + 'and it needs no active rule. Features start empty at `from`, in event time; lists, snoozes and profiles are not replayed '
-        + '(backtest/README.md). Recorded as asked by the key\'s or user\'s `<role>:<name>`.',
+        + 'and it needs no active rule. Features start empty at `from`, in event time; profiles as they stood, lists and snoozes '
+        + 'not at all (backtest/README.md). The result compares the published set with the live alerts alert for alert (`live`). Recorded as asked by the key\'s or user\'s `<role>:<name>`.',
       security,
       body: backtestRequestSchema,
       response: { 202: z.object({ id: z.string() }), 400: errorBody },

@@ -1,6 +1,7 @@
 import type { VigilEvent } from '../core/events/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { LabelIndex, type LabelledAlert } from './labels.js';
+import { LiveComparison, type LiveAlert } from './liveComparison.js';
 import { HistoryReplay, type ReplayContext, type ReplayStep } from './replay.js';
 import type { BacktestProgress, BacktestResult } from './schema.js';
 import { ComparisonTally, RuleSetTally } from './tally.js';
@@ -9,7 +10,8 @@ import { ComparisonTally, RuleSetTally } from './tally.js';
 // replay of both rule sets, starting from nothing at `from` (every customer's features empty, no
 // alert raised before). Each page is read once and each event's features computed once for both
 // sets, so the comparison costs one read of the history and one set of features. Only the
-// figures are kept (tally.ts), never the alerts.
+// figures are kept (tally.ts), never the alerts; the published set's alerts are also held against
+// the live ones as they come (liveComparison.ts).
 
 export interface TimeRange {
   fromMs: number;
@@ -20,6 +22,8 @@ export interface TimeRange {
 /** One page of stored events in `occurred_at` order; rows that are not events are counted, not replayed. */
 export interface StoredEventPage {
   events: VigilEvent[];
+  /** Beside each event, when the live pipeline processed it (profiles are replayed as they stood then). */
+  processedAtMs?: number[];
   unreadable: number;
 }
 
@@ -28,6 +32,8 @@ export interface BacktestHistory {
   countEvents(range: TimeRange): Promise<number>;
   eventPages(range: TimeRange, pageSize: number): AsyncIterable<StoredEventPage>;
   labelledAlerts(range: TimeRange): Promise<LabelledAlert[]>;
+  /** What the live pipeline raised that can be about the range: the published set's replay is compared with it. */
+  liveAlerts(range: TimeRange): Promise<LiveAlert[]>;
 }
 
 export interface BacktestInput extends TimeRange {
@@ -67,6 +73,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   // One replay for both sets: each event's features are computed once and judged by each set
   // (HistoryReplay's alsoRuleSets); the review schedule depends on features, not on rules.
   const replay = new HistoryReplay(deps.context(input.published), input.candidate ? { alsoRuleSets: [input.candidate] } : {});
+  const live = new LiveComparison(await deps.history.liveAlerts(range), range);
   const published = { tally: new RuleSetTally(input.published) };
   const candidate = input.candidate ? { tally: new RuleSetTally(input.candidate) } : undefined;
   const comparison = candidate ? new ComparisonTally() : undefined;
@@ -75,9 +82,15 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
   // sides see the same reviews and events, so an alert's key is raised in the same push on both
   // sides or on one only.
   const settle = ([publishedSteps, candidateSteps]: ReplayStep[][]) => {
-    for (const step of publishedSteps!) labels.observe(step.event);
+    for (const step of publishedSteps!) {
+      labels.observe(step.event);
+      live.observe(step.event);
+    }
     const publishedAlerts = publishedSteps!.flatMap((step) => step.alerts);
-    for (const alert of publishedAlerts) published.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
+    for (const alert of publishedAlerts) {
+      published.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
+      live.add(alert);
+    }
     if (!candidate || !candidateSteps) return;
     const candidateAlerts = candidateSteps.flatMap((step) => step.alerts);
     for (const alert of candidateAlerts) candidate.tally.add(alert, labels.verdict(alert.type, alert.customerId, alert.triggeringEvents[0]!.eventId));
@@ -94,8 +107,8 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
 
   for await (const page of deps.history.eventPages(range, deps.pageSize)) {
     let heldSince = performance.now();
-    for (const event of page.events) {
-      settle(replay.pushForSets(event));
+    for (const [i, event] of page.events.entries()) {
+      settle(replay.pushForSets(event, page.processedAtMs?.[i]));
       eventsRead++;
       if (performance.now() - heldSince >= MAX_HOLD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -123,6 +136,7 @@ export async function runBacktest(input: BacktestInput, deps: BacktestRunDeps): 
     events_per_second: seconds > 0 ? Math.round(eventsRead / seconds) : 0,
     labels: { source: 'clickhouse:alerts+alert_transitions', labelled_in_range: inRange.labelled, confirmed_in_range: inRange.confirmedByType },
     published: published.tally.outcome(inRange.confirmedByType),
+    live: live.outcome(),
     ...(candidate && comparison ? { candidate: candidate.tally.outcome(inRange.confirmedByType), comparison: comparison.outcome() } : {}),
   };
 }

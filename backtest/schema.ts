@@ -78,6 +78,29 @@ export const comparisonSchema = z.object({
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
+export const liveDifferenceSchema = z.object({
+  kind: z.enum(['only_live', 'only_replayed', 'rules_differ']),
+  type: z.string(),
+  customer: z.string().describe('the customer pseudonym, as ClickHouse holds it'),
+  event_id: z.string().describe('the triggering event, or review:<pseudonym>:<ms> for a review'),
+  live_rule_ids: z.array(z.string()).optional(),
+  replayed_rule_ids: z.array(z.string()).optional(),
+});
+export type LiveDifference = z.infer<typeof liveDifferenceSchema>;
+
+export const liveComparisonSchema = z.object({
+  source: z.literal('clickhouse:alerts'),
+  live: z.number().int().describe('live alerts whose triggering event the backtest replayed, or whose review moment lies in the range'),
+  replayed: z.number().int().describe('alerts the published set raised in the replay'),
+  identical: z.number().int().describe('same type, customer, triggering event (or review moment) and rule ids on both sides'),
+  rules_differ: z.number().int().describe('the same alert on both sides, carrying other rules'),
+  only_live: z.number().int(),
+  only_replayed: z.number().int(),
+  replayed_digest: z.string().describe("XOR of SHA-256 over each replayed alert's line type|pseudonym|event id|sorted rule ids (hex)"),
+  differences: z.array(liveDifferenceSchema).describe('the first differences (at most 100): replayed ones in event time, then the live alerts never replayed'),
+}).describe('the published set against what the live pipeline raised over the same events, alert for alert');
+export type LiveComparison = z.infer<typeof liveComparisonSchema>;
+
 export const backtestResultSchema = z.object({
   events_read: z.number().int(),
   events_unreadable: z.number().int().describe('stored rows whose payload is not an event; skipped'),
@@ -90,6 +113,7 @@ export const backtestResultSchema = z.object({
     confirmed_in_range: counts.describe('alert type → confirmed live alerts in the range (the recall denominators)'),
   }),
   published: ruleSetOutcomeSchema,
+  live: liveComparisonSchema,
   candidate: ruleSetOutcomeSchema.optional(),
   comparison: comparisonSchema.optional(),
 });

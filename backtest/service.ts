@@ -12,6 +12,7 @@ import type { RuleSetRegistry } from '../risk/ruleSetRegistry.js';
 import { BacktestStore, EMPTY_PROGRESS, statusOf, type BacktestRecord, type StoredRuleSet } from './backtestStore.js';
 import { replayContext } from './defaultContext.js';
 import { ClickHouseHistory } from './history.js';
+import type { ProfileHistory } from './profiles.js';
 import { BacktestQueue } from './queue.js';
 import { BacktestInterrupted, runBacktest } from './run.js';
 import { instantMs, type BacktestRequest, type BacktestStatus } from './schema.js';
@@ -47,6 +48,8 @@ export interface BacktestServiceOptions {
   /** The context the workers assess with: the same settings make the same features and alerts. */
   risk: VigilConfig['risk'];
   settings: VigilConfig['backtests'];
+  /** Customers' profiles with their kept history, by pseudonym (profiles.ts), read when a backtest starts. */
+  profiles?: () => Promise<ProfileHistory>;
   /** The live model versions the workers score with now (the model registry): a rule on model.<name> is backtested on the same scores. */
   models?: () => readonly ScoringModel[];
   /**
@@ -81,10 +84,11 @@ export function createBacktestService(opts: BacktestServiceOptions): BacktestSer
       const models = opts.models?.() ?? [];
       const modelNames = models.map((model) => model.name);
       try {
+        const profiles = await opts.profiles?.();
         const result = await runBacktest(
           { fromMs: Date.parse(record.from), toMs: Date.parse(record.to), published: parsed(record.published, modelNames), ...(record.candidate ? { candidate: parsed(record.candidate, modelNames) } : {}) },
           {
-            history, context: (ruleSet) => ({ ...replayContext(opts.risk, ruleSet), models }), pageSize: opts.settings.pageEvents, signal,
+            history, context: (ruleSet) => ({ ...replayContext(opts.risk, ruleSet), models, ...(profiles ? { profiles } : {}) }), pageSize: opts.settings.pageEvents, signal,
             onProgress: async (progress) => void (await store.update(id, (r) => ({ ...r, progress }))),
           },
         );

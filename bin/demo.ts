@@ -11,12 +11,12 @@ import { createLogger } from '../core/observability/index.js';
 import { createRedis, deleteKeysMatching } from '../core/redis.js';
 import { startEngine } from '../server/engine.js';
 import { fileURLToPath } from 'node:url';
-import { BankSimulator, postEvents, runSimulation } from '../simulator/index.js';
+import { BankSimulator, runSimulation } from '../simulator/index.js';
 import { EXAMPLE_CAMPAIGNS_URL, campaignStats } from '../offers/index.js';
 import { capViolations, startOfferDemo } from './demoOffers.js';
-import { buildLabelledStream } from '../simulator/scenarios/index.js';
 import { demoUsers } from './demoUsers.js';
 import { demoModelSettings } from './demoModel.js';
+import { DEMO_HISTORY, HISTORY_CLOCK_SETTINGS, postHistory, scenarioCustomers, scenarioHistory } from './demoHistory.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,17 +46,14 @@ try {
     // the first run's features, alerts and contact counters (removed again at the end).
     VIGIL_REDIS_PREFIX: `demo${Date.now().toString(36)}`,
     VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
-    // The demo replays months of history: offers are decided as of each event's time, so triggers,
-    // quiet hours and contact caps see the history's days, not one wall-clock minute (production: wall).
-    VIGIL_OFFER_CLOCK: 'events',
     // The demo's channel gateway listens on loopback over http; in production targets are public https.
     VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
     // So the printed /docs link opens in a browser (which cannot send the API key).
     VIGIL_PUBLIC_DOCS: 'true',
     // The labelled history is replayed through this engine: reviews of quiet customers fall due
-    // by the newest event time processed (wall-clock time in production).
-    VIGIL_SWEEP_CLOCK: 'events',
-    VIGIL_SWEEP_INTERVAL_MS: '200',
+    // by the newest event time processed, and offers are decided as of each event's time, so
+    // triggers, quiet hours and contact caps see the history's days (production: wall clock).
+    ...HISTORY_CLOCK_SETTINGS,
     ...(users && { VIGIL_LOCAL_USERS: users.setting, VIGIL_SESSION_SECRET: users.sessionSecret }),
     // The demo is served over plain http on loopback; production sends cookies over https only.
     VIGIL_COOKIE_SECURE: 'false',
@@ -86,14 +83,13 @@ if (config.generatedKeys) {
   console.log('\nAPI keys for this run (generated because VIGIL_API_KEYS is unset; shown once). Every change is recorded under the key\'s role and name:');
   for (const [key, { role, name }] of config.apiKeys) console.log(`  ${role.padEnd(10)} ${name.padEnd(20)} ${key}`);
 }
-const scenarioCustomers = 150;
-const scenarioDays = 300;
+const seed = Number(values.seed);
 const offerDemo = await startOfferDemo({
   engine, address, adminKey: keyOf('admin'), marketingKey: keyOf('marketing'), seed: Number(values.seed), show: 12,
   customers: [
     ...new BankSimulator({ customers, seed: Number(values.seed) }).population,
     // The labelled scenario's customers carry their own ids (scn-…).
-    ...new BankSimulator({ customers: scenarioCustomers, seed: Number(values.seed) }).population.map((c) => ({ ...c, id: `scn-${c.id}` })),
+    ...scenarioCustomers(seed),
   ],
 });
 
@@ -116,16 +112,11 @@ if (!values['no-scenarios']) {
   // The live feed is a genuine population; to show the rule pack at work, first replay months of
   // a small labelled bank in which some customers suffer fraud typologies, churn and credit trouble (own ids).
   // Replayed in time order on the event-time sweep clock, so quiet customers are reviewed at the
-  // moments of the past their silence began, not all at once at the end.
-  const scenario = buildLabelledStream({
-    seed: Number(values.seed), customers: scenarioCustomers, days: scenarioDays, start: new Date(Date.now() - scenarioDays * 86_400_000), fraudShare: 0.12, churnShare: 0.12, creditShare: 0.08,
-  });
-  const events = scenario.events.map((e) => ({ ...e, event_id: `scn-${e.event_id}`, customer_id: `scn-${e.customer_id}` }));
-  const typologies = [...new Set(scenario.labels.map((l) => l.typology))].join(', ');
-  console.log(`\nReplaying a labelled scenario: ${events.length.toLocaleString()} events of ${scenarioCustomers} customers over ${scenarioDays} days, with ${typologies}…`);
-  for (let i = 0; i < events.length; i += 500) {
-    await postEvents({ url: address, apiKey: keyOf('ingest'), events: events.slice(i, i + 500) as typeof events });
-  }
+  // moments of the past their silence began, not all at once at the end. `npm run demo:backtest`
+  // runs this phase alone and checks a backtest of it against the live alerts.
+  const scenario = scenarioHistory({ seed });
+  console.log(`\nReplaying a labelled scenario: ${scenario.events.length.toLocaleString()} events of ${DEMO_HISTORY.customers} customers over ${DEMO_HISTORY.days} days, with ${scenario.typologies.join(', ')}…`);
+  await postHistory({ address, ingestKey: keyOf('ingest'), events: scenario.events });
   for (let i = 0; i < 150 && engine.backlog.totalBacklog > 0; i++) await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, config.processing.flushIntervalMs + 1000));
   console.log(await statusLine());

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { isCluster } from '../core/redis.js';
 import { identifier } from '../core/events/index.js';
 import { VigilError } from '../core/errors.js';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
@@ -166,6 +167,39 @@ export class ProfileStore {
     return raws.map(decodeStoredProfile).filter((p): p is StoredProfile => p !== undefined);
   }
 
+  /**
+   * Every customer's profile with its kept history (oldest versions may have been let go), one
+   * partition after another by SCAN: for a job that replays history (backtests), not for requests.
+   */
+  async *everyCustomer(): AsyncGenerator<{ customerId: string; versions: StoredProfile[] }> {
+    // On a Redis Cluster every master holds some partitions; SCAN asks one node, so each is asked.
+    const nodes = isCluster(this.redis) ? (this.redis as unknown as Cluster).nodes('master') : [this.redis];
+    for (let partition = 0; partition < this.opts.partitions; partition++) {
+      const prefix = partitionKeys(this.opts.prefix, partition).profilePrefix;
+      for (const node of nodes) yield* this.scanNode(node, prefix);
+    }
+  }
+
+  private async *scanNode(node: Redis, prefix: string): AsyncGenerator<{ customerId: string; versions: StoredProfile[] }> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      const profileKeys = keys.filter((key) => !key.endsWith('#history'));
+      if (profileKeys.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const key of profileKeys) pipeline.get(key).lrange(`${key}#history`, 0, -1);
+      const replies = (await pipeline.exec()) ?? [];
+      for (let i = 0; i < profileKeys.length; i++) {
+        const [currentError, current] = replies[2 * i]!;
+        const [historyError, history] = replies[2 * i + 1]!;
+        if (currentError || historyError) throw currentError ?? historyError;
+        const versions = [current as string | null, ...(history as string[])].map((raw) => decodeStoredProfile(raw ?? null)).filter((p): p is StoredProfile => p !== undefined);
+        if (versions.length > 0) yield { customerId: versions[0]!.customerId, versions };
+      }
+    } while (cursor !== '0');
+  }
+
   /** Deletes the profile and its history in one step; answers how many of each there were. */
   async erase(customerId: string): Promise<{ profiles: number; versions: number }> {
     assertCustomerId(customerId);
@@ -224,6 +258,11 @@ function canonicalProfileJson(profile: CustomerProfile): string {
 
 function sortedObject(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(value).sort().map((key) => [key, value[key]]));
+}
+
+/** The key prefix as a SCAN pattern: its hash tag's braces and any glob character taken literally. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

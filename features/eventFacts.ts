@@ -1,4 +1,4 @@
-import { minorUnitDigits, moneyDirection, type Channel, type EventType, type VigilEvent } from '../core/events/index.js';
+import { addressNetwork, minorUnitDigits, moneyDirection, type Channel, type EventType, type VigilEvent } from '../core/events/index.js';
 import type { FeatureConfig } from './config.js';
 import { creditFact, type CreditFact } from './credit.js';
 import { eventSeconds } from './windows.js';
@@ -135,18 +135,9 @@ function cardPresence(event: VigilEvent): boolean | undefined {
   return event.channel === 'pos' || event.channel === 'atm';
 }
 
-/**
- * The network an address belongs to, as a provider hands them out: the first three octets of IPv4
- * (a home router's /24), the first three groups of IPv6 (a site's /48). A new phone at home comes
- * from a known network; a fraudster's proxy does not.
- */
+/** The network an address belongs to (IPv4 /24, IPv6 /48), hashed: a new phone at home comes from a known network; a fraudster's proxy does not. */
 export function networkKey(ip: string): string {
-  if (!ip.includes(':')) return hashKey(`4:${ip.slice(0, ip.lastIndexOf('.'))}`);
-  const [head = '', tail] = ip.toLowerCase().split('::');
-  const groups = head === '' ? [] : head.split(':');
-  // '::' stands for as many zero groups as are missing; only the first three matter here.
-  while (tail !== undefined && groups.length < 3) groups.push('0');
-  return hashKey(`6:${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}`);
+  return hashKey(addressNetwork(ip));
 }
 
 function toMilli(minor: number, currency: string): number {

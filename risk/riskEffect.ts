@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { NewAlert } from '../alerts/index.js';
-import { isReview, type CustomerReview, type RiskEvent } from '../core/events/index.js';
+import { customerReview, isReview, type CustomerReview, type RiskEvent } from '../core/events/index.js';
 import { lastActivityMs } from '../features/index.js';
 import type { CustomerProfile } from '../customers/index.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
@@ -107,7 +107,11 @@ export class RiskEffect implements BatchEffect {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (items.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(items.map((a) => a.event.customer_id))];
-    const inputs = await readCustomerInputs(this.deps.redis, keys, customers);
+    const [inputs, dueScores] = await Promise.all([readCustomerInputs(this.deps.redis, keys, customers), this.deps.redis.zmscore(keys.reviewDue, ...customers)]);
+    // Each customer's next review as the batch goes: a review that fell due before one of their
+    // events is taken first, at its own moment, as the replay of a history does (backtest/replay.ts).
+    // Left to the sweep it would come after the batch, and the event would have moved it on.
+    const due = new Map(customers.map((c, i) => [c, dueScores[i] === null || dueScores[i] === undefined ? undefined : Number(dueScores[i])]));
     const states = new Map(customers.map((c) => [c, inputs.get(c)!.state]));
     const profiles = new Map(customers.map((c) => [c, inputs.get(c)!.profile]));
     const snoozes = new Map(customers.map((c) => [c, inputs.get(c)!.snoozes]));
@@ -121,16 +125,22 @@ export class RiskEffect implements BatchEffect {
     const challengerAssessed = new Map<string, number>();
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
-    for (const { event, entryId } of items) {
+    const assessOne = (event: RiskEvent, entryId: string): void => {
       const state = states.get(event.customer_id)!;
       // A review of a customer without state (expired, erased) has nothing to look at.
-      if (isReview(event) && lastActivityMs(state.features) === undefined) continue;
+      if (isReview(event) && lastActivityMs(state.features) === undefined) {
+        due.delete(event.customer_id);
+        return;
+      }
       const profile = profiles.get(event.customer_id);
       found.clear();
       const ctx = { ...context, snoozes: snoozes.get(event.customer_id), ...(profile ? { profile } : {}) };
       const assessment = isReview(event) ? assessReview(state, event, ctx) : assessEvent(state, event, ctx);
       states.set(event.customer_id, assessment.state);
       assessedAt.set(event.customer_id, Math.max(assessedAt.get(event.customer_id) ?? 0, Date.parse(event.occurred_at)));
+      due.set(event.customer_id, nextReviewAt({
+        assessedAtMs: assessedAt.get(event.customer_id)!, lastActivityMs: lastActivityMs(assessment.state.features), birthday: profile?.birthday,
+      }));
       for (const follower of followers) changes.push(...follower.follow(keys, { entryId, event, assessment, profile, lists }));
       if (assessment.late !== 'on_time') this.deps.metrics.lateEvents.inc({ lateness: assessment.late });
       if (isReview(event)) this.deps.metrics.customerReviews.inc();
@@ -150,6 +160,16 @@ export class RiskEffect implements BatchEffect {
           for (const rule of alert.ruleIds) this.deps.metrics.challengerAlerts.inc({ rule, version: assessment.challenger.version });
         }
       }
+    };
+    for (const { event, entryId } of items) {
+      const customer = event.customer_id;
+      const atMs = Date.parse(event.occurred_at);
+      // Each review moves the next one at least a day on, or ends them: the loop ends.
+      for (let at = due.get(customer); !isReview(event) && at !== undefined && at <= atMs; at = due.get(customer)) {
+        const review = customerReview(customer, at);
+        assessOne(review, review.event_id);
+      }
+      assessOne(event, entryId);
     }
     for (const [field, count] of challengerAssessed) changes.push({ op: 'hincrby', key: keys.challengerAssessed, field, by: count });
     if (challengerAssessed.size > 0) changes.push({ op: 'expire', key: keys.challengerAssessed, ttlSeconds: CHALLENGER_COUNTS_TTL_SECONDS });

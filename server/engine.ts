@@ -37,7 +37,7 @@ import { ApprovalService, ApprovalStore, approvalRoutes } from '../approvals/ind
 import { identityRoutes, LocalDirectory, OidcSignIn, RedisSessionStore } from '../identity/index.js';
 import { registerApprovalAppliers } from './approvalAppliers.js';
 import { CONSOLE_DIST, consoleReadRoutes, consoleStatic, opsHealthRoutes } from '../console/server/index.js';
-import { backtestRoutes, createBacktestService, type BacktestService } from '../backtest/index.js';
+import { backtestRoutes, createBacktestService, profileTimeline, type BacktestService } from '../backtest/index.js';
 import { RulePerformanceGauges, rulePerformanceRoutes } from '../alerts/performance/index.js';
 
 export interface Engine {
@@ -204,6 +204,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
   const runsBacktests = !relaysRows && (runsWorker || config.clickhouse.kind === 'embedded');
   const backtests = createBacktestService({
     redis, queues, prefix, log, rules, risk: config.risk, settings: config.backtests, models: () => models.live(),
+    profiles: () => profileTimeline(profiles, pseudonymise),
     ...(runsBacktests ? { history: store } : {}),
   });
   const segmentation = DEFAULT_SEGMENTATION_CONFIG;

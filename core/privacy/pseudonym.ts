@@ -17,7 +17,7 @@ const KEY_MIN_CHARS = 32;
  * is HMAC-SHA256(key, id) in hex, cut to 32 characters; other identifiers carry their kind
  * (`pseudonym(ip, 'ip')`) so the same text in two roles never gives the same value.
  */
-export type Pseudonymise = (value: string, kind?: 'customer' | 'ip' | 'account') => string;
+export type Pseudonymise = (value: string, kind?: 'customer' | 'ip' | 'network' | 'account') => string;
 
 export function pseudonymiser(key: string, cacheSize = 100_000): Pseudonymise {
   if (key.length < KEY_MIN_CHARS) throw new Error(`the pseudonym key must be at least ${KEY_MIN_CHARS} characters`);

@@ -21,21 +21,26 @@ afterAll(async () => {
   data.remove();
 });
 
-const transfer = () => vigilEvent({
+const transfer = (overrides: Record<string, unknown> = {}) => vigilEvent({
   type: 'transfer_out', event_id: 'tr-1', customer_id: 'cust-secret-42', occurred_at: '2026-03-01T10:00:00Z', channel: 'mobile_app',
   amount: '250.00', currency: 'EUR', counterparty: { account: 'DE89 3704 0044 0532 0130 00', name: 'A. Payee' },
   device: { id: 'dev-9', ip: '203.0.113.7' },
+  ...overrides,
 });
 const meta = { partition: 1, streamId: '1-0', ingestedAtMs: 0, processedAtMs: 0 };
 
 describe('pseudonymised event rows', () => {
-  it('replace the customer id in the column and the payload, and hash the IP and the account number', () => {
+  it('replace the customer id in the column and the payload, and hash the IP, its network and the account number', () => {
     const row = pseudonymisedEventRow(toEventRow(transfer(), meta), { pseudonymise, rawIdentifiers: false });
     expect(row.customer_id).toBe(pseudonymise('cust-secret-42'));
     expect(row.payload).not.toMatch(/cust-secret-42|203\.0\.113\.7|DE89|0532/);
     const payload = JSON.parse(row.payload);
     expect(payload.customer_id).toBe(pseudonymise('cust-secret-42'));
-    expect(payload.device).toEqual({ id: 'dev-9', ip_hash: pseudonymise('203.0.113.7', 'ip') });
+    // The network's hash is the /24's (what network features read): another address in it has the same.
+    expect(payload.device).toEqual({ id: 'dev-9', ip_hash: pseudonymise('203.0.113.7', 'ip'), network_hash: pseudonymise('4:203.0.113', 'network') });
+    const neighbour = pseudonymisedEventRow(toEventRow(transfer({ device: { id: 'dev-9', ip: '203.0.113.200' } }), meta), { pseudonymise, rawIdentifiers: false });
+    expect(JSON.parse(neighbour.payload).device.network_hash).toBe(payload.device.network_hash);
+    expect(JSON.parse(neighbour.payload).device.ip_hash).not.toBe(payload.device.ip_hash);
     expect(payload.counterparty).toEqual({ name: 'A. Payee', account_hash: pseudonymise('DE89370400440532013000', 'account') });
   });
 

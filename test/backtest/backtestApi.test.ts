@@ -135,6 +135,30 @@ describe('POST /v1/rules/backtests', () => {
     // ClickHouse, hence the backtest, knows customers by pseudonym only.
     expect(onlyPublished.map((a) => a.customer)).toEqual([pseudonymise(customer(1)), pseudonymise(customer(2))]);
     expect(result.comparison!.samples.only_candidate).toEqual([]);
+
+    // The published set against the live alerts: the same five; the confirmed alert of the hour
+    // before the range is not about it.
+    expect(result.live).toMatchObject({ source: 'clickhouse:alerts', live: 5, replayed: 5, identical: 5, rules_differ: 0, only_live: 0, only_replayed: 0, differences: [] });
+  });
+
+  it('names the published alerts the live pipeline did not raise: a rule published after the events', async () => {
+    const stricter = `version: "bt-published-2"\nrules:${LARGE}${rule('any-card-payment', '{ field: event.amount, op: gte, value: 1 }')}\n`;
+    const published = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: stricter } });
+    expect(published.statusCode).toBe(200);
+    try {
+      const done = await finished((await post(range)).json().id);
+      const live = done.result!.live;
+      // Live: large on 1,500 and 2,000, medium on 600, 700, 800. Replayed: large and any-card on
+      // the large ones, any-card alone on the other five payments.
+      expect(live).toMatchObject({ live: 5, replayed: 7, identical: 0, rules_differ: 5, only_live: 0, only_replayed: 2 });
+      expect(live.differences.filter((d) => d.kind === 'only_replayed').map((d) => d.event_id).sort()).toEqual([`${ids}-e1-3`, `${ids}-e4-7`]);
+      expect(live.differences.find((d) => d.event_id === `${ids}-e1-1`)).toMatchObject({
+        kind: 'rules_differ', customer: pseudonymise(customer(1)), live_rule_ids: ['large-card-payment'], replayed_rule_ids: ['large-card-payment', 'any-card-payment'],
+      });
+    } finally {
+      const restored = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: PUBLISHED.replace('bt-published-1', 'bt-published-3') } });
+      expect(restored.statusCode).toBe(200);
+    }
   });
 
   it("scores each rule against officers' verdicts on the live alerts of the range", async () => {
@@ -209,6 +233,8 @@ describe('GET /v1/rules/backtests/{id}', () => {
     const doc = (await engine.app.inject({ url: '/openapi.json', headers: as(RISK_KEY) })).json();
     expect(doc.paths['/v1/rules/backtests'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('rule_set');
     expect(doc.paths['/v1/rules/backtests/{id}'].get.responses['200'].content['application/json'].schema.properties).toHaveProperty('progress');
+    expect(doc.paths['/v1/rules/backtests/{id}'].get.responses['200'].content['application/json'].schema.properties.result.properties.live.properties)
+      .toHaveProperty('replayed_digest');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertDedupKey, type AlertType, type NewAlert } from '../../alerts/index.js';
 import { LabelIndex, replayableEvent, verdictOf } from '../../backtest/index.js';
+import { networkKey } from '../../features/eventFacts.js';
 import { ComparisonTally, RuleSetTally } from '../../backtest/tally.js';
 import type { RuleSet } from '../../rules/index.js';
 
@@ -98,6 +99,20 @@ describe('stored events as the replay takes them', () => {
     }));
     expect(event).toMatchObject({ customer_id: 'f00d', counterparty: { name: 'A', account: 'abc123' }, device: { id: 'd1' } });
     expect((event as { device: object }).device).not.toHaveProperty('ip_hash');
+  });
+
+  it('gives the network features the network behind a stored network hash, one stand-in address per network', () => {
+    const stored = (network: string, ip: string) => replayableEvent(JSON.stringify({
+      event_id: 'e1', customer_id: 'f00d', type: 'login', occurred_at: '2026-03-01T10:00:00Z', channel: 'web',
+      device: { id: 'd1', ip_hash: ip, network_hash: network },
+    }))!;
+    const home = stored('0123456789abcdef0123456789abcdef', 'aa');
+    expect(home.device).toEqual({ id: 'd1', ip: '0123:4567:89ab::1' });
+    const homeAgain = stored('0123456789abcdef0123456789abcdef', 'bb');
+    const elsewhere = stored('fedcba9876543210fedcba9876543210', 'aa');
+    const ip = (event: typeof home) => (event as { device: { ip: string } }).device.ip;
+    expect(networkKey(ip(homeAgain))).toBe(networkKey(ip(home)));
+    expect(networkKey(ip(elsewhere))).not.toBe(networkKey(ip(home)));
   });
 
   it.each([['not JSON', '{'], ['not an object', '[1]'], ['no customer', '{"type":"login","occurred_at":"2026-03-01T10:00:00Z"}']])('refuses a payload that is %s', (_name, payload) => {

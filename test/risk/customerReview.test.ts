@@ -87,4 +87,21 @@ describe('scheduled customer reviews', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await reviews()).toBe(2);
   });
+
+  it('takes a review that fell due between two of the customer\'s events at its moment, before the later one, even within one batch', async () => {
+    const { engine, post, alertsOf, reviews } = await engineWith({ VIGIL_SWEEP_CLOCK: 'events' });
+    const tag = `revb-${Date.now()}`;
+    const t0 = Date.now() - 10 * DAY;
+    // One post, one batch: the sweep cannot run between the two events. Reviews fall due at t0 + 1
+    // and t0 + 2 days, before the second event at t0 + 2.5 days; the second is quiet for two days.
+    await post([
+      cardPayment({ customer_id: `${tag}-c`, occurred_at: new Date(t0).toISOString() }),
+      cardPayment({ customer_id: `${tag}-c`, occurred_at: new Date(t0 + 2.5 * DAY).toISOString() }),
+    ]);
+    expect(await eventually(reviews, (n) => n >= 2)).toBe(2);
+    const alerts = await eventually(() => alertsOf(`${tag}-c`), (a) => a.length >= 1);
+    expect(alerts.map((a) => a.triggeringEvents[0]!.eventId)).toEqual([`review:${tag}-c:${t0 + 2 * DAY}`]);
+    const due = partitionKeys(engine.config.redis.prefix, 0).reviewDue;
+    expect(Number(await engine.redis.zscore(due, `${tag}-c`))).toBe(t0 + 3.5 * DAY);
+  });
 });
