@@ -164,7 +164,7 @@ for (const campaign of engine.offers.campaigns.current()) {
   console.log(`  ${campaign.id.padEnd(20)} fired ${String(s.triggered).padStart(5)}  sent ${String(s.sent).padStart(4)}  held out ${String(s.holdout).padStart(3)}  delivered ${String(s.delivery.delivered).padStart(4)}  suppressed ${String(s.suppressed.total).padStart(5)}${reasons ? ` (${reasons})` : ''}`);
 }
 const unsigned = offerDemo.received.filter((r) => !r.signed).length;
-const violations = capViolations(offerDemo.contacts(), config.offers.policy.frequency_caps);
+const violations = capViolations(await offerDemo.contacts(), config.offers.policy.frequency_caps);
 console.log(`Channel gateway received ${offerDemo.received.length} offers (${unsigned} with a bad signature); contact-cap violations: ${violations}.`);
 await offerDemo.stop();
 

@@ -17,7 +17,8 @@ export interface Contact { customerId: string; channel: string; at: number }
 export interface OfferDemo {
   received: Received[];
   /** What the gateway received, each at its contact instant on the engine's offer clock. */
-  contacts(): Contact[];
+  /** Every delivered offer, timed as the caps judge it; reads the decision records for offers the live feed did not report. */
+  contacts(): Promise<Contact[]>;
   shown: number;
   decided: { offered: number; holdout: number; suppressed: number };
   stop(): Promise<void>;
@@ -67,7 +68,20 @@ export async function startOfferDemo(opts: {
   const contactAt = new Map<string, number>();
   const demo: OfferDemo = {
     received, shown: 0, decided: { offered: 0, holdout: 0, suppressed: 0 }, stop: async () => {},
-    contacts: () => received.map((r) => ({ customerId: r.customerId, channel: r.channel, at: contactAt.get(r.offerId) ?? r.at })),
+    contacts: async () => {
+      // The live feed rides Redis pub/sub, which drops messages when its subscriber falls behind
+      // (the history's burst of offers can do that): an offer it never reported would be timed at
+      // its arrival here, in wall time, and many of them would look like one burst of contacts.
+      // Such offers are timed from the customer's decision record, the store the feed only echoes.
+      if (eventsClock) {
+        for (const customerId of new Set(received.filter((r) => !contactAt.has(r.offerId)).map((r) => r.customerId))) {
+          for (const record of await engine.offers.decisions.list(customerId, 1000)) {
+            if (record.offer && !record.offer.holdout) contactAt.set(record.offer.offerId, Date.parse(record.offer.sendAt ?? record.event.occurredAt));
+          }
+        }
+      }
+      return received.map((r) => ({ customerId: r.customerId, channel: r.channel, at: contactAt.get(r.offerId) ?? r.at }));
+    },
   };
   const unsubscribe = await engine.offers.feed.subscribe((record: DecisionRecord) => {
     const outcome = record.offer ? (record.offer.holdout ? 'holdout' : 'offered') : 'suppressed';
