@@ -23,7 +23,11 @@ const key = 'bench-admin-key-0123456789';
 const base = Number(values.port);
 const prefix = `ab${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+};
 
 function startApi(dist: string, port: number, name: string): { child: ChildProcess; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-ab-'));
