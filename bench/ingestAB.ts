@@ -1,12 +1,14 @@
 // Ingest throughput of two builds of Vigil (API role alone) against the thin reference, in one run:
 // every round runs the reference, build A and build B on the same load, in an order that alternates
 // from round to round, so a neighbour's load on a shared machine falls on all three alike. Prints
-// each run and the medians of events/s and of the ratios to the reference of the same round.
+// each run and the medians of events/s and of the ratios to the reference of the same round, and
+// the CPU each server process spent per accepted event (from /proc, so Linux only): neighbours'
+// load moves the rates a lot and the CPU per event much less.
 //   npx tsx bench/ingestAB.ts --a <dist dir> --b <dist dir> [--rounds 3] [--duration 6] [--mode single,batch]
 // Build A is typically a copy of dist/ from the commit before a change (cp -r dist <dir>, inside
 // this checkout so its packages resolve), build B the fresh `node scripts/build.mjs`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +40,12 @@ function startApi(dist: string, port: number, name: string): { child: ChildProce
   return { child, dir };
 }
 
+/** User + system CPU of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function waitFor(url: string, init?: RequestInit): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await fetch(url, init).then(() => true, () => false)) return;
@@ -56,6 +64,7 @@ const thin = spawn(process.execPath, ['--import', 'tsx', 'bench/thinReference.ts
 });
 const apiA = startApi(values.a, base + 1, 'a');
 const apiB = startApi(values.b, base + 2, 'b');
+const pids = { reference: thin.pid!, A: apiA.child.pid!, B: apiB.child.pid! };
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const stop = async (child: ChildProcess) => {
   if (child.exitCode !== null) return;
@@ -70,13 +79,16 @@ try {
   for (const mode of values.mode.split(',') as (keyof typeof loads)[]) {
     const figures: Record<'reference' | 'A' | 'B', number[]> = { reference: [], A: [], B: [] };
     const ratios: Record<'A' | 'B', number[]> = { A: [], B: [] };
+    const cpuPerEvent: Record<'reference' | 'A' | 'B', number[]> = { reference: [], A: [], B: [] };
     for (let round = 0; round < Number(values.rounds); round++) {
       const order = (round % 2 === 0 ? ['reference', 'A', 'B'] : ['B', 'A', 'reference']) as (keyof typeof targets)[];
       const got: Partial<Record<keyof typeof targets, number>> = {};
       for (const target of order) {
+        const cpuBefore = cpuMs(pids[target]);
         const result = await runIngestLoad({ url: targets[target], apiKey: key, ...loads[mode], durationSeconds: Number(values.duration) });
         got[target] = result.eventsPerSecond;
         figures[target].push(result.eventsPerSecond);
+        cpuPerEvent[target].push(((cpuMs(pids[target]) - cpuBefore) * 1000) / Math.max(1, result.events));
         if (result.non2xx > 0) console.log(`  ${target}: ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodes)}`);
       }
       ratios.A.push(got.A! / got.reference!);
@@ -85,7 +97,10 @@ try {
         + `B ${Math.round(got.B!)} (ratio ${(got.B! / got.reference!).toFixed(2)})`);
     }
     console.log(`${mode} medians: reference ${Math.round(median(figures.reference))} ev/s, A ${Math.round(median(figures.A))} (ratio ${median(ratios.A).toFixed(2)}), `
-      + `B ${Math.round(median(figures.B))} (ratio ${median(ratios.B).toFixed(2)})\n`);
+      + `B ${Math.round(median(figures.B))} (ratio ${median(ratios.B).toFixed(2)})`);
+    const cpu = (t: keyof typeof cpuPerEvent) => median(cpuPerEvent[t]);
+    console.log(`${mode} server CPU per event, medians: reference ${cpu('reference').toFixed(0)} µs, A ${cpu('A').toFixed(0)} µs, B ${cpu('B').toFixed(0)} µs; `
+      + `reference / A ${(cpu('reference') / cpu('A')).toFixed(2)}, reference / B ${(cpu('reference') / cpu('B')).toFixed(2)}\n`);
   }
 } finally {
   await Promise.all([stop(thin), stop(apiA.child), stop(apiB.child)]);
