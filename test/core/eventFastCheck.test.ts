@@ -122,5 +122,7 @@ describe('event fast check', () => {
     expect(fastValidEvent(login)).toBe(true);
     expect(fastValidEvent({ ...login, device: { id: 'd-1', ip: '2001:db8::1' } })).toBe(false); // ipv6: zod decides
     expect(parseEvent({ ...login, device: { id: 'd-1', ip: '2001:db8::1' } }).ok).toBe(true);
+    // JSON.parse makes an own __proto__ key, which zod's record skips: zod decides.
+    expect(fastValidEvent(JSON.parse('{"type":"login","event_id":"e-1","customer_id":"c-1","occurred_at":"2026-11-26T09:15:00Z","channel":"web","attributes":{"__proto__":"x"}}'))).toBe(false);
   });
 });
