@@ -46,6 +46,13 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Redis's own CPU so far (INFO cpu), in ms: what the scripts and commands cost on the server. */
+async function redisCpuMs(): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
 async function waitFor(url: string, init?: RequestInit): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await fetch(url, init).then(() => true, () => false)) return;
@@ -80,15 +87,18 @@ try {
     const figures: Record<'reference' | 'A' | 'B', number[]> = { reference: [], A: [], B: [] };
     const ratios: Record<'A' | 'B', number[]> = { A: [], B: [] };
     const cpuPerEvent: Record<'reference' | 'A' | 'B', number[]> = { reference: [], A: [], B: [] };
+    const redisPerEvent: Record<'reference' | 'A' | 'B', number[]> = { reference: [], A: [], B: [] };
     for (let round = 0; round < Number(values.rounds); round++) {
       const order = (round % 2 === 0 ? ['reference', 'A', 'B'] : ['B', 'A', 'reference']) as (keyof typeof targets)[];
       const got: Partial<Record<keyof typeof targets, number>> = {};
       for (const target of order) {
         const cpuBefore = cpuMs(pids[target]);
+        const redisBefore = await redisCpuMs();
         const result = await runIngestLoad({ url: targets[target], apiKey: key, ...loads[mode], durationSeconds: Number(values.duration) });
         got[target] = result.eventsPerSecond;
         figures[target].push(result.eventsPerSecond);
         cpuPerEvent[target].push(((cpuMs(pids[target]) - cpuBefore) * 1000) / Math.max(1, result.events));
+        redisPerEvent[target].push((((await redisCpuMs()) - redisBefore) * 1000) / Math.max(1, result.events));
         if (result.non2xx > 0) console.log(`  ${target}: ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodes)}`);
       }
       ratios.A.push(got.A! / got.reference!);
@@ -100,7 +110,9 @@ try {
       + `B ${Math.round(median(figures.B))} (ratio ${median(ratios.B).toFixed(2)})`);
     const cpu = (t: keyof typeof cpuPerEvent) => median(cpuPerEvent[t]);
     console.log(`${mode} server CPU per event, medians: reference ${cpu('reference').toFixed(0)} µs, A ${cpu('A').toFixed(0)} µs, B ${cpu('B').toFixed(0)} µs; `
-      + `reference / A ${(cpu('reference') / cpu('A')).toFixed(2)}, reference / B ${(cpu('reference') / cpu('B')).toFixed(2)}\n`);
+      + `reference / A ${(cpu('reference') / cpu('A')).toFixed(2)}, reference / B ${(cpu('reference') / cpu('B')).toFixed(2)}`);
+    const redisCpu = (t: keyof typeof redisPerEvent) => median(redisPerEvent[t]).toFixed(1);
+    console.log(`${mode} Redis CPU per event (the whole server, neighbours included), medians: reference ${redisCpu('reference')} µs, A ${redisCpu('A')} µs, B ${redisCpu('B')} µs\n`);
   }
 } finally {
   await Promise.all([stop(thin), stop(apiA.child), stop(apiB.child)]);
