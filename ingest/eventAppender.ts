@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { toWireEvent, type VigilEvent } from '../core/events/index.js';
+import { isCluster } from '../core/redis.js';
 import { globalKeys, partitionKeys, partitionOf } from '../core/streams/index.js';
 
 // An event_id names one event of one customer, unique across the deployment for the dedup window
@@ -33,6 +34,35 @@ end
 return appended
 `;
 
+// On a single Redis node both steps run in the one script per partition, claim first for each
+// event: the same checks in the same order, without a command (and its promise) per event and a
+// round trip before the append. On a Cluster the claim keys lie in other hash slots than the
+// partition, so there the claims stay separate commands.
+// KEYS[1] = partition stream, KEYS[2..n+1] = seen markers, KEYS[n+2..2n+1] = claims (same order);
+// ARGV as APPEND_UNSEEN. Answers as APPEND_UNSEEN.
+const CLAIM_AND_APPEND = `
+local n = (#KEYS - 1) / 2
+local appended = {}
+for i = 1, n do
+  local customer, payload = ARGV[2 * i], ARGV[2 * i + 1]
+  local owner = redis.call('SET', KEYS[1 + n + i], customer, 'NX', 'GET', 'EX', ARGV[1])
+  if owner and owner ~= customer then
+    appended[i] = 2
+  else
+    local previous = redis.call('SET', KEYS[1 + i], customer, 'NX', 'GET', 'EX', ARGV[1])
+    if not previous then
+      redis.call('XADD', KEYS[1], '*', 'event', payload)
+      appended[i] = 1
+    elseif previous == customer or previous == '1' then
+      appended[i] = 0
+    else
+      appended[i] = 2
+    end
+  end
+end
+return appended
+`;
+
 // An event decided in-line (POST /v1/decisions) enters the stream once, with its decision
 // recorded beside its seen marker for the dedup window: a retry answers the recorded decision,
 // whatever the customer's state has become since.
@@ -52,6 +82,7 @@ return {'appended', ARGV[4]}
 
 type AppendingRedis = Redis & {
   vigilAppendUnseen(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  vigilClaimAndAppend(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
   vigilAppendDecided(stream: string, seen: string, decision: string, ...args: (string | number)[]): Promise<[string, string]>;
 };
 
@@ -69,6 +100,7 @@ const OUTCOMES: readonly AppendOutcome[] = ['duplicate', 'accepted', 'id_conflic
 export class EventAppender {
   private readonly redis: AppendingRedis;
   private readonly claimPrefix: string;
+  private readonly oneNode: boolean;
 
   constructor(
     redis: Redis,
@@ -76,31 +108,44 @@ export class EventAppender {
   ) {
     redis.defineCommand('vigilAppendUnseen', { lua: APPEND_UNSEEN });
     redis.defineCommand('vigilAppendDecided', { numberOfKeys: 3, lua: APPEND_DECIDED });
+    redis.defineCommand('vigilClaimAndAppend', { lua: CLAIM_AND_APPEND });
     this.redis = redis as AppendingRedis;
+    this.oneNode = !isCluster(redis);
     this.claimPrefix = globalKeys(opts.prefix).eventIdClaimPrefix;
   }
 
   /** Each event's outcome, in input order. Appends each to its customer's partition unless its event_id was seen in the window. */
   async append(events: readonly VigilEvent[]): Promise<AppendOutcome[]> {
+    if (this.oneNode) return this.claimAndAppend(events);
     const outcomes: AppendOutcome[] = new Array(events.length);
     const claimed = await this.claim(events);
-    const byPartition = new Map<number, number[]>();
-    events.forEach((event, i) => {
-      if (!claimed[i]) {
-        outcomes[i] = 'id_conflict';
-        return;
-      }
-      const p = partitionOf(event.customer_id, this.opts.partitions);
-      const list = byPartition.get(p);
-      if (list) list.push(i);
-      else byPartition.set(p, [i]);
+    claimed.forEach((ok, i) => {
+      if (!ok) outcomes[i] = 'id_conflict';
     });
     await Promise.all(
-      [...byPartition].map(async ([p, indexes]) => {
+      [...this.byPartition(events, events.flatMap((_, i) => (claimed[i] ? [i] : [])))].map(async ([p, indexes]) => {
         const keys = partitionKeys(this.opts.prefix, p);
         const seen = indexes.map((i) => keys.seenPrefix + events[i]!.event_id);
         const args = indexes.flatMap((i) => [events[i]!.customer_id, toWireEvent(events[i]!)]);
         const flags = await this.redis.vigilAppendUnseen(seen.length + 1, keys.stream, ...seen, this.opts.dedupWindowSeconds, ...args);
+        indexes.forEach((i, k) => (outcomes[i] = OUTCOMES[flags[k]!] ?? 'duplicate'));
+      }),
+    );
+    return outcomes;
+  }
+
+  /** append() on a single Redis node: claim, mark and append in one script per partition. */
+  private async claimAndAppend(events: readonly VigilEvent[]): Promise<AppendOutcome[]> {
+    const outcomes: AppendOutcome[] = new Array(events.length);
+    await Promise.all(
+      [...this.byPartition(events, events.map((_, i) => i))].map(async ([p, indexes]) => {
+        const keys = partitionKeys(this.opts.prefix, p);
+        const args: (string | number)[] = [keys.stream];
+        for (const i of indexes) args.push(keys.seenPrefix + events[i]!.event_id);
+        for (const i of indexes) args.push(this.claimPrefix + events[i]!.event_id);
+        args.push(this.opts.dedupWindowSeconds);
+        for (const i of indexes) args.push(events[i]!.customer_id, toWireEvent(events[i]!));
+        const flags = await this.redis.vigilClaimAndAppend(2 * indexes.length + 1, ...args);
         indexes.forEach((i, k) => (outcomes[i] = OUTCOMES[flags[k]!] ?? 'duplicate'));
       }),
     );
@@ -123,6 +168,18 @@ export class EventAppender {
     if (outcome === 'conflict') return { outcome: 'id_conflict' };
     if (outcome === 'recorded') return { outcome: 'recorded', decision };
     return { outcome: outcome === 'appended' ? 'accepted' : 'duplicate', decision };
+  }
+
+  /** The given indexes of events by their customer's partition, in input order within each. */
+  private byPartition(events: readonly VigilEvent[], indexes: readonly number[]): Map<number, number[]> {
+    const byPartition = new Map<number, number[]>();
+    for (const i of indexes) {
+      const p = partitionOf(events[i]!.customer_id, this.opts.partitions);
+      const list = byPartition.get(p);
+      if (list) list.push(i);
+      else byPartition.set(p, [i]);
+    }
+    return byPartition;
   }
 
   /** Per event: whether its id is (now) claimed by its own customer. Sent together (auto-pipelined). */

@@ -121,7 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await consoleSecurityHeaders(app);
+  consoleSecurityHeaders(app);
   const sessions: SessionAuth | undefined = opts.sessions ? await registerSessions(app, opts.sessions) : undefined;
   app.decorate('sessionAuth', sessions);
   await app.register(apiKeyAuth, { apiKeys: opts.apiKeys, sessions });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiIdentity, ApiRole } from '../config/index.js';
@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-const digest = (key: string) => createHash('sha256').update(key).digest();
+// The one-shot hash: the same digest without a Hash object per request (half the cost of createHash).
+const digest = (key: string) => hash('sha256', key, 'buffer');
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

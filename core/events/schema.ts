@@ -31,18 +31,24 @@ export const CHANNELS = [
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+// The patterns are shared with the compiled fast check (fastCheck.ts), which must accept exactly what these accept.
+export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._:@-]+$/;
+export const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+export const MCC_PATTERN = /^\d{4}$/;
+
 /** Ids of events, customers, merchants: safe in Redis keys, logs and URLs. */
 export const identifier = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'only letters, digits and . _ : @ - are allowed');
-const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "GB"');
+  .regex(IDENTIFIER_PATTERN, 'only letters, digits and . _ : @ - are allowed');
+const countryCode = z.string().regex(COUNTRY_PATTERN, 'an ISO 3166-1 alpha-2 code such as "GB"');
 const currencyCode = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as "EUR"')
+  .regex(CURRENCY_PATTERN, 'an ISO 4217 code such as "EUR"')
   .superRefine((code, ctx) => {
-    const problem = /^[A-Z]{3}$/.test(code) ? currencyProblem(code) : undefined;
+    const problem = CURRENCY_PATTERN.test(code) ? currencyProblem(code) : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 const amount = z
@@ -54,7 +60,7 @@ const signedAmount = z
 
 export const merchantSchema = z.strictObject({
   id: identifier,
-  mcc: z.string().regex(/^\d{4}$/, 'a 4-digit merchant category code'),
+  mcc: z.string().regex(MCC_PATTERN, 'a 4-digit merchant category code'),
   country: countryCode,
   name: plainText({ max: 128 }).optional(),
 });
@@ -116,13 +122,16 @@ export const offerResponseSchema = z.strictObject({
   response: z.enum(['viewed', 'accepted', 'declined']),
 });
 
+/** RFC 3339 with an offset; the fast check reads zod's own pattern from it. */
+export const occurredAt = z.iso.datetime({ offset: true });
+
 const envelope = {
   event_id: identifier.describe(
     'names one event of one customer, unique across the deployment for the dedup window: posted again for the same customer it is a duplicate, '
     + 'for another customer it is refused (EVENT_ID_CONFLICT). Senders with overlapping id spaces prefix them, e.g. "card:123"',
   ),
   customer_id: identifier,
-  occurred_at: z.iso.datetime({ offset: true }).describe('RFC 3339 event time, e.g. 2026-11-26T09:15:00Z'),
+  occurred_at: occurredAt.describe('RFC 3339 event time, e.g. 2026-11-26T09:15:00Z'),
   channel: z.enum(CHANNELS),
   device: deviceSchema.optional(),
   geo: geoSchema.optional(),
