@@ -324,6 +324,10 @@ async function offers(): Promise<void> {
       stats = await readStats();
     }
     console.log(`offer decision latency at 500 events/s (event in stream → decision committed, ${stats.triggered} decisions): p50 ${stats.decisionLatencyMs?.p50} ms, p95 ${stats.decisionLatencyMs?.p95} ms`);
+    // The steady phase's offers are still on their way: the receiver stays up until they arrive
+    // (bounded), or the engine retries them against a closed port and logs every attempt.
+    const offeredInAll = await metric('vigil_offer_decisions_total{outcome="offered"');
+    for (let i = 0; i < 300 && delivered < offeredInAll; i++) await sleep(100);
   } finally {
     receiver.close();
   }
