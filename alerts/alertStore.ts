@@ -111,6 +111,18 @@ export class AlertStore {
     return { alerts: page.items, nextCursor: page.nextCursor ?? null };
   }
 
+  /** Every alert the filter admits, newest first, read page by page: for tools that compare whole records. */
+  async listAll(filter: Omit<AlertFilter, 'limit' | 'cursor'> = {}): Promise<Alert[]> {
+    const alerts: Alert[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...filter, limit: 500, ...(cursor ? { cursor } : {}) });
+      alerts.push(...page.alerts);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return alerts;
+  }
+
   /**
    * Whether the customer has an unresolved alert of this type in the queue (advisory, low alerts
    * do not count) among their most recent ones: a customer under fraud review gets no marketing.

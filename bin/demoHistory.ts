@@ -109,7 +109,7 @@ export async function historySettled(engine: Engine, posted: number): Promise<Se
     const outbox = await engine.redis.llen(keys.alertOutbox);
     if (outbox > 0) throw new Error(`partition ${p}: ${outbox} alerts in the outbox`);
   }
-  const live = (await liveStoreAlerts(engine)).length;
+  const live = (await engine.alerts.store.listAll()).length;
   const [{ archived } = { archived: 0 }] = await engine.store.query<{ archived: number }>(`SELECT uniqExact(id) AS archived FROM ${engine.store.database}.alerts`);
   if (Number(archived) < live) throw new Error(`${archived} of ${live} alerts archived`);
   return { stored: Number(n), settledUntilMs: Math.min(...clocks.values()) };
@@ -126,18 +126,6 @@ export async function untilSettled(engine: Engine, posted: number, timeoutMs: nu
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-}
-
-/** Every alert in the live alert store (Redis), newest first. */
-export async function liveStoreAlerts(engine: Engine): Promise<Alert[]> {
-  const alerts: Alert[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await engine.alerts.store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-    alerts.push(...page.alerts);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return alerts;
 }
 
 /** A live alert as a backtest names it: the customer by pseudonym, a review by the pseudonym and its moment. */
@@ -182,7 +170,7 @@ export async function backtestAgainstLive(engine: Engine, opts: { fromMs: number
     const atMs = Date.parse(trigger.occurredAt);
     return atMs >= opts.fromMs && atMs < opts.toMs;
   };
-  const store = (await liveStoreAlerts(engine)).filter(inRange).map((alert) => asReplayed(alert, engine.pseudonymise));
+  const store = (await engine.alerts.store.listAll()).filter(inRange).map((alert) => asReplayed(alert, engine.pseudonymise));
   return {
     range: body, events: result!.events_read, reviews: result!.reviews, liveStore: store.length,
     storeDigestMatches: digestOf(store) === result!.live.replayed_digest, result: result!,

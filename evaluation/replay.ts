@@ -96,7 +96,7 @@ export async function replayThroughEngine(events: readonly EventInput[], config:
     await run.post(events);
     await run.drain(events.length);
     const seconds = (performance.now() - started) / 1000;
-    return { alerts: await readAllAlerts(engine), posted: events.length, seconds, workspace: { redisPrefix: prefix, dataDir } };
+    return { alerts: await engine.alerts.store.listAll(), posted: events.length, seconds, workspace: { redisPrefix: prefix, dataDir } };
   } finally {
     await engine?.close();
     await dropKeys(config.redisUrl, prefix);
@@ -170,17 +170,6 @@ class ReplayRun {
     this.lastProgress = now;
     this.config.onProgress?.({ phase, posted, total, backlog, elapsedSec: (now - this.startedMs) / 1000 });
   }
-}
-
-async function readAllAlerts(engine: Engine): Promise<Alert[]> {
-  const alerts: Alert[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await engine.alerts.store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-    alerts.push(...page.alerts);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return alerts;
 }
 
 /** Removes every key of the replay's prefix (streams, markers, states, alerts, BullMQ queue). */
