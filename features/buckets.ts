@@ -70,12 +70,7 @@ export function updateBucket(
   change: (bucket: Bucket) => void,
 ): Buckets {
   const stride = strideOf(tier);
-  const index = bucketIndex(tier, t);
-  const at = lowerBound(buckets, stride, index) * stride;
-  const found = at < buckets.length && buckets[at] === index;
-  const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
-  for (let field = bucket.length; field < stride; field++) bucket.push(0);
-  change(bucket);
+  const { at, found, bucket } = changedBucket(buckets, tier, t, change);
   // A new bucket is nearly always the newest (a new hour or day): appended in one copy.
   if (!found) return at === buckets.length ? buckets.concat(bucket) : [...buckets.slice(0, at), ...bucket, ...buckets.slice(at)];
   const next = buckets.slice();
@@ -104,12 +99,7 @@ export function updateBucketInPlace(
   const oldestKept = bucketIndex(tier, newest - lateness - tier.longestWindow);
   if (buckets.length > 0 && buckets[0]! < oldestKept) buckets.splice(0, lowerBound(buckets, stride, oldestKept) * stride);
   if (!change || !bucketRetained(tier, t, newest, lateness)) return buckets;
-  const index = bucketIndex(tier, t);
-  const at = lowerBound(buckets, stride, index) * stride;
-  const found = at < buckets.length && buckets[at] === index;
-  const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
-  for (let field = bucket.length; field < stride; field++) bucket.push(0);
-  change(bucket);
+  const { at, found, bucket } = changedBucket(buckets, tier, t, change);
   if (!found) {
     if (at === buckets.length) for (let field = 0; field < stride; field++) buckets.push(bucket[field]!);
     else buckets.splice(at, 0, ...bucket);
@@ -117,6 +107,22 @@ export function updateBucketInPlace(
   }
   for (let field = 0; field < stride; field++) buckets[at + field] = bucket[field]!;
   return buckets;
+}
+
+/**
+ * The bucket holding `t` after `change`, as a copy (a new, zeroed one when there is none yet), with
+ * where it sits or belongs (`at`, an offset into `buckets`) and whether it was there: both updates
+ * find and change a bucket the same way, and differ only in how they write it back.
+ */
+function changedBucket(buckets: Readonly<Buckets>, tier: BucketTier, t: number, change: (bucket: Bucket) => void): { at: number; found: boolean; bucket: Bucket } {
+  const stride = strideOf(tier);
+  const index = bucketIndex(tier, t);
+  const at = lowerBound(buckets, stride, index) * stride;
+  const found = at < buckets.length && buckets[at] === index;
+  const bucket: Bucket = found ? buckets.slice(at, at + stride) : [index];
+  for (let field = bucket.length; field < stride; field++) bucket.push(0);
+  change(bucket);
+  return { at, found, bucket };
 }
 
 /** Whether a bucket holding `t` would survive pruning: too-late events skip buckets already gone. */
