@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  ReplayError, StreamFileError, evaluate, evaluateInMemory, formatReport, type EvaluationResult, obtainLabelledHistory, type ReplayProgress,
+  ReplayError, StreamFileError, evaluate, evaluateInMemory, inlineDecisionsInMemory, formatReport, type EvaluationResult, obtainLabelledHistory, type ReplayProgress,
 } from '../evaluation/index.js';
 import { replayContext, ruleSetFromFile, RuleSetFileError, defaultRuleSet } from '../backtest/index.js';
 import { loadConfig } from '../config/index.js';
@@ -119,9 +119,10 @@ async function run(opts: CliOptions): Promise<number> {
 
   const input = { events: stream.events, labels: stream.labels, noise: stream.noise, measureFrom: new Date(stream.meta.measure_from) };
   let result: Omit<EvaluationResult, 'workspace'>;
+  const context = replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk, ruleSet, models);
   if (opts.engine === 'memory') {
     say('replaying the risk pipeline in memory …');
-    result = evaluateInMemory({ ...input, context: replayContext(loadConfig({}, { allowGeneratedKeys: true }).risk, ruleSet, models) });
+    result = evaluateInMemory({ ...input, context });
   } else {
     say('replaying through the engine …');
     // Ctrl-C stops the replay but still closes the engine and removes its data dir and Redis keys.
@@ -134,6 +135,8 @@ async function run(opts: CliOptions): Promise<number> {
         ...(rulesFile ? { rulesFile } : {}), modelFiles: opts.models,
       },
     });
+    say('replaying in memory for the in-line decisions …');
+    result = { ...result, inline: inlineDecisionsInMemory({ ...input, context }) };
   }
   const labelled = {
     fraud: new Set(stream.labels.filter((l) => l.kind === 'fraud').map((l) => l.customer_id)).size,

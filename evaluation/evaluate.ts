@@ -6,6 +6,9 @@ import { noiseImpact, type NoiseImpact } from './noiseImpact.js';
 import { replayThroughEngine, ReplayError, type ReplayConfig, type ReplayResult } from './replay.js';
 import { replayHistory, type ReplayContext } from '../backtest/index.js';
 import { parseEvent, type VigilEvent } from '../core/events/index.js';
+import { decideInline } from '../decisions/policy.js';
+import type { RiskAssessment } from '../risk/assess.js';
+import { DECIDED_EVENT_TYPES, summariseInlineDecisions, type InlineDecisionRecord, type InlineDecisionReport } from './inlineDecisions.js';
 
 export interface EvaluateInput {
   /** Sorted by occurred_at: the replay posts them in this order. */
@@ -24,6 +27,8 @@ export interface EvaluationResult {
   /** The same with advisory (low) alerts counted too. */
   withAdvisory: DetectionReport;
   noise: NoiseImpact[];
+  /** What the rules' in-line decisions would have done to every payment (from the in-memory replay). */
+  inline?: InlineDecisionReport;
   cost: { events: number; seconds: number; eventsPerSecond: number; alerts: number };
   /** The replay's Redis prefix and data directory, already removed. */
   workspace: ReplayResult['workspace'];
@@ -50,14 +55,33 @@ export async function evaluate(input: EvaluateInput): Promise<EvaluationResult> 
  */
 export function evaluateInMemory(input: Omit<EvaluateInput, 'config'> & { context: ReplayContext }): Omit<EvaluationResult, 'workspace'> {
   const started = performance.now();
-  const outcome = replayHistory(parsedEvents(input.events), input.context);
+  const decisions: InlineDecisionRecord[] = [];
+  const outcome = replayHistory(parsedEvents(input.events), input.context, (event, assessment) => recordDecision(decisions, event, assessment));
   const seconds = (performance.now() - started) / 1000;
   const customers = [...new Set(input.events.map((event) => event.customer_id))];
   const records = outcome.alerts.map((alert) => alertRecord(alert));
+  const measureFromMs = input.measureFrom.getTime();
   return {
-    ...scoreAlerts(records, { labels: input.labels, noise: input.noise ?? [], customers, measureFromMs: input.measureFrom.getTime() }),
+    ...scoreAlerts(records, { labels: input.labels, noise: input.noise ?? [], customers, measureFromMs }),
+    inline: summariseInlineDecisions(decisions, { labels: input.labels, customers, measureFromMs }),
     cost: { events: outcome.events, seconds, eventsPerSecond: seconds > 0 ? outcome.events / seconds : 0, alerts: outcome.alerts.length },
   };
+}
+
+/**
+ * The in-line decisions alone, from the same assessment replayed in memory: for an evaluation
+ * through the engine, whose stream events are not asked about in-line.
+ */
+export function inlineDecisionsInMemory(input: Pick<EvaluateInput, 'events' | 'labels' | 'measureFrom'> & { context: ReplayContext }): InlineDecisionReport {
+  const decisions: InlineDecisionRecord[] = [];
+  replayHistory(parsedEvents(input.events), input.context, (event, assessment) => recordDecision(decisions, event, assessment));
+  const customers = [...new Set(input.events.map((event) => event.customer_id))];
+  return summariseInlineDecisions(decisions, { labels: input.labels, customers, measureFromMs: input.measureFrom.getTime() });
+}
+
+function recordDecision(into: InlineDecisionRecord[], event: VigilEvent, assessment: RiskAssessment): void {
+  if (!DECIDED_EVENT_TYPES.has(event.type)) return;
+  into.push({ customerId: event.customer_id, atMs: Date.parse(event.occurred_at), decision: decideInline(assessment).decision });
 }
 
 /** Events as ingest hands them to the stream (amounts in minor units); one that ingest would refuse stops the replay. */

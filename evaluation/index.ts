@@ -1,5 +1,6 @@
 // Detection quality of the engine on labelled synthetic streams: replay, score, report.
-export { evaluate, evaluateInMemory, alertRecord, scoreAlerts, type EvaluateInput, type EvaluationResult } from './evaluate.js';
+export { evaluate, evaluateInMemory, inlineDecisionsInMemory, alertRecord, scoreAlerts, type EvaluateInput, type EvaluationResult } from './evaluate.js';
+export { summariseInlineDecisions, DECIDED_EVENT_TYPES, type InlineDecisionRecord, type InlineDecisionReport } from './inlineDecisions.js';
 export {
   evaluateDetection, detectionWindow, quantile, wilsonInterval, FRAUD_DETECTION_WINDOW_MS, TYPOLOGY_RULES,
   type AlertRecord, type ChurnPatternResult, type CustomerShare, type DetectionInput, type DetectionReport,

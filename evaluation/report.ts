@@ -31,6 +31,7 @@ export function formatReport(result: Omit<EvaluationResult, 'workspace'>, meta: 
     `genuine customers alerted   fraud ${shareText(d.genuineFraudAlerted)}   churn ${shareText(d.genuineChurnAlerted)}   credit ${shareText(d.genuineCreditAlerted)}`,
     `customer-level precision    fraud ${shareText(d.fraudPrecision)}   churn ${shareText(d.churnPrecision)}   credit ${shareText(d.creditPrecision)}   (alerted customers who carry a label of that kind)`,
     ...advisoryLines(result),
+    ...inlineLines(result),
     '',
     table(
       ['rule', 'alerts', 'on its typology', 'on other labelled', 'on genuine'],
@@ -88,4 +89,24 @@ function num(value: number, digits: number): string {
 
 function day(iso: string): string {
   return iso.slice(0, 10);
+}
+
+/** The rules' in-line decisions had every payment been asked about before it executed. */
+function inlineLines(result: Omit<EvaluationResult, 'workspace'>): string[] {
+  const inline = result.inline;
+  if (!inline) return [];
+  const payments = inline.genuinePayments;
+  const total = payments.approve + payments.review + payments.challenge + payments.decline;
+  const perMille = (n: number) => (total > 0 ? `${num((1000 * n) / total, 2)}‰` : '–');
+  const rate = (n: number, of: number) => `${of > 0 ? num(n / of, 2) : '–'} (${n}/${of})`;
+  return [
+    '',
+    'in-line decisions, had every payment been asked about before it executed (POST /v1/decisions; the same assessment):',
+    table(
+      ['fraud typology', 'n', 'challenged or declined (first bad event to 7 d)', 'declined'],
+      inline.fraud.map((r) => [r.typology, String(r.customers), rate(r.stopped, r.customers), rate(r.declined, r.customers)]),
+    ),
+    `genuine payments  ${total.toLocaleString('en-GB')}: review ${perMille(payments.review)}, challenge ${perMille(payments.challenge)}, decline ${perMille(payments.decline)}; `
+      + `genuine customers challenged or declined ${shareText(inline.genuineChallenged)}, declined ${shareText(inline.genuineDeclined)}`,
+  ];
 }
