@@ -67,7 +67,7 @@ async function run(opts: Options): Promise<number> {
     const address = await engine.app.listen({ host: '127.0.0.1', port: 0 });
     const history = scenarioHistory({ seed: opts.seed, customers: opts.customers, days: opts.days });
     // As the demo imports them: a few birthdays today, so the review schedule's birthdays matter.
-    const profiles = await importProfiles({ address, marketingKey: keyOf('marketing'), customers: history.customers, seed: opts.seed, birthdayTodayShare: 0.01 });
+    const profiles = await importProfiles({ address, marketingKey: keyOf('marketing'), customers: history.customers, seed: opts.seed, birthdayTodayShare: 0.01, anniversaryTodayShare: 0.01 });
     say(`profiles imported: ${profiles.imported}; posting ${history.events.length.toLocaleString()} events of ${opts.customers} customers over ${opts.days} days (${history.typologies.join(', ')})…`);
     const started = Date.now();
     const accepted = await postHistory({ address, ingestKey: keyOf('ingest'), events: history.events });

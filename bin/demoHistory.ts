@@ -56,9 +56,11 @@ export function scenarioCustomers(seed: number, customers: number = DEMO_HISTORY
 
 /** The simulated CRM's profile export imported through the API, as a bank's CRM would send it. */
 export async function importProfiles(opts: {
-  address: string; marketingKey: string; customers: readonly SimulatedCustomer[]; seed: number; birthdayTodayShare?: number;
+  address: string; marketingKey: string; customers: readonly SimulatedCustomer[]; seed: number; birthdayTodayShare?: number; anniversaryTodayShare?: number;
 }): Promise<{ imported: number; rejected: number }> {
-  const rows = simulatedProfiles(opts.customers, { seed: opts.seed, birthdayTodayShare: opts.birthdayTodayShare ?? 0 });
+  const rows = simulatedProfiles(opts.customers, {
+    seed: opts.seed, birthdayTodayShare: opts.birthdayTodayShare ?? 0, anniversaryTodayShare: opts.anniversaryTodayShare ?? 0,
+  });
   const ndjson = rows.map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
   const response = await fetch(`${opts.address}/v1/customers/import`, {
     method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' }, body: ndjson,

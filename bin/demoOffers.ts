@@ -52,7 +52,7 @@ export async function startOfferDemo(opts: {
   }
 
   // A few birthdays today, so the care campaign shows in a two-minute demo.
-  const rows = simulatedProfiles(opts.customers, { seed: opts.seed, birthdayTodayShare: 0.01 });
+  const rows = simulatedProfiles(opts.customers, { seed: opts.seed, birthdayTodayShare: 0.01, anniversaryTodayShare: 0.01 });
   const ndjson = rows.map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
   const imported = await fetch(`${address}/v1/customers/import`, {
     method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' },

@@ -3,7 +3,7 @@ import type { SimulatedCustomer } from './population.js';
 import { SeededRandom, deriveSeed } from './random.js';
 
 // CRM reference data for the simulated customers, as a bank's nightly profile export would carry
-// it: assets, products, suitability, consent per channel, time zone and birthday. Reproducible
+// it: assets, products and when each was opened, suitability, consent per channel, time zone and birthday. Reproducible
 // from the seed and independent of the event stream's draws, so adding profiles changes no event.
 
 const TIME_ZONES: Readonly<Record<string, string>> = {
@@ -19,13 +19,41 @@ export interface ProfileOptions {
   seed: number;
   /** Share of customers whose birthday is today, so the birthday campaign shows in a short demo. */
   birthdayTodayShare?: number;
+  /** Share of customers with a product opened on this day in an earlier year, so the anniversary campaign shows too. */
+  anniversaryTodayShare?: number;
   today?: Date;
 }
 
 export function simulatedProfiles(customers: readonly SimulatedCustomer[], opts: ProfileOptions): { customerId: string; profile: CustomerProfile }[] {
   const rng = new SeededRandom(deriveSeed(opts.seed, 'profiles'));
+  // The opening dates draw from a stream of their own, so every other field is as it was before they existed.
+  const openings = new SeededRandom(deriveSeed(opts.seed, 'product-openings'));
   const today = opts.today ?? new Date();
-  return customers.map((customer) => ({ customerId: customer.id, profile: profileOf(customer, rng, today, opts.birthdayTodayShare ?? 0) }));
+  return customers.map((customer) => {
+    const profile = profileOf(customer, rng, today, opts.birthdayTodayShare ?? 0);
+    return { customerId: customer.id, profile: { ...profile, products_opened: productsOpened(profile, openings, today, opts.anniversaryTodayShare ?? 0) } };
+  });
+}
+
+/**
+ * The current account first, up to the customer's adult years (at most 30 back); every other
+ * product since then. Never today itself: an anniversary is a year or more.
+ */
+function productsOpened(profile: CustomerProfile, rng: SeededRandom, today: Date, todayShare: number): { product: string; opened_on: string }[] {
+  const adultYears = Math.max(1, Math.min(30, (profile.age ?? 30) - 18));
+  const dayMs = 86_400_000;
+  const accountOpenedMs = today.getTime() - (1 + rng.next() * (adultYears * 365 - 1)) * dayMs;
+  const opened = (profile.products_held ?? []).map((product) => {
+    const atMs = product === 'current_account' ? accountOpenedMs : accountOpenedMs + rng.next() * (today.getTime() - dayMs - accountOpenedMs);
+    return { product, opened_on: new Date(atMs).toISOString().slice(0, 10) };
+  });
+  const anniversary = opened.length > 0 && rng.chance(todayShare) ? rng.int(0, opened.length - 1) : -1;
+  if (anniversary >= 0) {
+    const years = 1 + Math.floor(rng.next() * adultYears);
+    const leapDay = today.getUTCMonth() === 1 && today.getUTCDate() === 29;
+    opened[anniversary] = { product: opened[anniversary]!.product, opened_on: isoDate(today.getUTCFullYear() - years, today.getUTCMonth(), leapDay ? 28 : today.getUTCDate()) };
+  }
+  return opened;
 }
 
 function profileOf(customer: SimulatedCustomer, rng: SeededRandom, today: Date, birthdayTodayShare: number): CustomerProfile {
