@@ -7,6 +7,7 @@ import type { Alert } from '../alerts/index.js';
 import { digestOf, type BacktestResult, type LiveAlert } from '../backtest/index.js';
 import { pseudonymousEventId } from '../core/events/index.js';
 import { partitionKeys } from '../core/streams/index.js';
+import { MAX_IMPORT_ROWS } from '../customers/index.js';
 import type { Engine } from '../server/engine.js';
 import { BankSimulator, postEvents, simulatedProfiles, type SimulatedCustomer } from '../simulator/index.js';
 import { buildLabelledStream } from '../simulator/scenarios/index.js';
@@ -61,12 +62,19 @@ export async function importProfiles(opts: {
   const rows = simulatedProfiles(opts.customers, {
     seed: opts.seed, birthdayTodayShare: opts.birthdayTodayShare ?? 0, anniversaryTodayShare: opts.anniversaryTodayShare ?? 0,
   });
-  const ndjson = rows.map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
-  const response = await fetch(`${opts.address}/v1/customers/import`, {
-    method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' }, body: ndjson,
-  });
-  if (!response.ok) throw new Error(`profile import answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as { imported: number; rejected: number };
+  const total = { imported: 0, rejected: 0 };
+  // An import holds at most MAX_IMPORT_ROWS profiles, as a bank's nightly export would be split.
+  for (let i = 0; i < rows.length; i += MAX_IMPORT_ROWS) {
+    const ndjson = rows.slice(i, i + MAX_IMPORT_ROWS).map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
+    const response = await fetch(`${opts.address}/v1/customers/import`, {
+      method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' }, body: ndjson,
+    });
+    if (!response.ok) throw new Error(`profile import answered ${response.status}: ${await response.text()}`);
+    const report = (await response.json()) as { imported: number; rejected: number };
+    total.imported += report.imported;
+    total.rejected += report.rejected;
+  }
+  return total;
 }
 
 export async function postHistory(opts: { address: string; ingestKey: string; events: readonly Record<string, unknown>[] }): Promise<number> {

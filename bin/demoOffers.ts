@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { MARKETING_CHANNELS } from '../customers/profile.js';
 import { verifyWebhookSignature } from '../core/webhooks/signature.js';
 import type { Engine } from '../server/engine.js';
-import { simulatedProfiles } from '../simulator/index.js';
+import { importProfiles } from './demoHistory.js';
 import type { SimulatedCustomer } from '../simulator/index.js';
 import type { DecisionRecord, FrequencyCap, OfferPolicy } from '../offers/index.js';
 
@@ -51,14 +51,10 @@ export async function startOfferDemo(opts: {
     secrets.set(channel, ((await res.json()) as { secret: string }).secret);
   }
 
-  // A few birthdays today, so the care campaign shows in a two-minute demo.
-  const rows = simulatedProfiles(opts.customers, { seed: opts.seed, birthdayTodayShare: 0.01, anniversaryTodayShare: 0.01 });
-  const ndjson = rows.map((r) => JSON.stringify({ customer_id: r.customerId, ...r.profile })).join('\n');
-  const imported = await fetch(`${address}/v1/customers/import`, {
-    method: 'POST', headers: { authorization: `Bearer ${opts.marketingKey}`, 'content-type': 'application/x-ndjson' },
-    body: ndjson,
+  // A few birthdays and product anniversaries today, so those campaigns show in a two-minute demo.
+  const report = await importProfiles({
+    address, marketingKey: opts.marketingKey, customers: opts.customers, seed: opts.seed, birthdayTodayShare: 0.01, anniversaryTodayShare: 0.01,
   });
-  const report = (await imported.json()) as { imported: number; rejected: number };
   const campaigns = engine.offers.campaigns.current();
   console.log(`Profiles imported from the simulated CRM: ${report.imported} (${report.rejected} rejected). Campaigns live: ${campaigns.filter((c) => c.state === 'active').map((c) => c.id).join(', ')}.`);
 

@@ -42,6 +42,8 @@ export const FRAUD_MODEL_RULE = {
   weight: 0.5,
   mode: 'active',
   suppress_for: '24h',
+  // In-line the customer is asked to confirm, not refused: a score is evidence, not a verdict.
+  decision: 'challenge',
   condition: {
     all: [
       { field: 'model.fraud', op: 'gte', value: 0.9 },
