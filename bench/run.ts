@@ -235,9 +235,35 @@ async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000
     const reference = await decisionLoad(thinUrl, thin.pid!, decisionsPerSecond, streamPerSecond);
     console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${reference.streamed} events), trivial route: ${show(reference)}`);
     await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 60_000);
+    // Each scrape resets the event-loop delay histogram: the one after the load covers the load.
+    const loopDelay = async (base: string) => {
+      const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+      const value = (name: string) => 1000 * Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return `event-loop delay meanwhile p99 ${value('vigil_nodejs_eventloop_lag_p99_seconds').toFixed(0)} ms, max ${value('vigil_nodejs_eventloop_lag_max_seconds').toFixed(0)} ms`;
+    };
+    await loopDelay(url);
     const vigil = await decisionLoad(url, engine.pid!, decisionsPerSecond, streamPerSecond);
-    console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${vigil.streamed} events), Vigil: ${show(vigil)}`);
+    console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${vigil.streamed} events), Vigil (api + worker in one process): ${show(vigil)}; `
+      + `${await loopDelay(url)} (a request waits that long to be read)`);
     console.log(`in-line decisions, Vigil / trivial route: answered ${ratio(vigil.perSecond, reference.perSecond)}, p50 ${ratio(vigil.p50, reference.p50)}, p99 ${ratio(vigil.p99, reference.p99)}`);
+
+    // The same decisions answered by an API-role process of the same deployment (same prefix),
+    // while the engine above processes the stream: what the decision path costs without sharing its
+    // event loop with the partition consumers' batches, as API nodes apart from workers would run.
+    const apiUrl = `http://127.0.0.1:${port + 2}`;
+    const apiDir = mkdtempSync(join(tmpdir(), 'vigil-bench-decide-api-'));
+    const apiOnly = startVigil({ port: port + 2, prefix, dataDir: apiDir, role: 'api' });
+    try {
+      await waitReady(apiUrl);
+      await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 60_000);
+      await loopDelay(apiUrl);
+      const apart = await decisionLoad(apiUrl, apiOnly.pid!, decisionsPerSecond, streamPerSecond);
+      console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${apart.streamed} events), Vigil API role apart from the worker: ${show(apart)}; `
+        + `${await loopDelay(apiUrl)}; ratio to the trivial route: answered ${ratio(apart.perSecond, reference.perSecond)}, p99 ${ratio(apart.p99, reference.p99)}`);
+    } finally {
+      await stopProcess(apiOnly);
+      rmSync(apiDir, { recursive: true, force: true });
+    }
   } finally {
     await stopProcess(thin);
   }
