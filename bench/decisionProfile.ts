@@ -9,7 +9,9 @@
 // The client is an undici Pool (keep-alive, one connection per loop); `--client fetch` uses the
 // global fetch instead, which costs the load generator 5-8 times the CPU per request.
 //   npx tsx bench/decisionProfile.ts [--out docs/perf/decisions-after] [--dist dist] [--compare <older dist>] [--rounds 1]
-//                                     [--duration 10] [--loops 16] [--client fetch]
+//                                     [--duration 10] [--loops 16] [--client fetch] [--ingest]
+// --ingest also posts the same events one per request to /v1/events: what any authenticated post
+// with one script call costs, beside which the decision's own share shows.
 // Build first (node scripts/build.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { flameSvg, foldedStacks, frameTree, topSelf } from './flameGraph.js';
 const { values } = parseArgs({ options: {
   out: { type: 'string' }, dist: { type: 'string', default: 'dist' }, duration: { type: 'string', default: '10' },
   port: { type: 'string', default: '18620' }, loops: { type: 'string', default: '16' }, client: { type: 'string', default: 'undici' },
-  compare: { type: 'string' }, rounds: { type: 'string', default: '1' },
+  compare: { type: 'string' }, rounds: { type: 'string', default: '1' }, ingest: { type: 'boolean', default: false },
 } });
 const key = 'bench-admin-key-0123456789';
 const port = Number(values.port);
@@ -80,12 +82,12 @@ async function idleCpuUsPerSecond(pid: number, ms = 3000): Promise<number> {
 /** One decision posted and its answer read: status and body. */
 type Post = (body: string) => Promise<{ status: number; answer: { decision?: string; fallback?: string } }>;
 
-function client(url: string): { post: Post; close: () => Promise<void> } {
+function client(url: string, path: string): { post: Post; close: () => Promise<void> } {
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   if (values.client === 'fetch') {
     return {
       post: async (body) => {
-        const res = await fetch(`${url}/v1/decisions`, { method: 'POST', headers, body });
+        const res = await fetch(`${url}${path}`, { method: 'POST', headers, body });
         return { status: res.status, answer: (await res.json()) as { decision?: string } };
       },
       close: async () => {},
@@ -94,7 +96,7 @@ function client(url: string): { post: Post; close: () => Promise<void> } {
   const pool = new Pool(url, { connections: loops });
   return {
     post: async (body) => {
-      const res = await pool.request({ path: '/v1/decisions', method: 'POST', headers, body });
+      const res = await pool.request({ path, method: 'POST', headers, body });
       return { status: res.statusCode, answer: (await res.body.json()) as { decision?: string } };
     },
     close: () => pool.close(),
@@ -102,8 +104,8 @@ function client(url: string): { post: Post; close: () => Promise<void> } {
 }
 
 /** Closed loops posting decisions for the duration; CPU per answered request, server and client. */
-async function load(url: string, pid: number, runId: string): Promise<LoadResult> {
-  const { post, close } = client(url);
+async function load(url: string, pid: number, runId: string, path = '/v1/decisions'): Promise<LoadResult> {
+  const { post, close } = client(url, path);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const until = Date.now() + durationMs;
@@ -116,7 +118,7 @@ async function load(url: string, pid: number, runId: string): Promise<LoadResult
       const sent = performance.now();
       const { status, answer } = await post(JSON.stringify(sampleEvent(runId, loop * 1_000_000 + i, { customers: 20_000 })));
       latencies.push(performance.now() - sent);
-      const label = status !== 200 ? `HTTP ${status}` : answer.fallback ? `fallback_${answer.fallback}` : answer.decision ?? '?';
+      const label = status !== 200 && status !== 202 ? `HTTP ${status}` : answer.fallback ? `fallback_${answer.fallback}` : answer.decision ?? (status === 202 ? 'accepted' : '?');
       statuses[label] = (statuses[label] ?? 0) + 1;
     }
   }));
@@ -205,6 +207,13 @@ try {
       console.log(show(`round ${round}, ${e.name} POST /v1/decisions (API role)`, vigil));
       console.log(`  ratio to trivial: server CPU per request ${(vigil.serverCpuUs / reference.serverCpuUs).toFixed(1)}×, `
         + `answers per second ${(vigil.perSecond / reference.perSecond).toFixed(2)}; load generator CPU is ${Math.round(100 * vigil.clientCpuUs / (vigil.clientCpuUs + vigil.serverCpuUs))} % of client + server`);
+    }
+    if (values.ingest) {
+      // The same events posted to ingest, one per request: the same HTTP stack, parse and one
+      // script, without the assessment and the second round trip.
+      const last = running.at(-1)!;
+      const ingest = await load(last.url, last.child.pid!, `${runId}-ingest-${round}`, '/v1/events');
+      console.log(show(`round ${round}, ${last.name} POST /v1/events, one event (API role)`, ingest));
     }
   }
   for (const e of running) {
