@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoadResult, runIngestLoad } from '../loadtests/ingest-autocannon.js';
 import { newRunId, sampleBatch, sampleEvent } from '../loadtests/sampleEvents.js';
+import { Pool } from 'undici';
 import { deleteKeysMatching } from '../core/redis.js';
 import { benchModelScoring } from './model.js';
+import { processCpuUs } from './processCpu.js';
 import { benchRiskReplay } from './riskReplay.js';
 
 const { values } = parseArgs({
@@ -171,8 +173,15 @@ async function steadyStream(runId: string, eventsPerSecond: number, until: numbe
   return n;
 }
 
-/** In-line decisions at a fixed rate while the stream runs: client-side latency of every answer. */
-async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000): Promise<void> {
+interface DecisionLoad { answered: number; perSecond: number; p50: number; p99: number; max: number; fallbacks: number; byDecision: Record<string, number>; serverCores: number; clientCores: number; streamed: number }
+
+/**
+ * Decisions at a fixed rate to `target` (20 loops, each posting every 20 ms unless the answer is
+ * later) while the stream runs into Vigil: client-side latency of every answer, and the CPU the
+ * answering process (`pid`) and this load generator used. The client is an undici Pool (keep-alive):
+ * the global fetch cost this process 400-700 µs of CPU per request, more than Vigil spent answering.
+ */
+async function decisionLoad(target: string, pid: number, decisionsPerSecond: number, streamPerSecond: number): Promise<DecisionLoad> {
   const until = Date.now() + duration * 1000;
   const runId = newRunId('decide');
   const latencies: number[] = [];
@@ -180,22 +189,84 @@ async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000
   let fallbacks = 0;
   const loops = 20;
   const gapMs = (1000 * loops) / decisionsPerSecond;
+  const pool = new Pool(target, { connections: loops });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const decide = async (loop: number) => {
     for (let i = 0; Date.now() < until; i++) {
       const started = performance.now();
-      const res = await api('/v1/decisions', { method: 'POST', body: JSON.stringify(sampleEvent(runId, loop * 1_000_000 + i, { customers: 20_000 })) });
-      const answer = (await res.json()) as { decision?: string; fallback?: string };
+      const res = await pool.request({ path: '/v1/decisions', method: 'POST', headers, body: JSON.stringify(sampleEvent(runId, loop * 1_000_000 + i, { customers: 20_000 })) });
+      const answer = (await res.body.json()) as { decision?: string; fallback?: string };
       latencies.push(performance.now() - started);
-      byDecision[answer.decision ?? `HTTP ${res.status}`] = (byDecision[answer.decision ?? `HTTP ${res.status}`] ?? 0) + 1;
+      const label = answer.decision ?? `HTTP ${res.statusCode}`;
+      byDecision[label] = (byDecision[label] ?? 0) + 1;
       if (answer.fallback) fallbacks++;
       await sleep(Math.max(0, gapMs - (performance.now() - started)));
     }
   };
+  const server0 = processCpuUs(pid);
+  const client0 = process.cpuUsage();
+  const wall0 = performance.now();
   const [streamed] = await Promise.all([steadyStream(newRunId('decide-stream'), streamPerSecond, until), ...Array.from({ length: loops }, (_, k) => decide(k))]);
+  const wallUs = (performance.now() - wall0) * 1000;
+  const client = process.cpuUsage(client0);
+  const serverCores = (processCpuUs(pid) - server0) / wallUs;
+  await pool.close();
   latencies.sort((a, b) => a - b);
-  console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${streamed} events): ${latencies.length} decisions `
-    + `(${Math.round(latencies.length / duration)}/s), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, `
-    + `max ${latencies.at(-1)?.toFixed(1)} ms, fallbacks ${fallbacks}; ${JSON.stringify(byDecision)}`);
+  return {
+    answered: latencies.length, perSecond: latencies.length / duration, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) ?? NaN,
+    fallbacks, byDecision, serverCores, clientCores: (client.user + client.system) / wallUs, streamed,
+  };
+}
+
+/**
+ * In-line decisions at a fixed rate while the stream runs: the same load first against a trivial
+ * route (bench/thinReference.ts: parse the body, answer approve) with the stream still going into
+ * Vigil, then against Vigil, and their ratio: what Vigil adds to what this harness and machine cost.
+ */
+async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000): Promise<void> {
+  const thinUrl = `http://127.0.0.1:${port + 1}`;
+  const thin = spawn(process.execPath, ['--import', 'tsx', 'bench/thinReference.ts', String(port + 1)], {
+    env: { ...process.env, BENCH_THIN_PREFIX: `${prefix}thin` }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; i < 300 && !(await fetch(`${thinUrl}/v1/decisions`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then(() => true, () => false)); i++) await sleep(100);
+    const show = (r: DecisionLoad) => `${r.answered} decisions (${Math.round(r.perSecond)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, `
+      + `fallbacks ${r.fallbacks}; ${JSON.stringify(r.byDecision)}; answering process ${r.serverCores.toFixed(2)} cores, load generator ${r.clientCores.toFixed(2)} cores`;
+    const reference = await decisionLoad(thinUrl, thin.pid!, decisionsPerSecond, streamPerSecond);
+    console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${reference.streamed} events), trivial route: ${show(reference)}`);
+    await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 60_000);
+    // Each scrape resets the event-loop delay histogram: the one after the load covers the load.
+    const loopDelay = async (base: string) => {
+      const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+      const value = (name: string) => 1000 * Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return `event-loop delay meanwhile p99 ${value('vigil_nodejs_eventloop_lag_p99_seconds').toFixed(0)} ms, max ${value('vigil_nodejs_eventloop_lag_max_seconds').toFixed(0)} ms`;
+    };
+    await loopDelay(url);
+    const vigil = await decisionLoad(url, engine.pid!, decisionsPerSecond, streamPerSecond);
+    console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${vigil.streamed} events), Vigil (api + worker in one process): ${show(vigil)}; `
+      + `${await loopDelay(url)} (a request waits that long to be read)`);
+    console.log(`in-line decisions, Vigil / trivial route: answered ${ratio(vigil.perSecond, reference.perSecond)}, p50 ${ratio(vigil.p50, reference.p50)}, p99 ${ratio(vigil.p99, reference.p99)}`);
+
+    // The same decisions answered by an API-role process of the same deployment (same prefix),
+    // while the engine above processes the stream: what the decision path costs without sharing its
+    // event loop with the partition consumers' batches, as API nodes apart from workers would run.
+    const apiUrl = `http://127.0.0.1:${port + 2}`;
+    const apiDir = mkdtempSync(join(tmpdir(), 'vigil-bench-decide-api-'));
+    const apiOnly = startVigil({ port: port + 2, prefix, dataDir: apiDir, role: 'api' });
+    try {
+      await waitReady(apiUrl);
+      await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 60_000);
+      await loopDelay(apiUrl);
+      const apart = await decisionLoad(apiUrl, apiOnly.pid!, decisionsPerSecond, streamPerSecond);
+      console.log(`in-line decisions at ${decisionsPerSecond}/s while the stream runs at ${streamPerSecond} ev/s (${apart.streamed} events), Vigil API role apart from the worker: ${show(apart)}; `
+        + `${await loopDelay(apiUrl)}; ratio to the trivial route: answered ${ratio(apart.perSecond, reference.perSecond)}, p99 ${ratio(apart.p99, reference.p99)}`);
+    } finally {
+      await stopProcess(apiOnly);
+      rmSync(apiDir, { recursive: true, force: true });
+    }
+  } finally {
+    await stopProcess(thin);
+  }
 }
 
 const BENCH_ALERT_RULES = `

@@ -2,11 +2,10 @@ import type { Redis } from 'ioredis';
 import type { VigilEvent } from '../core/events/index.js';
 import { FailureStreak } from '../core/failureStreak.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
-import { partitionKeys, partitionOf } from '../core/streams/index.js';
 import type { EventAppender } from '../ingest/eventAppender.js';
 import type { ListLookup } from '../lists/membership.js';
 import { assessEvent, type RiskContext } from '../risk/assess.js';
-import { readCustomerInputs } from '../risk/customerInputs.js';
+import { DecisionInputs } from './decisionInputs.js';
 import { decideInline, type DecisionReason, type InlineDecision } from './policy.js';
 
 export interface InlineDecisionSettings {
@@ -20,6 +19,8 @@ export interface InlineDeciderDeps {
   redis: Redis;
   prefix: string;
   partitions: number;
+  /** How long an event id stays claimed for its customer (VIGIL_DEDUP_WINDOW_SECONDS), as at ingest. */
+  dedupWindowSeconds: number;
   appender: EventAppender;
   /** The context the streaming pipeline assesses with (rule set, feature and segment settings). */
   context: () => Omit<RiskContext, 'profile' | 'snoozes' | 'lists' | 'nowMs'>;
@@ -51,9 +52,11 @@ export interface DecisionAnswer {
  */
 export class InlineDecider {
   private readonly trouble: FailureStreak;
+  private readonly inputs: DecisionInputs;
 
   constructor(private readonly deps: InlineDeciderDeps) {
     this.trouble = new FailureStreak(deps.log, 'in-line decisions');
+    this.inputs = new DecisionInputs(deps.redis, deps.appender, deps);
   }
 
   async decide(event: VigilEvent): Promise<DecisionAnswer | 'id_conflict'> {
@@ -88,10 +91,13 @@ export class InlineDecider {
     return answer;
   }
 
+  // Two round trips: the claim and the reads (or the recorded answer of a retry), then, once
+  // decided, the record and the append in one script.
   private async decideAndRecord(event: VigilEvent): Promise<DecisionAnswer | 'id_conflict'> {
-    const { redis, prefix, partitions, appender } = this.deps;
-    const keys = partitionKeys(prefix, partitionOf(event.customer_id, partitions));
-    const inputs = (await readCustomerInputs(redis, keys, [event.customer_id])).get(event.customer_id)!;
+    const start = await this.inputs.start(event);
+    if (start.kind === 'id_conflict') return 'id_conflict';
+    if (start.kind === 'recorded') return { ...(JSON.parse(start.decision) as DecisionAnswer), replayed: true };
+    const { inputs } = start;
     const nowMs = (this.deps.now ?? Date.now)();
     const base = this.deps.context();
     const assessment = assessEvent(inputs.state, event, {
@@ -104,7 +110,7 @@ export class InlineDecider {
       event_id: event.event_id, decision: outcome.decision, score: outcome.score, reasons: outcome.reasons,
       rule_set_version: base.ruleSet.version, decided_at: new Date(nowMs).toISOString(),
     };
-    const appended = await appender.appendDecided(event, JSON.stringify(answer));
+    const appended = await this.deps.appender.appendDecided(event, JSON.stringify(answer));
     if (appended.outcome === 'id_conflict') return 'id_conflict';
     if (appended.outcome === 'recorded') return { ...(JSON.parse(appended.decision) as DecisionAnswer), replayed: true };
     return answer;

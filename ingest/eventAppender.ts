@@ -155,11 +155,11 @@ export class EventAppender {
   /**
    * Appends one event decided in-line with its decision, under the same claim and seen marker as
    * any event: exactly once, whichever of /v1/events and /v1/decisions saw it first. A retry gets
-   * the decision recorded the first time.
+   * the decision recorded the first time. The caller has claimed the id for the event's customer
+   * already (decisions/decisionInputs.ts does so with the read the decision is made on, in the
+   * same round trip, or through claimOne on a Cluster).
    */
   async appendDecided(event: VigilEvent, decisionJson: string): Promise<DecidedAppend> {
-    const [claimed] = await this.claim([event]);
-    if (!claimed) return { outcome: 'id_conflict' };
     const keys = partitionKeys(this.opts.prefix, partitionOf(event.customer_id, this.opts.partitions));
     const [outcome, decision] = await this.redis.vigilAppendDecided(
       keys.stream, keys.seenPrefix + event.event_id, keys.decisionPrefix + event.event_id,
@@ -180,6 +180,12 @@ export class EventAppender {
       else byPartition.set(p, [i]);
     }
     return byPartition;
+  }
+
+  /** Whether the event's id is (now) claimed by its own customer: one SET, for a Cluster, where the claim cannot join a script. */
+  async claimOne(event: VigilEvent): Promise<boolean> {
+    const [claimed] = await this.claim([event]);
+    return claimed!;
   }
 
   /** Per event: whether its id is (now) claimed by its own customer. Sent together (auto-pipelined). */

@@ -22,9 +22,14 @@ export async function readCustomerInputs(redis: Redis, keys: PartitionKeys, cust
   const stored = await redis.mget(
     ...customers.map((c) => keys.riskStatePrefix + c), ...customers.map((c) => keys.profilePrefix + c), ...customers.map((c) => keys.snoozePrefix + c),
   );
-  return new Map(customers.map((c, i) => [c, {
-    state: decodeRiskState(stored[i] ?? null),
-    profile: decodeStoredProfile(stored[n + i] ?? null)?.profile,
-    snoozes: decodeSnoozes(stored[2 * n + i]),
-  }]));
+  return new Map(customers.map((c, i) => [c, decodeCustomerInputs(stored[i], stored[n + i], stored[2 * n + i])]));
+}
+
+/** One customer's inputs from their stored risk state, profile and snoozes (each null when absent). */
+export function decodeCustomerInputs(state: string | null | undefined, profile: string | null | undefined, snoozes: string | null | undefined): CustomerInputs {
+  return {
+    state: decodeRiskState(state ?? null),
+    profile: decodeStoredProfile(profile ?? null)?.profile,
+    snoozes: decodeSnoozes(snoozes),
+  };
 }

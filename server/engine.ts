@@ -257,7 +257,7 @@ export async function startEngine(config: VigilConfig, opts: EngineOptions = {})
             maxEventAgeDays: config.ingest.maxEventAgeDays, dedupWindowSeconds: config.ingest.dedupWindowSeconds,
           }),
           (scope) => decisionRoutes(scope, {
-            decider: new InlineDecider({ redis, prefix, partitions: config.partitions, appender, context: riskContext, lists: listsAt, settings: config.decisions, metrics, log }),
+            decider: new InlineDecider({ redis, prefix, partitions: config.partitions, dedupWindowSeconds: config.ingest.dedupWindowSeconds, appender, context: riskContext, lists: listsAt, settings: config.decisions, metrics, log }),
             maxEventAgeDays: config.ingest.maxEventAgeDays,
           }),
           (scope) => processorRoutes(scope, { deadLetters, activity, partitions: config.partitions }),
