@@ -19,6 +19,7 @@ import { newRunId, sampleBatch, sampleEvent } from '../loadtests/sampleEvents.js
 import { deleteKeysMatching } from '../core/redis.js';
 import { benchModelScoring } from './model.js';
 import { benchRiskReplay } from './riskReplay.js';
+import { engineMemory, formatEngineMemory, sampleEngineMemory } from './memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -212,7 +213,12 @@ rules:
     condition: { field: event.attributes.bench_marker, op: eq, value: alert }
 `;
 
-/** From an event being posted to its alert being stored and visible, at a fixed rate (1 % of events alert). */
+let steadyMemory: Awaited<ReturnType<ReturnType<typeof sampleEngineMemory>['stop']>>;
+
+/**
+ * From an event being posted to its alert being stored and visible, at a fixed rate (1 % of events
+ * alert). The engine's memory is sampled every second of this stream: the bench's steady state.
+ */
 async function alertLatency(streamPerSecond = 2000): Promise<void> {
   const published = await api('/v1/rules', { method: 'PUT', body: JSON.stringify({ format: 'yaml', text: BENCH_ALERT_RULES }) });
   if (published.status !== 200) throw new Error(`rule set not published: ${published.status} ${await published.text()}`);
@@ -220,6 +226,7 @@ async function alertLatency(streamPerSecond = 2000): Promise<void> {
   const sentAt = new Map<string, number>();
   const runId = newRunId('alerts');
   const until = Date.now() + duration * 1000;
+  const memory = sampleEngineMemory(url, key, engine.pid);
   await steadyStream(runId, streamPerSecond, until, (n) => {
     if (n % 100 !== 0) return undefined;
     const eventId = `${runId}-marked-${n}`;
@@ -229,6 +236,7 @@ async function alertLatency(streamPerSecond = 2000): Promise<void> {
       amount: '12.00', currency: 'EUR', merchant: { id: 'bench-m', mcc: '5411', country: 'GB' }, attributes: { bench_marker: 'alert' },
     };
   });
+  steadyMemory = await memory.stop();
   await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 120_000);
   const latencies: number[] = [];
   let cursor: string | null = null;
@@ -337,7 +345,8 @@ try {
   await waitReady();
   const cpu = cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-  console.log('engine: one process, api + worker, 8 partitions, embedded ClickHouse (chdb), local Redis\n');
+  console.log('engine: one process, api + worker, 8 partitions, embedded ClickHouse (chdb), local Redis');
+  console.log(`memory after start-up, idle: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}\n`);
 
   if (phases.has('ingest')) {
     const single = await runIngestLoad({ url, apiKey: key, mode: 'single', connections: 32, durationSeconds: duration });
@@ -359,7 +368,11 @@ try {
   if (phases.has('alerts')) await alertLatency();
   const p99 = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text());
   const flushes = /vigil_aggregates_flush_seconds_count (\d+)/.exec(p99)?.[1];
-  console.log(`ClickHouse flushes: ${flushes}, resident memory: ${((await metric('vigil_process_resident_memory_bytes')) / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`ClickHouse flushes: ${flushes}`);
+  if (steadyMemory) {
+    console.log(`memory at steady state (2,000 ev/s, median of ${steadyMemory.samples} samples, one a second; largest ${(steadyMemory.max / 2 ** 20).toFixed(0)} MiB): ${formatEngineMemory(steadyMemory.median)}`);
+  }
+  console.log(`memory at the end: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}`);
 } finally {
   await stopProcess(engine);
   rmSync(dataDir, { recursive: true, force: true });
