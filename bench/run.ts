@@ -56,7 +56,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) throw new Error('npm run build failed');
 
+// Another process on these ports (a neighbour's bench) would answer /readyz and take the load.
+await assertPortsFree([port, port + 1, port + 2]);
 const engine = startVigil({ port, prefix, dataDir, role: 'all' });
+
+async function assertPortsFree(ports: number[]): Promise<void> {
+  for (const candidate of ports) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', () => reject(new Error(`port ${candidate} is in use: choose another base with --port`)));
+      probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  }
+}
 
 /** The compiled engine in a process of its own. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
@@ -79,8 +91,10 @@ async function metric(name: string): Promise<number> {
   return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
-async function waitReady(base = url): Promise<void> {
+/** Waits for the engine started on `base`; fails as soon as that process has exited. */
+async function waitReady(base = url, child: ChildProcess = engine): Promise<void> {
   for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the engine for ${base} exited before it was ready (port in use? try --port)`);
     if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return;
     await sleep(100);
   }
@@ -143,7 +157,7 @@ async function ingestAgainstReference(): Promise<void> {
   const apiOnly = startVigil({ port: port + 2, prefix: `${prefix}api`, dataDir: apiDir, role: 'api' });
   try {
     for (let i = 0; i < 300 && !(await fetch(`${thinUrl}/v1/events`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then(() => true, () => false)); i++) await sleep(100);
-    await waitReady(apiUrl);
+    await waitReady(apiUrl, apiOnly);
     for (const load of [{ mode: 'single' as const, connections: 32 }, { mode: 'batch' as const, batchSize: 100, connections: 16 }]) {
       const reference = await runIngestLoad({ url: thinUrl, apiKey: key, ...load, durationSeconds: duration });
       const vigil = await runIngestLoad({ url: apiUrl, apiKey: key, ...load, durationSeconds: duration });
