@@ -33,5 +33,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself, not npm: npm does not pass SIGTERM on, and `docker stop` would kill Vigil without
-# its graceful close (flush aggregates, release leases).
-CMD ["node", "--enable-source-maps", "dist/bin/vigil.js"]
+# its graceful close (flush aggregates, release leases). The heap flags are package.json's start
+# script's: V8 sizes the heap for the machine otherwise (docs/perf/README.md#memory).
+CMD ["node", "--enable-source-maps", "--max-old-space-size=1024", "--max-semi-space-size=4", "dist/bin/vigil.js"]

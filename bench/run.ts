@@ -10,7 +10,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,6 +52,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 const prefix = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The heap flags `npm start` and the Docker image run the engine with (docs/perf/README.md#memory). */
+const ENGINE_NODE_FLAGS = /node (.*) dist\/bin\/vigil\.js/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]?.split(' ') ?? [];
+
 // What production runs: the compiled JavaScript (incremental build, seconds when up to date).
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) throw new Error('npm run build failed');
@@ -70,9 +73,9 @@ async function assertPortsFree(ports: number[]): Promise<void> {
   }
 }
 
-/** The compiled engine in a process of its own. */
+/** The compiled engine in a process of its own, as `npm start` runs it. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
-  return spawn(process.execPath, ['dist/bin/vigil.js'], { env: {
+  return spawn(process.execPath, [...ENGINE_NODE_FLAGS, 'dist/bin/vigil.js'], { env: {
     ...process.env, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
     VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.

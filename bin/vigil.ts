@@ -2,6 +2,7 @@
 // with bin/demo.ts, that reads process.env.
 import closeWithGrace from 'close-with-grace';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startEngine } from '../server/engine.js';
 
@@ -24,7 +25,10 @@ try {
   process.exit(1);
 }
 const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
-engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind }, 'vigil started');
+// The heap limit comes from node's flags (npm start, the Docker image), not from config: logged so a
+// process started without them, sized by V8 for the whole machine, shows it.
+const heapLimitMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind, heapLimitMiB }, 'vigil started');
 
 closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
   if (err) engine.log.error({ err }, 'shutting down after an error');
