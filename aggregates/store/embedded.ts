@@ -1,7 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { Session, drainPending } from 'chdb';
+import type { Session } from 'chdb';
+
+// chdb is imported when a store is opened, not with this module: loading libchdb.so maps and
+// initialises ClickHouse (~134 MiB resident code, ~20 MiB heap) in every process that imports
+// aggregates/, including workers relaying their rows and processes on a ClickHouse server.
+type Chdb = typeof import('chdb');
+let chdb: Promise<Chdb> | undefined;
+const loadChdb = () => (chdb ??= import('chdb'));
 
 import {
   OUTPUT_SETTINGS, assertIdentifier, bindableParams, insertSettings, parseJsonEachRow, qualifiedTable, toJsonEachRow,
@@ -46,7 +53,8 @@ export function engineArguments(limits: EmbeddedEngineLimits | undefined): strin
   return Object.entries(settings).map(([name, value]) => `--${name}=${value}`);
 }
 
-function acquireSession(dataDir: string, limits: EmbeddedEngineLimits | undefined): SharedSession {
+/** Synchronous once the module is loaded, so concurrent opens of one directory share one Session. */
+function acquireSession(engine: Chdb, dataDir: string, limits: EmbeddedEngineLimits | undefined): SharedSession {
   const existing = sessions.get(dataDir);
   if (existing) {
     existing.refs += 1;
@@ -56,7 +64,7 @@ function acquireSession(dataDir: string, limits: EmbeddedEngineLimits | undefine
   let session: Session;
   try {
     const connectionArgs = engineArguments(limits);
-    session = new Session(dataDir, { connectionArgs });
+    session = new engine.Session(dataDir, { connectionArgs });
   } catch (error) {
     const holder = otherProcessHolding(dataDir);
     if (holder !== undefined) throw new AggregateStoreError(`open ${dataDir}`, `${DIRECTORY_IN_USE} (held by process ${holder})`, { cause: error });
@@ -94,7 +102,7 @@ async function releaseSession(dataDir: string, shared: SharedSession): Promise<v
   shared.session.close();
   // close() defers the native teardown while any operation is running; until it lands, a Session
   // at a different directory would be refused.
-  await drainPending();
+  await (await loadChdb()).drainPending();
 }
 
 class EmbeddedAggregateStore implements AggregateStore {
@@ -175,7 +183,8 @@ class EmbeddedAggregateStore implements AggregateStore {
 export async function openEmbeddedStore(cfg: { dataDir: string; database: string; limits?: EmbeddedEngineLimits }): Promise<AggregateStore> {
   const database = assertIdentifier(cfg.database, 'database');
   const dataDir = resolve(cfg.dataDir);
-  const store = new EmbeddedAggregateStore(dataDir, database, acquireSession(dataDir, cfg.limits));
+  const engine = await loadChdb();
+  const store = new EmbeddedAggregateStore(dataDir, database, acquireSession(engine, dataDir, cfg.limits));
   try {
     await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
   } catch (error) {
