@@ -52,8 +52,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 const prefix = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The heap flags `npm start` and the Docker image run the engine with (docs/perf/README.md#memory). */
-const ENGINE_NODE_FLAGS = /node (.*) dist\/bin\/vigil\.js/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]?.split(' ') ?? [];
+/** The environment (MALLOC_ARENA_MAX) and heap flags `npm start` and the Docker image run the engine with (docs/perf/README.md#memory). */
+const START = /^((?:\w+=\S+ )*)node (.*) dist\/bin\/vigil\.js$/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start);
+if (!START) throw new Error("package.json's start script is not `[NAME=value ...] node <flags> dist/bin/vigil.js`");
+const ENGINE_ENV = Object.fromEntries(START[1]!.trim().split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+const ENGINE_NODE_FLAGS = START[2]!.split(' ');
 
 // What production runs: the compiled JavaScript (incremental build, seconds when up to date).
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -76,7 +79,7 @@ async function assertPortsFree(ports: number[]): Promise<void> {
 /** The compiled engine in a process of its own, as `npm start` runs it. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
   return spawn(process.execPath, [...ENGINE_NODE_FLAGS, 'dist/bin/vigil.js'], { env: {
-    ...process.env, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
+    ...process.env, ...ENGINE_ENV, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
     VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.
     VIGIL_APPROVALS: 'none',

@@ -25,10 +25,12 @@ try {
   process.exit(1);
 }
 const address = await engine.app.listen({ host: config.http.host, port: config.http.port });
-// The heap limit comes from node's flags (npm start, the Docker image), not from config: logged so a
-// process started without them, sized by V8 for the whole machine, shows it.
+// The heap limit and malloc's arenas are set where node starts (npm start, the Docker image), not
+// in config: logged so a process started without them (V8 sizing its heap for the whole machine,
+// glibc's 8 arenas per core) shows it. docs/perf/README.md#memory.
 const heapLimitMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind, heapLimitMiB }, 'vigil started');
+const mallocArenaMax = process.env.MALLOC_ARENA_MAX ?? 'glibc default';
+engine.log.info({ address, role: config.role, partitions: config.partitions, clickhouse: config.clickhouse.kind, heapLimitMiB, mallocArenaMax }, 'vigil started');
 
 closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
   if (err) engine.log.error({ err }, 'shutting down after an error');
