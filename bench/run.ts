@@ -10,7 +10,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { deleteKeysMatching } from '../core/redis.js';
 import { benchModelScoring } from './model.js';
 import { processCpuUs } from './processCpu.js';
 import { benchRiskReplay } from './riskReplay.js';
+import { engineMemory, formatEngineMemory, sampleEngineMemory } from './memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,16 +54,34 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 const prefix = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The environment (MALLOC_ARENA_MAX) and heap flags `npm start` and the Docker image run the engine with (docs/perf/README.md#memory). */
+const START = /^((?:\w+=\S+ )*)node (.*) dist\/bin\/vigil\.js$/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start);
+if (!START) throw new Error("package.json's start script is not `[NAME=value ...] node <flags> dist/bin/vigil.js`");
+const ENGINE_ENV = Object.fromEntries(START[1]!.trim().split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+const ENGINE_NODE_FLAGS = START[2]!.split(' ');
+
 // What production runs: the compiled JavaScript (incremental build, seconds when up to date).
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) throw new Error('npm run build failed');
 
+// Another process on these ports (a neighbour's bench) would answer /readyz and take the load.
+await assertPortsFree([port, port + 1, port + 2]);
 const engine = startVigil({ port, prefix, dataDir, role: 'all' });
 
-/** The compiled engine in a process of its own. */
+async function assertPortsFree(ports: number[]): Promise<void> {
+  for (const candidate of ports) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', () => reject(new Error(`port ${candidate} is in use: choose another base with --port`)));
+      probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  }
+}
+
+/** The compiled engine in a process of its own, as `npm start` runs it. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
-  return spawn(process.execPath, ['dist/bin/vigil.js'], { env: {
-    ...process.env, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
+  return spawn(process.execPath, [...ENGINE_NODE_FLAGS, 'dist/bin/vigil.js'], { env: {
+    ...process.env, ...ENGINE_ENV, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
     VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.
     VIGIL_APPROVALS: 'none',
@@ -80,8 +99,10 @@ async function metric(name: string): Promise<number> {
   return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
-async function waitReady(base = url): Promise<void> {
+/** Waits for the engine started on `base`; fails as soon as that process has exited. */
+async function waitReady(base = url, child: ChildProcess = engine): Promise<void> {
   for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the engine for ${base} exited before it was ready (port in use? try --port)`);
     if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return;
     await sleep(100);
   }
@@ -144,7 +165,7 @@ async function ingestAgainstReference(): Promise<void> {
   const apiOnly = startVigil({ port: port + 2, prefix: `${prefix}api`, dataDir: apiDir, role: 'api' });
   try {
     for (let i = 0; i < 300 && !(await fetch(`${thinUrl}/v1/events`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then(() => true, () => false)); i++) await sleep(100);
-    await waitReady(apiUrl);
+    await waitReady(apiUrl, apiOnly);
     for (const load of [{ mode: 'single' as const, connections: 32 }, { mode: 'batch' as const, batchSize: 100, connections: 16 }]) {
       const reference = await runIngestLoad({ url: thinUrl, apiKey: key, ...load, durationSeconds: duration });
       const vigil = await runIngestLoad({ url: apiUrl, apiKey: key, ...load, durationSeconds: duration });
@@ -283,7 +304,12 @@ rules:
     condition: { field: event.attributes.bench_marker, op: eq, value: alert }
 `;
 
-/** From an event being posted to its alert being stored and visible, at a fixed rate (1 % of events alert). */
+let steadyMemory: Awaited<ReturnType<ReturnType<typeof sampleEngineMemory>['stop']>>;
+
+/**
+ * From an event being posted to its alert being stored and visible, at a fixed rate (1 % of events
+ * alert). The engine's memory is sampled every second of this stream: the bench's steady state.
+ */
 async function alertLatency(streamPerSecond = 2000): Promise<void> {
   const published = await api('/v1/rules', { method: 'PUT', body: JSON.stringify({ format: 'yaml', text: BENCH_ALERT_RULES }) });
   if (published.status !== 200) throw new Error(`rule set not published: ${published.status} ${await published.text()}`);
@@ -291,6 +317,7 @@ async function alertLatency(streamPerSecond = 2000): Promise<void> {
   const sentAt = new Map<string, number>();
   const runId = newRunId('alerts');
   const until = Date.now() + duration * 1000;
+  const memory = sampleEngineMemory(url, key, engine.pid);
   await steadyStream(runId, streamPerSecond, until, (n) => {
     if (n % 100 !== 0) return undefined;
     const eventId = `${runId}-marked-${n}`;
@@ -300,6 +327,7 @@ async function alertLatency(streamPerSecond = 2000): Promise<void> {
       amount: '12.00', currency: 'EUR', merchant: { id: 'bench-m', mcc: '5411', country: 'GB' }, attributes: { bench_marker: 'alert' },
     };
   });
+  steadyMemory = await memory.stop();
   await drained(await metric('vigil_events_ingested_total{result="accepted"}'), 120_000);
   const latencies: number[] = [];
   let cursor: string | null = null;
@@ -408,7 +436,8 @@ try {
   await waitReady();
   const cpu = cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-  console.log('engine: one process, api + worker, 8 partitions, embedded ClickHouse (chdb), local Redis\n');
+  console.log('engine: one process, api + worker, 8 partitions, embedded ClickHouse (chdb), local Redis');
+  console.log(`memory after start-up, idle: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}\n`);
 
   if (phases.has('ingest')) {
     const single = await runIngestLoad({ url, apiKey: key, mode: 'single', connections: 32, durationSeconds: duration });
@@ -430,7 +459,11 @@ try {
   if (phases.has('alerts')) await alertLatency();
   const p99 = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text());
   const flushes = /vigil_aggregates_flush_seconds_count (\d+)/.exec(p99)?.[1];
-  console.log(`ClickHouse flushes: ${flushes}, resident memory: ${((await metric('vigil_process_resident_memory_bytes')) / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`ClickHouse flushes: ${flushes}`);
+  if (steadyMemory) {
+    console.log(`memory at steady state (2,000 ev/s, median of ${steadyMemory.samples} samples, one a second; largest ${(steadyMemory.max / 2 ** 20).toFixed(0)} MiB): ${formatEngineMemory(steadyMemory.median)}`);
+  }
+  console.log(`memory at the end: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}`);
 } finally {
   await stopProcess(engine);
   rmSync(dataDir, { recursive: true, force: true });

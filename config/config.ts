@@ -15,7 +15,7 @@ export interface VigilConfig {
   /** Redis 7: one server at `url`, or a Redis Cluster found through `clusterNodes` (then `url` is unused). */
   redis: { url: string; prefix: string; clusterNodes?: { host: string; port: number }[] };
   clickhouse:
-    | { kind: 'embedded'; dataDir: string; database: string }
+    | { kind: 'embedded'; dataDir: string; database: string; /** Absent (tests): the engine's own defaults. */ limits?: EmbeddedEngineLimits }
     | { kind: 'server'; url: string; user: string; password: string; database: string };
   partitions: number;
   /** API key → who holds it (name, role). `generatedKeys` is set when keys were made up for the demo and must be printed once. */
@@ -183,6 +183,23 @@ export interface HttpSettings {
   trustProxy: string[];
 }
 
+/**
+ * What the embedded ClickHouse may hold in this process (server settings, fixed when the engine
+ * starts). Its defaults would size it as if it had the machine to itself.
+ */
+export interface EmbeddedEngineLimits {
+  /** max_server_memory_usage: work that would track more than this fails with MEMORY_LIMIT_EXCEEDED. */
+  maxMemoryBytes: number;
+  /** mark_cache_size: marks of the parts read, kept for the next query. */
+  markCacheBytes: number;
+  /** primary_index_cache_size: primary keys of the parts read. */
+  primaryIndexCacheBytes: number;
+  /** max_thread_pool_free_size: idle threads the global pool keeps instead of ending them. */
+  idleThreads: number;
+}
+
+const MIB = 2 ** 20;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -224,7 +241,15 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { allo
     redis: { url: e.REDIS_URL, prefix: e.VIGIL_REDIS_PREFIX, ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}) },
     clickhouse: e.CLICKHOUSE_URL
       ? { kind: 'server', url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, database: e.CLICKHOUSE_DATABASE }
-      : { kind: 'embedded', dataDir: e.VIGIL_DATA_DIR, database: e.CLICKHOUSE_DATABASE },
+      : {
+          kind: 'embedded', dataDir: e.VIGIL_DATA_DIR, database: e.CLICKHOUSE_DATABASE,
+          limits: {
+            maxMemoryBytes: e.VIGIL_CLICKHOUSE_MAX_MEMORY_MB * MIB,
+            markCacheBytes: e.VIGIL_CLICKHOUSE_MARK_CACHE_MB * MIB,
+            primaryIndexCacheBytes: e.VIGIL_CLICKHOUSE_INDEX_CACHE_MB * MIB,
+            idleThreads: e.VIGIL_CLICKHOUSE_IDLE_THREADS,
+          },
+        },
     partitions: e.VIGIL_PARTITIONS,
     apiKeys,
     generatedKeys,

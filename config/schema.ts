@@ -147,6 +147,13 @@ export const envSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/i).default('vigil'),
   VIGIL_DATA_DIR: z.string().min(1).default('./data'),
+  // The embedded ClickHouse (chdb) shares the process with Node: its memory ceiling, its caches and
+  // the idle threads it keeps are bounded here rather than by the engine's server defaults (90 % of
+  // the machine's RAM, 5 GiB caches, 1,000 idle threads). docs/perf/README.md#memory has the figures.
+  VIGIL_CLICKHOUSE_MAX_MEMORY_MB: int(64, 1_048_576).default(1024),
+  VIGIL_CLICKHOUSE_MARK_CACHE_MB: int(0, 65_536).default(64),
+  VIGIL_CLICKHOUSE_INDEX_CACHE_MB: int(0, 65_536).default(64),
+  VIGIL_CLICKHOUSE_IDLE_THREADS: int(0, 10_000).default(8),
   VIGIL_PARTITIONS: int(1, 1024).default(8),
   VIGIL_API_KEYS: apiKeys,
   VIGIL_ROLE: z.enum(['all', 'api', 'worker']).default('all'),

@@ -7,6 +7,7 @@ import { customerReview } from '../core/events/index.js';
 import { ensureGroup, isMissingGroup, PROCESSOR_GROUP, type PartitionKeys } from '../core/streams/index.js';
 import { AggregateFlusher, sealBatch, type SealedBatch } from './aggregateFlush.js';
 import type { BatchEffect } from './batchEffects.js';
+import type { BufferedRows } from './bufferedRows.js';
 import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue } from './deadLetters.js';
 import { EventBatchProcessor, ProcessingStopped, type EventStage, type ProcessedEntry } from './eventBatch.js';
@@ -29,6 +30,8 @@ export interface PartitionConsumerDeps {
   prefix: string;
   consumerName: string;
   processing: VigilConfig['processing'];
+  /** The worker's rows waiting for ClickHouse, all partitions together. */
+  buffered: BufferedRows;
 }
 
 export type StopMode = 'graceful' | 'lost';
@@ -41,9 +44,9 @@ const REVIEWS_PER_SWEEP = 500;
  * aggregate rows and acknowledge entries only once their rows are in ClickHouse.
  *
  * Detection never waits for the archive: a sealed batch is written in the background while the
- * next entries are read and processed. While ClickHouse is slow or down, rows wait in memory up
- * to maxBufferedEvents; past that the consumer stops reading and the backlog stays in Redis, where
- * ingest backpressure sees it.
+ * next entries are read and processed. While ClickHouse is slow or down, rows wait in memory until
+ * the worker holds maxBufferedEvents (all its partitions together); past that the consumer stops
+ * reading and the backlog stays in Redis, where ingest backpressure sees it.
  *
  * It outlives any Redis outage: a failed step is retried with backoff, and the entries it had read
  * but not finished are read again from this consumer's pending list before anything new. It ends
@@ -111,7 +114,7 @@ export class PartitionConsumer {
   async stop(mode: StopMode): Promise<void> {
     this.stopMode ??= mode;
     await this.running;
-    this.deps.metrics.aggregatesBuffered.dec(this.buffered);
+    this.deps.buffered.remove(this.buffered);
   }
 
   /** The blocking connection belongs to this consumer alone; close it once stopped. */
@@ -163,7 +166,6 @@ export class PartitionConsumer {
   }
 
   private async step(): Promise<void> {
-    const { processing } = this.deps;
     const now = Date.now();
     if (!this.sealed && this.openIsDue(now)) this.sealOpen();
     if (this.sealed && !this.flushing && now >= this.nextFlushAt) {
@@ -171,8 +173,9 @@ export class PartitionConsumer {
         this.flushing = undefined;
       });
     }
-    if (this.buffered >= processing.maxBufferedEvents) {
-      await (this.flushing ?? sleep(Math.min(250, Math.max(1, this.nextFlushAt - now))));
+    if (this.deps.buffered.full) {
+      // Wait for this partition's write, or its next attempt; one holding nothing waits for the others'.
+      await (this.flushing ?? sleep(this.sealed ? Math.min(250, Math.max(1, this.nextFlushAt - now)) : 100));
       return;
     }
     if (now >= this.nextSweepAt) {
@@ -244,7 +247,7 @@ export class PartitionConsumer {
     for (const { event } of processed) this.eventClock = Math.max(this.eventClock, Date.parse(event.occurred_at));
     if (this.open.length === 0) this.openSince = Date.now();
     this.open.push(...processed);
-    this.deps.metrics.aggregatesBuffered.inc(processed.length);
+    this.deps.buffered.add(processed.length);
   }
 
   private sealOpen(): void {
@@ -261,7 +264,7 @@ export class PartitionConsumer {
         return;
       }
       this.sealed = undefined;
-      this.deps.metrics.aggregatesBuffered.dec(batch.entries.length);
+      this.deps.buffered.remove(batch.entries.length);
       if (this.flushFailures > 0) this.deps.log.info({ partition: this.partition }, 'aggregate writes resumed');
       this.flushFailures = 0;
     } catch (err) {

@@ -11,6 +11,7 @@ import type { BatchEffect } from './batchEffects.js';
 import { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue } from './deadLetters.js';
 import type { EventStage } from './eventBatch.js';
+import { BufferedRows } from './bufferedRows.js';
 import { PartitionConsumer } from './partitionConsumer.js';
 import { PartitionLeases } from './partitionLeases.js';
 import { trimAcknowledged } from './streamTrimmer.js';
@@ -43,6 +44,8 @@ export class Worker {
   private readonly consumers = new Map<number, PartitionConsumer>();
   private readonly leases: PartitionLeases;
   private readonly committer: PartitionCommitter;
+  /** Rows waiting for ClickHouse over all this worker's partitions (VIGIL_MAX_BUFFERED_EVENTS). */
+  private readonly buffered: BufferedRows;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private rebalancing: Promise<void> = Promise.resolve();
@@ -52,6 +55,7 @@ export class Worker {
   constructor(private readonly deps: WorkerDeps) {
     this.name = deps.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.committer = new PartitionCommitter(deps.redis);
+    this.buffered = new BufferedRows(deps.processing.maxBufferedEvents, deps.metrics);
     this.leases = new PartitionLeases(deps.redis, { prefix: deps.prefix, owner: this.name, leaseMs: deps.processing.leaseMs });
     this.trouble = new FailureStreak(deps.log, 'lease renewal', { worker: this.name });
   }
@@ -130,7 +134,7 @@ export class Worker {
     const consumer = new PartitionConsumer({
       redis: deps.redis, reader: duplicateRedis(deps.redis, `reader-p${partition}`, deps.log), store: deps.store, effects: deps.effects, committer: this.committer, appliedTtlSeconds: deps.appliedTtlSeconds, deadLetters: deps.deadLetters,
       metrics: deps.metrics, log: deps.log, stages: deps.stages ?? [], keys: partitionKeys(deps.prefix, partition),
-      prefix: deps.prefix, consumerName: this.name, processing: deps.processing,
+      prefix: deps.prefix, consumerName: this.name, processing: deps.processing, buffered: this.buffered,
     });
     this.consumers.set(partition, consumer);
     consumer.start();

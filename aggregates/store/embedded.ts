@@ -1,12 +1,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { Session, drainPending } from 'chdb';
+import type { Session } from 'chdb';
+
+// chdb is imported when a store is opened, not with this module: loading libchdb.so maps and
+// initialises ClickHouse (~134 MiB resident code, ~20 MiB heap) in every process that imports
+// aggregates/, including workers relaying their rows and processes on a ClickHouse server.
+type Chdb = typeof import('chdb');
+let chdb: Promise<Chdb> | undefined;
+const loadChdb = () => (chdb ??= import('chdb'));
 
 import {
   OUTPUT_SETTINGS, assertIdentifier, bindableParams, insertSettings, parseJsonEachRow, qualifiedTable, toJsonEachRow,
 } from './shared.js';
 import { AggregateStoreError, sqlContext, type AggregateStore } from './types.js';
+import type { EmbeddedEngineLimits } from '../../config/index.js';
 
 // libchdb binds ONE data directory per process: a Session at a second directory is refused while
 // the first is open. So every store on a directory shares one Session, closed with the last store.
@@ -24,7 +32,29 @@ const DIRECTORY_IN_USE =
   'per data directory and start workers beside it with VIGIL_ROLE=worker (they hand their rows to it through Redis), ' +
   'or set CLICKHOUSE_URL to share a ClickHouse server';
 
-function acquireSession(dataDir: string): SharedSession {
+/**
+ * The engine's arguments: output settings, then what it may hold in this process. Server settings
+ * take effect only when the process's engine starts (its first session); later sessions on the
+ * same directory share it.
+ */
+export function engineArguments(limits: EmbeddedEngineLimits | undefined): string[] {
+  const settings: Record<string, number> = {
+    ...OUTPUT_SETTINGS,
+    // Inserts are one flush of at most a few MB: parsing them on one thread saves the per-thread
+    // chunk buffers parallel parsing allocates, for no measurable time at this size.
+    input_format_parallel_parsing: 0,
+    ...(limits && {
+      max_server_memory_usage: limits.maxMemoryBytes,
+      mark_cache_size: limits.markCacheBytes,
+      primary_index_cache_size: limits.primaryIndexCacheBytes,
+      max_thread_pool_free_size: limits.idleThreads,
+    }),
+  };
+  return Object.entries(settings).map(([name, value]) => `--${name}=${value}`);
+}
+
+/** Synchronous once the module is loaded, so concurrent opens of one directory share one Session. */
+function acquireSession(engine: Chdb, dataDir: string, limits: EmbeddedEngineLimits | undefined): SharedSession {
   const existing = sessions.get(dataDir);
   if (existing) {
     existing.refs += 1;
@@ -33,8 +63,8 @@ function acquireSession(dataDir: string): SharedSession {
   mkdirSync(dataDir, { recursive: true });
   let session: Session;
   try {
-    const connectionArgs = Object.entries(OUTPUT_SETTINGS).map(([name, value]) => `--${name}=${value}`);
-    session = new Session(dataDir, { connectionArgs });
+    const connectionArgs = engineArguments(limits);
+    session = new engine.Session(dataDir, { connectionArgs });
   } catch (error) {
     const holder = otherProcessHolding(dataDir);
     if (holder !== undefined) throw new AggregateStoreError(`open ${dataDir}`, `${DIRECTORY_IN_USE} (held by process ${holder})`, { cause: error });
@@ -72,7 +102,7 @@ async function releaseSession(dataDir: string, shared: SharedSession): Promise<v
   shared.session.close();
   // close() defers the native teardown while any operation is running; until it lands, a Session
   // at a different directory would be refused.
-  await drainPending();
+  await (await loadChdb()).drainPending();
 }
 
 class EmbeddedAggregateStore implements AggregateStore {
@@ -146,11 +176,15 @@ class EmbeddedAggregateStore implements AggregateStore {
   }
 }
 
-/** Opens (creating if missing) the chdb data directory and the database inside it. */
-export async function openEmbeddedStore(cfg: { dataDir: string; database: string }): Promise<AggregateStore> {
+/**
+ * Opens (creating if missing) the chdb data directory and the database inside it. Without limits
+ * the engine keeps its own defaults (tests); the engine passes VIGIL_CLICKHOUSE_*.
+ */
+export async function openEmbeddedStore(cfg: { dataDir: string; database: string; limits?: EmbeddedEngineLimits }): Promise<AggregateStore> {
   const database = assertIdentifier(cfg.database, 'database');
   const dataDir = resolve(cfg.dataDir);
-  const store = new EmbeddedAggregateStore(dataDir, database, acquireSession(dataDir));
+  const engine = await loadChdb();
+  const store = new EmbeddedAggregateStore(dataDir, database, acquireSession(engine, dataDir, cfg.limits));
   try {
     await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
   } catch (error) {

@@ -4,10 +4,12 @@ import { AggregateStoreError, TABLES, countEvents, openAggregateStore, type Aggr
 import { loginRow, minuteAgo, paymentRow, tempDataDir } from './fixtures.js';
 
 const data = tempDataDir();
+const MIB = 2 ** 20;
+const LIMITS = { maxMemoryBytes: 512 * MIB, markCacheBytes: 32 * MIB, primaryIndexCacheBytes: 16 * MIB, idleThreads: 4 };
 let store: AggregateStore;
 
 beforeAll(async () => {
-  store = await openAggregateStore({ kind: 'embedded', dataDir: data.dir, database: 'vigil_store' });
+  store = await openAggregateStore({ kind: 'embedded', dataDir: data.dir, database: 'vigil_store', limits: LIMITS });
 });
 
 afterAll(async () => {
@@ -39,6 +41,18 @@ const at = (minute: Date, seconds: number) => new Date(minute.getTime() + second
 const chText = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 describe('embedded aggregate store', () => {
+  it('starts the engine within the configured limits instead of its server defaults', async () => {
+    const settings = await store.query<{ name: string; value: string }>(
+      `SELECT name, value FROM system.server_settings
+       WHERE name IN ('max_server_memory_usage', 'mark_cache_size', 'primary_index_cache_size', 'max_thread_pool_free_size') ORDER BY name`,
+    );
+    expect(Object.fromEntries(settings.map((s) => [s.name, Number(s.value)]))).toEqual({
+      max_server_memory_usage: 512 * MIB, mark_cache_size: 32 * MIB, primary_index_cache_size: 16 * MIB, max_thread_pool_free_size: 4,
+    });
+    const [parsing] = await store.query<{ value: string }>(`SELECT value FROM system.settings WHERE name = 'input_format_parallel_parsing'`);
+    expect(parsing?.value).toBe('0');
+  });
+
   it('answers ping while open', async () => {
     expect(store.kind).toBe('embedded');
     expect(await store.ping()).toBe(true);

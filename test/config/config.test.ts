@@ -10,7 +10,10 @@ describe('configuration', () => {
     expect(config.http.port).toBe(8080);
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.partitions).toBe(8);
-    expect(config.clickhouse).toEqual({ kind: 'embedded', dataDir: './data', database: 'vigil' });
+    expect(config.clickhouse).toEqual({
+      kind: 'embedded', dataDir: './data', database: 'vigil',
+      limits: { maxMemoryBytes: 1024 * 2 ** 20, markCacheBytes: 64 * 2 ** 20, primaryIndexCacheBytes: 64 * 2 ** 20, idleThreads: 8 },
+    });
     expect(config.ingest.dedupWindowSeconds).toBe(86_400);
     expect(config.ingest.maxEventAgeDays).toBe(400);
     expect(config.http.maxBatchEvents).toBe(1000);
@@ -49,6 +52,14 @@ describe('configuration', () => {
     expect(config.outbound.allow.ranges.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['127.0.0.1/32', '10.0.0.0/8', '::1/128']);
     expect(config.http.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
     expect(config.operations).toEqual({ publicDocs: true, metricsListener: { host: '127.0.0.1', port: 9464 } });
+  });
+
+  it('bounds the embedded ClickHouse by the VIGIL_CLICKHOUSE_* limits, in MiB, and refuses a memory ceiling below 64 MiB', () => {
+    const config = loadConfig({
+      VIGIL_API_KEYS: KEYS, VIGIL_CLICKHOUSE_MAX_MEMORY_MB: '512', VIGIL_CLICKHOUSE_MARK_CACHE_MB: '0', VIGIL_CLICKHOUSE_INDEX_CACHE_MB: '16', VIGIL_CLICKHOUSE_IDLE_THREADS: '2',
+    });
+    expect(config.clickhouse).toMatchObject({ limits: { maxMemoryBytes: 512 * 2 ** 20, markCacheBytes: 0, primaryIndexCacheBytes: 16 * 2 ** 20, idleThreads: 2 } });
+    expect(() => loadConfig({ VIGIL_API_KEYS: KEYS, VIGIL_CLICKHOUSE_MAX_MEMORY_MB: '32' })).toThrow(/VIGIL_CLICKHOUSE_MAX_MEMORY_MB/);
   });
 
   it('switches to a ClickHouse server when CLICKHOUSE_URL is set', () => {

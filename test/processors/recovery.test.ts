@@ -227,6 +227,30 @@ describe('ClickHouse outage', () => {
     expect(await eventually(() => backlogOf(config, redis), (n) => n === 0)).toBe(0);
     expect(await buffered()).toBe(0);
   });
+
+  it('stops reading once the worker holds VIGIL_MAX_BUFFERED_EVENTS rows over all its partitions, and writes them all once ClickHouse returns', async () => {
+    const { config, redis, store } = await setUp({ VIGIL_MAX_BUFFERED_EVENTS: '100', VIGIL_READ_COUNT: '10' });
+    let faulty: FaultyStore | undefined;
+    const engine = await startEngine(config, { decorateStore: (s) => (faulty = new FaultyStore(s)) });
+    faulty!.unavailable = true;
+    // 400 events over the partitions: each partition alone stays far below the limit.
+    const events = Array.from({ length: 400 }, (_, i) => cardPayment({ customer_id: `held-${i % 80}` }));
+    const posted = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${INGEST_KEY}` }, payload: { events: events.slice(0, 200) } });
+    expect(posted.statusCode).toBe(202);
+    await engine.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${INGEST_KEY}` }, payload: { events: events.slice(200) } });
+
+    const buffered = () => engine.metrics.registry.getSingleMetric('vigil_aggregates_buffered_events')!.get().then((m) => m.values[0]?.value ?? 0);
+    expect(await eventually(buffered, (n) => n >= 100)).toBeGreaterThanOrEqual(100);
+    await new Promise((r) => setTimeout(r, 1500));
+    // The limit, passed by at most one read batch per partition.
+    expect(await buffered()).toBeLessThanOrEqual(100 + config.partitions * 10);
+    expect(await backlogOf(config, redis)).toBeGreaterThan(0);
+
+    faulty!.unavailable = false;
+    expect(await eventually(() => storedEvents(store, numberedIds('held-', 80)), (n) => n === 400, 20_000)).toBe(400);
+    expect(await eventually(() => backlogOf(config, redis), (n) => n === 0)).toBe(0);
+    expect(await buffered()).toBe(0);
+  });
 });
 
 describe('scaling out', () => {
