@@ -183,8 +183,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
     expect(dockerfile).toMatch(/^USER (?!root\b)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m);
-    // node itself runs the build output (no tsx at run time), so SIGTERM reaches Vigil's graceful close.
-    expect(dockerfile).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/bin\/vigil\.js"\]$/m);
+    // node itself runs the build output (no tsx at run time), so SIGTERM reaches Vigil's graceful close;
+    // its heap is bounded (docs/perf/README.md, memory), not sized for the whole host.
+    expect(dockerfile).toMatch(/^CMD \["node", "--enable-source-maps", "--max-old-space-size=\d+", "--max-semi-space-size=\d+", "dist\/bin\/vigil\.js"\]$/m);
     const dockerignore = await readFile(new URL('.dockerignore', root), 'utf8');
     expect(dockerignore.split('\n')).toEqual(expect.arrayContaining(['node_modules', '.git', '.env']));
   });

@@ -129,7 +129,7 @@ describe('from an HTTP event to an explained alert, a signed webhook and a worke
     const same = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: current.text } });
     expect(same.statusCode).toBe(409);
 
-    const stricter = current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "e2e-stricter"').replace(/mode: active\n    suppress_for: 1h/, 'mode: shadow\n    suppress_for: 1h');
+    const stricter = current.text.replace(`version: "${DEFAULT_PACK_VERSION}"`, 'version: "e2e-stricter"').replace(/mode: active(\n    decision: \w+)?\n    suppress_for: 1h/, 'mode: shadow$1\n    suppress_for: 1h');
     const ok = await engine.app.inject({ method: 'PUT', url: '/v1/rules', headers: as(RISK_ADMIN_KEY, { 'x-vigil-actor': 'admin:chief-risk-officer' }), payload: { format: 'yaml', text: stricter } });
     expect(ok.statusCode).toBe(200);
     await eventually(async () => engine.rules.current().version, (v) => v === 'e2e-stricter');
