@@ -27,6 +27,8 @@ const { values } = parseArgs({
     'e2e-events': { type: 'string', default: '100000' },
     'offer-events': { type: 'string', default: '30000' },
     only: { type: 'string' },
+    // Another build to measure (e.g. a copy of dist/ made at an earlier commit); not rebuilt.
+    dist: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -52,14 +54,16 @@ const prefix = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // What production runs: the compiled JavaScript (incremental build, seconds when up to date).
-const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
-if (built.status !== 0) throw new Error('npm run build failed');
+if (!values.dist) {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
 
 const engine = startVigil({ port, prefix, dataDir, role: 'all' });
 
 /** The compiled engine in a process of its own. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
-  return spawn(process.execPath, ['dist/bin/vigil.js'], { env: {
+  return spawn(process.execPath, [join(values.dist ?? 'dist', 'bin/vigil.js')], { env: {
     ...process.env, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
     VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.
