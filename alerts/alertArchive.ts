@@ -46,7 +46,11 @@ for i = 2, #KEYS do
   end
 end
 if #mine > 0 then
-  redis.call('SET', KEYS[1], '[' .. table.concat(mine, ',') .. ']', 'EX', ttl)
+  -- Rows claimed now join the rows an earlier try of the same batch claimed, if it kept any.
+  local kept = redis.call('GET', KEYS[1])
+  local rows = table.concat(mine, ',')
+  if kept then rows = string.sub(kept, 2, -2) .. ',' .. rows end
+  redis.call('SET', KEYS[1], '[' .. rows .. ']', 'EX', ttl)
   held = true
 end
 return {held and 1 or 0, others}
@@ -141,6 +145,32 @@ export class AlertArchive {
       const json = stored[i];
       if (json) await this.insertBatch(batchToken, JSON.parse(json) as { t: string; r: Record<string, unknown> }[]);
     }
+  }
+
+  /**
+   * Privacy erasure: takes these alerts' rows out of the batches still kept for a retry, so no
+   * retry writes them to ClickHouse again. Their claims stay, so a row that comes again is not
+   * claimed anew: it belongs to a batch that no longer holds it. Answers how many rows it took.
+   */
+  async forget(alerts: readonly Pick<StoredAlert, 'id' | 'history'>[]): Promise<number> {
+    const rowKeys = alerts.flatMap((alert) => [alert.id, ...alert.history.map((_, seq) => `${alert.id}:${seq}`)]);
+    if (rowKeys.length === 0) return 0;
+    const claimKeys = rowKeys.map((key) => this.keys.archiveRowPrefix + key);
+    const tokens = [...new Set((await this.redis.mget(...claimKeys)).filter((t): t is string => t !== null))];
+    const ids = new Set(alerts.map((alert) => alert.id));
+    let taken = 0;
+    for (const token of tokens) {
+      const key = this.keys.archiveBatchPrefix + token;
+      const json = await this.redis.get(key);
+      if (!json) continue;
+      const rows = JSON.parse(json) as { t: string; r: Record<string, unknown> }[];
+      const kept = rows.filter(({ r }) => !ids.has(String(r.alert_id ?? r.id)));
+      taken += rows.length - kept.length;
+      // The batch's other rows stay for its retry; one that landed is skipped by its token anyway.
+      if (kept.length === 0) await this.redis.del(key);
+      else await this.redis.set(key, JSON.stringify(kept), 'KEEPTTL', 'XX');
+    }
+    return taken;
   }
 
   /** One insert per table under the batch's token: ClickHouse keeps a deduplication log per table. */

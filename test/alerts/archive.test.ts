@@ -106,6 +106,26 @@ describe('alert archive in ClickHouse', () => {
     }
   });
 
+  it('leaves an erased alert out of a batch kept for its retry, and writes the batch\'s other rows', async () => {
+    clickhouse.unavailable = true;
+    // One raise: both outbox entries come in one batch of the archive consumer.
+    const [erased, kept] = await h.service.store.raise([fraudAlert({ customerId: 'arch-8' }), fraudAlert({ customerId: 'arch-9' })]);
+    // The archive consumer claimed both for its batch and failed to insert it.
+    const claimed = () => h.redis.exists(...[erased!, kept!].map((a) => h.service.store.keys.archiveRowPrefix + a.id));
+    await eventually(claimed, (n) => n === 2);
+    expect(await h.service.archive.forget([erased!])).toBe(2);
+    // As the erasure does: its outbox entry goes too (a pending entry then reads as trimmed).
+    await h.service.store.eraseOutboxEntries('arch-8');
+    clickhouse.unavailable = false;
+    expect(await eventually(() => transitionRows(kept!.id), (r) => r.length === 1)).toHaveLength(1);
+    expect(await alertRows(kept!.id)).toHaveLength(1);
+    // The erased alert's outbox entry was handled with the batch; nothing of it reached ClickHouse.
+    const pending = () => h.redis.xpending(h.service.store.keys.outbox, 'archive') as Promise<[number, ...unknown[]]>;
+    await eventually(pending, (p) => p[0] === 0);
+    expect(await alertRows(erased!.id)).toHaveLength(0);
+    expect(await transitionRows(erased!.id)).toHaveLength(0);
+  });
+
   it('keeps the API working while ClickHouse is down and catches up when it is back', async () => {
     clickhouse.unavailable = true;
     const [alert] = await h.service.store.raise([fraudAlert({ customerId: 'arch-3' })]);
