@@ -37,7 +37,8 @@ export interface EventRowMeta {
 /** Maps a validated event to its `events` row. Pure: same event and meta, same row. */
 export function toEventRow(event: VigilEvent, meta: EventRowMeta): EventRow {
   const money = 'amount_minor' in event ? { currency: event.currency, amount_minor: event.amount_minor } : { currency: '', amount_minor: 0 };
-  return {
+  let payload: string | undefined;
+  const row: EventRow = {
     event_id: event.event_id,
     customer_id: event.customer_id,
     type: event.type,
@@ -50,9 +51,19 @@ export function toEventRow(event: VigilEvent, meta: EventRowMeta): EventRow {
     stream_id: meta.streamId,
     country: eventCountry(event),
     ...money,
-    payload: JSON.stringify(event),
+    // Written when read: the analytics gate rewrites the payload from the event itself, so the
+    // text is only made where it is needed as it is (the archive relay, a store without the gate).
+    get payload() {
+      payload ??= JSON.stringify(event);
+      return payload;
+    },
   };
+  eventOfRow.set(row, event);
+  return row;
 }
+
+/** The event a row was made from in this process, so the gate need not parse its payload back. */
+const eventOfRow = new WeakMap<EventRow, VigilEvent>();
 
 /** How identifiers leave for analytics: the keyed hash, and whether raw IPs and account numbers may stay. */
 export interface AnalyticsIdentifiers {
@@ -70,7 +81,9 @@ export interface AnalyticsIdentifiers {
  * The payload is then no longer a postable event; it is for analysis, not replay.
  */
 export function pseudonymisedEventRow(row: EventRow, ids: AnalyticsIdentifiers): EventRow {
-  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  const event = eventOfRow.get(row);
+  // A copy either way: the event itself is still the pipeline's.
+  const payload = event ? { ...event } as Record<string, unknown> : JSON.parse(row.payload) as Record<string, unknown>;
   const customerId = ids.pseudonymise(row.customer_id);
   payload.customer_id = customerId;
   if (!ids.rawIdentifiers) {
@@ -78,7 +91,12 @@ export function pseudonymisedEventRow(row: EventRow, ids: AnalyticsIdentifiers):
     payload.device = withHashed(payload.device, 'ip', 'ip_hash', (ip) => ids.pseudonymise(ip, 'ip'));
     payload.counterparty = withHashed(payload.counterparty, 'account', 'account_hash', (account) => ids.pseudonymise(normalisedAccount(account), 'account'));
   }
-  return { ...row, customer_id: customerId, payload: JSON.stringify(payload) };
+  // Field by field: spreading the row would write its own payload text only to replace it.
+  return {
+    event_id: row.event_id, customer_id: customerId, type: row.type, channel: row.channel, occurred_at: row.occurred_at,
+    ingested_at: row.ingested_at, processed_at: row.processed_at, partition: row.partition, stream_id: row.stream_id,
+    country: row.country, currency: row.currency, amount_minor: row.amount_minor, payload: JSON.stringify(payload),
+  };
 }
 
 function withNetwork(device: unknown, pseudonymise: Pseudonymise): unknown {

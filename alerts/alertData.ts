@@ -1,4 +1,5 @@
 import type { CustomerDataHolder } from '../core/privacy/index.js';
+import type { AlertArchive } from './alertArchive.js';
 import type { AlertStore } from './alertStore.js';
 import type { WebhookDelivery } from './delivery.js';
 import type { WebhookRegistry } from './webhooks.js';
@@ -8,7 +9,7 @@ import type { WebhookRegistry } from './webhooks.js';
  * their alerts and the webhook jobs that carry them, for subject access and erasure. Scores and
  * suppression are the risk holder's (risk state); the ClickHouse archive is the analytics holder's.
  */
-export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; webhooks: WebhookRegistry }): CustomerDataHolder {
+export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; webhooks: WebhookRegistry; archive: AlertArchive }): CustomerDataHolder {
   return {
     name: 'alerts',
     async export(customerId) {
@@ -18,6 +19,8 @@ export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; 
       const alerts = await deps.store.ofCustomer(customerId);
       const erased = await deps.store.eraseCustomer(customerId, alerts.map((alert) => alert.id));
       const outbox = await deps.store.eraseOutboxEntries(customerId);
+      // Rows on their way to ClickHouse, kept for a retry of their batch (alertArchive.ts).
+      const archiveRows = await deps.archive.forget(alerts);
       // Webhook job ids are <alert id>.<change number>.<subscriber id> (delivery.ts): known without a scan.
       const subscribers = await deps.webhooks.list();
       let jobs = 0;
@@ -26,7 +29,7 @@ export function alertData(deps: { store: AlertStore; delivery: WebhookDelivery; 
           for (const subscriber of subscribers) jobs += await deps.delivery.queue.remove(`${alert.id}.${change}.${subscriber.id}`);
         }
       }
-      return { alerts: erased.alerts, alert_outbox_entries: outbox, webhook_jobs: jobs };
+      return { alerts: erased.alerts, alert_outbox_entries: outbox, alert_archive_rows: archiveRows, webhook_jobs: jobs };
     },
   };
 }

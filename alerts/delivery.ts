@@ -6,7 +6,7 @@ import type { AlertKeys } from './keys.js';
 import type { AlertMetrics } from './metrics.js';
 import type { OutboxEntry } from './outbox.js';
 import { withOverdue, type AlertEventName } from './schema.js';
-import { signWebhook, type WebhookRegistry } from './webhooks.js';
+import { signWebhook, subscriberWants, type WebhookRegistry } from './webhooks.js';
 
 /** How long a shutdown waits for BullMQ to finish the jobs in hand (they are retried if it gives up). */
 const CLOSE_WAIT_MS = 5000;
@@ -76,8 +76,10 @@ export class WebhookDelivery {
   /** The outbox handler: enqueues one job per matching subscriber for each alert change. */
   async enqueue(entries: readonly OutboxEntry[]): Promise<void> {
     const jobs = [];
+    // Read once per batch: one round trip, not one per alert change.
+    const everyone = await this.opts.registry.all();
     for (const entry of entries) {
-      const subscribers = await this.opts.registry.matching(entry.alert);
+      const subscribers = everyone.filter((s) => subscriberWants(s, entry.alert.type, entry.alert.severity));
       if (subscribers.length === 0) continue;
       const change = entry.alert.history.length - 1;
       const body = JSON.stringify({ id: entry.id, event: entry.event, alert: withOverdue(entry.alert, this.now()) });

@@ -16,6 +16,9 @@ export interface AlertKeys {
   dueAt: string;
   /** Stream: one entry per created alert and per transition, consumed by webhooks and the archive. */
   outbox: string;
+  /** `archive-row:<row key>` → the archive batch (token) an alert or transition row was first written in; `archive-batch:<token>` → that batch's rows. */
+  archiveRowPrefix: string;
+  archiveBatchPrefix: string;
   /** Pub/sub channel for the live feed (not a key). */
   feedChannel: string;
   /** Hash: subscriber id → subscriber JSON (url, filters, secret). */
@@ -36,6 +39,8 @@ export function alertKeys(prefix: string): AlertKeys {
     resolvedAt: `${tagged}:resolved-at`,
     dueAt: `${tagged}:due-at`,
     outbox: `${tagged}:outbox`,
+    archiveRowPrefix: `${tagged}:archive-row:`,
+    archiveBatchPrefix: `${tagged}:archive-batch:`,
     feedChannel: `${prefix}:alerts:feed`,
     webhooks: `${prefix}:alerts:webhooks`,
     bullPrefix: `${prefix}:alerts:{${prefix}:bull}`,

@@ -67,7 +67,7 @@ export async function createAlertService(opts: AlertServiceOptions): Promise<Ale
   const feed = new AlertFeed(opts.redis, keys.feedChannel, { log: opts.log, metrics, now, heartbeatMs: opts.feed?.heartbeatMs });
   const webhooks = new WebhookRegistry(opts.redis, keys.webhooks, opts.outbound);
   const delivery = new WebhookDelivery({ queues: opts.queues, keys, registry: webhooks, outbound: opts.outbound, log: opts.log, metrics, now, ...opts.webhooks });
-  const archive = new AlertArchive(opts.store, metrics);
+  const archive = new AlertArchive(opts.store, opts.redis, keys, metrics);
   const routeDeps: AlertRouteDeps = { store, feed, webhooks, delivery, scores: opts.scores };
 
   const consumers = opts.background === false ? [] : [

@@ -71,17 +71,13 @@ export class WebhookRegistry {
     return (await this.redis.hdel(this.key, id)) === 1;
   }
 
-  /** Subscribers whose filters the alert passes. */
-  async matching(alert: Pick<StoredAlert, 'type' | 'severity'>): Promise<WebhookSubscriberWithSecret[]> {
-    return (await this.all()).filter((s) => subscriberWants(s, alert.type, alert.severity));
-  }
-
-  private async all(): Promise<WebhookSubscriberWithSecret[]> {
+  /** Every subscriber with its secret; filter with subscriberWants. */
+  async all(): Promise<WebhookSubscriberWithSecret[]> {
     return Object.values(await this.redis.hgetall(this.key)).map((raw) => JSON.parse(raw) as WebhookSubscriberWithSecret);
   }
 }
 
-function subscriberWants(s: WebhookSubscriber, type: AlertType, severity: Severity): boolean {
+export function subscriberWants(s: WebhookSubscriber, type: AlertType, severity: Severity): boolean {
   if (s.alertTypes && !s.alertTypes.includes(type)) return false;
   return !s.minSeverity || severityRank(severity) >= severityRank(s.minSeverity);
 }

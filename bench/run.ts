@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'e2e-events': { type: 'string', default: '100000' },
     'offer-events': { type: 'string', default: '30000' },
     only: { type: 'string' },
+    // Another build to measure (e.g. a copy of dist/ made at an earlier commit); not rebuilt.
+    dist: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -61,8 +63,10 @@ const ENGINE_ENV = Object.fromEntries(START[1]!.trim().split(' ').filter(Boolean
 const ENGINE_NODE_FLAGS = START[2]!.split(' ');
 
 // What production runs: the compiled JavaScript (incremental build, seconds when up to date).
-const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
-if (built.status !== 0) throw new Error('npm run build failed');
+if (!values.dist) {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
 
 // Another process on these ports (a neighbour's bench) would answer /readyz and take the load.
 await assertPortsFree([port, port + 1, port + 2]);
@@ -80,7 +84,7 @@ async function assertPortsFree(ports: number[]): Promise<void> {
 
 /** The compiled engine in a process of its own, as `npm start` runs it. */
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
-  return spawn(process.execPath, [...ENGINE_NODE_FLAGS, 'dist/bin/vigil.js'], { env: {
+  return spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(values.dist ?? 'dist', 'bin/vigil.js')], { env: {
     ...process.env, ...ENGINE_ENV, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
     VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // The bench publishes its own rule set for the alert-latency phase; nobody is there to approve it.

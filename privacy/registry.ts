@@ -34,7 +34,7 @@ export function customerDataHolders(deps: HolderDeps): CustomerDataHolder[] {
     activityData(deps.activity, deps.partitions),
     deadLetterData(deps.redis, deps.prefix),
     riskData(deps.redis, { prefix: deps.prefix, partitions: deps.partitions }),
-    alertData({ store: deps.alerts.store, delivery: deps.alerts.delivery, webhooks: deps.alerts.webhooks }),
+    alertData({ store: deps.alerts.store, delivery: deps.alerts.delivery, webhooks: deps.alerts.webhooks, archive: deps.alerts.archive }),
     // Before the ClickHouse rows: it reads the customer's older decision and offer ids from offer_decisions.
     offerData({
       redis: deps.redis, prefix: deps.prefix, campaigns: deps.offers.campaigns, delivery: deps.offers.delivery,

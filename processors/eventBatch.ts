@@ -126,6 +126,9 @@ export class EventBatchProcessor {
   private async applyOnce(entries: ProcessedEntry[]): Promise<ApplyOutcome[]> {
     const { keys, committer, owner } = this.deps;
     if (entries.length === 0) return [];
+    const prefetched = this.deps.effects.map((effect) => effect.prefetch?.(keys, entries.map((e) => ({ entryId: e.id, event: e.event }))));
+    // Awaited by plan below; a failure there (or of the markers' read first) fails this try.
+    for (const read of prefetched) read?.catch(() => undefined);
     const appliedBy = await committer.appliedBy(keys, entries.map((e) => e.event.event_id));
     const seenInBatch = new Set<string>();
     const outcomes = entries.map((entry, i): ApplyOutcome => {
@@ -136,7 +139,7 @@ export class EventBatchProcessor {
       return 'applied';
     });
     const applied = entries.filter((_, i) => outcomes[i] === 'applied').map((e) => ({ entryId: e.id, event: e.event }));
-    const plans: PlannedEffect[] = await Promise.all(this.deps.effects.map((effect) => effect.plan(keys, applied)));
+    const plans: PlannedEffect[] = await Promise.all(this.deps.effects.map((effect, i) => effect.plan(keys, applied, prefetched[i])));
     const archived = archivedByEntry(plans.flatMap((plan) => plan.archived ?? []));
     const changes = [
       ...applied.map(({ entryId, event }) => ({ op: 'set' as const, key: keys.appliedPrefix + event.event_id, value: entryId, ttlSeconds: this.deps.appliedTtlSeconds })),

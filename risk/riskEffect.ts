@@ -12,7 +12,7 @@ import { assessedField, CHALLENGER_TABLE, challengerAlertRows } from './challeng
 import type { StateChange } from '../processors/partitionCommit.js';
 import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from './assess.js';
 import { nextReviewAt, profileDates } from './reviewSchedule.js';
-import { readCustomerInputs } from './customerInputs.js';
+import { readCustomerInputs, type CustomerInputs } from './customerInputs.js';
 import { encodeRiskState } from './riskState.js';
 
 export interface AlertRaiser {
@@ -86,8 +86,13 @@ export class RiskEffect implements BatchEffect {
 
   constructor(private readonly deps: RiskEffectDeps) {}
 
-  async plan(keys: PartitionKeys, applied: readonly AppliedEvent[]): Promise<PlannedEffect> {
-    return this.assessInOrder(keys, applied);
+  /** The batch's customers' states, profiles, snoozes and next reviews: one MGET and one ZMSCORE. */
+  prefetch(keys: PartitionKeys, candidates: readonly AppliedEvent[]): Promise<BatchInputs> {
+    return readBatchInputs(this.deps.redis, keys, [...new Set(candidates.map((c) => c.event.customer_id))]);
+  }
+
+  async plan(keys: PartitionKeys, applied: readonly AppliedEvent[], prefetched?: unknown): Promise<PlannedEffect> {
+    return this.assessInOrder(keys, applied, prefetched as Promise<BatchInputs> | undefined);
   }
 
   /**
@@ -103,15 +108,16 @@ export class RiskEffect implements BatchEffect {
    * memory, and plans the new states, the alerts for the outbox, what followers decide, and each
    * customer's next review.
    */
-  private async assessInOrder(keys: PartitionKeys, items: readonly { entryId: string; event: RiskEvent }[]): Promise<PlannedEffect> {
+  private async assessInOrder(keys: PartitionKeys, items: readonly { entryId: string; event: RiskEvent }[], prefetched?: Promise<BatchInputs>): Promise<PlannedEffect> {
     const drainLater = this.undrained.has(keys.partition) ? () => this.drainOutbox(keys) : undefined;
     if (items.length === 0) return { changes: [], afterCommit: drainLater };
     const customers = [...new Set(items.map((a) => a.event.customer_id))];
-    const [inputs, dueScores] = await Promise.all([readCustomerInputs(this.deps.redis, keys, customers), this.deps.redis.zmscore(keys.reviewDue, ...customers)]);
+    // Prefetched for every event of the batch, a superset of the customers applied here.
+    const { inputs, dueAt } = await (prefetched ?? readBatchInputs(this.deps.redis, keys, customers));
     // Each customer's next review as the batch goes: a review that fell due before one of their
     // events is taken first, at its own moment, as the replay of a history does (backtest/replay.ts).
     // Left to the sweep it would come after the batch, and the event would have moved it on.
-    const due = new Map(customers.map((c, i) => [c, dueScores[i] === null || dueScores[i] === undefined ? undefined : Number(dueScores[i])]));
+    const due = new Map(customers.map((c) => [c, dueAt.get(c)]));
     const states = new Map(customers.map((c) => [c, inputs.get(c)!.state]));
     const profiles = new Map(customers.map((c) => [c, inputs.get(c)!.profile]));
     const snoozes = new Map(customers.map((c) => [c, inputs.get(c)!.snoozes]));
@@ -125,6 +131,7 @@ export class RiskEffect implements BatchEffect {
     const challengerAssessed = new Map<string, number>();
     const followers = this.deps.followers ?? [];
     const changes: StateChange[] = [];
+    const outboxed: NewAlert[] = [];
     const assessOne = (event: RiskEvent, entryId: string): void => {
       const state = states.get(event.customer_id)!;
       // A review of a customer without state (expired, erased) has nothing to look at.
@@ -148,7 +155,10 @@ export class RiskEffect implements BatchEffect {
       this.countModels(assessment);
       for (const { match } of assessment.snoozed) this.deps.metrics.ruleSnoozed.inc({ rule: match.ruleId });
       for (const hit of found.values()) this.deps.metrics.listMatches.inc({ list: hit.list, purpose: hit.purpose });
-      for (const alert of assessment.alerts) changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
+      for (const alert of assessment.alerts) {
+        changes.push({ op: 'rpush', key: keys.alertOutbox, value: JSON.stringify(alert) });
+        outboxed.push(alert);
+      }
       if (assessment.challenger && !isReview(event)) {
         // Recorded, never raised: rows for ClickHouse that ride the event's flush, and the count of
         // events the challenger saw, committed with the batch so neither is lost nor doubled.
@@ -182,8 +192,7 @@ export class RiskEffect implements BatchEffect {
       const next = at === undefined ? undefined : nextReviewAt({ assessedAtMs: at, lastActivityMs: lastActivityMs(state.features), ...profileDates(profiles.get(customer)) });
       changes.push(next === undefined ? { op: 'zrem', key: keys.reviewDue, member: customer } : { op: 'zadd', key: keys.reviewDue, member: customer, score: next });
     }
-    const hasAlerts = changes.some((c) => c.op === 'rpush' && c.key === keys.alertOutbox);
-    const drainAlerts = hasAlerts ? () => this.drainOutbox(keys) : drainLater;
+    const drainAlerts = outboxed.length > 0 ? () => this.drainOutbox(keys, outboxed) : drainLater;
     if (followers.length === 0) return { changes, archived, afterCommit: drainAlerts };
     return {
       changes,
@@ -234,19 +243,48 @@ export class RiskEffect implements BatchEffect {
     for (const follower of this.deps.followers ?? []) await follower.recover(keys);
   }
 
-  private async drainOutbox(keys: PartitionKeys): Promise<void> {
+  /**
+   * Raises what the outbox holds, then trims it. `committed` is what this batch's commit pushed:
+   * when the outbox was empty before it (every earlier drain finished), that is all it holds, and
+   * it is raised without reading it back.
+   */
+  private async drainOutbox(keys: PartitionKeys, committed?: readonly NewAlert[]): Promise<void> {
+    const clean = committed !== undefined && !this.undrained.has(keys.partition);
     this.undrained.add(keys.partition);
+    if (clean) {
+      for (let from = 0; from < committed.length; from += OUTBOX_PAGE) {
+        const page = committed.slice(from, from + OUTBOX_PAGE);
+        await this.raiseFromOutbox(page);
+        await this.deps.redis.ltrim(keys.alertOutbox, page.length, -1);
+      }
+      this.undrained.delete(keys.partition);
+      return;
+    }
     for (;;) {
       const page = await this.deps.redis.lrange(keys.alertOutbox, 0, OUTBOX_PAGE - 1);
       if (page.length === 0) {
         this.undrained.delete(keys.partition);
         return;
       }
-      const alerts = page.map((json) => JSON.parse(json) as NewAlert);
-      const created = await this.deps.alerts.raise(alerts);
-      for (const alert of created) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
-      this.reportDeduplicated(alerts, created);
+      await this.raiseFromOutbox(page.map((json) => JSON.parse(json) as NewAlert));
       await this.deps.redis.ltrim(keys.alertOutbox, page.length, -1);
     }
   }
+
+  private async raiseFromOutbox(alerts: readonly NewAlert[]): Promise<void> {
+    const created = await this.deps.alerts.raise([...alerts]);
+    for (const alert of created) this.deps.metrics.alertsRaised.inc({ type: alert.type, severity: alert.severity });
+    this.reportDeduplicated(alerts, created);
+  }
+}
+
+/** What a batch's assessment reads for its customers: inputs, and each one's next review (event-time ms). */
+interface BatchInputs {
+  inputs: Map<string, CustomerInputs>;
+  dueAt: Map<string, number | undefined>;
+}
+
+async function readBatchInputs(redis: Redis, keys: PartitionKeys, customers: readonly string[]): Promise<BatchInputs> {
+  const [inputs, dueScores] = await Promise.all([readCustomerInputs(redis, keys, customers), redis.zmscore(keys.reviewDue, ...customers)]);
+  return { inputs, dueAt: new Map(customers.map((c, i) => [c, dueScores[i] === null || dueScores[i] === undefined ? undefined : Number(dueScores[i])])) };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALERT_TABLES } from '../../alerts/index.js';
+import { AlertArchive } from '../../alerts/alertArchive.js';
 import { OutboxConsumer, parseOutboxEntry } from '../../alerts/outbox.js';
 import { createLogger } from '../../core/observability/index.js';
 import { FaultyStore } from '../support/faultyStore.js';
@@ -75,6 +76,54 @@ describe('alert archive in ClickHouse', () => {
     await h.service.archive.archiveAlert((await h.service.store.get(alert!.id))!);
     expect(await alertRows(alert!.id)).toHaveLength(1);
     expect(await transitionRows(alert!.id)).toHaveLength(2);
+  });
+
+  it('stores each row once when entries come again in other batches, after a batch failed half-way', async () => {
+    // Without the outbox consumers: these rows are first written below, in the batches chosen here.
+    await h.service.close();
+    const [first] = await h.service.store.raise([fraudAlert({ customerId: 'arch-6' })]);
+    const [second] = await h.service.store.raise([fraudAlert({ customerId: 'arch-7' })]);
+    const entries = (await h.redis.xrange(h.service.store.keys.outbox, '-', '+')).map(([id, fields]) => parseOutboxEntry(id, fields)!);
+    const mine = entries.filter((e) => e.alert.id === first!.id || e.alert.id === second!.id);
+    // A batch whose alert rows landed and whose transitions did not (ClickHouse failed in between).
+    let inserts = 0;
+    const halfWay = Object.assign(new FaultyStore(aggregates.store), {
+      insertRows: async (table: string, rows: readonly Record<string, unknown>[], opts?: { dedupToken?: string }) => {
+        if (inserts++ > 0) throw new Error('injected: ClickHouse went away');
+        return aggregates.store.insertRows(table, rows, opts);
+      },
+    });
+    await expect(new AlertArchive(halfWay, h.redis, h.service.store.keys).archive([...mine].reverse())).rejects.toThrow('went away');
+    expect(await alertRows(first!.id)).toHaveLength(1);
+    expect(await transitionRows(first!.id)).toHaveLength(0);
+    // Then every grouping: each alone, both, and the backfill of one alert.
+    for (const entry of mine) await h.service.archive.archive([entry]);
+    await h.service.archive.archive(mine);
+    await h.service.archive.archiveAlert((await h.service.store.get(first!.id))!);
+    for (const alert of [first!, second!]) {
+      expect(await alertRows(alert.id)).toHaveLength(1);
+      expect(await transitionRows(alert.id)).toHaveLength(1);
+    }
+  });
+
+  it('leaves an erased alert out of a batch kept for its retry, and writes the batch\'s other rows', async () => {
+    clickhouse.unavailable = true;
+    // One raise: both outbox entries come in one batch of the archive consumer.
+    const [erased, kept] = await h.service.store.raise([fraudAlert({ customerId: 'arch-8' }), fraudAlert({ customerId: 'arch-9' })]);
+    // The archive consumer claimed both for its batch and failed to insert it.
+    const claimed = () => h.redis.exists(...[erased!, kept!].map((a) => h.service.store.keys.archiveRowPrefix + a.id));
+    await eventually(claimed, (n) => n === 2);
+    expect(await h.service.archive.forget([erased!])).toBe(2);
+    // As the erasure does: its outbox entry goes too (a pending entry then reads as trimmed).
+    await h.service.store.eraseOutboxEntries('arch-8');
+    clickhouse.unavailable = false;
+    expect(await eventually(() => transitionRows(kept!.id), (r) => r.length === 1)).toHaveLength(1);
+    expect(await alertRows(kept!.id)).toHaveLength(1);
+    // The erased alert's outbox entry was handled with the batch; nothing of it reached ClickHouse.
+    const pending = () => h.redis.xpending(h.service.store.keys.outbox, 'archive') as Promise<[number, ...unknown[]]>;
+    await eventually(pending, (p) => p[0] === 0);
+    expect(await alertRows(erased!.id)).toHaveLength(0);
+    expect(await transitionRows(erased!.id)).toHaveLength(0);
   });
 
   it('keeps the API working while ClickHouse is down and catches up when it is back', async () => {
