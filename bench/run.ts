@@ -429,6 +429,12 @@ async function offers(): Promise<void> {
     console.log(`offer decision latency at 500 events/s (event in stream → decision committed, ${stats.triggered} decisions): p50 ${stats.decisionLatencyMs?.p50} ms, p95 ${stats.decisionLatencyMs?.p95} ms`);
     // The steady phase's offers are still on their way: the receiver stays up until they arrive
     // (bounded), or the engine retries them against a closed port and logs every attempt.
+    // The campaign fires on every event: left active, it would make the phases after this one
+    // measure offers too, delivered to a receiver that is gone. Paused first, then the offers
+    // already decided are awaited (bounded) before the receiver closes.
+    const paused = await api('/v1/campaigns/bench-every-event/state', { method: 'POST', body: JSON.stringify({ state: 'paused' }) });
+    if (paused.status !== 200) throw new Error(`campaign not paused: ${paused.status} ${await paused.text()}`);
+    await sleep(2500); // the campaign poll interval: every worker has it
     const offeredInAll = await metric('vigil_offer_decisions_total{outcome="offered"');
     for (let i = 0; i < 300 && delivered < offeredInAll; i++) await sleep(100);
   } finally {
