@@ -2,7 +2,7 @@
 // evaluation: a rule on the model's score, and the model as a second opinion on the pack's
 // noisiest queue rule. Rules are authored documents (as a rules file holds them), not parsed sets,
 // so the result is published and checked like any pack.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,12 +72,16 @@ function corroborated(rule: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * Writes `withFraudModel` of a rules file (the default pack unless named) to a temporary rules
- * file, for VIGIL_RULES_FILE or `npm run evaluate -- --rules`, and answers its path.
+ * file, for VIGIL_RULES_FILE or `npm run evaluate -- --rules`, and answers its path; the file and
+ * its directory are removed when the process exits.
  */
 export function fraudModelPackFile(sourcePath: string = fileURLToPath(DEFAULT_RULE_PACK_URL)): string {
   const text = readFileSync(sourcePath, 'utf8');
   const pack = (/\.json$/i.test(sourcePath) ? JSON.parse(text) : parse(text)) as AuthoredPack;
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-rules-')), 'rules.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-rules-'));
+  // The file lives as long as the process that reads it (a demo watches it as VIGIL_RULES_FILE).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'rules.yaml');
   writeFileSync(file, stringify(withFraudModel(pack)));
   return file;
 }
