@@ -7,6 +7,7 @@ import type { ArchivedRow, BatchEffect, PlannedEffect } from './batchEffects.js'
 import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
 import { streamIdMs, type StreamEntry } from './streamEntries.js';
+import { DEFAULT_SLICE_MS, TimeSlice } from '../core/timeSlice.js';
 
 /** A per-event processing step. Throwing marks this event as failed; it is retried, then dead-lettered. */
 export type EventStage = (event: VigilEvent) => void | Promise<void>;
@@ -40,6 +41,8 @@ export interface EventBatchDeps {
   log: Logger;
   maxAttempts: number;
   isStopped: () => boolean;
+  /** How long entries are decoded before the event loop gets a turn (core/timeSlice.ts). */
+  sliceMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,7 +57,11 @@ export class EventBatchProcessor {
 
   async process(entries: readonly StreamEntry[]): Promise<ProcessedEntry[]> {
     const processed: ProcessedEntry[] = [];
+    // Decoding and checking a full read of entries is milliseconds of work: done in slices, so
+    // requests this process also serves are not held behind it.
+    const slice = new TimeSlice(this.deps.sliceMs ?? DEFAULT_SLICE_MS);
     for (const entry of entries) {
+      if (slice.spent()) await slice.yield();
       const decoded = decode(entry.payload);
       if (!decoded.ok) {
         await this.deadLetter(entry, 'invalid', decoded.error, 1);

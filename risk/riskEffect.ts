@@ -14,6 +14,7 @@ import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from
 import { nextReviewAt, profileDates } from './reviewSchedule.js';
 import { readCustomerInputs, type CustomerInputs } from './customerInputs.js';
 import { encodeRiskState } from './riskState.js';
+import { DEFAULT_SLICE_MS, TimeSlice } from '../core/timeSlice.js';
 
 export interface AlertRaiser {
   /** Returns only the alerts that did not exist yet. */
@@ -56,6 +57,8 @@ export interface RiskEffectDeps {
   followers?: readonly AssessmentFollower[];
   /** The challenger rule set of the moment (risk/challengerRegistry.ts), undefined when none runs. */
   challenger?: () => RuleSet | undefined;
+  /** How long a batch is assessed before the event loop gets a turn (core/timeSlice.ts). */
+  sliceMs?: number;
 }
 
 /** How long the per-partition counts of events a challenger saw are kept after the last one. */
@@ -171,7 +174,10 @@ export class RiskEffect implements BatchEffect {
         }
       }
     };
+    // In slices: an in-line decision served by this process must not wait for the whole batch.
+    const slice = new TimeSlice(this.deps.sliceMs ?? DEFAULT_SLICE_MS);
     for (const { event, entryId } of items) {
+      if (slice.spent()) await slice.yield();
       const customer = event.customer_id;
       const atMs = Date.parse(event.occurred_at);
       // Each review moves the next one at least a day on, or ends them: the loop ends.
@@ -184,6 +190,7 @@ export class RiskEffect implements BatchEffect {
     for (const [field, count] of challengerAssessed) changes.push({ op: 'hincrby', key: keys.challengerAssessed, field, by: count });
     if (challengerAssessed.size > 0) changes.push({ op: 'expire', key: keys.challengerAssessed, ttlSeconds: CHALLENGER_COUNTS_TTL_SECONDS });
     for (const customer of customers) {
+      if (slice.spent()) await slice.yield();
       const state = states.get(customer)!;
       const at = assessedAt.get(customer);
       if (at !== undefined) {
