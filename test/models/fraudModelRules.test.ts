@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLEARLY_GENUINE_BELOW, CORROBORATED_RULES, fraudModelPackFile, withFraudModel, type AuthoredPack } from '../../models/index.js';
 import { DEFAULT_RULE_PACK_URL, KNOWN_FEATURES, parseRuleSet } from '../../rules/index.js';
 
@@ -22,7 +23,10 @@ describe('the fraud model\'s rules added to a pack', () => {
   });
 
   it('publish where a model named fraud is live, and are refused where none is', () => {
-    const text = readFileSync(fraudModelPackFile(), 'utf8');
+    const file = fraudModelPackFile();
+    // vitest ends its forked workers without an exit event, so the file's own clean-up never runs here.
+    onTestFinished(() => rmSync(dirname(file), { recursive: true, force: true }));
+    const text = readFileSync(file, 'utf8');
     const withModel = parseRuleSet(text, 'yaml', KNOWN_FEATURES, ['fraud']);
     expect(withModel.ok, withModel.ok ? '' : withModel.errors.join('; ')).toBe(true);
     const without = parseRuleSet(text, 'yaml', KNOWN_FEATURES, []);
