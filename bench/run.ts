@@ -32,12 +32,17 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // Another build to measure (e.g. a copy of dist/ made at an earlier commit); not rebuilt.
     dist: { type: 'string' },
+    // The issue's rates are the defaults; lower ones show where latency goes when the cores are not saturated.
+    'decision-rate': { type: 'string', default: '1000' },
+    'stream-rate': { type: 'string', default: '2000' },
   },
 });
 const duration = Number(values.duration);
 const port = Number(values.port);
 const e2eEvents = Number(values['e2e-events']);
 const offerEvents = Number(values['offer-events']);
+const decisionRate = Number(values['decision-rate']);
+const streamRate = Number(values['stream-rate']);
 const phases = new Set((values.only ?? 'model,riskreplay,ingest,reference,e2e,decisions,offers,alerts').split(','));
 // The model and risk replay phases run in this process, before the engine starts, so nothing else shares the CPU.
 if (phases.delete('model')) {
@@ -464,14 +469,14 @@ try {
     const e2e = await endToEnd();
     console.log(`end to end (post in batches of 500 → processed and written to ClickHouse): ${e2e.events} events in ${e2e.seconds.toFixed(1)} s = ${Math.round(e2e.events / e2e.seconds)} events/s`);
   }
-  if (phases.has('decisions')) await inlineDecisions();
+  if (phases.has('decisions')) await inlineDecisions(decisionRate, streamRate);
   if (phases.has('offers')) await offers();
-  if (phases.has('alerts')) await alertLatency();
+  if (phases.has('alerts')) await alertLatency(streamRate);
   const p99 = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text());
   const flushes = /vigil_aggregates_flush_seconds_count (\d+)/.exec(p99)?.[1];
   console.log(`ClickHouse flushes: ${flushes}`);
   if (steadyMemory) {
-    console.log(`memory at steady state (2,000 ev/s, median of ${steadyMemory.samples} samples, one a second; largest ${(steadyMemory.max / 2 ** 20).toFixed(0)} MiB): ${formatEngineMemory(steadyMemory.median)}`);
+    console.log(`memory at steady state (${streamRate.toLocaleString("en-GB")} ev/s, median of ${steadyMemory.samples} samples, one a second; largest ${(steadyMemory.max / 2 ** 20).toFixed(0)} MiB): ${formatEngineMemory(steadyMemory.median)}`);
   }
   console.log(`memory at the end: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}`);
 } finally {
