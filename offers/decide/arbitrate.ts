@@ -137,6 +137,15 @@ function screen(
   };
 }
 
+/**
+ * Whether the campaign could be offered at this instant at all: active and inside its schedule.
+ * One that cannot is screened out as `not_active` before anything else is looked at, so deciding
+ * it needs neither the cap counters nor the fraud review.
+ */
+export function mayOfferAt(campaign: Campaign, atMs: number): boolean {
+  return campaign.state === 'active' && outsideSchedule(campaign, atMs) === undefined;
+}
+
 /** Why the instant is outside the campaign's schedule, or undefined when it may send. */
 function outsideSchedule(campaign: Campaign, atMs: number): string | undefined {
   const { schedule } = campaign;

@@ -1,7 +1,7 @@
 import { MARKETING_CHANNELS } from '../../customers/profile.js';
 import type { Logger } from '../../core/observability/index.js';
 import { toClickHouseDateTime64 } from '../../aggregates/index.js';
-import { decideOffers, type ChosenOffer, type OfferDecision } from '../decide/arbitrate.js';
+import { decideOffers, mayOfferAt, type ChosenOffer, type OfferDecision } from '../decide/arbitrate.js';
 import type { Campaign } from '../campaigns/campaignSchema.js';
 import { capChecks, type CapCheck, type CapCounters, type CapOutcome } from '../decide/caps.js';
 import { decisionRows, offerIdOf, outcomeOf, type DecisionRecord } from './decisionRecord.js';
@@ -102,9 +102,14 @@ export class OfferDecider {
       const campaign = byId.get(campaignId);
       return campaign ? [{ campaign, because }] : [];
     });
-    const needsFraudCheck = triggered.some((t) => t.campaign.eligibility.exclude_open_fraud_alert);
+    // Paused campaigns (and those outside their schedule) are still decided, so marketing sees
+    // what they would have done, but as `not_active` before any check: they need no fraud review
+    // and no cap counters. A paused campaign that fires on most events otherwise cost two Redis
+    // reads per event for an answer known in advance.
+    const offerable = triggered.filter(({ campaign }) => mayOfferAt(campaign, asOfMs));
+    const needsFraudCheck = offerable.some((t) => t.campaign.eligibility.exclude_open_fraud_alert);
     const openFraudAlert = needsFraudCheck ? await this.deps.fraudReview.hasUnresolved(customer.customerId, 'fraud') : false;
-    const possible = triggered.flatMap(({ campaign }) => MARKETING_CHANNELS.flatMap((channel) =>
+    const possible = offerable.flatMap(({ campaign }) => MARKETING_CHANNELS.flatMap((channel) =>
       capChecks({ customerId: customer.customerId, campaign, channel, nowMs: asOfMs, holdout: false }, this.deps.policy)));
     const context = { event, customer: { ...customer, openFraudAlert } };
 
@@ -116,7 +121,7 @@ export class OfferDecider {
     let offer: Offer | undefined;
     const lost: Suppression[] = [];
     for (let attempt = 1; attempt <= COMMIT_ATTEMPTS && !offer; attempt++) {
-      const counters = await this.deps.caps.read(customer.customerId, triggered.map((t) => t.campaign.id), possible, asOfMs, decisionId);
+      const counters = offerable.length === 0 ? {} : await this.deps.caps.read(customer.customerId, offerable.map((t) => t.campaign.id), possible, asOfMs, decisionId);
       decision = decideOffers(triggered, context, counters, asOfMs, this.deps.policy);
       const { chosen } = decision;
       if (!chosen) break;
