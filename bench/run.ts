@@ -14,10 +14,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { formatLoadResult, runIngestLoad } from '../loadtests/ingest-autocannon.js';
 import { newRunId, sampleBatch, sampleEvent } from '../loadtests/sampleEvents.js';
 import { Pool } from 'undici';
 import { deleteKeysMatching } from '../core/redis.js';
+import { DEFAULT_RULE_PACK_URL } from '../rules/index.js';
 import { benchModelScoring } from './model.js';
 import { processCpuUs } from './processCpu.js';
 import { benchRiskReplay } from './riskReplay.js';
@@ -299,19 +302,20 @@ async function inlineDecisions(decisionsPerSecond = 1000, streamPerSecond = 2000
   }
 }
 
-const BENCH_ALERT_RULES = `
-version: "bench-alert-latency"
-rules:
-  - id: bench-marker
-    name: Bench marker
-    description: Alerts on every event the bench marks, and on nothing else, so each marked event raises exactly one alert.
-    alert_type: fraud
-    severity: high
-    weight: 0.5
-    mode: active
-    suppress_for: 0s
-    condition: { field: event.attributes.bench_marker, op: eq, value: alert }
-`;
+/**
+ * The default pack with one rule added that alerts on every event the bench marks and on nothing
+ * else, so each marked event raises one alert while every other event is assessed by the pack as
+ * in production (the pack alone alerts at random on the bench's synthetic stream).
+ */
+function benchAlertRules(): string {
+  const pack = parseYaml(readFileSync(fileURLToPath(DEFAULT_RULE_PACK_URL), 'utf8')) as { version: string; rules: unknown[] };
+  const marker = {
+    id: 'bench-marker', name: 'Bench marker', description: 'Alerts on every event the bench marks, and on nothing else.',
+    alert_type: 'fraud', severity: 'high', weight: 0.5, mode: 'active', suppress_for: '0s',
+    condition: { field: 'event.attributes.bench_marker', op: 'eq', value: 'alert' },
+  };
+  return stringifyYaml({ ...pack, version: `${pack.version}-bench-marker`, rules: [...pack.rules, marker] });
+}
 
 let steadyMemory: Awaited<ReturnType<ReturnType<typeof sampleEngineMemory>['stop']>>;
 
@@ -320,7 +324,7 @@ let steadyMemory: Awaited<ReturnType<ReturnType<typeof sampleEngineMemory>['stop
  * alert). The engine's memory is sampled every second of this stream: the bench's steady state.
  */
 async function alertLatency(streamPerSecond = 2000): Promise<void> {
-  const published = await api('/v1/rules', { method: 'PUT', body: JSON.stringify({ format: 'yaml', text: BENCH_ALERT_RULES }) });
+  const published = await api('/v1/rules', { method: 'PUT', body: JSON.stringify({ format: 'yaml', text: benchAlertRules() }) });
   if (published.status !== 200) throw new Error(`rule set not published: ${published.status} ${await published.text()}`);
   await sleep(2500); // the rules poll interval: every worker has it
   const sentAt = new Map<string, number>();
