@@ -22,7 +22,7 @@ export const CREDIT_NOISE_KINDS = ['one-off-late-payment', 'returned-direct-debi
 export type CreditNoiseKind = (typeof CREDIT_NOISE_KINDS)[number];
 
 /** Ordinary life that looks like the start of a departure: a few quiet weeks, then back as before. */
-export const CHURN_NOISE_KINDS = ['quiet-spell'] as const;
+export const CHURN_NOISE_KINDS = ['quiet-spell', 'job-change'] as const;
 export type ChurnNoiseKind = (typeof CHURN_NOISE_KINDS)[number];
 
 /**

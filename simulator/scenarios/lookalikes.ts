@@ -1,10 +1,11 @@
 import type { EventInput } from '../../core/events/index.js';
 import { amountFromGbp } from '../amounts.js';
-import { OTHER_BANKS } from '../catalogue.js';
+import { EMPLOYERS, OTHER_BANKS, PENSION_PAYER } from '../catalogue.js';
 import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
-import { TIER_SPEND_FACTOR, type Payee } from '../population.js';
+import { TIER_SPEND_FACTOR, type Payee, type SimulatedCustomer } from '../population.js';
 import { isBranchOpen } from '../rhythm.js';
+import { salaryCredit } from '../transactions.js';
 import {
   DAY_MS, EpisodeWriter, HOUR_MS, MINUTE_MS, eventMs, isScheduled, keptAt, logUniform, newPayee, type Episode, type EpisodeContext,
 } from './episode.js';
@@ -232,5 +233,38 @@ export function quietSpell(ctx: EpisodeContext, atMs: number, endMs: number): Ep
       if (t < atMs || t >= untilMs || isScheduled(event)) return true;
       return keptAt(seed, customer.id, t, level);
     },
+  };
+}
+
+/** Only a customer paid a salary changes jobs; a pension is not a job. */
+export function changesJobs(customer: SimulatedCustomer): boolean {
+  return customer.employer.name !== PENSION_PAYER;
+}
+
+/**
+ * A new job: no more pay from the old employer from `atMs`, then pay from the new one, a little
+ * more or less, on its own payday. Between the two there is often a month or more unpaid (notice
+ * served, a break between jobs, a first pay run at the end of the first month): the first new pay
+ * comes 5 to 40 days after the first payday missed, so the gap since the last old pay is anything
+ * from a week to ten weeks (an assumption). Past 40 days that is what `salary_stopped` looks
+ * for. The look-alike of the salary-stopped churn pattern: this customer stays, spends as before.
+ */
+export function jobChange(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const name = rng.pick(EMPLOYERS.filter((e) => e !== customer.employer.name));
+  const employer = { id: `emp-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, bank: rng.pick(OTHER_BANKS) };
+  const paid: SimulatedCustomer = { ...customer, employer, monthlySalaryMinor: Math.round(customer.monthlySalaryMinor * rng.logNormal(1, 0.12)) };
+  const payTime = () => rng.between(6, 8) * HOUR_MS;
+  const first = atMs + rng.between(5, 40) * DAY_MS;
+  for (let month = 0; ; month++) {
+    const day = Math.floor(first / DAY_MS) * DAY_MS + Math.round(month * 30.44) * DAY_MS;
+    if (day + 8 * HOUR_MS >= endMs) break;
+    writer.add(day + payTime(), (id, at) => salaryCredit(paid, rng.chance(0.3) ? rng.logNormal(1, 0.05) : 1, id, at));
+  }
+  return {
+    events: writer.events,
+    noise: { kind: 'job-change', atMs },
+    keepBase: (event) => event.type !== 'salary_credit' || eventMs(event) < atMs,
   };
 }

@@ -10,7 +10,7 @@ import {
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
 import { CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type NoiseKind } from './labels.js';
 import {
-  groupCollection, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, quietSpell, returningCustomer, savingElsewhere, subscriptionSignups,
+  changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, quietSpell, returningCustomer, savingElsewhere, subscriptionSignups,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -84,9 +84,14 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
   'group-collection': 0.06, 'returning-customer': 0.02, 'saving-elsewhere': 0.05,
 };
 
-/** Per 90 days: a few quiet weeks (illness, caring, exams). An assumption, not a published figure. */
-const CHURN_NOISE_RATE_PER_90_DAYS: Readonly<Record<ChurnNoiseKind, number>> = { 'quiet-spell': 0.06 };
-const CHURN_NOISE_INJECTORS: Readonly<Record<ChurnNoiseKind, Injector>> = { 'quiet-spell': quietSpell };
+/**
+ * Per 90 days: a few quiet weeks (illness, caring, exams); a new job for 3 % of those paid a
+ * salary (job-to-job moves run at about 2–3 % of employees a quarter in UK and EU labour-force
+ * surveys). Assumptions, not measured on a bank's customers.
+ */
+const CHURN_NOISE_RATE_PER_90_DAYS: Readonly<Record<ChurnNoiseKind, number>> = { 'quiet-spell': 0.06, 'job-change': 0.03 };
+const CHURN_NOISE_INJECTORS: Readonly<Record<ChurnNoiseKind, Injector>> = { 'quiet-spell': quietSpell, 'job-change': jobChange };
+const CHURN_NOISE_SUITS: Readonly<Record<ChurnNoiseKind, (customer: SimulatedCustomer) => boolean>> = { 'quiet-spell': () => true, 'job-change': changesJobs };
 
 /** Fading app use only shows on customers who used the app in the first place. */
 const SUITS: Partial<Record<FraudTypology | ChurnPattern, (customer: SimulatedCustomer) => boolean>> = {
@@ -208,14 +213,18 @@ function planCredit(
  */
 function planChurnNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
   if (!opts.noise) return;
-  const rng = new SeededRandom(deriveSeed(opts.seed, 'churn-noise-plan'));
   const from = churnEarliest(opts);
   const scale = (opts.endMs - opts.measureFromMs) / (90 * DAY_MS);
-  for (const customer of pool) {
-    for (const kind of CHURN_NOISE_KINDS) {
-      if (!rng.chance(CHURN_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+  // Each kind on a stream of its own (the first keeps the name it always had), so adding a kind
+  // changed no episode of another.
+  for (const [index, kind] of CHURN_NOISE_KINDS.entries()) {
+    const rng = new SeededRandom(deriveSeed(opts.seed, index === 0 ? 'churn-noise-plan' : `churn-noise-plan:${kind}`));
+    for (const customer of pool) {
+      if (!rng.chance(CHURN_NOISE_RATE_PER_90_DAYS[kind] * scale) || !CHURN_NOISE_SUITS[kind](customer)) continue;
       const episode = build(customer, CHURN_NOISE_INJECTORS[kind], daytime(rng, between(rng, from, opts.endMs - 7 * DAY_MS)), opts.endMs);
-      if ((episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) keep(customer, episode);
+      // A look-alike belongs to a genuine customer: none for one in credit trouble either.
+      const others = episodes.get(customer.id) ?? [];
+      if (others.every((other) => other.label === undefined && consistent(other, episode))) keep(customer, episode);
     }
   }
 }

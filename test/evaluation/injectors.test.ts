@@ -8,6 +8,7 @@ import {
   CHURN_INJECTORS, FRAUD_INJECTORS, NOISE_INJECTORS, type Episode, type EpisodeContext, type Injector,
 } from '../../simulator/scenarios/index.js';
 import { distanceKm } from '../../simulator/scenarios/places.js';
+import { changesJobs, jobChange } from '../../simulator/scenarios/lookalikes.js';
 
 const DAY = 86_400_000;
 const AT = Date.parse('2026-03-10T14:00:00Z');
@@ -231,5 +232,40 @@ describe('genuine look-alikes look like their fraud typology but for what gives 
       expect(gbp(cash)).toBeGreaterThanOrEqual(750);
       expect(cash.geo?.country).toBe(customer.homeCountry);
     }
+  });
+});
+
+describe('a job change, the look-alike of a salary that stopped', () => {
+  const salaried = CASES.filter((c) => changesJobs(c.customer));
+
+  it('stops the old employer\'s pay at the change and starts the new one\'s 5 to 40 days later, monthly, and nothing else', () => {
+    expect(salaried.length).toBeGreaterThan(3);
+    for (const { customer, seed } of salaried) {
+      const episode = run(jobChange, customer, seed);
+      expect(episode.label).toBeUndefined();
+      expect(episode.noise).toEqual({ kind: 'job-change', atMs: AT });
+      const pay = byTime(episode.events);
+      expect(pay.length).toBeGreaterThanOrEqual(1);
+      for (const event of pay) expect(parseEvent(event)).toMatchObject({ ok: true });
+      expect(pay.every((e) => e.type === 'salary_credit' && e.counterparty?.name !== customer.employer.name)).toBe(true);
+      expect(new Set(pay.map((e) => e.type === 'salary_credit' && e.counterparty?.id)).size).toBe(1);
+      const firstAfter = (ms(pay[0]!) - AT) / DAY;
+      expect(firstAfter).toBeGreaterThanOrEqual(5);
+      expect(firstAfter).toBeLessThanOrEqual(41);
+      for (let i = 1; i < pay.length; i++) expect((ms(pay[i]!) - ms(pay[i - 1]!)) / DAY).toBeGreaterThan(28);
+      const oldPay = (at: number): EventInput => ({
+        type: 'salary_credit', event_id: 'p', customer_id: customer.id, channel: 'core_banking', occurred_at: new Date(at).toISOString(),
+        amount: '100.00', currency: customer.currency, counterparty: { id: customer.employer.id, name: customer.employer.name },
+      });
+      expect(episode.keepBase?.(oldPay(AT - DAY))).toBe(true);
+      expect(episode.keepBase?.(oldPay(AT + DAY))).toBe(false);
+      const spending: EventInput = { type: 'login', event_id: 'l', customer_id: customer.id, channel: 'mobile_app', occurred_at: new Date(AT + DAY).toISOString() };
+      expect(episode.keepBase?.(spending)).toBe(true);
+    }
+  });
+
+  it('is not given to a customer paid a pension', () => {
+    const pensioner = population.find((c) => !changesJobs(c));
+    expect(pensioner?.employer.name).toBe('State Pension Service');
   });
 });

@@ -157,12 +157,16 @@ describe('credit in the labelled stream', () => {
 
 describe('churn look-alikes in the labelled stream', () => {
   const long = buildLabelledStream({ ...OPTIONS, customers: 400, days: 120, creditShare: 0.03 });
-  const spells = long.noise.filter((n) => (CHURN_NOISE_KINDS as readonly string[]).includes(n.kind));
+  const churnNoise = long.noise.filter((n) => (CHURN_NOISE_KINDS as readonly string[]).includes(n.kind));
+  const spells = churnNoise.filter((n) => n.kind === 'quiet-spell');
+  const jobChanges = churnNoise.filter((n) => n.kind === 'job-change');
   const labelled = new Set(long.labels.map((l) => l.customer_id));
 
-  it('gives genuine customers quiet spells, once they have a habit to break', () => {
+  it('gives genuine customers quiet spells and job changes, once they have a habit to break', () => {
     expect(spells.length).toBeGreaterThan(5);
-    expect(spells.filter((s) => labelled.has(s.customer_id))).toEqual([]);
+    expect(jobChanges.length).toBeGreaterThan(1);
+    expect(churnNoise.filter((s) => labelled.has(s.customer_id))).toEqual([]);
+    expect(jobChanges.every((s) => ms(s.at) >= ms(long.meta.start) + 60 * DAY)).toBe(true);
     // Churn patterns wait for 60 days of habit in a 120-day stream; so do their look-alikes.
     expect(spells.every((s) => ms(s.at) >= ms(long.meta.start) + 60 * DAY)).toBe(true);
   });
