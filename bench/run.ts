@@ -60,6 +60,8 @@ if (phases.delete('riskreplay')) {
 }
 if (phases.size === 0) process.exit(0);
 const OFFER_CUSTOMERS = 20_000;
+/** Set for the engine, so what the bench reads per partition (offer outboxes) is every partition. */
+const PARTITIONS = 8;
 const url = `http://127.0.0.1:${port}`;
 const key = 'bench-admin-key-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
@@ -96,7 +98,7 @@ async function assertPortsFree(ports: number[]): Promise<void> {
 function startVigil(opts: { port: number; prefix: string; dataDir: string; role: 'all' | 'api' }): ChildProcess {
   return spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(values.dist ?? 'dist', 'bin/vigil.js')], { env: {
     ...process.env, ...ENGINE_ENV, PORT: String(opts.port), VIGIL_API_KEYS: `bench:${key}:admin`, VIGIL_DATA_DIR: opts.dataDir, VIGIL_ROLE: opts.role,
-    VIGIL_REDIS_PREFIX: opts.prefix, LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
+    VIGIL_REDIS_PREFIX: opts.prefix, VIGIL_PARTITIONS: String(PARTITIONS), LOG_LEVEL: 'warn', VIGIL_MAX_LAG_EVENTS: '50000000',
     // Offers on from the start, as the issue measures the pipeline: the shipped example campaigns
     // (retention, birthday, payroll, travel card, …) are evaluated on every event of every phase.
     VIGIL_CAMPAIGNS_FILE: fileURLToPath(EXAMPLE_CAMPAIGNS_URL),
@@ -176,7 +178,7 @@ async function offerTriggersDecided(timeoutMs: number): Promise<number> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
-    const outboxes = Array.from({ length: 8 }, (_, p) => partitionKeys(prefix, p).offerOutbox);
+    const outboxes = Array.from({ length: PARTITIONS }, (_, p) => partitionKeys(prefix, p).offerOutbox);
     const left = async () => (await Promise.all(outboxes.map((key) => redis.llen(key)))).reduce((a, b) => a + b, 0);
     const deadline = Date.now() + timeoutMs;
     let n = await left();
@@ -482,7 +484,7 @@ try {
   await waitReady();
   const cpu = cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-  console.log('engine: one process, api + worker, 8 partitions, embedded ClickHouse (chdb), local Redis');
+  console.log(`engine: one process, api + worker, ${PARTITIONS} partitions, embedded ClickHouse (chdb), local Redis`);
   console.log(`memory after start-up, idle: ${formatEngineMemory(await engineMemory(url, key, engine.pid))}\n`);
 
   if (phases.has('ingest')) {
