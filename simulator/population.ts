@@ -114,8 +114,12 @@ function jitterShares(base: Record<ServiceChannel, number>, rng: SeededRandom): 
 
 function employerOf(rng: SeededRandom, ageBand: AgeBand): Employer {
   const name = ageBand === '65+' && rng.chance(0.8) ? PENSION_PAYER : rng.pick(EMPLOYERS);
-  const id = `emp-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  return { id, name, bank: rng.pick(OTHER_BANKS) };
+  return employerCalled(name, rng.pick(OTHER_BANKS));
+}
+
+/** An employer (or pension payer) by name, with the id every simulated payslip from it carries. */
+export function employerCalled(name: string, bank: string): Employer {
+  return { id: `emp-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, bank };
 }
 
 function devicesOf(number: string, rng: SeededRandom, channels: Record<ServiceChannel, number>): SimulatedDevice[] {

@@ -3,7 +3,7 @@ import { amountFromGbp } from '../amounts.js';
 import { EMPLOYERS, OTHER_BANKS, PENSION_PAYER } from '../catalogue.js';
 import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
-import { TIER_SPEND_FACTOR, type Payee, type SimulatedCustomer } from '../population.js';
+import { TIER_SPEND_FACTOR, employerCalled, type Payee, type SimulatedCustomer } from '../population.js';
 import { isBranchOpen } from '../rhythm.js';
 import { salaryCredit } from '../transactions.js';
 import {
@@ -252,8 +252,7 @@ export function changesJobs(customer: SimulatedCustomer): boolean {
 export function jobChange(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
   const { rng, customer } = ctx;
   const writer = new EpisodeWriter(ctx);
-  const name = rng.pick(EMPLOYERS.filter((e) => e !== customer.employer.name));
-  const employer = { id: `emp-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, bank: rng.pick(OTHER_BANKS) };
+  const employer = employerCalled(rng.pick(EMPLOYERS.filter((e) => e !== customer.employer.name)), rng.pick(OTHER_BANKS));
   const paid: SimulatedCustomer = { ...customer, employer, monthlySalaryMinor: Math.round(customer.monthlySalaryMinor * rng.logNormal(1, 0.12)) };
   const payTime = () => rng.between(6, 8) * HOUR_MS;
   const first = atMs + rng.between(5, 40) * DAY_MS;
