@@ -8,12 +8,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 // between. Checking the clock costs well under a microsecond per item; a turn is taken once a slice.
 
 /** Long enough that the turns cost nothing measurable, short against a decision's deadline. */
-export const DEFAULT_SLICE_MS = 4;
+const DEFAULT_SLICE_MS = 4;
 
 export class TimeSlice {
   #startedAt: number;
 
-  /** `sliceMs` 0 yields after every item (tests); `now` is injectable for the same reason. */
+  /** `sliceMs` 0 yields after every item (tests), undefined takes the default; `now` is injectable for tests. */
   constructor(
     private readonly sliceMs: number = DEFAULT_SLICE_MS,
     private readonly now: () => number = () => performance.now(),

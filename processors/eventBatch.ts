@@ -7,7 +7,7 @@ import type { ArchivedRow, BatchEffect, PlannedEffect } from './batchEffects.js'
 import type { PartitionCommitter } from './partitionCommit.js';
 import type { DeadLetterQueue, DeadLetterReason } from './deadLetters.js';
 import { streamIdMs, type StreamEntry } from './streamEntries.js';
-import { DEFAULT_SLICE_MS, TimeSlice } from '../core/timeSlice.js';
+import { TimeSlice } from '../core/timeSlice.js';
 
 /** A per-event processing step. Throwing marks this event as failed; it is retried, then dead-lettered. */
 export type EventStage = (event: VigilEvent) => void | Promise<void>;
@@ -59,7 +59,7 @@ export class EventBatchProcessor {
     const processed: ProcessedEntry[] = [];
     // Decoding and checking a full read of entries is milliseconds of work: done in slices, so
     // requests this process also serves are not held behind it.
-    const slice = new TimeSlice(this.deps.sliceMs ?? DEFAULT_SLICE_MS);
+    const slice = new TimeSlice(this.deps.sliceMs);
     for (const entry of entries) {
       if (slice.spent()) await slice.yield();
       const decoded = decode(entry.payload);

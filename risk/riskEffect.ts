@@ -14,7 +14,7 @@ import { assessEvent, assessReview, type RiskAssessment, type RiskContext } from
 import { nextReviewAt, profileDates } from './reviewSchedule.js';
 import { readCustomerInputs, type CustomerInputs } from './customerInputs.js';
 import { encodeRiskState } from './riskState.js';
-import { DEFAULT_SLICE_MS, TimeSlice } from '../core/timeSlice.js';
+import { TimeSlice } from '../core/timeSlice.js';
 
 export interface AlertRaiser {
   /** Returns only the alerts that did not exist yet. */
@@ -175,7 +175,7 @@ export class RiskEffect implements BatchEffect {
       }
     };
     // In slices: an in-line decision served by this process must not wait for the whole batch.
-    const slice = new TimeSlice(this.deps.sliceMs ?? DEFAULT_SLICE_MS);
+    const slice = new TimeSlice(this.deps.sliceMs);
     for (const { event, entryId } of items) {
       if (slice.spent()) await slice.yield();
       const customer = event.customer_id;
