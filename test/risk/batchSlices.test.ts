@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { deleteKeysMatching } from '../../core/redis.js';
+import { REDIS_URL, uniquePrefix } from '../support/testEngine.js';
 import { parseEvent, type VigilEvent } from '../../core/events/index.js';
 import { createLogger, createMetrics } from '../../core/observability/index.js';
 import { partitionKeys } from '../../core/streams/index.js';
@@ -13,11 +15,10 @@ import { cardPayment } from '../support/events.js';
 // not held behind it. What proves it: work queued on the event loop runs between the batch's
 // events, and slicing changes nothing the batch decides.
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-const prefix = `test:slices:${process.pid}:${Date.now()}`;
+const redis = new Redis(REDIS_URL, { lazyConnect: true });
+const prefix = uniquePrefix('slices');
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 });
 

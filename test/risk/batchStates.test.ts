@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { deleteKeysMatching } from '../../core/redis.js';
+import { REDIS_URL, uniquePrefix } from '../support/testEngine.js';
 import type { VigilEvent } from '../../core/events/index.js';
 import { createLogger, createMetrics } from '../../core/observability/index.js';
 import { partitionKeys } from '../../core/streams/index.js';
@@ -18,11 +20,10 @@ import { HOUR } from '../features/builders.js';
 // makes the batch reuse states instead of copying them (tried for issue 11 and not kept): with two
 // customers sharing arrays changed in place, it fails.
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-const prefix = `test:batchstates:${process.pid}:${Date.now()}`;
+const redis = new Redis(REDIS_URL, { lazyConnect: true });
+const prefix = uniquePrefix('batchstates');
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 });
 
