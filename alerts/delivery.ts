@@ -6,7 +6,8 @@ import type { AlertKeys } from './keys.js';
 import type { AlertMetrics } from './metrics.js';
 import type { OutboxEntry } from './outbox.js';
 import { withOverdue, type AlertEventName } from './schema.js';
-import { signWebhook, subscriberWants, type WebhookRegistry } from './webhooks.js';
+import { postSigned } from '../core/webhooks/signedPost.js';
+import { subscriberWants, type WebhookRegistry } from './webhooks.js';
 
 /** How long a shutdown waits for BullMQ to finish the jobs in hand (they are retried if it gives up). */
 const CLOSE_WAIT_MS = 5000;
@@ -148,22 +149,11 @@ export class WebhookDelivery {
     const subscriber = await this.opts.registry.get(job.data.subscriberId);
     // Unsubscribed since the job was queued: nobody to deliver to, which is not a failure.
     if (!subscriber) return;
-    const started = performance.now();
-    // No redirect is followed: the signed request goes only to the URL the admin registered.
-    const response = await this.opts.outbound.post(subscriber.url, {
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Vigil-Webhooks/1',
-        'X-Vigil-Event': job.data.event,
-        'X-Vigil-Delivery': String(job.id),
-        'X-Vigil-Signature': signWebhook(subscriber.secret, job.data.body, Math.floor(this.now() / 1000)),
-      },
-      body: job.data.body,
-      timeoutMs: this.opts.timeoutMs ?? 10_000,
-    }).catch((error: unknown) => {
-      throw new Error(`request to the receiver failed: ${error instanceof Error ? error.message : 'request failed'}`);
+    const response = await postSigned(this.opts.outbound, {
+      url: subscriber.url, secret: subscriber.secret, body: job.data.body, event: job.data.event, deliveryId: String(job.id),
+      userAgent: 'Vigil-Webhooks/1', timeoutMs: this.opts.timeoutMs ?? 10_000, nowMs: this.now(), receiver: 'the receiver',
     });
-    this.opts.metrics?.webhookSeconds.observe((performance.now() - started) / 1000);
+    this.opts.metrics?.webhookSeconds.observe(response.seconds);
     if (response.status < 200 || response.status > 299) throw new WebhookReceiverError(response.status);
     this.opts.metrics?.webhookDeliveries.inc({ result: 'delivered' });
   }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { VigilError } from '../../core/errors.js';
 import type { OutboundPolicy } from '../../core/net/index.js';
 import type { Logger } from '../../core/observability/index.js';
-import { signWebhook } from '../../core/webhooks/signature.js';
+import { postSigned } from '../../core/webhooks/signedPost.js';
 import type { ChannelEndpointRegistry } from './channelEndpoints.js';
 import { customerOfferKeys, type OfferKeys } from '../keys.js';
 import type { OfferMetrics } from '../metrics.js';
@@ -228,23 +228,11 @@ export class OfferDelivery {
     const endpoint = await this.opts.endpoints.get(offer.channel);
     // Retried, not cancelled: the endpoint may be configured before the attempts run out.
     if (!endpoint) throw new Error(`no endpoint is configured for channel ${offer.channel}`);
-    const started = performance.now();
-    // No redirect is followed: the signed offer goes only to the URL the admin configured.
-    const response = await this.opts.outbound.post(endpoint.url, {
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Vigil-Offers/1',
-        'X-Vigil-Event': 'offer.send',
-        'X-Vigil-Delivery': offer.offerId,
-        'Idempotency-Key': offer.offerId,
-        'X-Vigil-Signature': signWebhook(endpoint.secret, body, Math.floor(this.now() / 1000)),
-      },
-      body,
-      timeoutMs: this.opts.timeoutMs ?? 10_000,
-    }).catch((error: unknown) => {
-      throw new Error(`request to the ${offer.channel} endpoint failed: ${error instanceof Error ? error.message : 'request failed'}`);
+    const response = await postSigned(this.opts.outbound, {
+      url: endpoint.url, secret: endpoint.secret, body, event: 'offer.send', deliveryId: offer.offerId, idempotencyKey: offer.offerId,
+      userAgent: 'Vigil-Offers/1', timeoutMs: this.opts.timeoutMs ?? 10_000, nowMs: this.now(), receiver: `the ${offer.channel} endpoint`,
     });
-    this.opts.metrics?.deliverySeconds.observe((performance.now() - started) / 1000);
+    this.opts.metrics?.deliverySeconds.observe(response.seconds);
     if (response.status < 200 || response.status > 299) throw new ChannelEndpointError(response.status);
   }
 
