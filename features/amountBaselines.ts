@@ -96,7 +96,10 @@ export const NO_COMPARISON: Readonly<AmountComparison> = Object.freeze({ robustZ
 
 /**
  * How an outgoing amount at t compares with the customer's amounts of its group in the 90 days
- * before it; with fewer than MIN_AMOUNTS_FOR_BASELINE there, with their amounts of every group.
+ * before it; with fewer than MIN_AMOUNTS_FOR_BASELINE there, with their amounts of every group;
+ * with fewer still, with every amount kept, however old. A customer back after months of silence
+ * is measured against their habits before it: an account unused since the summer that sends
+ * 6,800 to a stranger is not "without history" (a takeover of a dormant account looks exactly so).
  */
 export function compareWithBaseline(baselines: AmountBaselines, group: AmountGroup, t: number, amountMilli: number): AmountComparison {
   const from = t - WINDOW_SECONDS['90d'];
@@ -105,6 +108,10 @@ export function compareWithBaseline(baselines: AmountBaselines, group: AmountGro
   if (bins.length < MIN_AMOUNTS_FOR_BASELINE) {
     bins.length = 0;
     for (const other of AMOUNT_GROUPS) collectBins(baselines[other], from, t, bins);
+  }
+  if (bins.length < MIN_AMOUNTS_FOR_BASELINE) {
+    bins.length = 0;
+    for (const other of AMOUNT_GROUPS) collectBins(baselines[other], -Infinity, t, bins);
   }
   if (bins.length < MIN_AMOUNTS_FOR_BASELINE) return NO_COMPARISON;
   sortAscending(bins);

@@ -30,6 +30,8 @@ export interface CurrentEventFeatures {
   merchant_first_seen_days: number;
   payee_seen_count: number;
   payee_first_seen_days: number;
+  transfers_to_payee_1h: number;
+  amount_to_payee_1h: number;
   device_age_seconds: number;
   own_account_transfer: boolean;
   card_present: boolean;
@@ -46,6 +48,7 @@ export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1, country_changed: false,
   amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
+  transfers_to_payee_1h: 0, amount_to_payee_1h: 0,
   device_age_seconds: -1, own_account_transfer: false, card_present: false,
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
   idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
@@ -63,7 +66,7 @@ export function featureVector(
 ): FeatureVector {
   const short = shortWindowCounts(state.r, t, (merchant, at) => isNewAt(state.s.m, merchant, at));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
-  const [d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['7d'], W['14d'], W['30d'], W['90d']]);
+  const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
   const stats90 = outgoingStats(state.d, t, W['90d']);
   const salary = salarySignals(state.sal, t);
   const amountOut24h = h24[HOUR_FIELD.amountOutMilli]!;
@@ -105,6 +108,9 @@ export function featureVector(
     inbound_credits_count_24h: h24[HOUR_FIELD.transfersIn]! + h24[HOUR_FIELD.cashDeposits]!,
     new_payers_24h: firstSeenInWindow(state.s.i, t, W['24h']),
     forwarded_out_ratio_24h: ratio(amountOut24h, amountIn24h),
+    new_payers_3d: firstSeenInWindow(state.s.i, t, W['3d']),
+    amount_in_3d: majorUnits(d3[DAY_FIELD.amountInMilli]!),
+    forwarded_out_ratio_3d: ratio(d3[DAY_FIELD.amountOutMilli]!, d3[DAY_FIELD.amountInMilli]!),
     outflow_ratio_30d: ratio(amountOut30d, amountIn30d),
     outflow_to_other_banks_30d: majorUnits(otherBanks30d),
     outflow_to_other_banks_ratio_30d: ratio(otherBanks30d, amountOut30d),
@@ -129,6 +135,8 @@ export function featureVector(
     merchant_first_seen_days: current.merchant_first_seen_days,
     payee_seen_count: current.payee_seen_count,
     payee_first_seen_days: current.payee_first_seen_days,
+    transfers_to_payee_1h: current.transfers_to_payee_1h,
+    amount_to_payee_1h: current.amount_to_payee_1h,
     own_account_transfer: current.own_account_transfer,
     card_present: current.card_present,
     device_age_seconds: current.device_age_seconds,

@@ -5,7 +5,7 @@ import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
 import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
-import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore } from './recentLog.js';
+import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore, transfersToPayeeWithinHour } from './recentLog.js';
 import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState, SeenSet } from './state.js';
@@ -75,6 +75,11 @@ export function withSessionMarks(features: CurrentEventFeatures, after: Customer
   features.seconds_since_new_device_login = secondsSinceMark(after, 'nd', facts.t);
   features.seconds_since_new_network_login = secondsSinceMark(after, 'nn', facts.t);
   features.seconds_since_new_country_login = secondsSinceMark(after, 'nc', facts.t);
+  if (facts.type === 'transfer_out' && facts.payee !== undefined) {
+    const toPayee = transfersToPayeeWithinHour(after.r, facts.payee, facts.t);
+    features.transfers_to_payee_1h = toPayee.count;
+    features.amount_to_payee_1h = majorUnits(toPayee.amountMilli);
+  }
   return features;
 }
 

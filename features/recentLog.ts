@@ -145,6 +145,25 @@ export function shortWindowCounts(
   return counts;
 }
 
+/**
+ * Transfers out to one payee in the closed hour [t − 1 h, t], the current one included: a scam
+ * victim is talked into paying one new account again and again ("split it, the limit is 2,000").
+ */
+export function transfersToPayeeWithinHour(log: readonly RecentEvent[], payee: string, t: number): { count: number; amountMilli: number } {
+  let count = 0;
+  let amountMilli = 0;
+  for (let i = log.length - 1; i >= 0; i--) {
+    const entry = log[i]!;
+    const age = t - entry.t;
+    if (age < 0) continue;
+    if (age > WINDOW_SECONDS['1h']) break;
+    if (entry.k !== EVENT_KIND.transfer_out || entry.m !== payee) continue;
+    count++;
+    amountMilli += entry.a ?? 0;
+  }
+  return { count, amountMilli };
+}
+
 function insertionPoint(log: readonly RecentEvent[], entry: RecentEvent): number {
   let lo = 0;
   let hi = log.length;

@@ -53,7 +53,8 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
       facts.complaint ? recordComplaint(state.cp, facts.complaint.key, facts.t, facts.complaint.resolved) : state.cp,
       historyStart - SEEN_HISTORY.m,
     ),
-    // Pruned as amounts are added: reads filter by time, so a stale amount left meanwhile changes nothing.
+    // Pruned as amounts are added: a group's stale amounts stay until then, and are read only for a
+    // customer with too few recent ones (their habits before a silence; compareWithBaseline).
     b: group ? recordBaselineAmount(state.b, group, facts.t, facts.amountMilli, baselineStart) : state.b,
     sm: marks,
     rv: reactivations(state, facts),
@@ -99,6 +100,7 @@ function recentEvent(facts: EventFacts): RecentEvent {
   const entry: RecentEvent = { t: facts.t, k: facts.kind };
   if (facts.direction !== '') entry.a = facts.amountMilli;
   if (facts.merchant !== undefined) entry.m = facts.merchant;
+  else if (facts.payee !== undefined) entry.m = facts.payee;
   if (facts.country !== undefined) entry.c = facts.country;
   if (facts.geo) entry.g = [facts.geo[0], facts.geo[1]];
   return entry;

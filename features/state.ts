@@ -17,7 +17,11 @@ export interface RecentEvent {
   k: number;
   /** Amount in thousandths of a major unit (money events only). */
   a?: number;
-  /** Merchant key (hash). */
+  /**
+   * Counterparty key (hash): the merchant of a card payment, the payee of a transfer out. One slot
+   * for both keeps the stored row as it was (the kind says which); readers before payees were
+   * kept here read it for card payments only.
+   */
   m?: string;
   /** Country where the customer was (geo, else merchant). */
   c?: string;

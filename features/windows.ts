@@ -6,14 +6,14 @@
 //
 // - 1m, 10m and 1h windows are exact: they read a log of individual recent events (the newest 128
 //   within 1 h + the allowed lateness; beyond that a count reads "at least 128").
-// - 24h windows read 1-hour buckets; 7d, 30d and 90d windows read 1-day UTC buckets. They count
+// - 24h windows read 1-hour buckets; 3d, 7d, 30d and 90d windows read 1-day UTC buckets. They count
 //   every bucket from the one holding t − W to the one holding t, whole. So they never miss an
 //   event of [t − W, t], and may include up to one bucket more at the old end (24h reads < 25 h,
-//   7d reads < 8 d, 30d < 31 d, 90d < 91 d) and, for a late event, later events of its own bucket.
+//   3d reads < 4 d, 7d reads < 8 d, 30d < 31 d, 90d < 91 d) and, for a late event, later events of its own bucket.
 //   The trade-off buys bounded memory: a year of history costs at most ~91 day buckets.
 //
 // Because each window contains [t − W, t] and lies within the next longer window's span, counts in
-// nested windows are monotone (1m ≤ 10m ≤ 1h ≤ 24h ≤ 7d ≤ 30d ≤ 90d).
+// nested windows are monotone (1m ≤ 10m ≤ 1h ≤ 24h ≤ 3d ≤ 7d ≤ 30d ≤ 90d).
 
 export const MINUTE = 60;
 export const HOUR = 3_600;
@@ -24,6 +24,7 @@ export const WINDOW_SECONDS = {
   '10m': 10 * MINUTE,
   '1h': HOUR,
   '24h': DAY,
+  '3d': 3 * DAY,
   '7d': 7 * DAY,
   '14d': 14 * DAY,
   '30d': 30 * DAY,

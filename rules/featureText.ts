@@ -1,4 +1,5 @@
 import { groupDecimal } from '../core/events/index.js';
+import { featureName } from './fields.js';
 
 // How each feature reads in an explanation. A risk officer sees "12 card payments at new merchants
 // in 10 min", not "card_payment_new_merchant_count_10m=12". Windowed families are described by
@@ -13,6 +14,19 @@ export interface FeatureText {
   whenFalse?: string;
   /** For seconds/km features where −1 means "never" or "unknown". */
   whenNegative?: string;
+  /**
+   * The event types the feature speaks of. On others it holds its neutral value, which a rule may
+   * test ("not to the customer's own account") but which says nothing of a card payment or cash,
+   * so such a comparison is left out of that event's reasons.
+   */
+  appliesTo?: readonly string[];
+}
+
+/** Whether a compared field says something of an event of this type (non-features always do). */
+export function featureApplies(field: string, eventType: string): boolean {
+  const feature = featureName(field);
+  const applies = feature === undefined ? undefined : featureText(feature).appliesTo;
+  return applies === undefined || applies.includes(eventType);
 }
 
 const WINDOW_WORDS: Readonly<Record<string, string>> = { m: 'min', h: 'h', d: 'days' };
@@ -50,6 +64,7 @@ const against = (what: string, window: string): FeatureText => ({ unit: 'ratio',
 
 const NAMED: Readonly<Record<string, FeatureText>> = {
   forwarded_out_ratio_24h: { unit: 'ratio', text: '{v} of the money received in 24 h forwarded out' },
+  forwarded_out_ratio_3d: { unit: 'ratio', text: '{v} of the money received in 3 days forwarded out' },
   outflow_ratio_30d: { unit: 'ratio', text: 'outflow at {v} of inflow over 30 days' },
   outflow_to_other_banks_30d: { unit: 'amount', text: '{v} sent to other banks in 30 days' },
   outflow_to_other_banks_ratio_30d: { unit: 'ratio', text: '{v} of 30-day outflow sent to other banks' },
@@ -64,7 +79,9 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   merchant_first_seen_days: { unit: 'days', text: 'merchant first paid {v} ago', whenNegative: 'merchant never paid before' },
   payee_seen_count: { unit: 'count', text: 'payee paid {v} times before' },
   payee_first_seen_days: { unit: 'days', text: 'payee first paid {v} ago', whenNegative: 'payee never paid before' },
-  own_account_transfer: { unit: 'flag', text: "to the customer's own account", whenFalse: "to someone else's account" },
+  own_account_transfer: { unit: 'flag', text: "to the customer's own account", whenFalse: "to someone else's account", appliesTo: ['transfer_out'] },
+  transfers_to_payee_1h: { unit: 'count', text: '{v} transfers to this payee in 1 h', appliesTo: ['transfer_out'] },
+  amount_to_payee_1h: { unit: 'amount', text: '{v} sent to this payee in 1 h', appliesTo: ['transfer_out'] },
   card_present: { unit: 'flag', text: 'card at the terminal', whenFalse: 'card not present' },
   device_age_seconds: { unit: 'seconds', text: 'device first seen {v} ago', whenNegative: 'no device on the event' },
   seconds_since_contact_change: { unit: 'seconds', text: 'phone number or e-mail changed {v} ago', whenNegative: 'no phone number or e-mail change on record' },

@@ -44,6 +44,20 @@ describe('robust amount baselines (log scale, median and MAD per spending group)
     expect(featuresOfLast([...shopperHistory(), own])).toMatchObject({ amount_robust_z: 0, amount_to_typical_ratio: 0, own_account_transfer: true });
   });
 
+  it('measures a customer back after months of silence against their habits before it, not as one without history', () => {
+    const back = transferOut(T0 + 30 * DAY + 150 * DAY, '6800.00', 'p-stranger');
+    const features = featuresOfLast([...shopperHistory(), back]);
+    // Nothing in the 90 days before; the kept amounts of every group (groceries and clothes, ~30) stand in.
+    expect(features.amount_to_typical_ratio).toBeGreaterThan(100);
+    expect(features.amount_robust_z).toBeGreaterThan(5);
+    // With recent history the old amounts are not read: a month of 900 transfers after the silence.
+    const recent = Array.from({ length: 5 }, (_, i) => transferOut(T0 + 175 * DAY + i * DAY, '900.00', 'p-builder'));
+    // (amounts are kept in 13% log bins, so "about 1.1 times")
+    const ratio = featuresOfLast([...shopperHistory(), ...recent, transferOut(T0 + 181 * DAY, '1000.00', 'p-builder')]).amount_to_typical_ratio;
+    expect(ratio).toBeGreaterThan(1);
+    expect(ratio).toBeLessThan(1.3);
+  });
+
   it('does not call a 10% rise of a fixed standing order unusual (the spread has a floor)', () => {
     const rent = Array.from({ length: 6 }, (_, i) => transferOut(T0 + i * 7 * DAY, '500.00', 'p-landlord'));
     const features = featuresOfLast([...rent, transferOut(T0 + 6 * 7 * DAY, '550.00', 'p-landlord')]);
@@ -198,6 +212,34 @@ describe('strangers paying in', () => {
     const shuffled = [events[0]!, events[5]!, events[2]!, events[4]!, events[1]!, events[3]!];
     expect(featuresAt(replay(shuffled).state, T0 + 5 * HOUR).new_payers_24h).toBe(3);
     expect(featuresAt(replay(events).state, T0 + 2 * DAY).new_payers_24h).toBe(0);
+  });
+});
+
+describe('one payee paid again and again', () => {
+  it('counts the transfers and the amount to the current payee in the last hour, the current one included, and nothing for other payees or events', () => {
+    const events = [
+      transferOut(T0 - 2 * HOUR, '500.00', 'p-safe'), transferOut(T0, '2000.00', 'p-safe'), transferOut(T0 + 10 * MINUTE, '40.00', 'p-sister'),
+      transferOut(T0 + 20 * MINUTE, '2500.00', 'p-safe'), pay(T0 + 30 * MINUTE, '30.00'), transferOut(T0 + 40 * MINUTE, '1900.00', 'p-safe'),
+    ];
+    const { results } = replay(events);
+    expect(results.map((r) => [r.features.transfers_to_payee_1h, r.features.amount_to_payee_1h])).toEqual([
+      [1, 500], [1, 2000], [1, 40], [2, 4500], [0, 0], [3, 6400],
+    ]);
+    // First paid two hours before: outside the hour's count, but still a payee first paid today.
+    expect(results.at(-1)!.features.payee_first_seen_days).toBe(0);
+  });
+});
+
+describe('strangers paying in over days', () => {
+  const credit = (atMs: number, payer: string, amount = '600.00') => ev('transfer_in', atMs, { amount, counterparty: { id: payer } });
+
+  it('counts senders first seen in the last three days and the share of their money forwarded, where the 24 h window has lost the early ones', () => {
+    const events = [
+      credit(T0, 'p-a'), credit(T0 + 8 * HOUR, 'p-b'), credit(T0 + 20 * HOUR, 'p-c'), credit(T0 + 30 * HOUR, 'p-d'), credit(T0 + 40 * HOUR, 'p-e'),
+      transferOut(T0 + 50 * HOUR, '2400.00', 'p-crypto'),
+    ];
+    expect(featuresOfLast(events)).toMatchObject({ new_payers_24h: 2, new_payers_3d: 5, amount_in_3d: 3000, forwarded_out_ratio_3d: 0.8 });
+    expect(featuresAt(replay(events).state, T0 + 6 * DAY)).toMatchObject({ new_payers_3d: 0, amount_in_3d: 0 });
   });
 });
 

@@ -168,6 +168,20 @@ describe('explanations', () => {
   });
 });
 
+describe('reasons speak of this event', () => {
+  const set = ruleSet(rule({ condition: { all: [
+    { field: 'event.amount', op: 'gte', value: 500 },
+    { field: 'features.own_account_transfer', op: 'eq', value: false },
+  ] } }));
+
+  it('leaves "to someone else\'s account" out of a card payment\'s and a cash withdrawal\'s reasons, and keeps it for a transfer', () => {
+    const texts = (event: Parameters<typeof ruleContext>[0]) => evaluateRules(set, ruleContext(event, { own_account_transfer: false }))[0]!.reasons.map((r) => r.text);
+    expect(texts(cardPayment('742.00'))).toEqual(['amount 742.00 EUR (threshold ≥ 500.00 EUR)']);
+    expect(texts(cashWithdrawal('600.00'))).toEqual(['amount 600.00 EUR (threshold ≥ 500.00 EUR)']);
+    expect(texts(transferOut('900.00'))).toEqual(['amount 900.00 EUR (threshold ≥ 500.00 EUR)', "to someone else's account"]);
+  });
+});
+
 describe('money in explanations is exact', () => {
   // 9007199254740991 pence: the largest safe integer. As a double in pounds it prints …409.90.
   const huge = ruleContext(transferOut('90071992547409.91', { currency: 'GBP' }), { amount_current: 90071992547409.91 });
