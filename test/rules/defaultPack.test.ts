@@ -118,6 +118,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'outflows-to-other-banks', label: '6,200 moved to other banks this month', event: transferOut('2500.00'),
     features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78 },
     nearMiss: { features: { outflow_to_other_banks_30d: 1_200, outflow_to_other_banks_ratio_30d: 0.7 } } },
+  { rule: 'outflows-to-other-banks', label: 'the savings moved to the customer\'s own new account, first paid today', event: transferOut('2500.00'),
+    features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: true, payee_first_seen_days: 0, payee_seen_count: 1 },
+    // The same money rushed to someone else's account first paid today is a scam's victim, not a leaver.
+    nearMiss: { features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: false, payee_first_seen_days: 0, payee_seen_count: 1 } } },
   { rule: 'repeated-complaints', label: 'second complaint this month', event: complaint(),
     features: { complaints_30d: 2, complaints_open: 2 },
     nearMiss: { features: { complaints_30d: 1 } } },
