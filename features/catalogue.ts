@@ -29,6 +29,8 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('small_card_payment_count_1h', 'count', 'Card payments of at most 5 major units in the last hour.'),
   f('card_payment_new_merchant_count_10m', 'count', 'Card payments in the last 10 minutes at a merchant first seen with that payment.'),
   f('card_payment_new_merchant_count_1h', 'count', 'Card payments in the last hour at a merchant first seen with that payment (card testing at a slower pace).'),
+  f('online_card_new_merchant_count_1h', 'count', 'Card payments without the card present (online, by phone) in the last hour at merchants new when paid, the current one included.'),
+  f('online_card_new_countries_1h', 'count', "Distinct countries of the merchants paid online by card in the last hour that the customer had never been in (400 days of places): a stolen card number is spent wherever shops take it."),
   f('transfer_out_count_1h', 'count', 'Outgoing transfers in the last hour.'),
   f('transfer_out_count_24h', 'count', 'Outgoing transfers in the last 24 hours.'),
   f('transfer_in_count_24h', 'count', 'Incoming transfers in the last 24 hours.'),

@@ -2,6 +2,7 @@ import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amoun
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
+import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
 import {
@@ -19,7 +20,8 @@ import {
 //     h, d: [[age in buckets, ...counters]],
 //     s: { m|k|c|d|p|n|i: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
-//     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]] }
+//     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
+//     cr?, oc?: [[age, merchant, merchant's country]] }
 //
 // Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
 // counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
@@ -32,6 +34,11 @@ import {
 // nothing else moves) read them as 0: for up to 90 days the customer's own payments then include
 // their pay and direct debits, which reads as steady, never as a decline. Credit state (`cr`) is
 // absent for customers no lending system reported on, and reads as empty.
+//
+// Card-not-present payments of the last hour (`oc`, onlineCard.ts) came later, in a key of their
+// own: readers before it ignore the key (and drop it when they write the state back, so during a
+// rolling upgrade a customer's last hour online may be forgotten once), and read every state it
+// writes, so no version change was needed.
 //
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
@@ -62,6 +69,8 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     rv: state.rv.map(([t, days]) => [age(t), days]),
     // Absent for the many customers the lending systems say nothing about.
     ...(isEmptyCredit(state.cr) ? {} : { cr: encodeCredit(state.cr, age) }),
+    // Absent unless the card was used online in the last hour.
+    ...(state.oc.length === 0 ? {} : { oc: state.oc.map(([t, merchant, country]) => [age(t), merchant, country]) }),
   });
 }
 
@@ -127,6 +136,10 @@ function decodeState(json: Json): CustomerFeatureState {
       return [time(endedAge), count(days)];
     }), (a, b) => a[0] - b[0] || a[1] - b[1]) : [],
     cr: o.cr === undefined ? emptyCreditState() : decodeCredit(record(o.cr), time),
+    oc: o.oc === undefined ? [] : sorted(list(o.oc).map((entry): OnlineCardPayment => {
+      const [ageOf, merchant, country] = tuple(entry, 3);
+      return [time(ageOf), str(merchant), str(country)];
+    }), compareOnlineCard),
   };
 }
 

@@ -3,9 +3,10 @@ import { creditFeatures } from './credit.js';
 import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, firstSeenInWindow, isNewAt } from './distinct.js';
+import { distinctInWindow, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
+import { onlineCardHour } from './onlineCard.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState } from './state.js';
@@ -64,7 +65,9 @@ export function featureVector(
   before: CustomerFeatureState,
   current: Readonly<CurrentEventFeatures>,
 ): FeatureVector {
-  const short = shortWindowCounts(state.r, t, (merchant, at) => isNewAt(state.s.m, merchant, at));
+  const merchantIsNewAt = (merchant: string, at: number) => isNewAt(state.s.m, merchant, at);
+  const short = shortWindowCounts(state.r, t, merchantIsNewAt);
+  const online = onlineCardHour(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
   const stats90 = outgoingStats(state.d, t, W['90d']);
@@ -94,6 +97,8 @@ export function featureVector(
     small_card_payment_count_1h: short.smallCard1h,
     card_payment_new_merchant_count_10m: short.cardNewMerchant10m,
     card_payment_new_merchant_count_1h: short.cardNewMerchant1h,
+    online_card_new_merchant_count_1h: online.newMerchants,
+    online_card_new_countries_1h: online.newCountries,
     transfer_out_count_1h: short.transfersOut1h,
     transfer_out_count_24h: h24[HOUR_FIELD.transfersOut]!,
     transfer_in_count_24h: h24[HOUR_FIELD.transfersIn]!,

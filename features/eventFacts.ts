@@ -35,6 +35,8 @@ export interface EventFacts {
   amountMilli: number;
   merchant: string | undefined;
   mcc: string | undefined;
+  /** The merchant's country as the sender gave it (card payments), wherever the customer was. */
+  merchantCountry: string | undefined;
   /**
    * Where the customer was: the event's geo, else the merchant's country when the card was at its
    * till. A web shop, a refund or a direct debit abroad says nothing about where the customer is.
@@ -96,6 +98,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     amountMilli: 'amount_minor' in event ? toMilli(event.amount_minor, event.currency) : 0,
     merchant: merchant ? hashKey(merchant.id) : undefined,
     mcc: merchant?.mcc,
+    merchantCountry: merchant?.country,
     country: geo?.country ?? (cardPresent && event.type === 'card_payment' ? merchant?.country : undefined),
     device: event.device ? hashKey(event.device.id) : undefined,
     payee: undefined,

@@ -9,6 +9,7 @@ import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSig
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
+import { onlineCardPaymentOf, pruneOnlineCardPayments, recordOnlineCardPayment } from './onlineCard.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
 import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
 import type { CustomerFeatureState, Reactivation, RecentEvent, SeenSetName } from './state.js';
@@ -36,6 +37,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
   const baselineStart = newest - lateness - WINDOW_SECONDS['90d'];
   // Judged against the seen sets before the event, so before they may change in place.
   const marks = sessionMarks(state, facts, newest - lateness - MARK_HISTORY_SECONDS);
+  const onlineCard = onlineCardPaymentOf(facts);
   return {
     v: 3,
     n: newest,
@@ -59,6 +61,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     sm: marks,
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
+    oc: onlineCard ? recordOnlineCardPayment(state.oc, onlineCard, newest, lateness) : pruneOnlineCardPayments(state.oc, newest, lateness),
   };
 }
 

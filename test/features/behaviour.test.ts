@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VigilEvent } from '../../core/events/index.js';
-import { featuresAt } from '../../features/index.js';
+import { decodeFeatureState, encodeFeatureState, featuresAt } from '../../features/index.js';
 import { BASELINE_CAP, mccGroup } from '../../features/amountBaselines.js';
 import { networkKey } from '../../features/eventFacts.js';
 import { DAY, ev, featuresOfLast, HOUR, MINUTE, pay, replay, SECOND, T0, transferOut } from './builders.js';
@@ -227,6 +227,38 @@ describe('one payee paid again and again', () => {
     ]);
     // First paid two hours before: outside the hour's count, but still a payee first paid today.
     expect(results.at(-1)!.features.payee_first_seen_days).toBe(0);
+  });
+});
+
+describe('a card number spent online', () => {
+  const online = (atMs: number, merchant: string, country: string, amount = '95.00') =>
+    ev('card_payment', atMs, { channel: 'ecommerce', entry_mode: 'online', amount, merchant: { id: merchant, mcc: '5816', country } });
+
+  it('counts new online merchants and the countries of theirs the customer was never in, within the hour', () => {
+    const history = [ev('card_payment', T0 - 30 * DAY, { channel: 'pos', entry_mode: 'chip', amount: '40.00', merchant: { id: 'm-home', mcc: '5411', country: 'DE' } }),
+      ev('card_payment', T0 - 20 * DAY, { channel: 'pos', entry_mode: 'chip', amount: '40.00', merchant: { id: 'm-nyc', mcc: '5411', country: 'US' } })];
+    const spree = [online(T0, 'm-hk', 'HK', '1.00'), online(T0 + 8 * MINUTE, 'm-hk', 'HK'), online(T0 + 16 * MINUTE, 'm-cn', 'CN'),
+      online(T0 + 24 * MINUTE, 'm-us', 'US'), online(T0 + 32 * MINUTE, 'm-de', 'DE'), online(T0 + 40 * MINUTE, 'm-sg', 'SG')];
+    const { results, state } = replay([...history, ...spree]);
+    // HK twice (the second not new), US and DE places the customer was in: 5 new merchants, 3 new countries.
+    expect(results.at(-1)!.features).toMatchObject({ online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 3 });
+    // A card at a till is not online; an hour later the spree has left the window.
+    const till = ev('card_payment', T0 + 45 * MINUTE, { channel: 'pos', entry_mode: 'chip', amount: '20.00', merchant: { id: 'm-jp', mcc: '5411', country: 'JP' } });
+    expect(featuresOfLast([...history, ...spree, till])).toMatchObject({ online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 3 });
+    expect(featuresAt(state, T0 + 40 * MINUTE + HOUR + SECOND)).toMatchObject({ online_card_new_merchant_count_1h: 0, online_card_new_countries_1h: 0 });
+  });
+
+  it('stores the hour online in a key of its own that a state written before it lacks, and forgets it once the hour and the allowed lateness are past', () => {
+    const { state } = replay([online(T0, 'm-hk', 'HK'), online(T0 + MINUTE, 'm-cn', 'CN')]);
+    expect(state.oc).toHaveLength(2);
+    expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
+    const older = JSON.parse(encodeFeatureState(state));
+    delete older.oc;
+    expect(decodeFeatureState(JSON.stringify(older)).oc).toEqual([]);
+    // Kept for the hour and the allowed lateness (6 h by default), so a late payment still finds its hour.
+    const later = replay([ev('login', T0 + 8 * HOUR)], undefined, state).state;
+    expect(later.oc).toEqual([]);
+    expect(JSON.parse(encodeFeatureState(later))).not.toHaveProperty('oc');
   });
 });
 

@@ -70,6 +70,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'velocity-burst', label: 'a cloned card at nine new tills in 40 minutes', event: cardPayment('90.00'),
     features: { txn_count_1h: 9, card_payment_count_1h: 9, card_payment_count_10m: 4, card_payment_new_merchant_count_1h: 8, amount_out_1h: 800 },
     nearMiss: { features: { txn_count_1h: 9, card_payment_count_1h: 9, card_payment_count_10m: 2, card_payment_new_merchant_count_1h: 8, amount_out_1h: 800 } } },
+  { rule: 'velocity-burst', label: 'a card number spent online at five new merchants in five countries never visited, 1,600 in 40 minutes', event: cardPayment('275.00', { channel: 'ecommerce', entry_mode: 'online', merchant: { id: 'm-sg', mcc: '5661', country: 'SG' } }),
+    features: { ...ONLINE, card_payment_count_1h: 6, card_payment_new_merchant_count_1h: 5, online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 5, amount_out_1h: 1_600, txn_count_1h: 6 },
+    // An evening online at home and two countries abroad: the same shops and money, three new countries.
+    nearMiss: { features: { ...ONLINE, card_payment_count_1h: 6, card_payment_new_merchant_count_1h: 5, online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 3, amount_out_1h: 1_600, txn_count_1h: 6 } } },
   { rule: 'velocity-burst', label: 'six transfers totalling 3,000 in an hour', event: transferOut('500.00'),
     features: { transfer_out_count_1h: 6, amount_out_1h: 3_000 },
     nearMiss: { features: { transfer_out_count_1h: 6, amount_out_1h: 900 } } },

@@ -42,6 +42,7 @@ export const COMMUTER: FeatureVector = {
   txn_count_1m: 1, txn_count_10m: 1, txn_count_1h: 2, txn_count_24h: 4, txn_count_7d: 22, txn_count_30d: 85, txn_count_90d: 250,
   card_payment_count_10m: 1, card_payment_count_1h: 1, card_payment_count_24h: 3,
   small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0, small_card_payment_count_1h: 0, card_payment_new_merchant_count_1h: 0,
+  online_card_new_merchant_count_1h: 0, online_card_new_countries_1h: 0,
   transfer_out_count_1h: 0, transfer_out_count_24h: 1, transfer_in_count_24h: 0, cash_withdrawal_count_24h: 0,
   amount_out_1h: 45, amount_out_24h: 120, amount_out_7d: 640, amount_out_30d: 2_900,
   amount_in_24h: 0, amount_in_7d: 0, amount_in_30d: 3_400,

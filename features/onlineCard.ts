@@ -1,0 +1,76 @@
+import type { EventFacts } from './eventFacts.js';
+import { WINDOW_SECONDS } from './windows.js';
+
+// Card payments made without the card at a terminal (online, by phone), kept for the last hour
+// with the merchant's country. A stolen card number is spent at whatever shops will take it,
+// wherever they are: new online merchants in four countries the customer was never in, within
+// the hour, is a card being cashed out, where an evening of genuine online shopping stays with
+// shops at home and a country or two abroad. The recent log (recentLog.ts) keeps neither card presence nor a merchant's
+// country for these payments (its country is where the customer was), and its stored row cannot
+// grow without old readers rejecting the state, so they are kept here, in a key of their own that
+// old readers ignore.
+
+/** [time, merchant key, merchant's country ("" when not given)] */
+export type OnlineCardPayment = [t: number, merchant: string, country: string];
+
+/** Payments kept: far more than any genuine hour online, and bounded for a card run through a bot. */
+export const ONLINE_CARD_KEPT = 64;
+
+/** The payment of `facts`, if it is a card payment without the card present. */
+export function onlineCardPaymentOf(facts: Pick<EventFacts, 't' | 'type' | 'cardPresent' | 'merchant' | 'merchantCountry'>): OnlineCardPayment | undefined {
+  if (facts.type !== 'card_payment' || facts.cardPresent !== false || facts.merchant === undefined) return undefined;
+  return [facts.t, facts.merchant, facts.merchantCountry ?? ''];
+}
+
+/**
+ * Adds a payment in time order (ties by content, so arrival order does not matter) and forgets
+ * those older than the hour before `newest` less the allowed lateness, then the oldest beyond the cap.
+ */
+export function recordOnlineCardPayment(
+  kept: readonly OnlineCardPayment[], payment: OnlineCardPayment, newest: number, lateness: number,
+): OnlineCardPayment[] {
+  const oldest = newest - lateness - WINDOW_SECONDS['1h'];
+  const next = kept.filter((p) => p[0] >= oldest);
+  if (payment[0] >= oldest) {
+    let at = next.length;
+    while (at > 0 && compare(next[at - 1]!, payment) > 0) at--;
+    next.splice(at, 0, payment);
+  }
+  return next.length > ONLINE_CARD_KEPT ? next.slice(next.length - ONLINE_CARD_KEPT) : next;
+}
+
+/** The same pruning without a new payment; the list itself when nothing is old (the common case: empty). */
+export function pruneOnlineCardPayments(kept: OnlineCardPayment[], newest: number, lateness: number): OnlineCardPayment[] {
+  const oldest = newest - lateness - WINDOW_SECONDS['1h'];
+  return kept.length > 0 && kept[0]![0] < oldest ? kept.filter((p) => p[0] >= oldest) : kept;
+}
+
+export interface OnlineCardHour {
+  /** Card-not-present payments in [t − 1 h, t] at merchants new when paid. */
+  newMerchants: number;
+  /**
+   * Distinct merchants' countries among those payments that the customer had never been in when
+   * paid: a genuine evening online stays with shops at home and a country or two abroad.
+   */
+  newCountries: number;
+}
+
+export function onlineCardHour(
+  kept: readonly OnlineCardPayment[],
+  t: number,
+  merchantIsNewAt: (merchant: string, at: number) => boolean,
+  countryIsNewAt: (country: string, at: number) => boolean,
+): OnlineCardHour {
+  let newMerchants = 0;
+  const countries = new Set<string>();
+  for (const [at, merchant, country] of kept) {
+    if (at > t || t - at > WINDOW_SECONDS['1h']) continue;
+    if (merchantIsNewAt(merchant, at)) newMerchants++;
+    if (country !== '' && countryIsNewAt(country, at)) countries.add(country);
+  }
+  return { newMerchants, newCountries: countries.size };
+}
+
+export function compare(a: OnlineCardPayment, b: OnlineCardPayment): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
