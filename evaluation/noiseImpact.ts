@@ -1,5 +1,6 @@
 import {
-  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type CreditNoiseKind, type NoiseKind, type NoiseRecord,
+  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type CreditNoiseKind, type LaterNoiseKind, type NoiseKind,
+  type NoiseRecord,
 } from '../simulator/scenarios/index.js';
 import type { AlertRecord } from './metrics.js';
 
@@ -15,7 +16,7 @@ type LooksLike = 'fraud' | 'credit' | 'churn';
 const AFTER_MS: Readonly<Record<LooksLike, number>> = { fraud: 16 * 86_400_000, credit: 45 * 86_400_000, churn: 45 * 86_400_000 };
 
 export interface NoiseImpact {
-  kind: NoiseKind | CreditNoiseKind | ChurnNoiseKind;
+  kind: NoiseKind | LaterNoiseKind | CreditNoiseKind | ChurnNoiseKind;
   /** The alert type the look-alike resembles. */
   alertType: LooksLike;
   episodes: number;
@@ -33,7 +34,8 @@ export function noiseImpact(noise: readonly NoiseRecord[], alerts: readonly Aler
     own.set(alert.customerId, [...(own.get(alert.customerId) ?? []), alert]);
   }
   const kinds = [
-    ...NOISE_KINDS.map((kind) => [kind, 'fraud'] as const), ...CREDIT_NOISE_KINDS.map((kind) => [kind, 'credit'] as const),
+    ...NOISE_KINDS.map((kind) => [kind, 'fraud'] as const), ...LATER_NOISE_KINDS.map((kind) => [kind, 'fraud'] as const),
+    ...CREDIT_NOISE_KINDS.map((kind) => [kind, 'credit'] as const),
     ...CHURN_NOISE_KINDS.map((kind) => [kind, 'churn'] as const),
   ];
   return kinds.map(([kind, alertType]) => {

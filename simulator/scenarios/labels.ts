@@ -37,6 +37,15 @@ export const NOISE_KINDS = [
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 
 /**
+ * More fraud look-alikes, added once the stream had credit and churn ones: a payment split over a
+ * transfer limit, an evening of online shopping abroad, a long-silent customer paying a deposit.
+ * Planned after every other episode, each on a random stream of its own (plan.ts), so adding them
+ * changed no other episode; judged against fraud alerts, as the kinds above are.
+ */
+export const LATER_NOISE_KINDS = ['split-payment-new-payee', 'online-shopping-evening', 'returning-customer-pays'] as const;
+export type LaterNoiseKind = (typeof LATER_NOISE_KINDS)[number];
+
+/**
  * A fraud label from an officer's disposition rather than the simulator: the customer's alert was
  * resolved `confirmed_fraud` (npm run export-history). A disposition says fraud, not which kind.
  */
@@ -63,7 +72,7 @@ export type Label = z.infer<typeof labelSchema>;
 
 export const noiseRecordSchema = z.strictObject({
   customer_id: z.string().min(1),
-  kind: z.enum([...NOISE_KINDS, ...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]),
+  kind: z.enum([...NOISE_KINDS, ...LATER_NOISE_KINDS, ...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]),
   at: isoTime,
 });
 export type NoiseRecord = z.infer<typeof noiseRecordSchema>;

@@ -1,6 +1,6 @@
 import type { EventInput } from '../../core/events/index.js';
 import { amountFromGbp } from '../amounts.js';
-import { EMPLOYERS, OTHER_BANKS, PENSION_PAYER } from '../catalogue.js';
+import { EMPLOYERS, OTHER_BANKS, PENSION_PAYER, TRAVEL_COUNTRIES } from '../catalogue.js';
 import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
 import { TIER_SPEND_FACTOR, employerCalled, type Payee, type SimulatedCustomer } from '../population.js';
@@ -198,6 +198,125 @@ export function savingElsewhere(ctx: EpisodeContext, atMs: number, endMs: number
     writer.add(t, (id, at) => transfer(ctx, own, gbp * rng.between(0.8, 1.5), deviceFor(rng, customer, channel), channel, id, at));
   }
   return { events: writer.events, noise: { kind: 'saving-elsewhere', atMs } };
+}
+
+/** Who a customer pays a few thousand in parts: a private seller, a builder, a new landlord. */
+const SPLIT_PAYEES = [
+  { purpose: 'used car', names: [] }, { purpose: 'building work', names: ['Oakline Builders', 'Brickwise Renovations', 'Northgate Roofing'] },
+  { purpose: 'deposit and first rent', names: ['Keystone Lettings', 'Harbourside Property Management'] },
+] as const;
+
+/**
+ * A used car, a builder's invoice or a new landlord's deposit and first rent paid to a new payee
+ * in two or three transfers within the hour, because of the per-transfer limit: 1,500–6,000 in
+ * all (scaled by tier), from the customer's usual device at home; in half of them the customer
+ * first moves money in from their own savings a few minutes before. About 4 in 100 genuine
+ * customers a quarter (plan.ts), as often as a new phone with a new utility. The look-alike of an
+ * authorised push payment (safe-account) scam: savings moved in, then sent on to a stranger.
+ */
+export function splitPaymentNewPayee(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  const { names } = rng.pick(SPLIT_PAYEES);
+  const payee = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, ...(names.length > 0 && rng.chance(0.7) ? { name: rng.pick(names) } : {}) });
+  const totalGbp = logUniform(rng, 1500, 6000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const parts = rng.int(2, 3);
+  if (rng.chance(0.5)) {
+    const own = { ...newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: 'Own savings' }), own: true };
+    const topUpGbp = Math.ceil((totalGbp * rng.between(0.8, 1.1)) / 100) * 100;
+    writer.add(atMs - rng.between(4, 20) * MINUTE_MS, (id, at) => ({
+      type: 'transfer_in', ...envelope(id, customer, at, 'core_banking'), amount: amountFromGbp(topUpGbp, customer.currency), currency: customer.currency,
+      counterparty: { id: own.id, account: own.account, bank: own.bank, country: own.country, name: own.name, own_account: true },
+    }));
+  }
+  writer.add(atMs - rng.between(1, 3) * MINUTE_MS, (id, at) => ({ type: 'login', ...envelope(id, customer, at, channel), device, geo: homeGeo(rng, customer) }));
+  // Round parts up to the limit, the remainder last.
+  const partGbp = Math.round(totalGbp / parts / 50) * 50;
+  let t = atMs;
+  for (let i = 0; i < parts; i++, t += rng.between(3, 25) * MINUTE_MS) {
+    const gbp = i < parts - 1 ? partGbp : totalGbp - partGbp * (parts - 1);
+    writer.add(t, (id, at) => transfer(ctx, payee, gbp, device, channel, id, at));
+  }
+  return { events: writer.events, noise: { kind: 'split-payment-new-payee', atMs } };
+}
+
+const ONLINE_SHOPS: readonly (readonly [string, string])[] = [
+  ['5651', 'Threadline Online'], ['5732', 'Volt Electronics Online'], ['5999', 'Marketly'], ['5942', 'Pageturn Books'],
+  ['5945', 'Toybox Direct'], ['5977', 'Glow Cosmetics'], ['5712', 'Nordhem Home'], ['5941', 'Peak Outdoor Gear'],
+];
+
+/**
+ * A Black Friday evening: four to seven online card payments of 30–400 each (scaled by tier; often
+ * above 500 in all) within the hour, every one at a shop new to the customer and one to three of
+ * them abroad, from the customer's usual device at home. About 6 in 100 genuine customers a
+ * quarter (plan.ts), as often as a shopping spree in town. The look-alike of a stolen card spent
+ * online: a burst of card-not-present payments at new and foreign merchants.
+ */
+export function onlineShoppingEvening(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const evening = Math.round(Math.floor(atMs / DAY_MS) * DAY_MS + rng.between(18.5, 22) * HOUR_MS);
+  const device = deviceFor(rng, customer, digitalChannel(rng, customer));
+  const count = rng.int(4, 7);
+  const abroad = new Set<number>();
+  for (let n = rng.int(1, 3); abroad.size < n;) abroad.add(rng.int(0, count - 1));
+  const foreign = TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry);
+  let t = evening;
+  for (let i = 0; i < count; i++, t += rng.between(2, 10) * MINUTE_MS) {
+    const [mcc, name] = rng.pick(ONLINE_SHOPS);
+    const country = abroad.has(i) ? rng.pick(foreign) : customer.homeCountry;
+    const merchant: Merchant = { id: `mer-${country.toLowerCase()}-${mcc}-o${rng.int(0, 0xffff).toString(36)}`, mcc, country, name };
+    const gbp = logUniform(rng, 30, 400) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency),
+      currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'online-shopping-evening', atMs: evening } };
+}
+
+/**
+ * Back after a shorter absence, to move house: a few weeks of ordinary card spending, 100 to 200
+ * days of silence, then a login on the usual device or on a new phone at home (same network), and
+ * within the day a flat deposit to a new letting agent or landlord, 10 to 40 times the customer's
+ * former typical payment. The customer's ordinary activity is dropped, as for the returning
+ * customer above. About as many in a stream as returning customers (drawn for 4 in 100 genuine
+ * customers a quarter, kept only for those with nothing else going on: plan.ts). The look-alike of a dormant account taken over and emptied to a stranger.
+ */
+export function returningCustomerPays(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const historyEnd = atMs - rng.between(100, 200) * DAY_MS;
+  const historyStart = historyEnd - rng.between(20, 60) * DAY_MS;
+  const { merchant } = rng.pick(customer.favouriteMerchants);
+  const typicalGbp = rng.logNormal(40, 0.35) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  // Back from the last day of use, so the silence is exactly as drawn.
+  for (let t = historyEnd; t > historyStart; t -= rng.between(1, 4) * DAY_MS) {
+    const gbp = typicalGbp * rng.between(0.75, 1.25);
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(gbp, customer.currency),
+      currency: customer.currency, merchant, geo: homeGeo(rng, customer), entry_mode: gbp < 100 ? 'contactless' : 'chip',
+    }));
+  }
+  const newPhone = rng.chance(0.4);
+  const channel = newPhone ? 'mobile_app' : digitalChannel(rng, customer);
+  const usual = deviceFor(rng, customer, channel);
+  const device: Device = newPhone ? { id: `${customer.id.replace('cust-', 'dev-')}-h${rng.int(100, 999)}`, ip: usual.ip } : usual;
+  const geo = homeGeo(rng, customer);
+  let loginAt = atMs;
+  if (newPhone) {
+    writer.add(atMs, (id, at) => ({ type: 'device_added', ...envelope(id, customer, at, 'mobile_app'), device, geo }));
+    loginAt += rng.between(0.5, 3) * MINUTE_MS;
+  }
+  writer.add(loginAt, (id, at) => ({ type: 'login', ...envelope(id, customer, at, channel), device, geo }));
+  const landlord = newPayee(rng, ctx, {
+    bank: rng.pick(OTHER_BANKS), country: customer.homeCountry,
+    ...(rng.chance(0.6) ? { name: rng.pick(['Keystone Lettings', 'Harbourside Property Management', 'Oakfield Estates']) } : {}),
+  });
+  writer.add(loginAt + rng.between(0.2, 20) * HOUR_MS, (id, at) => transfer(ctx, landlord, typicalGbp * rng.between(10, 40), device, channel, id, at));
+  return { events: writer.events, noise: { kind: 'returning-customer-pays', atMs }, keepBase: () => false };
 }
 
 function transfer(

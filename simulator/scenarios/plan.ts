@@ -8,9 +8,13 @@ import {
   arrearsSpiral, cardMaxing, creditBook, holdsCreditCard, holidayOnTheCard, missedRepayments, occasionalFlutter, oneOffLatePayment, oneReturnedDebit,
 } from './credit.js';
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
-import { CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology, type NoiseKind } from './labels.js';
 import {
-  changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, quietSpell, returningCustomer, savingElsewhere, subscriptionSignups,
+  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology,
+  type LaterNoiseKind, type NoiseKind,
+} from './labels.js';
+import {
+  changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
+  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -51,6 +55,12 @@ export const NOISE_INJECTORS: Readonly<Record<NoiseKind, Injector>> = {
   'saving-elsewhere': savingElsewhere,
 };
 
+export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> = {
+  'split-payment-new-payee': splitPaymentNewPayee,
+  'online-shopping-evening': onlineShoppingEvening,
+  'returning-customer-pays': returningCustomerPays,
+};
+
 export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
   'arrears-spiral': arrearsSpiral,
   'card-maxing': cardMaxing,
@@ -82,6 +92,17 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
   'new-device': 0.08, 'travel-abroad': 0.12, 'large-purchase': 0.1, 'password-reset': 0.08, 'new-payee': 0.25, 'shopping-spree': 0.06,
   'known-retailer-purchase': 0.1, 'large-cash-withdrawal': 0.02, 'subscription-signups': 0.1, 'new-phone-new-utility': 0.04,
   'group-collection': 0.06, 'returning-customer': 0.02, 'saving-elsewhere': 0.05,
+};
+
+/**
+ * Per 90 days, in line with the rates above: a payment split over the transfer limit as often as a
+ * new phone with a new utility, an evening of online shopping as often as a shopping spree in town.
+ * A deposit paid on return from a silence is drawn twice as often as the returning customer because
+ * it is planned last, when fewer customers have nothing else going on (a silence admits no other
+ * episode's events, card statements included): about as many end up in a stream. Assumptions.
+ */
+const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
+  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04,
 };
 
 /**
@@ -157,6 +178,7 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
   if (opts.noise) planNoise(pool, episodes, build, keep, rng, opts);
   planCredit(population, pool, episodes, build, keep, opts);
   planChurnNoise(pool, episodes, build, keep, opts);
+  planLaterNoise(pool, episodes, build, keep, opts);
   return episodes;
 }
 
@@ -225,6 +247,32 @@ function planChurnNoise(pool: readonly SimulatedCustomer[], episodes: Map<string
       // A look-alike belongs to a genuine customer: none for one in credit trouble either.
       const others = episodes.get(customer.id) ?? [];
       if (others.every((other) => other.label === undefined && consistent(other, episode))) keep(customer, episode);
+    }
+  }
+}
+
+/**
+ * The later fraud look-alikes come after everything else, each kind on a random stream of its own,
+ * so adding them changed no other episode (theirs are the customer's last, so no other episode's
+ * index, randomness or event ids moved). Genuine customers only, as for churn look-alikes; an
+ * episode that contradicts another of the customer's is moved, and dropped after a few tries.
+ */
+function planLaterNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
+  if (!opts.noise) return;
+  const { startMs, measureFromMs, endMs } = opts;
+  const scale = (endMs - measureFromMs) / (90 * DAY_MS);
+  for (const kind of LATER_NOISE_KINDS) {
+    const rng = new SeededRandom(deriveSeed(opts.seed, `later-noise-plan:${kind}`));
+    for (const customer of pool) {
+      if (!rng.chance(LATER_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      if ((episodes.get(customer.id) ?? []).some((other) => other.label !== undefined)) continue;
+      // Two days' room: a deposit may be paid the day after the customer comes back.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const episode = build(customer, LATER_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
+        if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
+        keep(customer, episode);
+        break;
+      }
     }
   }
 }

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent, type EventInput } from '../../core/events/index.js';
+import { HOME_COUNTRIES } from '../../simulator/catalogue.js';
+import { MerchantDirectory } from '../../simulator/merchants.js';
+import { TIER_SPEND_FACTOR, buildPopulation, type SimulatedCustomer } from '../../simulator/population.js';
+import { SeededRandom, deriveSeed } from '../../simulator/random.js';
+import {
+  LATER_NOISE_INJECTORS, LATER_NOISE_KINDS, buildLabelledStream, type Episode, type EpisodeContext, type Injector,
+} from '../../simulator/scenarios/index.js';
+
+// The later fraud look-alikes: each shaped like the fraud it resembles but for what gives it away.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const AT = Date.parse('2026-03-10T14:00:00Z');
+const END = AT + 30 * DAY;
+const { customers: population } = buildPopulation(60, new SeededRandom(11));
+const merchants = new MerchantDirectory(HOME_COUNTRIES.map((country) => country.code));
+const gbpCustomers = population.filter((customer) => customer.currency === 'GBP');
+// Each GBP customer with three seeds: enough runs for the half-and-half choices to show both sides.
+const CASES = gbpCustomers.flatMap((customer) => [1, 2, 3].map((seed) => ({ customer, seed })));
+
+function run(injector: Injector, customer: SimulatedCustomer, seed: number): Episode {
+  const ctx: EpisodeContext = { customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-t-${customer.id.slice(5)}-${seed}` };
+  return injector(ctx, AT, END);
+}
+
+const ms = (event: EventInput) => Date.parse(event.occurred_at);
+const byTime = (events: readonly EventInput[]) => [...events].sort((a, b) => ms(a) - ms(b));
+const amount = (event: EventInput) => ('amount' in event ? Number(event.amount) : NaN);
+/** The amount as the base (mass) tier would have it, so ranges stated in GBP apply to everyone. */
+const massGbp = (event: EventInput, customer: SimulatedCustomer) => amount(event) / TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+const deviceIds = (customer: SimulatedCustomer) => new Set(customer.devices.map((device) => device.id));
+const payeeIds = (customer: SimulatedCustomer) => new Set(customer.payees.map((payee) => payee.id));
+
+it('has enough GBP customers to test on', () => {
+  expect(CASES.length).toBeGreaterThanOrEqual(90);
+});
+
+describe.each(LATER_NOISE_KINDS)('the %s look-alike', (kind) => {
+  it('sends only valid events of the customer, with unique ids, and carries its noise kind and no label', () => {
+    for (const { customer, seed } of CASES.slice(0, 30)) {
+      const episode = run(LATER_NOISE_INJECTORS[kind], customer, seed);
+      expect(episode.events.length).toBeGreaterThan(0);
+      for (const event of episode.events) expect(parseEvent(event), `${kind} ${event.event_id}`).toMatchObject({ ok: true });
+      expect(episode.events.every((event) => event.customer_id === customer.id)).toBe(true);
+      expect(new Set(episode.events.map((event) => event.event_id)).size).toBe(episode.events.length);
+      expect(episode.label).toBeUndefined();
+      expect(episode.noise?.kind).toBe(kind);
+    }
+  });
+});
+
+describe('a payment split over the transfer limit (look-alike of a safe-account scam)', () => {
+  const injector = LATER_NOISE_INJECTORS['split-payment-new-payee'];
+
+  it('pays one new payee 1,500–6,000 in two or three transfers within the hour, from a usual device at home', () => {
+    for (const { customer, seed } of CASES) {
+      const episode = run(injector, customer, seed);
+      const out = byTime(episode.events.filter((e) => e.type === 'transfer_out'));
+      expect(out.length).toBeGreaterThanOrEqual(2);
+      expect(out.length).toBeLessThanOrEqual(3);
+      expect(ms(out[0]!)).toBe(AT);
+      expect(episode.noise?.atMs).toBe(AT);
+      expect(ms(out.at(-1)!) - ms(out[0]!)).toBeLessThanOrEqual(HOUR);
+      const payees = new Set(out.map((e) => (e.type === 'transfer_out' ? e.counterparty.id : '')));
+      expect(payees.size).toBe(1);
+      expect(payeeIds(customer).has([...payees][0]!)).toBe(false);
+      for (const e of out) {
+        expect(e.type === 'transfer_out' && e.counterparty.own_account).toBeFalsy();
+        expect(deviceIds(customer).has(e.device!.id)).toBe(true);
+        expect(e.geo?.country).toBe(customer.homeCountry);
+      }
+      const total = out.reduce((sum, e) => sum + massGbp(e, customer), 0);
+      expect(total).toBeGreaterThanOrEqual(1500 - 1);
+      expect(total).toBeLessThanOrEqual(6000 + 1);
+      const login = episode.events.find((e) => e.type === 'login')!;
+      expect(ms(login)).toBeLessThan(AT);
+      expect(login.device!.id).toBe(out[0]!.device!.id);
+    }
+  });
+
+  it('in about half, first moves money in from the customer\'s own savings a few minutes before', () => {
+    let toppedUp = 0;
+    for (const { customer, seed } of CASES) {
+      const ins = run(injector, customer, seed).events.filter((e) => e.type === 'transfer_in');
+      expect(ins.length).toBeLessThanOrEqual(1);
+      if (ins.length === 0) continue;
+      toppedUp++;
+      const topUp = ins[0]!;
+      expect(topUp.type === 'transfer_in' && topUp.counterparty.own_account).toBe(true);
+      expect(AT - ms(topUp)).toBeGreaterThanOrEqual(4 * MINUTE - 1);
+      expect(AT - ms(topUp)).toBeLessThanOrEqual(20 * MINUTE + 1);
+    }
+    expect(toppedUp / CASES.length).toBeGreaterThan(0.3);
+    expect(toppedUp / CASES.length).toBeLessThan(0.7);
+  });
+});
+
+describe('an evening of online shopping (look-alike of a stolen card spent online)', () => {
+  const injector = LATER_NOISE_INJECTORS['online-shopping-evening'];
+
+  it('makes four to seven online payments of 30–400 at new merchants, one to three abroad, within the hour, in the evening', () => {
+    let above500 = 0;
+    for (const { customer, seed } of CASES) {
+      const episode = run(injector, customer, seed);
+      const payments = byTime(episode.events);
+      expect(payments.length).toBeGreaterThanOrEqual(4);
+      expect(payments.length).toBeLessThanOrEqual(7);
+      const favourites = new Set(customer.favouriteMerchants.map((f) => f.merchant.id));
+      const seen = new Set<string>();
+      let abroad = 0;
+      for (const e of payments) {
+        if (e.type !== 'card_payment') throw new Error(`expected card payments only, got ${e.type}`);
+        expect([e.channel, e.entry_mode]).toEqual(['ecommerce', 'online']);
+        expect(deviceIds(customer).has(e.device!.id)).toBe(true);
+        expect(favourites.has(e.merchant.id)).toBe(false);
+        expect(seen.has(e.merchant.id)).toBe(false);
+        seen.add(e.merchant.id);
+        if (e.merchant.country !== customer.homeCountry) abroad++;
+        expect(massGbp(e, customer)).toBeGreaterThanOrEqual(30 - 0.01);
+        expect(massGbp(e, customer)).toBeLessThanOrEqual(400 + 0.01);
+      }
+      expect(abroad).toBeGreaterThanOrEqual(1);
+      expect(abroad).toBeLessThanOrEqual(3);
+      expect(new Set(payments.map((e) => e.device!.id)).size).toBe(1);
+      expect(ms(payments.at(-1)!) - ms(payments[0]!)).toBeLessThanOrEqual(HOUR);
+      const startHour = (ms(payments[0]!) % DAY) / HOUR;
+      expect(startHour).toBeGreaterThanOrEqual(18.5);
+      expect(startHour).toBeLessThanOrEqual(22);
+      expect(episode.noise?.atMs).toBe(ms(payments[0]!));
+      if (payments.reduce((sum, e) => sum + amount(e), 0) > 500) above500++;
+    }
+    expect(above500 / CASES.length).toBeGreaterThan(0.4);
+  });
+});
+
+describe('a customer back from 100–200 days of silence who pays a deposit (look-alike of a dormant account taken over)', () => {
+  const injector = LATER_NOISE_INJECTORS['returning-customer-pays'];
+
+  it('is silent 100–200 days, logs in on a usual device or a new phone on the home network, and pays a new payee 10–40 times the old habit within a day', () => {
+    let onNewPhone = 0;
+    for (const { customer, seed } of CASES) {
+      const episode = run(injector, customer, seed);
+      const events = byTime(episode.events);
+      const before = events.filter((e) => ms(e) < AT);
+      const back = events.filter((e) => ms(e) >= AT);
+      expect(before.length).toBeGreaterThanOrEqual(5);
+      expect(before.every((e) => e.type === 'card_payment')).toBe(true);
+      const silenceDays = (AT - ms(before.at(-1)!)) / DAY;
+      expect(silenceDays).toBeGreaterThanOrEqual(100);
+      expect(silenceDays).toBeLessThanOrEqual(200);
+      const login = back.find((e) => e.type === 'login')!;
+      const device = login.device!;
+      if (deviceIds(customer).has(device.id)) {
+        expect(back.map((e) => e.type)).toEqual(['login', 'transfer_out']);
+      } else {
+        onNewPhone++;
+        expect(back.map((e) => e.type)).toEqual(['device_added', 'login', 'transfer_out']);
+        expect(back[0]!.device!.id).toBe(device.id);
+        expect(customer.devices.some((d) => d.ip === device.ip)).toBe(true);
+      }
+      const pay = back.at(-1)!;
+      if (pay.type !== 'transfer_out') throw new Error('expected the deposit last');
+      expect(pay.counterparty.own_account).toBeUndefined();
+      expect(pay.counterparty.id).toMatch(/^payee-/);
+      expect(payeeIds(customer).has(pay.counterparty.id ?? '')).toBe(false);
+      expect(pay.device!.id).toBe(device.id);
+      expect(ms(pay) - ms(login)).toBeLessThanOrEqual(DAY);
+      const habit = before.map(amount).sort((a, b) => a - b)[Math.floor(before.length / 2)]!;
+      expect(amount(pay) / habit).toBeGreaterThanOrEqual(10 * 0.75);
+      expect(amount(pay) / habit).toBeLessThanOrEqual(40 / 0.75);
+      expect(episode.keepBase?.(login)).toBe(false);
+    }
+    expect(onNewPhone).toBeGreaterThan(0);
+    expect(onNewPhone).toBeLessThan(CASES.length);
+  });
+});
+
+describe('the later look-alikes in a labelled stream', () => {
+  const stream = buildLabelledStream({
+    seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
+  });
+  const again = buildLabelledStream({
+    seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
+  });
+
+  it('are planned for genuine customers only, after the warm-up, at modest rates', () => {
+    const labelled = new Set(stream.labels.map((label) => label.customer_id));
+    const later = stream.noise.filter((n) => (LATER_NOISE_KINDS as readonly string[]).includes(n.kind));
+    expect(later.filter((n) => labelled.has(n.customer_id))).toEqual([]);
+    expect(later.every((n) => n.at >= stream.meta.measure_from && n.at < stream.meta.end)).toBe(true);
+    const count = (kind: string) => later.filter((n) => n.kind === kind).length;
+    // 400 customers over 90 measured days at 4 and 6 in 100: a dozen or two each, never most customers.
+    expect(count('split-payment-new-payee')).toBeGreaterThan(3);
+    expect(count('online-shopping-evening')).toBeGreaterThan(3);
+    for (const kind of LATER_NOISE_KINDS) expect(count(kind)).toBeLessThan(60);
+  });
+
+  it('are the same for the same seed', () => {
+    expect(again.noise).toEqual(stream.noise);
+  });
+});
