@@ -101,6 +101,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'unusual-amount', label: '3,900 to a new payee, 40 times the usual, five hours after a password reset', event: transferOut('3900.00'),
     features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, seconds_since_password_reset: 18_000, password_resets_24h: 1 },
     nearMiss: { features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2 } } },
+  { rule: 'unusual-amount', label: '3,900 to a new payee, 40 times the usual, from a network the customer never used', event: transferOut('3900.00'),
+    features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, new_network: true },
+    // A new phone on the home network, as after months away or a broken screen, is not doubt.
+    nearMiss: { features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, device_age_seconds: 600, seconds_since_new_device_login: 300 } } },
   { rule: 'large-first-payment', label: '3,900 online at a jeweller never used, for a customer spending 100 on goods', event: cardPayment('3900.00', { channel: 'ecommerce', merchant: { id: 'm-j', mcc: '5944', country: 'DE' } }),
     features: { ...ONLINE, amount_to_typical_ratio: 39, amount_robust_z: 6.2, amount_current: 3_900 },
     nearMiss: { features: { ...ONLINE, card_present: true, amount_to_typical_ratio: 39, amount_robust_z: 6.2 } } },
@@ -119,13 +123,13 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'salary-stopped', label: 'no salary for 45 days', event: cardPayment(),
     features: { salary_stopped: true, salary_regular: false, days_since_salary: 45 },
     nearMiss: { features: { days_since_salary: 33 } } },
-  { rule: 'outflows-to-other-banks', label: '6,200 moved to other banks this month', event: transferOut('2500.00'),
-    features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78 },
-    nearMiss: { features: { outflow_to_other_banks_30d: 1_200, outflow_to_other_banks_ratio_30d: 0.7 } } },
+  { rule: 'outflows-to-other-banks', label: '6,200 moved to the customer\'s own account at another bank this month', event: transferOut('2500.00'),
+    features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: true },
+    nearMiss: { features: { outflow_to_other_banks_30d: 1_200, outflow_to_other_banks_ratio_30d: 0.7, own_account_transfer: true } } },
   { rule: 'outflows-to-other-banks', label: 'the savings moved to the customer\'s own new account, first paid today', event: transferOut('2500.00'),
     features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: true, payee_first_seen_days: 0, payee_seen_count: 1 },
-    // The same money rushed to someone else's account first paid today is a scam's victim, not a leaver.
-    nearMiss: { features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: false, payee_first_seen_days: 0, payee_seen_count: 1 } } },
+    // The same month's outflow with this transfer to someone else (a car, a deposit, a scammer) is not a leaver's.
+    nearMiss: { features: { outflow_to_other_banks_30d: 6_200, outflow_to_other_banks_ratio_30d: 0.78, own_account_transfer: false, payee_first_seen_days: 300, payee_seen_count: 6 } } },
   { rule: 'repeated-complaints', label: 'second complaint this month', event: complaint(),
     features: { complaints_30d: 2, complaints_open: 2 },
     nearMiss: { features: { complaints_30d: 1 } } },
@@ -264,8 +268,10 @@ describe('default rule pack', () => {
     expect(firing(transferOut('1900.00'), features)).not.toContain('account-takeover');
   });
 
-  it('keeps advisory and queue apart: only a large first payment and a watched customer\'s payment are low', () => {
-    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['large-first-payment', 'watched-customer-payment']);
+  it('keeps advisory and queue apart: only a payee paid again and again, a large first payment and a watched customer\'s payment are low', () => {
+    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['payee-paid-repeatedly', 'large-first-payment', 'watched-customer-payment']);
+    // Advisory rules that meet scams genuine customers resemble challenge in-line instead.
+    expect(pack.rules.filter((r) => r.id === 'payee-paid-repeatedly' || r.id === 'large-first-payment').map((r) => r.decision)).toEqual(['challenge', 'challenge']);
     expect(pack.rules.filter((r) => r.severity === 'critical').map((r) => r.id)).toEqual(['card-testing', 'account-takeover', 'blocked-entity']);
   });
 });
