@@ -7,7 +7,7 @@ import { BadRequestError, VigilError } from '../core/errors.js';
 import { auditActor } from '../core/identity.js';
 import { customerProfileSchema, type CustomerProfile } from './profile.js';
 import {
-  ProfileNotFoundError, StaleProfileVersionError, customerIdSchema,
+  ProfileNotFoundError, StaleProfileVersionError, customerIdSchema, customerParams,
   type ProfileStore, type PutResult, type StoredProfile,
 } from './profileStore.js';
 
@@ -20,8 +20,6 @@ const READERS = ['marketing', 'admin', 'risk', 'risk-admin'] as const;
 const security = [{ bearerAuth: [] }];
 /** Rows per import; a full CRM sync is split into requests of this size. */
 export const MAX_IMPORT_ROWS = 5000;
-
-const customerParams = z.object({ customerId: customerIdSchema });
 
 const storedProfileView = z.object({
   customer_id: z.string(), version: z.number().int(), updated_at: z.string(), updated_by: z.string(), profile: customerProfileSchema,

@@ -11,6 +11,7 @@ import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
 import { ruleSetDocumentSchema } from './ruleSetDocument.js';
 import type { ApprovalService } from '../approvals/index.js';
+import { customerParams } from '../customers/index.js';
 
 export interface RiskRouteDeps {
   redis: Redis;
@@ -43,7 +44,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
       tags: ['customers'],
       summary: "A customer's current behaviour features, tier, tags and risk scores",
       security: [{ bearerAuth: [] }],
-      params: z.object({ customerId: z.string().min(1).max(128) }),
+      params: customerParams,
     },
     handler: async (request, reply) => {
       const { customerId } = request.params;
