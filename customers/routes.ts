@@ -184,8 +184,7 @@ function importRow<S extends z.ZodType>(
   const rawId = (input as { customer_id?: unknown }).customer_id;
   const customerId = typeof rawId === 'string' ? rawId.slice(0, 128) : null;
   const parsed = schema.safeParse(input);
-  // describeIssues names the whole object "(event)"; here it is a row.
-  if (!parsed.success) return { at, customerId, ok: false, errors: describeIssues(parsed.error.issues).map((e) => e.replace(/^\(event\):/, 'row:')) };
+  if (!parsed.success) return { at, customerId, ok: false, errors: describeIssues(parsed.error.issues, 'row') };
   return { at, ok: true, ...split(parsed.data) };
 }
 

@@ -5,13 +5,12 @@ import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
 import { auditActor } from '../core/identity.js';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
-import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
+import { customerParams, decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
 import { featuresAt } from '../features/index.js';
 import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
 import { ruleSetDocumentSchema } from './ruleSetDocument.js';
 import type { ApprovalService } from '../approvals/index.js';
-import { customerParams } from '../customers/index.js';
 
 export interface RiskRouteDeps {
   redis: Redis;
@@ -34,6 +33,12 @@ export class RuleSetRejected extends VigilError {
 export const RULE_READERS = ['risk', 'risk-admin', 'admin'] as const;
 const READERS = RULE_READERS;
 const PUBLISHERS = ['risk-admin', 'admin'] as const;
+
+/** PUT /v1/rules and PUT /v1/rules/challenger: a set without an active rule only when asked for by name. */
+export const allowEmptyQuery = z.strictObject({
+  allow_empty: z.enum(['true', 'false']).default('false')
+    .describe('take even a rule set without an active rule (published, it switches detection off; as a challenger, it has nothing to compare)'),
+});
 
 export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -99,9 +104,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
         + 'refused (400) unless `allow_empty=true` is given, and a forced publish is marked `forced` in the history. '
         + 'When four-eyes applies to `rules.publish` (VIGIL_APPROVALS), a valid set is not published but proposed: '
         + '202 `{status: "pending_approval", approval}`; another risk-admin or admin approves it with POST /v1/approvals/{id}/approve.',
-      querystring: z.strictObject({
-        allow_empty: z.enum(['true', 'false']).default('false').describe('publish even a rule set without an active rule (switches detection off)'),
-      }),
+      querystring: allowEmptyQuery,
       body: ruleSetDocumentSchema,
     },
     handler: async (request, reply) => {
