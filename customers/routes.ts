@@ -42,6 +42,9 @@ const importAnswer = z.object({
   unchanged: z.number().int(), stale: z.number().int(), rejected: z.number().int(),
   results: z.array(importRowReport).describe('one per row, in order'),
 });
+const importRefused = importAnswer.extend({
+  error: z.literal('NO_PROFILE_IMPORTED'), message: z.string(),
+}).describe('every row was rejected: the same report, so each row says what to fix');
 const importBodyDoc = z.object({
   profiles: z.array(z.object({ customer_id: customerIdSchema, profile: customerProfileSchema })).min(1).max(MAX_IMPORT_ROWS),
 });
@@ -115,19 +118,28 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
     validatorCompiler: () => (data) => ({ value: data }),
     schema: {
       tags: ['customers'], security, body: importBodyDoc,
-      summary: 'Bulk import of profiles: valid rows are stored, invalid ones reported; always 200 with a report per row',
-      description: `application/json {"profiles": [{"customer_id", "profile"}]} or application/x-ndjson, one {"customer_id", ...profile fields} per line. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). Each row follows the PUT rules (created, updated, unchanged, stale); rows that do not validate are "rejected" with errors naming the field, by line (NDJSON) or index (JSON).`,
+      summary: 'Bulk import of profiles: valid rows are stored, invalid ones reported; 200 with a report per row, 400 when every row was rejected',
+      description: `application/json {"profiles": [{"customer_id", "profile"}]} or application/x-ndjson, one {"customer_id", ...profile fields} per line. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). Each row follows the PUT rules (created, updated, unchanged, stale); rows that do not validate are "rejected" with errors naming the field, by line (NDJSON) or index (JSON). When every row is rejected the answer is 400 NO_PROFILE_IMPORTED with the same report, as POST /v1/events answers NO_EVENT_ACCEPTED.`,
       consumes: ['application/json', 'application/x-ndjson'],
-      response: { 200: importAnswer, 400: apiError, 413: apiError },
+      response: { 200: importAnswer, 400: z.union([importRefused, apiError]), 413: apiError },
     },
-    handler: async (request) => {
-      const rows = typeof request.body === 'string' ? ndjsonRows(request.body) : jsonRows(request.body);
+    handler: async (request, reply) => {
+      // By the content type, not the parsed body's type: a JSON string ("x") is not NDJSON text.
+      const body: unknown = request.body;
+      const ndjson = /^application\/x-ndjson\b/i.test(request.headers['content-type'] ?? '');
+      const rows = ndjson && typeof body === 'string' ? ndjsonRows(body) : jsonRows(body);
       const valid = rows.filter((row) => row.ok);
       const stored = await deps.profiles.importMany(
         valid.map((row) => ({ customerId: row.customerId as string, profile: row.profile })),
         auditActor(request.identity),
       );
-      return importReport(rows, new Map(valid.map((row, i) => [row, stored[i]!])));
+      const report = importReport(rows, new Map(valid.map((row, i) => [row, stored[i]!])));
+      // Nothing taken: a client that checks only the status must not take the import for done.
+      if (report.rejected === rows.length) {
+        const message = `none of the ${rows.length} rows was imported; see results for what to fix in each`;
+        return reply.status(400).send({ error: 'NO_PROFILE_IMPORTED' as const, message, ...report });
+      }
+      return report;
     },
   });
 }
