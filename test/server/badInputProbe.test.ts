@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +11,9 @@ import {
 // Bad-input probe: for every route of the HTTP API, with a key of a role the route admits (so the
 // request passes auth), malformed input must get a 4xx with a JSON body whose message says what is
 // wrong: never a 5xx, a hang, a 2xx, or a bare status. Each probe is its own test; a failure names
-// the route, the input, the status and the body. The results are also written, as JSON, to the
-// file VIGIL_PROBE_REPORT names (when set), for the report. After all probes the engine must still
-// answer /readyz and /healthz and process a valid event, and no probe may have changed state.
+// the route, the input, the status and the body. After all probes the engine must still answer
+// /readyz and /healthz and process a valid event, and no probe may have changed state. The last
+// block pins the exact answers to the findings this probe first turned up.
 
 // Shipped limits (4 MiB body, 1,000 events a batch), so the probes see what production does.
 const config = testConfig();
@@ -37,7 +36,9 @@ const BAD_AMOUNTS_STRING = ['NaN', '1e400', '-0', '12.345.6', 'Infinity', '-12.5
   `1${'0'.repeat(400)}`, '90071992547409921.00', '0.00', '0.001', '1e3', '١٢.٥٠'];
 // Raw JSON number literals (JSON.parse makes 1e400 Infinity and -0 a negative zero).
 const BAD_AMOUNTS_LITERAL = ['1e400', '-0', '-1', '0', '1e-400', '12.345', 'true', 'null', '{}', '[]'];
-const BAD_IDS = ['%00', '..%2F..%2Fetc%2Fpasswd', '%2E%2E', 'a%20b', '%FF%FE', `${'a'.repeat(5000)}`, '%F0%9F%92%A9', '%3Cscript%3E', '*'];
+// Not '%2E%2E': the test client's URL parser (WHATWG) resolves it as a "..", so the request goes to
+// another route (/v1/customers/%2E%2E/alerts is GET /v1/alerts), which is probed in its own right.
+const BAD_IDS = ['%00', '..%2F..%2Fetc%2Fpasswd', 'a%20b', '%FF%FE', `${'a'.repeat(5000)}`, '%F0%9F%92%A9', '%3Cscript%3E', '*'];
 const BAD_LIMITS = ['-1', 'abc', '0', '1e400', '99999999999999999999', '1.5', 'NaN', ''];
 const BILLION_LAUGHS = [
   'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
@@ -59,8 +60,6 @@ interface Probe {
   /** Returns what is wrong with the answer, or undefined; by default a clear 4xx is wanted. */
   check?: (answer: Answer) => Problem;
 }
-interface Result { id: string; method: string; url: string; input: string; status: number; body: string; problem: Problem; kind: string }
-const results: Result[] = [];
 
 const GENERIC = new Set(['bad request', 'error', 'invalid', 'invalid input', 'internal error', 'not found', 'unsupported media type']);
 
@@ -99,10 +98,6 @@ function clear4xxOrReported(answer: Answer): Problem {
     return `2XX-FOR-INVALID: ${answer.status} without the bad part reported as rejected`;
   }
   return clear4xx(answer);
-}
-
-function kindOf(problem: Problem): string {
-  return problem === undefined ? 'pass' : problem.split(':')[0]!;
 }
 
 async function send(p: Omit<Probe, 'id'>): Promise<Answer> {
@@ -173,6 +168,12 @@ const bodyRoutes: BodyRoute[] = [
 ];
 
 /** Fields of the valid bodies that may be left out (the rest are required by the route's schema). */
+/**
+ * Bodies a route takes by design although they look empty. PUT /v1/customers/:id: every profile
+ * field is optional (customers/README.md), so {} stores an empty profile.
+ */
+const EMPTY_BODY_TAKEN = new Set([`/v1/customers/${CUSTOMER}`]);
+
 function optionalFields(r: BodyRoute): string[] {
   if (typeof r.url === 'function' && r.url().endsWith('/promote')) return ['version'];
   if (r.url === `/v1/customers/${CUSTOMER}`) return ['age', 'preferred_channel'];
@@ -195,7 +196,7 @@ for (const r of bodyRoutes) {
   add({ ...base, id: `${r.method} ${name} no content type`, contentType: null, body: JSON.stringify(r.valid()) });
   add({ ...base, id: `${r.method} ${name} empty body`, body: '' });
   add({ ...base, id: `${r.method} ${name} no body at all`, contentType: null });
-  add({ ...base, id: `${r.method} ${name} body {}`, body: '{}' });
+  add({ ...base, id: `${r.method} ${name} body {}`, body: '{}', ...(typeof r.url === 'string' && EMPTY_BODY_TAKEN.has(r.url) ? { check: (a: Answer) => (a.status === 200 || a.status === 201 ? undefined : clear4xx(a)) } : {}) });
   add({ ...base, id: `${r.method} ${name} body null`, body: 'null' });
   add({ ...base, id: `${r.method} ${name} body "x"`, body: '"x"' });
   add({ ...base, id: `${r.method} ${name} body 42`, body: '42' });
@@ -332,7 +333,11 @@ const ruleTexts: [string, 'yaml' | 'json' | string, string][] = [
 for (const url of ['/v1/rules', '/v1/rules/challenger']) {
   for (const [label, format, text] of ruleTexts) {
     // Valid but huge: any answer but a 5xx or a hang will do (the challenger takes an empty set).
-    const check = label.startsWith('YAML just under') ? (a: Answer) => (a.status >= 200 && a.status < 300 ? undefined : clear4xx(a)) : undefined;
+    const check = label.startsWith('YAML just under') ? (a: Answer) => (a.status >= 200 && a.status < 300 ? undefined : clear4xx(a))
+      // An unknown tag is read as a plain string, with the yaml library's warning (documented, kept): the
+      // set is judged on the rest, here refused as it has no active rule.
+      : label.includes('custom tag') ? (a: Answer) => (/no rules/.test(a.body) ? clear4xx(a) : `expected the set refused for having no rules, got ${a.status} ${a.body.slice(0, 200)}`)
+      : undefined;
     add({ method: 'PUT', url, key: RISK_ADMIN_KEY, id: `PUT ${url} ${label}`, body: JSON.stringify({ format, text }), ...(check ? { check } : {}) });
   }
   add({ method: 'PUT', url, key: RISK_ADMIN_KEY, id: `PUT ${url} text as object`, body: JSON.stringify({ format: 'json', text: { version: 'x', rules: [] } }) });
@@ -446,7 +451,12 @@ for (const [label, method, url, key, body] of bodies) {
   add({ method, url, key, id: `${method} ${typeof url === 'function' ? '/v1/models/:name' : url} ${label}`, body: text });
 }
 // The import of one bad profile among valid ones: partial acceptance is acceptable if it is reported.
-for (const p of probes) if (/import (one bad profile|duplicate customer ids)/.test(p.id)) p.check = clear4xxOrReported;
+for (const p of probes) if (/import one bad profile/.test(p.id)) p.check = clear4xxOrReported;
+// A customer twice in one import: rows are taken in order under the PUT rules (customers/README.md),
+// so both are stored and the last wins; documented, not an error.
+for (const p of probes) {
+  if (/import duplicate customer ids/.test(p.id)) p.check = (a) => (a.status === 200 && json(a)?.imported === 2 ? undefined : `expected 200 with both rows imported (last wins), got ${a.status} ${a.body.slice(0, 200)}`);
+}
 
 // If-Match garbage on the campaign routes.
 for (const ifMatch of ['garbage', '"1"x', 'W/"abc"', '"999999999999999999"']) {
@@ -642,7 +652,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.VIGIL_PROBE_REPORT) writeFileSync(process.env.VIGIL_PROBE_REPORT, JSON.stringify(results, null, 1));
   await engine?.dispose();
 });
 
@@ -652,7 +661,6 @@ describe('bad input on every route gets a clear 4xx', () => {
       const answer = await send(p);
       const problem = (p.check ?? clear4xx)(answer);
       const url = typeof p.url === 'function' ? p.url() : p.url;
-      results.push({ id: p.id, method: String(p.method), url: trunc(url, 120), input: trunc(describeInput(p), 240), status: answer.status, body: trunc(answer.body, 300), problem, kind: kindOf(problem) });
       expect(problem, `${p.method} ${trunc(url, 120)} ${trunc(describeInput(p), 200)} -> ${answer.status} ${trunc(answer.body, 300)}`).toBeUndefined();
     }, PROBE_TIMEOUT_MS + 5_000);
   }
@@ -665,7 +673,6 @@ describe('batches', () => {
     const valid = [event({ customer_id: 'probe-mix-1' }), event({ customer_id: 'probe-mix-2' }), event({ customer_id: 'probe-mix-3' })];
     const answer = await post([valid[0], valid[1], { ...event(), amount: '12.345.6' }, valid[2]]);
     const body = json(answer) as { accepted?: number; rejected?: { index: number; errors: string[] }[] } | undefined;
-    results.push({ id: 'batch: one invalid among valid', method: 'POST', url: '/v1/events', input: '{events:[valid, valid, amount "12.345.6", valid]}', status: answer.status, body: trunc(answer.body, 300), problem: undefined, kind: 'pass' });
     if (answer.status === 202) {
       expect(body?.accepted).toBe(3);
       expect(body?.rejected?.map((r) => r.index)).toEqual([2]);
@@ -679,7 +686,6 @@ describe('batches', () => {
   it('the same event twice in one batch is kept once', async () => {
     const e = event({ customer_id: 'probe-dup-1' });
     const answer = await post([e, e]);
-    results.push({ id: 'batch: same event twice', method: 'POST', url: '/v1/events', input: '{events:[e, e]}', status: answer.status, body: trunc(answer.body, 300), problem: undefined, kind: 'pass' });
     expect(answer.status).toBe(202);
     expect(json(answer)).toMatchObject({ accepted: 1, duplicates: 1 });
   });
@@ -687,10 +693,8 @@ describe('batches', () => {
   it('one event_id twice in one batch with different content is not silently dropped as a duplicate', async () => {
     const e = event({ customer_id: 'probe-dup-2' });
     const answer = await post([e, { ...e, amount: '9999.00' }]);
-    const problem = answer.status === 202 && /"rejected":\[\]/.test(answer.body)
-      ? `2XX-FOR-INVALID: second event with the same event_id and another amount counted as a duplicate, its content lost` : answer.status >= 500 ? `5XX: ${answer.status}` : undefined;
-    results.push({ id: 'batch: same event_id, different content', method: 'POST', url: '/v1/events', input: '{events:[e, {...e, amount:"9999.00"}]}', status: answer.status, body: trunc(answer.body, 300), problem, kind: kindOf(problem) });
-    expect(problem, answer.body).toBeUndefined();
+    expect(answer.status, answer.body).toBe(202);
+    expect(json(answer)).toMatchObject({ accepted: 1, duplicates: 0, rejected: [{ index: 1, code: 'EVENT_ID_CONFLICT', errors: [expect.stringMatching(/index 0 of this batch/)] }] });
   });
 
   it('one event_id twice in one batch for two customers is refused (EVENT_ID_CONFLICT), not accepted twice or silently dropped', async () => {
@@ -698,8 +702,67 @@ describe('batches', () => {
     const answer = await post([e, { ...e, customer_id: 'probe-dup-4' }]);
     const problem = answer.status === 202 && /"rejected":\[\]/.test(answer.body)
       ? `2XX-FOR-INVALID: same event_id for two customers in one batch accepted without a rejection` : answer.status >= 500 ? `5XX: ${answer.status}` : undefined;
-    results.push({ id: 'batch: same event_id, two customers', method: 'POST', url: '/v1/events', input: '{events:[e, {...e, customer_id: other}]}', status: answer.status, body: trunc(answer.body, 300), problem, kind: kindOf(problem) });
     expect(problem, answer.body).toBeUndefined();
+  });
+});
+
+describe('the answers to what this probe first found', () => {
+  const message = (a: Answer) => String(json(a)?.message ?? '');
+
+  it('customer routes refuse an id events would refuse, alerts, events and offers too (400, the shared id rules)', async () => {
+    for (const [path, key] of [['alerts', RISK_KEY], ['events', RISK_KEY], ['offers', MARKETING_KEY], ['activity', RISK_KEY], ['features', RISK_KEY]] as const) {
+      const a = await send({ method: 'GET', url: `/v1/customers/%3Cscript%3E/${path}`, key });
+      expect(a.status, `${path}: ${a.body}`).toBe(400);
+      expect(message(a)).toMatch(/only letters, digits and \. _ : @ - are allowed/);
+    }
+  });
+
+  it('a Content-Encoding other than identity is 415 on every route; identity is read as usual', async () => {
+    for (const [method, url, key, body] of [['POST', '/v1/events', INGEST_KEY, JSON.stringify(event())], ['GET', '/v1/alerts', RISK_KEY, undefined]] as const) {
+      const a = await send({ method, url, key, headers: { 'content-encoding': 'gzip' }, ...(body ? { body } : {}) });
+      expect(a.status, a.body).toBe(415);
+      expect(json(a)).toMatchObject({ error: 'UNSUPPORTED_CONTENT_ENCODING', message: expect.stringMatching(/"gzip" is not accepted.*uncompressed/) });
+    }
+    const plain = await send({ method: 'POST', url: '/v1/events', key: INGEST_KEY, headers: { 'content-encoding': 'identity' }, body: JSON.stringify(event()) });
+    expect(plain.status, plain.body).toBe(202);
+  });
+
+  it('amounts: spaces around one are refused, a missing or non-decimal one says what is expected', async () => {
+    const spaced = await send({ method: 'POST', url: '/v1/decisions', key: INGEST_KEY, body: JSON.stringify(event({ amount: ' 12.50' })) });
+    expect(spaced.status).toBe(400);
+    expect(message(spaced)).toMatch(/amount " 12.50" has spaces around it/);
+    const missing = await send({ method: 'POST', url: '/v1/events', key: INGEST_KEY, body: JSON.stringify(event({ amount: undefined })) });
+    expect(message(missing)).toMatch(/amount: required, a decimal string such as "125.40"/);
+    const infinite = await send({ method: 'POST', url: '/v1/events', key: INGEST_KEY, body: withRawAmount('1e400') });
+    expect(message(infinite)).toMatch(/amount: must be a decimal string such as "125.40".*not an infinite number/);
+  });
+
+  it('rule sets: the challenger refuses an empty set as publishing does; errors name the rule set, not an event', async () => {
+    const empty = await send({ method: 'PUT', url: '/v1/rules/challenger', key: RISK_ADMIN_KEY, body: JSON.stringify({ format: 'yaml', text: 'version: "probe-empty"\nrules: []\n' }) });
+    expect(empty.status, empty.body).toBe(400);
+    expect(message(empty)).toMatch(/has no rules.*allow_empty=true/);
+    const scalar = await send({ method: 'PUT', url: '/v1/rules', key: RISK_ADMIN_KEY, body: JSON.stringify({ format: 'yaml', text: 'just a string' }) });
+    expect(message(scalar)).toMatch(/^\(rule set\): /);
+  });
+
+  it('backtests: a range over 400 days is refused, and dates say what is expected', async () => {
+    const long = await send({ method: 'POST', url: '/v1/rules/backtests', key: RISK_KEY, body: JSON.stringify({ from: '2024-01-01', to: '2026-01-01' }) });
+    expect(long.status, long.body).toBe(400);
+    expect(message(long)).toMatch(/at most 400 days/);
+    const bad = await send({ method: 'POST', url: '/v1/models/training-exports', key: RISK_ADMIN_KEY, body: JSON.stringify({ from: 'not-a-date', to: '2026-01-02' }) });
+    expect(message(bad)).toMatch(/from must be an ISO date .* RFC 3339 date-time/);
+  });
+
+  it('GET /v1/alerts with from after to is a 400', async () => {
+    const a = await send({ method: 'GET', url: '/v1/alerts?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', key: RISK_KEY });
+    expect(a.status).toBe(400);
+    expect(message(a)).toMatch(/to must not be earlier than from/);
+  });
+
+  it('an import of which every row is rejected is 400 NO_PROFILE_IMPORTED with the report per row', async () => {
+    const a = await send({ method: 'POST', url: '/v1/customers/import', key: MARKETING_KEY, body: '{"profiles":[1,2]}' });
+    expect(a.status).toBe(400);
+    expect(json(a)).toMatchObject({ error: 'NO_PROFILE_IMPORTED', imported: 0, rejected: 2, results: [{ index: 0, status: 'rejected' }, { index: 1, status: 'rejected' }] });
   });
 });
 
