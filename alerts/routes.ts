@@ -9,6 +9,7 @@ import {
   ALERT_STATUSES, ALERT_TYPES, QUEUE_MIN_SEVERITY, SEVERITIES, alertSchema, alertTransitionSchema, transitionRequestSchema, type AlertFilter,
 } from './schema.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhookRoutes.js';
+import { customerIdSchema, customerParams } from '../customers/index.js';
 
 /** A customer's current scores by model (fraud, churn), 0–1, from wherever the risk pipeline keeps them; {} if none. */
 export type CustomerScoreSource = (customerId: string) => Promise<Record<string, number>>;
@@ -39,7 +40,7 @@ function queueSeverity<Q extends { severity?: (typeof SEVERITIES)[number]; min_s
 
 const listQuery = feedQuery.extend({
   status: z.enum(ALERT_STATUSES).optional(),
-  customer_id: z.string().min(1).max(128).optional(),
+  customer_id: customerIdSchema.optional(),
   from: isoTime.optional().describe('created at or after'),
   to: isoTime.optional().describe('created at or before'),
   overdue: z.enum(['true', 'false']).optional().describe('complaint SLA deadline passed and not resolved'),
@@ -47,6 +48,15 @@ const listQuery = feedQuery.extend({
   cursor: z.string().max(40).optional().describe('nextCursor of the previous page'),
 });
 type ListQuery = z.infer<typeof listQuery>;
+
+/** from after to can match nothing: a 400 says so, where an empty page would look like "no alerts". */
+function rangeInOrder<S extends z.ZodType<{ from?: string | undefined; to?: string | undefined }>>(schema: S) {
+  return schema.superRefine((query, ctx) => {
+    if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be earlier than from' });
+    }
+  });
+}
 
 const alertPage = z.object({
   alerts: z.array(alertSchema),
@@ -73,7 +83,7 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
     config: { roles: READER_ROLES },
     schema: {
       tags: ['alerts'], summary: 'The alert queue: alerts, newest first, filtered and paged; advisory (low) ones only when asked for', security,
-      querystring: listQuery, response: { 200: alertPage },
+      querystring: rangeInOrder(listQuery), response: { 200: alertPage },
     },
     handler: async (request) => {
       const query = queueSeverity(request.query);
@@ -119,8 +129,8 @@ export async function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps): P
     config: { roles: READER_ROLES },
     schema: {
       tags: ['customers'], summary: "A customer's alerts of every severity (advisory ones included), newest first, and their current scores", security,
-      params: z.object({ customerId: z.string().min(1).max(128) }),
-      querystring: listQuery.omit({ customer_id: true }),
+      params: customerParams,
+      querystring: rangeInOrder(listQuery.omit({ customer_id: true })),
       response: { 200: alertPage.extend({ customerId: z.string(), scores: z.record(z.string(), z.number()) }) },
     },
     handler: async (request) => {

@@ -5,15 +5,38 @@ import { ruleSetDocumentSchema } from '../risk/ruleSetDocument.js';
 // the job writes results that satisfy them, the CLI reads them. Field names are snake_case, as the
 // request's `rule_set` and `events_read` are.
 
-/** A day (`2026-03-01`, midnight UTC) or an instant with its offset. */
-const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).describe('ISO date (midnight UTC) or date-time with offset');
+const INSTANT_EXPECTED = 'an ISO date such as "2026-03-01" (midnight UTC) or an RFC 3339 date-time with offset such as "2026-03-01T12:00:00Z"';
+// ClickHouse's DateTime64 ends in 2299; events before 1970 were never stored.
+const LAST_INSTANT_MS = Date.parse('2299-12-31T23:59:59.999Z');
+
+/**
+ * A day (`2026-03-01`, midnight UTC) or an instant with its offset, within what the history can
+ * hold: the range of a backtest and of a training export (models/historyExportSchema.ts). zod's
+ * word for a failed union is a bare "Invalid input"; this says what is expected.
+ */
+export const historyInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: (issue) => (issue.input === undefined ? `required, ${INSTANT_EXPECTED}` : `must be ${INSTANT_EXPECTED}`),
+}).refine((text) => { const ms = instantMs(text); return ms >= 0 && ms <= LAST_INSTANT_MS; }, 'must be a real date from 1970 to 2299')
+  .describe('ISO date (midnight UTC) or RFC 3339 date-time with offset');
+
+/**
+ * The longest history one backtest replays: the events' default retention
+ * (VIGIL_RETENTION_EVENTS_DAYS, 400), and a job of bounded length; a longer question is asked
+ * as several backtests.
+ */
+export const MAX_BACKTEST_DAYS = 400;
+const DAY_MS = 86_400_000;
 
 export const backtestRequestSchema = z.strictObject({
-  from: instant.describe('first event time replayed (inclusive)'),
-  to: instant.describe('end of the history (exclusive); quiet customers are reviewed up to it'),
+  from: historyInstant.describe('first event time replayed (inclusive)'),
+  to: historyInstant.describe(`end of the history (exclusive); quiet customers are reviewed up to it; at most ${MAX_BACKTEST_DAYS} days after from`),
   rule_set: ruleSetDocumentSchema.optional().describe('a candidate rule set, as PUT /v1/rules takes it; compared with the published one'),
 }).superRefine((body, ctx) => {
-  if (instantMs(body.from) >= instantMs(body.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from' });
+  const span = instantMs(body.to) - instantMs(body.from);
+  if (!(span > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from' });
+  else if (span > MAX_BACKTEST_DAYS * DAY_MS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `a backtest replays at most ${MAX_BACKTEST_DAYS} days (the events' default retention); split a longer range into several backtests` });
+  }
 });
 export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
 

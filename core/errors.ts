@@ -63,6 +63,13 @@ export class BadRequestError extends VigilError {
   }
 }
 
+/** A request body compressed (or said to be): the API reads bodies as sent, so it would parse the compressed bytes, or the header would be a lie. */
+export class UnsupportedContentEncodingError extends VigilError {
+  constructor(encoding: string) {
+    super('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding ${JSON.stringify(encoding.slice(0, 64))} is not accepted: send the body uncompressed, without a Content-Encoding header (or with "identity")`, 415);
+  }
+}
+
 export class NotFoundError extends VigilError {
   constructor(message: string) {
     super('NOT_FOUND', message, 404);

@@ -7,7 +7,7 @@ export { customerTier, CUSTOMER_TIERS, type CustomerTier, type TierDecision } fr
 export { customerTags, lifeStageTag, LIFE_STAGES, type CustomerTag, type LifeStage } from './tags.js';
 export { customerSegment, segmentCustomer, type CustomerSegment } from './segment.js';
 export {
-  ProfileStore, decodeStoredProfile, customerIdSchema,
+  ProfileStore, decodeStoredProfile, customerIdSchema, customerParams,
   InvalidCustomerIdError, ProfileNotFoundError, StaleProfileVersionError,
   type StoredProfile, type PutResult, type ProfileStoreOptions,
 } from './profileStore.js';

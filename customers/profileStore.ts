@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { z } from 'zod';
 import { isCluster } from '../core/redis.js';
 import { identifier } from '../core/events/index.js';
 import { VigilError } from '../core/errors.js';
@@ -30,6 +31,8 @@ export interface ProfileStoreOptions {
 
 /** Customer ids follow the rules of the events' customer_id (one definition), so every event can find its profile. */
 export const customerIdSchema = identifier;
+/** The path params of every /v1/customers/:customerId… route: a bad id is a 400 there, never echoed back or looked up. */
+export const customerParams = z.object({ customerId: customerIdSchema });
 
 export class InvalidCustomerIdError extends VigilError {
   constructor(customerId: string) {

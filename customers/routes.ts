@@ -7,7 +7,7 @@ import { BadRequestError, VigilError } from '../core/errors.js';
 import { auditActor } from '../core/identity.js';
 import { customerProfileSchema, type CustomerProfile } from './profile.js';
 import {
-  ProfileNotFoundError, StaleProfileVersionError, customerIdSchema,
+  ProfileNotFoundError, StaleProfileVersionError, customerIdSchema, customerParams,
   type ProfileStore, type PutResult, type StoredProfile,
 } from './profileStore.js';
 
@@ -20,8 +20,6 @@ const READERS = ['marketing', 'admin', 'risk', 'risk-admin'] as const;
 const security = [{ bearerAuth: [] }];
 /** Rows per import; a full CRM sync is split into requests of this size. */
 export const MAX_IMPORT_ROWS = 5000;
-
-const customerParams = z.object({ customerId: customerIdSchema });
 
 const storedProfileView = z.object({
   customer_id: z.string(), version: z.number().int(), updated_at: z.string(), updated_by: z.string(), profile: customerProfileSchema,
@@ -44,6 +42,9 @@ const importAnswer = z.object({
   unchanged: z.number().int(), stale: z.number().int(), rejected: z.number().int(),
   results: z.array(importRowReport).describe('one per row, in order'),
 });
+const importRefused = importAnswer.extend({
+  error: z.literal('NO_PROFILE_IMPORTED'), message: z.string(),
+}).describe('every row was rejected: the same report, so each row says what to fix');
 const importBodyDoc = z.object({
   profiles: z.array(z.object({ customer_id: customerIdSchema, profile: customerProfileSchema })).min(1).max(MAX_IMPORT_ROWS),
 });
@@ -117,19 +118,28 @@ export async function customerProfileRoutes(app: FastifyInstance, deps: Customer
     validatorCompiler: () => (data) => ({ value: data }),
     schema: {
       tags: ['customers'], security, body: importBodyDoc,
-      summary: 'Bulk import of profiles: valid rows are stored, invalid ones reported; always 200 with a report per row',
-      description: `application/json {"profiles": [{"customer_id", "profile"}]} or application/x-ndjson, one {"customer_id", ...profile fields} per line. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). Each row follows the PUT rules (created, updated, unchanged, stale); rows that do not validate are "rejected" with errors naming the field, by line (NDJSON) or index (JSON).`,
+      summary: 'Bulk import of profiles: valid rows are stored, invalid ones reported; 200 with a report per row, 400 when every row was rejected',
+      description: `application/json {"profiles": [{"customer_id", "profile"}]} or application/x-ndjson, one {"customer_id", ...profile fields} per line. At most ${MAX_IMPORT_ROWS} rows and the server's body limit (413 beyond). Each row follows the PUT rules (created, updated, unchanged, stale); rows that do not validate are "rejected" with errors naming the field, by line (NDJSON) or index (JSON). When every row is rejected the answer is 400 NO_PROFILE_IMPORTED with the same report, as POST /v1/events answers NO_EVENT_ACCEPTED.`,
       consumes: ['application/json', 'application/x-ndjson'],
-      response: { 200: importAnswer, 400: apiError, 413: apiError },
+      response: { 200: importAnswer, 400: z.union([importRefused, apiError]), 413: apiError },
     },
-    handler: async (request) => {
-      const rows = typeof request.body === 'string' ? ndjsonRows(request.body) : jsonRows(request.body);
+    handler: async (request, reply) => {
+      // By the content type, not the parsed body's type: a JSON string ("x") is not NDJSON text.
+      const body: unknown = request.body;
+      const ndjson = /^application\/x-ndjson\b/i.test(request.headers['content-type'] ?? '');
+      const rows = ndjson && typeof body === 'string' ? ndjsonRows(body) : jsonRows(body);
       const valid = rows.filter((row) => row.ok);
       const stored = await deps.profiles.importMany(
         valid.map((row) => ({ customerId: row.customerId as string, profile: row.profile })),
         auditActor(request.identity),
       );
-      return importReport(rows, new Map(valid.map((row, i) => [row, stored[i]!])));
+      const report = importReport(rows, new Map(valid.map((row, i) => [row, stored[i]!])));
+      // Nothing taken: a client that checks only the status must not take the import for done.
+      if (report.rejected === rows.length) {
+        const message = `none of the ${rows.length} rows was imported; see results for what to fix in each`;
+        return reply.status(400).send({ error: 'NO_PROFILE_IMPORTED' as const, message, ...report });
+      }
+      return report;
     },
   });
 }
@@ -186,8 +196,7 @@ function importRow<S extends z.ZodType>(
   const rawId = (input as { customer_id?: unknown }).customer_id;
   const customerId = typeof rawId === 'string' ? rawId.slice(0, 128) : null;
   const parsed = schema.safeParse(input);
-  // describeIssues names the whole object "(event)"; here it is a row.
-  if (!parsed.success) return { at, customerId, ok: false, errors: describeIssues(parsed.error.issues).map((e) => e.replace(/^\(event\):/, 'row:')) };
+  if (!parsed.success) return { at, customerId, ok: false, errors: describeIssues(parsed.error.issues, 'row') };
   return { at, ok: true, ...split(parsed.data) };
 }
 

@@ -41,7 +41,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
       summary: 'Post one event or a batch {"events": [...]}',
       description: 'An event_id names one event of one customer, unique across the deployment for the dedup window '
         + '(VIGIL_DEDUP_WINDOW_SECONDS): the same id for the same customer is a duplicate (a safe retry), for another customer a '
-        + 'conflict (EVENT_ID_CONFLICT). Senders whose id spaces overlap prefix their ids, e.g. "card:123". 202 when at least one '
+        + 'conflict (EVENT_ID_CONFLICT), as is the same id twice in one batch with different content. Senders whose id spaces overlap prefix their ids, e.g. "card:123". 202 when at least one '
         + 'event was accepted or was a duplicate; one event that is refused gets 400 (INVALID_EVENT) or 409 (EVENT_ID_CONFLICT), '
         + 'a batch of which none was accepted 400 (NO_EVENT_ACCEPTED), each with the same rejected[] detail.',
       security: [{ bearerAuth: [] }],
@@ -62,12 +62,23 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
       const validIndexes: number[] = [];
       const rejected: Rejection[] = [];
       const nowMs = Date.now();
+      // An id seen earlier in this batch: a repeat of the same event is a duplicate (the appender
+      // counts it), but the same id with other content is another event under a taken id, which the
+      // appender would count as a duplicate and drop unseen. Compared as parsed (keys in schema order).
+      const firstById = new Map<string, { index: number; json: string }>();
       posted.forEach((input, index) => {
         const parsed = parseEvent(input);
         const timeProblem = parsed.ok ? occurredAtProblem(parsed.event.occurred_at, nowMs, { maxAgeDays: deps.maxEventAgeDays }) : undefined;
         if (!parsed.ok) rejected.push({ index, code: 'INVALID_EVENT', errors: parsed.errors });
         else if (timeProblem) rejected.push({ index, code: 'INVALID_EVENT', errors: [timeProblem] });
         else {
+          const json = JSON.stringify(parsed.event);
+          const first = firstById.get(parsed.event.event_id);
+          if (first && first.json !== json) {
+            rejected.push({ index, code: 'EVENT_ID_CONFLICT', errors: [batchIdConflict(parsed.event, first.index)] });
+            return;
+          }
+          if (!first) firstById.set(parsed.event.event_id, { index, json });
           valid.push(parsed.event);
           validIndexes.push(index);
         }
@@ -79,7 +90,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
       rejected.sort((a, b) => a.index - b.index);
       const accepted = outcomes.filter((o) => o === 'accepted').length;
       const duplicates = outcomes.filter((o) => o === 'duplicate').length;
-      const conflicts = outcomes.length - accepted - duplicates;
+      const conflicts = rejected.filter((r) => r.code === 'EVENT_ID_CONFLICT').length;
       ingested.accepted.inc(accepted);
       ingested.duplicate.inc(duplicates);
       ingested.rejected.inc(rejected.length - conflicts);
@@ -93,6 +104,11 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
 function idConflict(event: VigilEvent, windowSeconds: number): string {
   return `event_id: "${event.event_id}" already names an event of another customer (event ids are unique per deployment for `
     + `${windowSeconds} s, VIGIL_DEDUP_WINDOW_SECONDS); give this event its own id, e.g. prefixed with its source system ("card:…")`;
+}
+
+function batchIdConflict(event: VigilEvent, firstIndex: number): string {
+  return `event_id: "${event.event_id}" already names the event at index ${firstIndex} of this batch, whose content differs; `
+    + 'send a repeat of an event unchanged (it counts as a duplicate), or give this event its own id';
 }
 
 async function appendOrUnavailable(appender: EventAppender, events: VigilEvent[]): Promise<AppendOutcome[]> {

@@ -6,7 +6,7 @@ export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export const rejectionSchema = z.object({
   index: z.number().int().describe('position in the batch (0 for a single event)'),
-  code: z.enum(REJECTION_CODES).describe('INVALID_EVENT: fix the event; EVENT_ID_CONFLICT: its event_id already names another customer\'s event'),
+  code: z.enum(REJECTION_CODES).describe('INVALID_EVENT: fix the event; EVENT_ID_CONFLICT: its event_id already names another customer\'s event, or another event earlier in this batch'),
   errors: z.array(z.string()).describe('what to fix, each naming the field'),
 });
 export type Rejection = z.infer<typeof rejectionSchema>;

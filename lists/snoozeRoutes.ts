@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { identifier } from '../core/events/index.js';
+import { customerParams } from '../customers/index.js';
 import { auditActor } from '../core/identity.js';
 import { snoozeInputSchema } from './snooze.js';
 import type { SnoozeStore } from './snoozeStore.js';
@@ -11,7 +11,6 @@ import type { SnoozeStore } from './snoozeStore.js';
 const ROLES = ['risk', 'risk-admin', 'admin'] as const;
 const security = [{ bearerAuth: [] }];
 
-const customerParams = z.object({ customerId: identifier });
 const snoozeView = z.object({ rule_id: z.string(), reason: z.string(), until: z.string(), snoozed_at: z.string(), snoozed_by: z.string() });
 const historyView = z.object({
   at: z.string(), actor: z.string(), action: z.enum(['snoozed', 'unsnoozed']), rule_id: z.string(), reason: z.string().optional(), until: z.string().optional(),

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Pseudonymise } from '../core/privacy/index.js';
-import { customerIdSchema } from '../customers/index.js';
+import { customerIdSchema, customerParams } from '../customers/index.js';
 import type { CustomerPrivacy } from './customerPrivacy.js';
 import type { ErasureAudit } from './erasureAudit.js';
 
@@ -17,7 +17,6 @@ export interface PrivacyRouteDeps {
 // are the administrator's (the bank's data-protection function), not a business role's.
 const ADMIN = ['admin'] as const;
 const security = [{ bearerAuth: [] }];
-const customerParams = z.object({ customerId: customerIdSchema });
 
 const removedCounts = z.record(z.string(), z.union([z.number().int(), z.record(z.string(), z.number().int())]));
 const erasureReport = z.object({

@@ -6,6 +6,7 @@ import { auditActor } from '../core/identity.js';
 import { partitionOf } from '../core/streams/index.js';
 import type { CustomerActivityStore } from './customerActivity.js';
 import type { DeadLetterQueue } from './deadLetters.js';
+import { customerParams } from '../customers/index.js';
 
 export interface ProcessorRouteDeps {
   deadLetters: DeadLetterQueue;
@@ -54,7 +55,7 @@ export async function processorRoutes(app: FastifyInstance, deps: ProcessorRoute
       tags: ['customers'],
       summary: "A customer's running activity: events by type, money in and out (minor units), first and last activity",
       security: [{ bearerAuth: [] }],
-      params: z.object({ customerId: z.string().min(1).max(128) }),
+      params: customerParams,
     },
     handler: async (request) => {
       const { customerId } = request.params;

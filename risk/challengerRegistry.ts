@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { FailureStreak } from '../core/failureStreak.js';
 import type { Logger } from '../core/observability/index.js';
-import { parseRuleSet, type RuleSet } from '../rules/index.js';
+import { noLiveRuleProblem, parseRuleSet, type RuleSet } from '../rules/index.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
 
 /** The challenger as it is kept: the set's text, who started it and when, beside which champion. */
@@ -92,9 +92,14 @@ export class ChallengerRegistry {
    * differ from the champion's, and a version started before with another text is refused: the
    * comparison of that version would mix two sets. Starting the running set again changes nothing.
    */
-  async set(text: string, format: 'yaml' | 'json', actor: string): Promise<StartChallengerResult> {
+  async set(text: string, format: 'yaml' | 'json', actor: string, opts: { allowNoLiveRules?: boolean } = {}): Promise<StartChallengerResult> {
     const parsed = await this.deps.rules.validate(text, format);
     if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors };
+    // Refused as publishing refuses it: an empty set is far more often a mistake than a plan.
+    const noLiveRule = noLiveRuleProblem(parsed.ruleSet, 'as a challenger it would raise no would-be alert, so there would be nothing to compare');
+    if (noLiveRule && !opts.allowNoLiveRules) {
+      return { ok: false, status: 400, errors: [`${noLiveRule}; if that is intended, start it with allow_empty=true`] };
+    }
     const { version } = parsed.ruleSet;
     const champion = await this.deps.rules.published();
     if (champion?.version === version) {

@@ -8,7 +8,7 @@ import { auditActor } from '../core/identity.js';
 import { compareChallenger, comparisonQuerySchema, comparisonSchema, MAX_COMPARISON_DAYS, nextDay } from './challengerComparison.js';
 import type { ChallengerRegistry } from './challengerRegistry.js';
 import { ruleSetDocumentSchema } from './ruleSetDocument.js';
-import { RULE_READERS, RuleSetRejected } from './routes.js';
+import { RULE_READERS, RuleSetRejected, allowEmptyQuery } from './routes.js';
 
 export interface ChallengerRouteDeps {
   challenger: ChallengerRegistry;
@@ -42,15 +42,18 @@ export async function challengerRoutes(app: FastifyInstance, deps: ChallengerRou
       tags: ['rules'],
       summary: 'Start a challenger rule set: evaluated on live events beside the published set, it raises nothing; its would-be alerts are recorded',
       description: 'The body PUT /v1/rules takes, validated as a backtest candidate is (schema, known features and models, lists that exist; '
-        + 'every problem listed, 400 INVALID_RULE_SET); it may have no active rule. Its version must differ from the published one and from '
+        + 'every problem listed, 400 INVALID_RULE_SET). A set without an active rule (empty, or only shadow rules) would raise no would-be alert '
+        + 'and has nothing to compare: it is refused (400) unless `allow_empty=true` is given, as PUT /v1/rules does. Its version must differ from the published one and from '
         + 'any earlier challenger with another text (409). Replaces a running challenger; starting the running one again changes nothing. '
         + 'One person suffices under four-eyes: it changes no alert, score, offer or decision. Recorded under the key\'s or user\'s `<role>:<name>`.',
       security,
+      querystring: allowEmptyQuery,
       body: ruleSetDocumentSchema,
     },
     handler: async (request) => {
       const actor = auditActor(request.identity);
-      const result = await deps.challenger.set(request.body.text, request.body.format, actor);
+      const allowNoLiveRules = request.query.allow_empty === 'true';
+      const result = await deps.challenger.set(request.body.text, request.body.format, actor, { allowNoLiveRules });
       if (!result.ok) throw new RuleSetRejected(result.status, result.errors);
       const { text: _text, ...challenger } = result.challenger;
       return { ...challenger, unchanged: result.unchanged };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
 import { auditActor } from '../core/identity.js';
 import { partitionKeys, partitionOf } from '../core/streams/index.js';
-import { decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
+import { customerParams, decodeStoredProfile, segmentCustomer, type SegmentationConfig } from '../customers/index.js';
 import { featuresAt } from '../features/index.js';
 import { decodeRiskState } from './riskState.js';
 import type { RuleSetRegistry } from './ruleSetRegistry.js';
@@ -34,6 +34,12 @@ export const RULE_READERS = ['risk', 'risk-admin', 'admin'] as const;
 const READERS = RULE_READERS;
 const PUBLISHERS = ['risk-admin', 'admin'] as const;
 
+/** PUT /v1/rules and PUT /v1/rules/challenger: a set without an active rule only when asked for by name. */
+export const allowEmptyQuery = z.strictObject({
+  allow_empty: z.enum(['true', 'false']).default('false')
+    .describe('take even a rule set without an active rule (published, it switches detection off; as a challenger, it has nothing to compare)'),
+});
+
 export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -43,7 +49,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
       tags: ['customers'],
       summary: "A customer's current behaviour features, tier, tags and risk scores",
       security: [{ bearerAuth: [] }],
-      params: z.object({ customerId: z.string().min(1).max(128) }),
+      params: customerParams,
     },
     handler: async (request, reply) => {
       const { customerId } = request.params;
@@ -98,9 +104,7 @@ export async function riskRoutes(app: FastifyInstance, deps: RiskRouteDeps): Pro
         + 'refused (400) unless `allow_empty=true` is given, and a forced publish is marked `forced` in the history. '
         + 'When four-eyes applies to `rules.publish` (VIGIL_APPROVALS), a valid set is not published but proposed: '
         + '202 `{status: "pending_approval", approval}`; another risk-admin or admin approves it with POST /v1/approvals/{id}/approve.',
-      querystring: z.strictObject({
-        allow_empty: z.enum(['true', 'false']).default('false').describe('publish even a rule set without an active rule (switches detection off)'),
-      }),
+      querystring: allowEmptyQuery,
       body: ruleSetDocumentSchema,
     },
     handler: async (request, reply) => {

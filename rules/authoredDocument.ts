@@ -50,10 +50,11 @@ function documentProblem(error: unknown, format: 'yaml' | 'json'): string | unde
 /**
  * One schema issue in words, its path naming the item's id too when it lies in the document's list
  * (`listKey`): "rules.2 (card-testing).condition.op: ..." rather than "rules.2.condition.op: ...".
+ * An issue of the whole document is named `subject`, e.g. "(rule set): unknown field(s) a".
  */
-export function describeDocumentIssue(issue: z.core.$ZodIssue, document: unknown, listKey: string): string {
+export function describeDocumentIssue(issue: z.core.$ZodIssue, document: unknown, listKey: string, subject: string): string {
   const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  const text = missing ? `${issue.path.map(String).join('.')}: required (${issue.expected})` : (describeIssues([issue])[0] ?? issue.message);
+  const text = missing ? `${issue.path.map(String).join('.')}: required (${issue.expected})` : (describeIssues([issue], subject)[0] ?? issue.message);
   const [root, index] = issue.path;
   if (root !== listKey || typeof index !== 'number') return text;
   const list = (document as Record<string, unknown> | null)?.[listKey];

@@ -15,7 +15,7 @@ export function parseRuleSet(text: string, format: 'yaml' | 'json', knownFeature
   const document = parseAuthoredDocument(text, format);
   if (!document.ok) return document;
   const parsed = ruleSetSchema.safeParse(document.value);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'rules')) };
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'rules', '(rule set)')) };
   const errors = validateRuleSet(parsed.data, knownFeatures, knownModels);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, ruleSet: parsed.data };
 }

@@ -89,14 +89,15 @@ export function validateRuleSet(ruleSet: RuleSet, knownFeatures: readonly string
 }
 
 /**
- * Why publishing this rule set would switch detection off (no active rule: none at all, or every
- * rule in shadow), or undefined when at least one rule can raise alerts. Such a set is refused
- * unless the publisher says explicitly that it is intended.
+ * Why this rule set would do nothing (no active rule: none at all, or every rule in shadow), or
+ * undefined when at least one rule can raise alerts. Such a set is refused, published or started as
+ * a challenger, unless the caller says explicitly that it is intended; `consequence` says what it
+ * would do there.
  */
-export function noLiveRuleProblem(ruleSet: RuleSet): string | undefined {
+export function noLiveRuleProblem(ruleSet: RuleSet, consequence = 'publishing it would switch off all detection (no alerts, no scores)'): string | undefined {
   if (ruleSet.rules.some((rule) => rule.mode === 'active')) return undefined;
   const what = ruleSet.rules.length === 0 ? 'has no rules' : `has only shadow rules (${ruleSet.rules.length})`;
-  return `rule set ${ruleSet.version} ${what}: publishing it would switch off all detection (no alerts, no scores)`;
+  return `rule set ${ruleSet.version} ${what}: ${consequence}`;
 }
 
 function unknownFeature(path: string, known: ReadonlySet<string>): string | undefined {

@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import fastifyMetrics from 'fastify-metrics';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { API_ROLES, type ApiIdentity, type HttpSettings } from '../config/index.js';
-import { DependencyUnavailableError, RateLimitedError } from '../core/errors.js';
+import { DependencyUnavailableError, RateLimitedError, UnsupportedContentEncodingError } from '../core/errors.js';
 import { installJsonBodyParser } from '../core/jsonBody.js';
 import type { Logger, VigilMetrics } from '../core/observability/index.js';
 import { apiKeyAuth } from './auth.js';
@@ -73,6 +73,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // No parser decompresses, and fastify ignores Content-Encoding: a gzipped body would be read as
+  // garbage, and a body labelled gzip but sent plain would be taken under a false label. One hook
+  // for every route, first, so nothing of such a request is read or carried out.
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && !isIdentity(encoding)) throw new UnsupportedContentEncodingError(encoding);
+  });
 
   if (http.rateLimit.max > 0) {
     const windowSeconds = Math.round(http.rateLimit.windowMs / 1000);
@@ -136,4 +143,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { registry: opts.metrics.registry, readinessChecks: opts.readinessChecks, metricsRoles: OPERATOR_ROLES });
   for (const feature of opts.features) await app.register(feature);
   return app;
+}
+
+/** "identity" (or an empty header): the body as sent. A list ("identity, identity") is each coding in turn. */
+function isIdentity(header: string): boolean {
+  return header.split(',').every((coding) => ['', 'identity'].includes(coding.trim().toLowerCase()));
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TABLES, toClickHouseDateTime64, type AggregateStore } from '../../aggregates/index.js';
 import type { Pseudonymise } from '../../core/privacy/index.js';
+import { customerParams } from '../../customers/index.js';
 
 export interface ConsoleReadDeps {
   store: AggregateStore;
@@ -27,7 +28,7 @@ export async function consoleReadRoutes(app: FastifyInstance, deps: ConsoleReadD
     schema: {
       tags: ['customers'], security, summary: "The customer's processed events, newest first (the case timeline)",
       description: 'Payloads as archived: IPs and account numbers are replaced by their keyed hashes unless VIGIL_ANALYTICS_RAW_IDENTIFIERS.',
-      params: z.object({ customerId: z.string().min(1).max(128) }),
+      params: customerParams,
       querystring: z.strictObject({
         limit: z.coerce.number().int().min(1).max(500).default(50),
         before: z.iso.datetime({ offset: true }).optional().describe('only events that occurred before this time (paging)'),

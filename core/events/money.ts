@@ -25,8 +25,10 @@ export type MinorUnitsResult = { ok: true; minor: number } | { ok: false; reason
 export function toMinorUnits(amount: string | number, currency: string): MinorUnitsResult {
   const digits = currencyMinorUnits(currency);
   if (digits === undefined) return { ok: false, reason: `currency ${currencyProblem(currency)}` };
-  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
+  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount;
   if (text === undefined) return { ok: false, reason: 'amount must be a finite decimal number' };
+  const spaced = spacedProblem(text);
+  if (spaced) return { ok: false, reason: spaced };
   const match = DECIMAL.exec(text);
   if (!match) return { ok: false, reason: `amount "${text}" is not a plain positive decimal such as "125.40"` };
   const whole = match[1] ?? '0';
@@ -41,12 +43,23 @@ export function toMinorUnits(amount: string | number, currency: string): MinorUn
 
 /** Like toMinorUnits, for a balance: zero and a leading minus (an overdrawn account) are allowed. */
 export function toSignedMinorUnits(amount: string | number, currency: string): MinorUnitsResult {
-  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
+  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount;
   if (text === undefined) return { ok: false, reason: 'amount must be a finite decimal number' };
+  const spaced = spacedProblem(text);
+  if (spaced) return { ok: false, reason: spaced.replace('such as "125.40"', 'such as "-125.40"') };
   const negative = text.startsWith('-');
   const magnitude = toMinorUnits(negative ? text.slice(1) : text, currency);
   if (!magnitude.ok) return { ok: false, reason: magnitude.reason.replace('plain positive decimal such as "125.40"', 'plain decimal such as "-125.40"') };
   return { ok: true, minor: negative ? -magnitude.minor || 0 : magnitude.minor };
+}
+
+/**
+ * Spaces around an amount are refused, not trimmed: a sender that pads its amounts has a bug (a
+ * fixed-width field, a column cut wrong) that may have cut digits too, and money is not guessed at.
+ */
+function spacedProblem(text: string): string | undefined {
+  if (text === text.trim()) return undefined;
+  return `amount ${JSON.stringify(text)} has spaces around it; send the decimal alone, such as "125.40"`;
 }
 
 function numberToPlainDecimal(value: number): string | undefined {

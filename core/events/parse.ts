@@ -53,9 +53,13 @@ function normaliseBalance(data: BalanceInput): EventParseResult {
   return { ok: true, event: { ...event, credit_limit: formatMinorUnits(limit.minor, data.currency), credit_limit_minor: limit.minor } as VigilEvent };
 }
 
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/**
+ * zod issues as "path: message" sentences. An issue of the whole value has no path; `subject` names
+ * it instead ("(event)" here; callers validating something else, a rule set or a row, say so).
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], subject = '(event)'): string[] {
   return issues.map((issue) => {
-    const path = issue.path.map((key) => (typeof key === 'string' && /[^\x21-\x7e]/.test(key) ? JSON.stringify(key) : String(key))).join('.') || '(event)';
+    const path = issue.path.map((key) => (typeof key === 'string' && /[^\x21-\x7e]/.test(key) ? JSON.stringify(key) : String(key))).join('.') || subject;
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
     // A bad attribute key says what is wrong with it, not just "Invalid key in record".
     if (issue.code === 'invalid_key' && issue.issues[0]) return `${path}: key ${issue.issues[0].message}`;

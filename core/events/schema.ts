@@ -51,11 +51,24 @@ const currencyCode = z
     const problem = CURRENCY_PATTERN.test(code) ? currencyProblem(code) : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-const amount = z
-  .union([z.string(), z.number()])
+function kindOf(value: unknown): string {
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return 'an infinite number';
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * A decimal as a string or a finite JSON number. zod's own word for a failed union is a bare
+ * "Invalid input"; this says what is expected (the decimal's own rules are money.ts's, after the schema).
+ */
+const decimal = (example: string) => z.union([z.string(), z.number()], {
+  error: (issue) => (issue.input === undefined
+    ? `required, a decimal string such as "${example}"`
+    : `must be a decimal string such as "${example}" (or a finite JSON number), not ${kindOf(issue.input)}`),
+});
+const amount = decimal('125.40')
   .describe('positive decimal in major units, preferably a string such as "125.40"');
-const signedAmount = z
-  .union([z.string(), z.number()])
+const signedAmount = decimal('-125.40')
   .describe('decimal in major units, zero or negative allowed, preferably a string such as "-125.40"');
 
 export const merchantSchema = z.strictObject({
@@ -77,7 +90,7 @@ export const counterpartySchema = z.strictObject({
 
 export const deviceSchema = z.strictObject({
   id: identifier,
-  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  ip: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 address such as "203.0.113.7" or an IPv6 address such as "2001:db8::1"' }).optional(),
 });
 
 export const geoSchema = z.strictObject({
@@ -88,7 +101,10 @@ export const geoSchema = z.strictObject({
 
 // Attributes are bounded so one event cannot carry an unbounded payload into every store.
 export const attributesSchema = z
-  .record(plainText({ min: 1, max: 64 }), z.union([plainText({ max: 256 }), z.number(), z.boolean()]))
+  .record(plainText({ min: 1, max: 64 }), z.union([plainText({ max: 256 }), z.number(), z.boolean()], {
+    // Flat by design: a nested object or array is refused with what a value may be.
+    error: (issue) => `an attribute value is a string (at most 256 characters), a finite number or a boolean, not ${kindOf(issue.input)}`,
+  }))
   .refine((record) => Object.keys(record).length <= 20, 'at most 20 attributes');
 
 export const PRODUCT_TYPES = ['current_account', 'savings', 'term_deposit', 'credit_card', 'debit_card', 'loan', 'mortgage', 'investment', 'insurance'] as const;

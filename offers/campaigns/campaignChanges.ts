@@ -67,7 +67,7 @@ function canonicalJson(value: unknown): string {
 
 /** One issue of a single campaign (no list around it); the whole object is "(campaign)". */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  return describeDocumentIssue(issue, undefined, '').replace(/^\(event\)/, '(campaign)');
+  return describeDocumentIssue(issue, undefined, '', '(campaign)');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

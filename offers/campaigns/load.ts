@@ -22,7 +22,7 @@ export function parseCampaignSet(
   const document = parseAuthoredDocument(text, format);
   if (!document.ok) return document;
   const parsed = campaignSetSchema.safeParse(document.value);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'campaigns')) };
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeDocumentIssue(issue, document.value, 'campaigns', '(campaign file)')) };
   const errors = validateCampaignSet(parsed.data, knownFeatures);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, campaignSet: parsed.data };
 }

@@ -10,6 +10,7 @@ import type { DeadTriggers } from './deadTriggers.js';
 import type { DecisionStore } from './decisionStore.js';
 import type { OfferFeed } from './offerFeed.js';
 import { campaignStats } from '../reporting/stats.js';
+import { customerParams } from '../../customers/index.js';
 
 export interface OfferRouteDeps {
   campaigns: CampaignRegistry;
@@ -36,7 +37,7 @@ export async function offerRoutes(app: FastifyInstance, deps: OfferRouteDeps): P
     schema: {
       tags: ['offers'], security,
       summary: "The customer's offer decisions, newest first: what was offered and why, and why not the other campaigns that fired",
-      params: z.object({ customerId: z.string().min(1).max(128) }),
+      params: customerParams,
       querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
     },
     handler: async (request) => {

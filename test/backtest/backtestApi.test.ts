@@ -188,7 +188,9 @@ describe('POST /v1/rules/backtests', () => {
   it.each([
     ['no range', {}, /from/],
     ['a range that ends before it starts', { from: range.to, to: range.from }, /to must be later than from/],
-    ['a date that is not ISO', { from: '03/01/2026', to: range.to }, /from/],
+    ['a date that is not ISO', { from: '03/01/2026', to: range.to }, /from must be an ISO date .* or an RFC 3339 date-time/],
+    ['a range of ten thousand years', { from: '0001-01-01', to: '9999-12-31' }, /from must be a real date from 1970 to 2299/],
+    ['a range longer than 400 days', { from: '2024-01-01', to: '2025-03-01' }, /at most 400 days/],
     ['an unknown field', { ...range, rules: 'x' }, /rules/],
     ['a candidate in an unknown format', { ...range, rule_set: { format: 'toml', text: 'x' } }, /format/],
   ])('refuses a body with %s: 400 saying what is wrong', async (_name, body, message) => {

@@ -187,6 +187,21 @@ describe('POST /v1/customers/import', () => {
     expect(res.json().message).toContain('profiles');
   });
 
+  it('answers 400 NO_PROFILE_IMPORTED when every row is rejected, with the report per row; a JSON string is not NDJSON', async () => {
+    const json = await app.inject({ method: 'POST', url: '/v1/customers/import', payload: { profiles: [1, { customer_id: 'a b', profile: {} }] }, headers: auth(MARKETING_KEY) });
+    expect(json.statusCode).toBe(400);
+    expect(json.json()).toMatchObject({
+      error: 'NO_PROFILE_IMPORTED', message: expect.stringMatching(/none of the 2 rows/), imported: 0, rejected: 2,
+      results: [{ index: 0, status: 'rejected', errors: ['row must be a JSON object'] }, { index: 1, status: 'rejected', errors: [expect.stringMatching(/^customer_id: only letters/)] }],
+    });
+    const lines = await ndjson('[1,2]\n');
+    expect(lines.statusCode).toBe(400);
+    expect(lines.json()).toMatchObject({ error: 'NO_PROFILE_IMPORTED', results: [{ line: 1, status: 'rejected' }] });
+    const string = await app.inject({ method: 'POST', url: '/v1/customers/import', payload: '"x"', headers: { ...auth(MARKETING_KEY), 'content-type': 'application/json' } });
+    expect(string.statusCode).toBe(400);
+    expect(string.json().message).toMatch(/body must be \{"profiles"/);
+  });
+
   it(`answers 413 to more than ${MAX_IMPORT_ROWS} rows or a body over the limit, and stores nothing`, async () => {
     const tooMany = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `{"customer_id":"c-${i}"}`).join('\n');
     const rows = await ndjson(tooMany);

@@ -133,4 +133,19 @@ describe('the challenger rule set API', () => {
     expect(comparison.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to', 'version']);
     expect(comparison.responses['200'].content['application/json'].schema.properties).toHaveProperty('precision');
   });
+
+  // Last: the forced start and its stop go into the history the tests above read.
+  it('refuses a set without an active rule (400, as PUT /v1/rules does) unless allow_empty=true', async () => {
+    for (const text of [ruleSet('c-empty').replace('rules:', 'rules: []'), ruleSet('c-shadow', rule('large', 1000).replace('mode: active', 'mode: shadow'))]) {
+      const res = await put(RISK_ADMIN_KEY, text);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'INVALID_RULE_SET', message: expect.stringMatching(/no would-be alert.*allow_empty=true/) });
+    }
+    expect((await get()).statusCode).toBe(404);
+    const forced = await engine.app.inject({
+      method: 'PUT', url: '/v1/rules/challenger?allow_empty=true', headers: as(RISK_ADMIN_KEY), payload: { format: 'yaml', text: ruleSet('c-empty').replace('rules:', 'rules: []') },
+    });
+    expect(forced.statusCode, forced.body).toBe(200);
+    expect((await engine.app.inject({ method: 'DELETE', url: '/v1/rules/challenger', headers: as(RISK_ADMIN_KEY) })).statusCode).toBe(200);
+  });
 });
