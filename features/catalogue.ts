@@ -130,8 +130,8 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('customer_age_days', 'count', 'Whole days since the first event seen; −1 if none.'),
   // Credit early warning, from repayment_missed, direct_debit_returned, balance_snapshot and cash on a credit card.
   f('days_past_due', 'count', 'How overdue the customer is now: per product, the newest missed-repayment report of the last 120 days not followed by a repayment of it, plus the days since that report; the worst product; 0 when up to date.'),
-  f('repayments_missed_90d', 'count', 'Missed-repayment reports in the last 90 days.'),
-  f('repayments_missed_365d', 'count', 'Missed-repayment reports in the last 365 days.'),
+  f('repayments_missed_90d', 'count', 'Instalments reported missed in the last 90 days: an arrear reported again as it ages (same product, same due date, uncured) counts once per billing cycle (25 days), not once per report.'),
+  f('repayments_missed_365d', 'count', 'Instalments reported missed in the last 365 days, counted as repayments_missed_90d.'),
   f('direct_debits_returned_30d', 'count', 'Direct debits returned unpaid in the last 30 days.'),
   f('direct_debits_returned_90d', 'count', 'Direct debits returned unpaid in the last 90 days.'),
   f('credit_utilisation', 'ratio', 'Owed over limit across the credit lines (cards, arranged overdrafts) with a snapshot in the last 45 days; −1 with none.'),

@@ -140,8 +140,8 @@ export function creditFeatures(credit: CreditState, t: number): Readonly<CreditF
   const advances = credit.c.filter(([at]) => within(at, t, THIRTY_DAYS));
   return {
     days_past_due: daysPastDue(credit, t),
-    repayments_missed_90d: countSince(credit.m, t, 90 * DAY),
-    repayments_missed_365d: countSince(credit.m, t, 365 * DAY),
+    repayments_missed_90d: instalmentsMissed(credit, t, 90 * DAY),
+    repayments_missed_365d: instalmentsMissed(credit, t, 365 * DAY),
     direct_debits_returned_30d: credit.r.filter((at) => within(at, t, THIRTY_DAYS)).length,
     direct_debits_returned_90d: credit.r.filter((at) => within(at, t, 90 * DAY)).length,
     credit_utilisation: now ?? -1,
@@ -171,8 +171,37 @@ function within(at: number, t: number, window: number): boolean {
   return at <= t && at > t - window;
 }
 
-function countSince(entries: readonly [number, ...unknown[]][], t: number, window: number): number {
-  return entries.filter(([at]) => within(at, t, window)).length;
+/** Reports of one overdue instalment closer than this are that instalment reported again. */
+const SAME_INSTALMENT_SECONDS = 25 * DAY;
+/** Due dates (report time − days past due) this close are one due date: reports round to days. */
+const SAME_DUE_DATE_SECONDS = 3 * DAY;
+
+/**
+ * Instalments missed in the window, not reports of them. Lending systems report an arrear again as
+ * it ages (2, then 12, then 30 days past due): a report for the same product whose due date is that
+ * of the one before, uncured since, and less than a billing cycle after the last one counted, is
+ * the same instalment. A cycle on, the next instalment has fallen due unpaid too (30 days past due
+ * is two instalments behind), and a report after a repayment is a new miss.
+ */
+function instalmentsMissed(credit: CreditState, t: number, window: number): number {
+  const arrears = new Map<string, { due: number; countedAt: number; reportedAt: number }>();
+  let count = 0;
+  for (const [at, daysPastDue, product] of credit.m) {
+    if (!within(at, t, window)) continue;
+    const due = at - daysPastDue * DAY;
+    const open = arrears.get(product);
+    const curedSince = open !== undefined
+      && credit.p.some(([repaid, repaidAt]) => (repaid === product || repaid === '') && repaidAt > open.reportedAt && repaidAt <= at);
+    const reportedAgain = open !== undefined && !curedSince
+      && Math.abs(due - open.due) <= SAME_DUE_DATE_SECONDS && at - open.countedAt < SAME_INSTALMENT_SECONDS;
+    if (reportedAgain) {
+      open.reportedAt = at;
+      continue;
+    }
+    count++;
+    arrears.set(product, { due, countedAt: at, reportedAt: at });
+  }
+  return count;
 }
 
 /** Owed over limits across the lines with a snapshot valid at t; undefined when there is none. */

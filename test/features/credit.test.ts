@@ -36,6 +36,21 @@ describe('days past due', () => {
   });
 });
 
+describe('instalments missed, not reports of them', () => {
+  it('reads an arrear reported again as it ages as one instalment, until a billing cycle on the next one is behind too', () => {
+    // Reported at 2, 12 and then 32 days past due: one due date. Ten days on it is the same
+    // instalment; thirty days on the next instalment has fallen due unpaid as well.
+    const { results } = replay([missed(T0, 2), missed(T0 + 10 * DAY, 12), missed(T0 + 30 * DAY, 32)]);
+    expect(results.map((r) => r.features.repayments_missed_90d)).toEqual([1, 1, 2]);
+  });
+
+  it('counts a report after a repayment, a new due date, and another product as misses of their own', () => {
+    expect(replay([missed(T0, 5), repaid(T0 + 2 * DAY), missed(T0 + 6 * DAY, 3)]).last.repayments_missed_90d).toBe(2);
+    expect(replay([missed(T0, 5), missed(T0 + 10 * DAY, 4)]).last.repayments_missed_90d).toBe(2);
+    expect(replay([missed(T0, 5), missed(T0 + 2 * DAY, 7, 'loan-2')]).last.repayments_missed_90d).toBe(2);
+  });
+});
+
 describe('credit utilisation', () => {
   it('is owed over limit of the newest snapshot, with its change over 30 days', () => {
     const { last } = replay([card(T0, '500.00'), card(T0 + 30 * DAY, '1900.00')]);
