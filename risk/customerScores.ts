@@ -19,6 +19,14 @@ export function customerScoreReader(redis: Redis, opts: { prefix: string; partit
     if (!stored) return {};
     const { scores } = decodeRiskState(stored);
     const elapsed = now() - scores.atMs;
-    return Object.fromEntries(SCORED_TYPES.map((type) => [type, decayScore(scores[type], elapsed, DEFAULT_SCORING_CONFIG.half_life[type])]));
+    return Object.fromEntries(SCORED_TYPES.map((type) => [type, shown(decayScore(scores[type], elapsed, DEFAULT_SCORING_CONFIG.half_life[type]))]));
   };
+}
+
+/**
+ * To four decimals: a score faded for days is 3.85e-71 in floating point, which a person reads as
+ * noise, and nothing below a ten-thousandth changes what an officer does.
+ */
+function shown(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
 }

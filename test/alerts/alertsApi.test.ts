@@ -133,6 +133,8 @@ describe('listing over HTTP', () => {
     expect(body).toMatchObject({ customerId: 'c-score', nextCursor: null });
     expect(body.scores.fraud).toBeCloseTo(0.45, 2);
     expect(body.scores.churn).toBeGreaterThan(0.39);
+    // Four decimals at most: no 3.85e-71 for a score faded for days.
+    for (const score of Object.values(body.scores as Record<string, number>)) expect(Math.round(score * 10_000) / 10_000).toBe(score);
     expect(body.alerts.map((a: { customerId: string }) => a.customerId)).toEqual(['c-score']);
   });
 
