@@ -2,6 +2,7 @@ import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amoun
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
+import type { NewPayeeRun } from './newPayees.js';
 import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
@@ -21,7 +22,7 @@ import {
 //     s: { m|k|c|d|p|n|i: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
-//     cr?, oc?: [[age, merchant, merchant's country]] }
+//     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]] }
 //
 // Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
 // counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
@@ -35,10 +36,11 @@ import {
 // their pay and direct debits, which reads as steady, never as a decline. Credit state (`cr`) is
 // absent for customers no lending system reported on, and reads as empty.
 //
-// Card-not-present payments of the last hour (`oc`, onlineCard.ts) came later, in a key of their
-// own: readers before it ignore the key (and drop it when they write the state back, so during a
-// rolling upgrade a customer's last hour online may be forgotten once), and read every state it
-// writes, so no version change was needed.
+// Card-not-present payments of the last hour (`oc`, onlineCard.ts) and the runs of transfers to
+// new payees (`np`, newPayees.ts) came later, in keys of their own: readers before them ignore the
+// keys (and drop them when they write the state back, so during a rolling upgrade a customer's
+// last hour online or a run may be forgotten once), and read every state they write, so no version
+// change was needed.
 //
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
@@ -71,6 +73,8 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     ...(isEmptyCredit(state.cr) ? {} : { cr: encodeCredit(state.cr, age) }),
     // Absent unless the card was used online in the last hour.
     ...(state.oc.length === 0 ? {} : { oc: state.oc.map(([t, merchant, country]) => [age(t), merchant, country]) }),
+    // Absent unless a payee was first paid in the last 90 days.
+    ...(state.np.length === 0 ? {} : { np: state.np.map(([payee, first, transfers, total, largest]) => [payee, age(first), transfers, total, largest]) }),
   });
 }
 
@@ -140,6 +144,10 @@ function decodeState(json: Json): CustomerFeatureState {
       const [ageOf, merchant, country] = tuple(entry, 3);
       return [time(ageOf), str(merchant), str(country)];
     }), compareOnlineCard),
+    np: o.np === undefined ? [] : list(o.np).map((entry): NewPayeeRun => {
+      const [payee, firstAge, transfers, total, largest] = tuple(entry, 5);
+      return [str(payee), time(firstAge), count(transfers), count(total), count(largest)];
+    }).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
   };
 }
 

@@ -1,8 +1,9 @@
 import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
 import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
-import { familiarityAt, isNewAt, SEEN_HISTORY } from './distinct.js';
+import { familiarityAt, isNewAt, mostSeen, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
+import { runBefore } from './newPayees.js';
 import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
 import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore, transfersToPayeeWithinHour } from './recentLog.js';
@@ -40,6 +41,20 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     card_present: facts.cardPresent === true,
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
+  if (facts.payeeCountry !== undefined) {
+    const home = mostSeen(before.s.c);
+    features.payee_abroad = home !== undefined && facts.payeeCountry.toUpperCase() !== home.toUpperCase();
+  }
+  const run = runBefore(before.np, facts);
+  if (run) {
+    const [, , transfers, totalMilli, largestMilli] = run;
+    features.new_payee_transfers_90d = transfers + 1;
+    features.new_payee_total_90d = majorUnits(totalMilli + facts.amountMilli);
+    features.new_payee_growing = transfers >= 3 && facts.amountMilli > largestMilli;
+  } else if (features.new_payee && !facts.ownAccount) {
+    features.new_payee_transfers_90d = 1;
+    features.new_payee_total_90d = majorUnits(facts.amountMilli);
+  }
   if (facts.direction === 'out') {
     const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);
     features.amount_zscore = amountZScore(facts.amountMilli, prior);

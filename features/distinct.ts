@@ -107,6 +107,19 @@ export interface Familiarity {
 }
 
 /** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
+/** The key seen most often (ties: the one seen last), or undefined for an empty set: a customer's home country. */
+export function mostSeen(set: SeenSet): string | undefined {
+  let best: string | undefined;
+  let bestTimes = 0;
+  let bestLast = -Infinity;
+  for (let i = 0; i < set.keys.length; i++) {
+    const times = set.times[i * STRIDE + 2]!;
+    const last = set.times[i * STRIDE + LAST]!;
+    if (times > bestTimes || (times === bestTimes && last > bestLast)) [best, bestTimes, bestLast] = [set.keys[i], times, last];
+  }
+  return best;
+}
+
 export function familiarityAt(set: SeenSet, key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
   const position = key === undefined ? -1 : positionOf(set, key);
   if (position < 0 || !rememberedAt(set, position, t, history)) return UNKNOWN;

@@ -44,6 +44,8 @@ export interface EventFacts {
   country: string | undefined;
   device: string | undefined;
   payee: string | undefined;
+  /** The payee's country as the sender gave it (transfers out). */
+  payeeCountry: string | undefined;
   /** Who sent an incoming transfer (hashed, as payees). */
   payer: string | undefined;
   geo: readonly [lat: number, lon: number] | undefined;
@@ -102,6 +104,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     country: geo?.country ?? (cardPresent && event.type === 'card_payment' ? merchant?.country : undefined),
     device: event.device ? hashKey(event.device.id) : undefined,
     payee: undefined,
+    payeeCountry: undefined,
     payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
@@ -115,6 +118,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
   };
   if (event.type === 'transfer_out') {
     facts.payee = payeeKey(event.counterparty);
+    facts.payeeCountry = event.counterparty.country;
     const bank = event.counterparty.bank?.trim().toUpperCase();
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
     facts.ownAccount = event.counterparty.own_account === true;

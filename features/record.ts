@@ -9,6 +9,7 @@ import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSig
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
+import { pruneNewPayeeRuns, recordNewPayeeTransfer } from './newPayees.js';
 import { onlineCardPaymentOf, pruneOnlineCardPayments, recordOnlineCardPayment } from './onlineCard.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
 import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
@@ -62,6 +63,9 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
     oc: onlineCard ? recordOnlineCardPayment(state.oc, onlineCard, newest, lateness) : pruneOnlineCardPayments(state.oc, newest, lateness),
+    np: facts.type === 'transfer_out'
+      ? recordNewPayeeTransfer(state.np, facts, facts.payee !== undefined && familiarityAt(state.s.p, facts.payee, facts.t, SEEN_HISTORY.p).first === undefined, newest, lateness)
+      : pruneNewPayeeRuns(state.np, newest, lateness),
   };
 }
 

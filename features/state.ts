@@ -3,6 +3,7 @@ import type { Buckets } from './buckets.js';
 import { emptyCreditState, type CreditState } from './credit.js';
 import { emptySeenSet } from './distinct.js';
 import type { SessionMarks } from './session.js';
+import type { NewPayeeRun } from './newPayees.js';
 import type { OnlineCardPayment } from './onlineCard.js';
 
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
@@ -101,12 +102,14 @@ export interface CustomerFeatureState {
   cr: CreditState;
   /** Card payments without the card present in the last hour, with the merchant's country (onlineCard.ts). */
   oc: OnlineCardPayment[];
+  /** Transfers to each payee first paid in the last 90 days: count, total, largest (newPayees.ts). */
+  np: NewPayeeRun[];
 }
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet() },
-    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [],
+    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [],
   };
 }

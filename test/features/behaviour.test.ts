@@ -262,6 +262,31 @@ describe('a card number spent online', () => {
   });
 });
 
+describe('growing payments to a new payee', () => {
+  const toPayee = (atMs: number, amount: string, payee = 'p-lover', country = 'TR', own = false) =>
+    ev('transfer_out', atMs, { amount, counterparty: { id: payee, country, ...(own && { own_account: true }) } });
+  const home = Array.from({ length: 5 }, (_, i) => ev('card_payment', T0 - (60 - i) * DAY, { channel: 'pos', entry_mode: 'chip', amount: '30.00', merchant: { id: `m-${i}`, mcc: '5411', country: 'DE' } }));
+
+  it('follows the run to a payee first paid in the quarter: transfers, total, whether this one is the largest yet, and whether the payee is abroad', () => {
+    const amounts = ['200.00', '450.00', '900.00', '1500.00', '1200.00', '3000.00'];
+    const { results } = replay([...home, ...amounts.map((amount, i) => toPayee(T0 + i * 7 * DAY, amount))]);
+    expect(results.slice(home.length).map((r) => [r.features.new_payee_transfers_90d, r.features.new_payee_total_90d, r.features.new_payee_growing, r.features.payee_abroad])).toEqual([
+      [1, 200, false, true], [2, 650, false, true], [3, 1550, false, true], [4, 3050, true, true], [5, 4250, false, true], [6, 7250, true, true],
+    ]);
+  });
+
+  it('leaves out payees known before the quarter and own accounts, calls a payee at home not abroad, and forgets a run begun over 90 days ago', () => {
+    const known = [toPayee(T0 - 200 * DAY, '50.00', 'p-mum'), toPayee(T0, '400.00', 'p-mum')];
+    expect(replay([...home, ...known]).last).toMatchObject({ new_payee_transfers_90d: 0, new_payee_total_90d: 0, payee_abroad: true });
+    expect(replay([...home, toPayee(T0, '4000.00', 'p-own', 'AT', true)]).last).toMatchObject({ new_payee_transfers_90d: 0, own_account_transfer: true });
+    expect(replay([...home, toPayee(T0, '900.00', 'p-builder', 'DE')]).last).toMatchObject({ new_payee_transfers_90d: 1, payee_abroad: false });
+    const { state } = replay([...home, toPayee(T0, '200.00'), toPayee(T0 + 95 * DAY, '300.00', 'p-other', 'DE')]);
+    expect(state.np.map(([, first]) => first)).toEqual([Math.floor((T0 + 95 * DAY) / 1000)]);
+    const round = replay([...home, toPayee(T0, '200.00'), toPayee(T0 + DAY, '300.00')]).state;
+    expect(decodeFeatureState(encodeFeatureState(round))).toEqual(round);
+  });
+});
+
 describe('strangers paying in over days', () => {
   const credit = (atMs: number, payer: string, amount = '600.00') => ev('transfer_in', atMs, { amount, counterparty: { id: payer } });
 

@@ -10,9 +10,6 @@ import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '.
 //  - genuine customers: no fraud alert of severity medium or above (low is advisory and is recorded);
 //  - fraud: a fraud alert of severity medium or above, raised by the scenario's events;
 //  - credit deterioration: a credit alert.
-// Of the 15 first written, one fraud case is not caught yet and is left out here: a romance scam
-// (weekly transfers growing to one new foreign payee). rules/README.md, "Known gaps", says why and
-// what it needs.
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -328,6 +325,15 @@ describe('blind scenarios: fraud draws a fraud alert of medium or above', () => 
     expect(queueFraud(alerts).length).toBeGreaterThan(0);
   });
 
+
+  it('romance scam: six weekly transfers growing from 200 to 3,000 EUR to one new payee in Turkey, from the customer\'s own phone', async () => {
+    const c = 'blind-romance';
+    const lover = { id: 'payee-romance-tr', account: 'TR120006400000112345678901', bank: 'TCZBTR2A', country: 'TR', name: 'Daniel Morgan' };
+    const scenario = [[35, '200.00'], [28, '450.00'], [21, '900.00'], [14, '1500.00'], [8, '2400.00'], [2, '3000.00']].map(([d, amount]) =>
+      event(c, 'transfer_out', NOW - Number(d) * DAY + 20 * HOUR + 30 * MINUTE, { channel: 'mobile_app', amount, currency: 'EUR', device: PHONE, geo: HOME, counterparty: lover }));
+    const alerts = await replay('romance scam', c, scenario);
+    expect(queueFraud(alerts).length).toBeGreaterThan(0);
+  });
 
   it('dormant account: ordinary life ended five months ago, then a login from a new device and 6,800 EUR to a new payee', async () => {
     const c = 'blind-dormant';

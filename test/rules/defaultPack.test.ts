@@ -98,6 +98,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'payee-paid-repeatedly', label: 'the third transfer within the hour to a payee first paid today, 6,400 in all', event: transferOut('1900.00'),
     features: { payee_seen_count: 2, payee_first_seen_days: 0, transfers_to_payee_1h: 3, amount_to_payee_1h: 6_400, transfer_out_count_1h: 3, amount_out_1h: 6_400 },
     nearMiss: { features: { payee_seen_count: 1, payee_first_seen_days: 0, transfers_to_payee_1h: 2, amount_to_payee_1h: 4_500, transfer_out_count_1h: 2, amount_out_1h: 4_500 } } },
+  { rule: 'growing-payments-new-payee', label: 'the fifth transfer to a payee abroad first paid five weeks ago, each larger, 5,450 in all', event: transferOut('2400.00'),
+    features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: true, new_payee_total_to_monthly_income: 2.4 },
+    // The same stage payments to a builder at home.
+    nearMiss: { features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: false, new_payee_total_to_monthly_income: 2.4 } } },
   { rule: 'unusual-amount', label: '3,900 to a new payee, 40 times the usual, five hours after a password reset', event: transferOut('3900.00'),
     features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, seconds_since_password_reset: 18_000, password_resets_24h: 1 },
     nearMiss: { features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2 } } },

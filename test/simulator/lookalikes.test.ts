@@ -178,6 +178,49 @@ describe('a customer back from 100–200 days of silence who pays a deposit (loo
   });
 });
 
+describe('a builder paid in stages and money sent home (look-alikes of a romance scam\'s run to a new payee)', () => {
+  it('pays one new domestic payee four or five growing stages a week or two apart, the last at the episode\'s time, 4,000–20,000 in all', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['builder-stage-payments'], customer, seed).events);
+      expect(events.every((e) => e.type === 'transfer_out')).toBe(true);
+      expect([4, 5]).toContain(events.length);
+      const payees = new Set(events.map((e) => (e.type === 'transfer_out' ? e.counterparty.id : '')));
+      expect(payees.size).toBe(1);
+      expect(payeeIds(customer).has([...payees][0]!)).toBe(false);
+      expect(events.every((e) => e.type === 'transfer_out' && e.counterparty.country === customer.homeCountry && e.counterparty.own_account !== true)).toBe(true);
+      expect(ms(events.at(-1)!)).toBe(AT);
+      for (let i = 1; i < events.length; i++) {
+        const gap = ms(events[i]!) - ms(events[i - 1]!);
+        expect(gap).toBeGreaterThanOrEqual(6 * DAY);
+        expect(gap).toBeLessThanOrEqual(12 * DAY);
+      }
+      // Stages grow on the whole: the last is larger than the deposit.
+      expect(amount(events.at(-1)!)).toBeGreaterThan(amount(events[0]!));
+      const total = events.reduce((sum, e) => sum + massGbp(e, customer), 0);
+      expect(total).toBeGreaterThan(3_900);
+      expect(total).toBeLessThan(20_100);
+    }
+  });
+
+  it('pays one new payee abroad four to six similar amounts two to four weeks apart, the last at the episode\'s time', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['money-home'], customer, seed).events);
+      expect(events.length).toBeGreaterThanOrEqual(4);
+      expect(events.length).toBeLessThanOrEqual(6);
+      const countries = new Set(events.map((e) => (e.type === 'transfer_out' ? e.counterparty.country : '')));
+      expect(countries.size).toBe(1);
+      expect(countries.has(customer.homeCountry)).toBe(false);
+      expect(ms(events.at(-1)!)).toBe(AT);
+      const amounts = events.map((e) => massGbp(e, customer));
+      expect(Math.max(...amounts) / Math.min(...amounts)).toBeLessThan(1.36);
+      for (const gbp of amounts) {
+        expect(gbp).toBeGreaterThan(150 * 0.84);
+        expect(gbp).toBeLessThan(600 * 1.16);
+      }
+    }
+  });
+});
+
 describe('the later look-alikes in a labelled stream', () => {
   const stream = buildLabelledStream({
     seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
