@@ -43,9 +43,12 @@ export function eventArb(maxOffsetMs: number): fc.Arbitrary<VigilEvent> {
           Object.assign(fields, { amount: r.amount, merchant: { id: `m-${r.merchant}`, mcc: r.mcc, country: r.country } });
           break;
         case 'transfer_out':
-          Object.assign(fields, { amount: r.amount, counterparty: { id: `payee-${r.payee}`, ...(r.bank ? { bank: r.bank } : {}) } });
+          Object.assign(fields, { amount: r.amount, counterparty: { id: `payee-${r.payee}`, country: r.country, ...(r.bank ? { bank: r.bank } : {}) } });
           break;
         case 'transfer_in':
+          // Senders known or not: strangers paying in (new_payers_*).
+          Object.assign(fields, { amount: r.amount, counterparty: { id: `payer-${r.payee}` } });
+          break;
         case 'cash_withdrawal':
         case 'cash_deposit':
         case 'salary_credit':

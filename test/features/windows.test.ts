@@ -60,14 +60,17 @@ const NESTED: readonly (readonly string[])[] = [
   ['card_payment_count_10m', 'card_payment_count_1h', 'card_payment_count_24h'],
   ['transfer_out_count_1h', 'transfer_out_count_24h'],
   ['amount_out_1h', 'amount_out_24h', 'amount_out_7d', 'amount_out_30d'],
-  ['amount_in_24h', 'amount_in_7d', 'amount_in_30d'],
+  ['amount_in_24h', 'amount_in_3d', 'amount_in_7d', 'amount_in_30d'],
+  ['new_payers_24h', 'new_payers_3d'],
+  ['online_card_new_merchant_count_1h', 'card_payment_new_merchant_count_1h'],
+  ['transfers_to_payee_1h', 'transfer_out_count_1h'],
   ['failed_logins_1h', 'failed_logins_24h'],
   ['login_count_7d', 'login_count_30d'],
   ['app_session_count_7d', 'app_session_count_30d'],
 ];
 
 describe('nested windows', () => {
-  it('are monotone (1m ≤ 10m ≤ 1h ≤ 24h ≤ 7d ≤ 30d ≤ 90d) for every event and any later time', () => {
+  it('are monotone (1m ≤ 10m ≤ 1h ≤ 24h ≤ 3d ≤ 7d ≤ 30d ≤ 90d) for every event and any later time', () => {
     fc.assert(
       fc.property(eventsArb(40 * DAY), fc.integer({ min: 0, max: 100 * DAY }), (events, later) => {
         const { state, results } = replay([...events].sort(byTime));
