@@ -12,6 +12,9 @@ import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState, SeenSet } from './state.js';
 import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
 
+/** Days in a country abroad after which the customer is staying there, not just arrived (a stranger's login is minutes old). */
+export const SETTLED_ABROAD_DAYS = 2;
+
 /**
  * Features of the event itself, judged against the history BEFORE it (`before` does not contain
  * it): "new" means no sighting earlier in event time, the z-score compares with prior amounts, and
@@ -41,9 +44,15 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     card_present: facts.cardPresent === true,
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
+  const home = mostSeen(before.s.c);
   if (facts.payeeCountry !== undefined) {
-    const home = mostSeen(before.s.c);
     features.payee_abroad = home !== undefined && facts.payeeCountry.toUpperCase() !== home.toUpperCase();
+  }
+  if (facts.country !== undefined) {
+    features.abroad = home !== undefined && facts.country !== home;
+    const place = familiarityAt(before.s.c, facts.country, facts.t, SEEN_HISTORY.c);
+    features.country_first_seen_days = place.first === undefined ? -1 : wholeDays(facts.t - place.first);
+    features.settled_abroad = features.abroad && features.country_first_seen_days >= SETTLED_ABROAD_DAYS;
   }
   const run = runBefore(before.np, facts);
   if (run) {

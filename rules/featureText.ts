@@ -20,6 +20,17 @@ export interface FeatureText {
    * so such a comparison is left out of that event's reasons.
    */
   appliesTo?: readonly string[];
+  /**
+   * A flag a rule tests to exclude a case ("not staying abroad"): false, it says why the rule was
+   * not silenced, not why it fired, so it is left out of the reasons (as a list lookup that found nothing).
+   */
+  quietWhenFalse?: boolean;
+}
+
+/** Whether a held comparison of a feature is only a case the rule did not exclude. */
+export function onlyNotExcluded(field: string, actual: unknown): boolean {
+  const feature = featureName(field);
+  return feature !== undefined && featureText(feature).quietWhenFalse === true && actual === false;
 }
 
 /** Whether a compared field says something of an event of this type (non-features always do). */
@@ -88,6 +99,9 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   new_payee_total_90d: { unit: 'amount', text: '{v} sent in all to a payee first paid in the last 90 days', appliesTo: ['transfer_out'] },
   new_payee_growing: { unit: 'flag', text: 'larger than every earlier transfer to this payee', whenFalse: 'not larger than earlier transfers to this payee', appliesTo: ['transfer_out'] },
   payee_abroad: { unit: 'flag', text: 'to a payee abroad', whenFalse: 'to a payee at home', appliesTo: ['transfer_out'] },
+  abroad: { unit: 'flag', text: 'abroad', whenFalse: 'at home' },
+  country_first_seen_days: { unit: 'days', text: 'first seen in this country {v} ago', whenNegative: 'never seen in this country before' },
+  settled_abroad: { unit: 'flag', text: 'staying abroad in a country first seen days before', whenFalse: 'not staying abroad', quietWhenFalse: true },
   new_payee_total_to_monthly_income: { unit: 'times', text: "{v} a month of this customer's money in, sent to a payee first paid in the last 90 days", appliesTo: ['transfer_out'] },
   card_present: { unit: 'flag', text: 'card at the terminal', whenFalse: 'card not present' },
   device_age_seconds: { unit: 'seconds', text: 'device first seen {v} ago', whenNegative: 'no device on the event' },

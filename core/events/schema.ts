@@ -93,6 +93,9 @@ export const deviceSchema = z.strictObject({
   ip: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 address such as "203.0.113.7" or an IPv6 address such as "2001:db8::1"' }).optional(),
 });
 
+// Where the customer physically was: the terminal's place for a card or cash, the device's own
+// positioning for a login or a session. Not a guess from the IP address: a VPN or a mobile
+// carrier's gateway exits hundreds of kilometres away, and impossible travel reads geo as presence.
 export const geoSchema = z.strictObject({
   country: countryCode,
   lat: z.number().min(-90).max(90).optional(),

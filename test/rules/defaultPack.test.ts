@@ -64,6 +64,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'account-takeover', label: 'a device first seen minutes ago on a strange network, 25 times the usual to a new payee', event: transferOut('1500.00'),
     features: { ...NEW_PAYEE, device_age_seconds: 300, seconds_since_new_device_login: 280, seconds_since_new_network_login: 280, new_network: false, amount_to_typical_ratio: 25, amount_robust_z: 5 },
     nearMiss: { features: { ...NEW_PAYEE, device_age_seconds: 300, seconds_since_new_device_login: 280, seconds_since_new_network_login: 280, amount_to_typical_ratio: 1.5 } } },
+  { rule: 'account-takeover', label: 'a device enrolled a day ago on a network never used, then 4,900 to a new payee, 15 times the usual', event: transferOut('4900.00'),
+    features: { ...NEW_PAYEE, device_age_seconds: 93_600, seconds_since_new_device_login: 93_600, seconds_since_new_network_login: 93_600, amount_to_typical_ratio: 15 },
+    // The same from a new phone abroad where the customer has lived for five weeks: settling in.
+    nearMiss: { features: { ...NEW_PAYEE, device_age_seconds: 57_600, seconds_since_new_device_login: 57_600, seconds_since_new_network_login: 57_600, amount_to_typical_ratio: 5.4, abroad: true, country_first_seen_days: 35, settled_abroad: true, new_country: false } } },
   { rule: 'velocity-burst', label: '18 transactions in an hour', event: cardPayment('20.00'),
     features: { txn_count_1h: 18, txn_count_10m: 6, card_payment_count_1h: 17 },
     nearMiss: { features: { txn_count_1h: 14 } } },
@@ -250,9 +254,9 @@ describe('default rule pack', () => {
     expect(match).toMatchObject({ ruleId: 'account-takeover', severity: 'critical', alertType: 'fraud' });
     expect(match?.reason).toBe(
       "first payment to this payee; to someone else's account; customer for 2,900 days (threshold ≥ 7 days); "
-      + 'device first seen 10 min ago (threshold between 0 s and 24 h); '
-      + 'login from a new device 9 min ago (threshold between 0 s and 24 h); 1 failed logins in 24 h (threshold ≥ 1); '
-      + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 24 h); login from a new country 9 min ago (threshold between 0 s and 24 h)',
+      + 'device first seen 10 min ago (threshold between 0 s and 3 days); '
+      + 'login from a new device 9 min ago (threshold between 0 s and 3 days); 1 failed logins in 24 h (threshold ≥ 1); '
+      + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 3 days); login from a new country 9 min ago (threshold between 0 s and 3 days)',
     );
   });
 
