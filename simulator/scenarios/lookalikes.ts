@@ -244,11 +244,11 @@ export function splitPaymentNewPayee(ctx: EpisodeContext, atMs: number): Episode
 
 /**
  * A builder at home paid in stages: a deposit, then four or five growing stage payments a week or
- * two apart as the work goes on, 4,000–20,000 in all (scaled by tier), to one new domestic payee
+ * two apart as the work goes on (from atMs; stages after the stream's end are not in it), 4,000–20,000 in all (scaled by tier), to one new domestic payee
  * from the customer's usual device. About 3 in 100 genuine customers a quarter (plan.ts). The
  * look-alike of a romance or investment scam's growing asks: the same run, to an account at home.
  */
-export function builderStagePayments(ctx: EpisodeContext, atMs: number): Episode {
+export function builderStagePayments(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
   const { rng, customer } = ctx;
   const writer = new EpisodeWriter(ctx);
   const channel = digitalChannel(rng, customer);
@@ -256,23 +256,26 @@ export function builderStagePayments(ctx: EpisodeContext, atMs: number): Episode
   const builder = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: rng.pick(['Oakline Builders', 'Brick & Beam Ltd', 'Homewright Renovations']) });
   const totalGbp = logUniform(rng, 4000, 20000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
   const stages = rng.int(4, 5);
-  // Shares growing stage by stage (a deposit of about a tenth first); the last stage is at atMs.
+  // Shares growing stage by stage (a deposit of about a tenth first), the first stage at atMs.
   const weights = Array.from({ length: stages }, (_, i) => (i + 1) * rng.between(0.8, 1.2));
   const sum = weights.reduce((a, b) => a + b, 0);
   let t = atMs;
-  const times: number[] = [];
-  for (let i = 0; i < stages; i++, t -= rng.between(6, 12) * DAY_MS) times.unshift(t);
-  times.forEach((at, i) => writer.add(at, (id, when) => transfer(ctx, builder, (totalGbp * weights[i]!) / sum, device, channel, id, when)));
-  return { events: writer.events, noise: { kind: 'builder-stage-payments', atMs } };
+  for (let i = 0; i < stages; i++, t += rng.between(6, 12) * DAY_MS) {
+    const share = weights[i]! / sum;
+    writer.add(t, (id, when) => transfer(ctx, builder, totalGbp * share, device, channel, id, when));
+  }
+  // Work that runs past the end of the stream is paid after it; measured at the last stage paid.
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'builder-stage-payments', atMs: lastEventMs(writer.events, atMs) } };
 }
 
 /**
  * Money sent home: a customer starts supporting family abroad, a new payee in another country paid
- * every two to four weeks, similar amounts each time (150–600, ±15 %), four to six transfers ending
- * at atMs. About 3 in 100 genuine customers a quarter (plan.ts). The look-alike of a romance
+ * every two to four weeks, similar amounts each time (150–600, ±15 %), four to six transfers from
+ * atMs (those after the stream's end are not in it). About 3 in 100 genuine customers a quarter (plan.ts). The look-alike of a romance
  * scam's run to a new payee abroad, without the growing asks.
  */
-export function moneyHome(ctx: EpisodeContext, atMs: number): Episode {
+export function moneyHome(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
   const { rng, customer } = ctx;
   const writer = new EpisodeWriter(ctx);
   const channel = digitalChannel(rng, customer);
@@ -282,10 +285,12 @@ export function moneyHome(ctx: EpisodeContext, atMs: number): Episode {
   const usualGbp = rng.between(150, 600) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
   const transfers = rng.int(4, 6);
   let t = atMs;
-  const times: number[] = [];
-  for (let i = 0; i < transfers; i++, t -= rng.between(14, 28) * DAY_MS) times.unshift(t);
-  for (const at of times) writer.add(at, (id, when) => transfer(ctx, family, usualGbp * rng.between(0.85, 1.15), device, channel, id, when));
-  return { events: writer.events, noise: { kind: 'money-home', atMs } };
+  for (let i = 0; i < transfers; i++, t += rng.between(14, 28) * DAY_MS) {
+    const gbp = usualGbp * rng.between(0.85, 1.15);
+    writer.add(t, (id, when) => transfer(ctx, family, gbp, device, channel, id, when));
+  }
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'money-home', atMs: lastEventMs(writer.events, atMs) } };
 }
 
 const ONLINE_SHOPS: readonly (readonly [string, string])[] = [
@@ -431,4 +436,9 @@ export function jobChange(ctx: EpisodeContext, atMs: number, endMs: number): Epi
     noise: { kind: 'job-change', atMs },
     keepBase: (event) => event.type !== 'salary_credit' || eventMs(event) < atMs,
   };
+}
+
+/** The newest event's time (the episode's measure point), or `fallback` when none is left. */
+function lastEventMs(events: readonly EventInput[], fallback: number): number {
+  return events.reduce((latest, event) => Math.max(latest, Date.parse(event.occurred_at)), fallback);
 }

@@ -179,16 +179,20 @@ describe('a customer back from 100–200 days of silence who pays a deposit (loo
 });
 
 describe('a builder paid in stages and money sent home (look-alikes of a romance scam\'s run to a new payee)', () => {
-  it('pays one new domestic payee four or five growing stages a week or two apart, the last at the episode\'s time, 4,000–20,000 in all', () => {
+  // Long episodes: run with room to finish, then once with the stream ending part-way.
+  const runLong = (injector: Injector, customer: SimulatedCustomer, seed: number, endMs = AT + 120 * DAY) =>
+    injector({ customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-l-${customer.id.slice(5)}-${seed}` }, AT, endMs);
+
+  it('pays one new domestic payee four or five growing stages a week or two apart from the episode\'s time, 4,000–20,000 in all', () => {
     for (const { customer, seed } of CASES) {
-      const events = byTime(run(LATER_NOISE_INJECTORS['builder-stage-payments'], customer, seed).events);
+      const events = byTime(runLong(LATER_NOISE_INJECTORS['builder-stage-payments'], customer, seed).events);
       expect(events.every((e) => e.type === 'transfer_out')).toBe(true);
       expect([4, 5]).toContain(events.length);
       const payees = new Set(events.map((e) => (e.type === 'transfer_out' ? e.counterparty.id : '')));
       expect(payees.size).toBe(1);
       expect(payeeIds(customer).has([...payees][0]!)).toBe(false);
       expect(events.every((e) => e.type === 'transfer_out' && e.counterparty.country === customer.homeCountry && e.counterparty.own_account !== true)).toBe(true);
-      expect(ms(events.at(-1)!)).toBe(AT);
+      expect(ms(events[0]!)).toBe(AT);
       for (let i = 1; i < events.length; i++) {
         const gap = ms(events[i]!) - ms(events[i - 1]!);
         expect(gap).toBeGreaterThanOrEqual(6 * DAY);
@@ -202,20 +206,29 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
     }
   });
 
-  it('pays one new payee abroad four to six similar amounts two to four weeks apart, the last at the episode\'s time', () => {
+  it('pays one new payee abroad four to six similar amounts two to four weeks apart from the episode\'s time', () => {
     for (const { customer, seed } of CASES) {
-      const events = byTime(run(LATER_NOISE_INJECTORS['money-home'], customer, seed).events);
+      const events = byTime(runLong(LATER_NOISE_INJECTORS['money-home'], customer, seed, AT + 200 * DAY).events);
       expect(events.length).toBeGreaterThanOrEqual(4);
       expect(events.length).toBeLessThanOrEqual(6);
       const countries = new Set(events.map((e) => (e.type === 'transfer_out' ? e.counterparty.country : '')));
       expect(countries.size).toBe(1);
       expect(countries.has(customer.homeCountry)).toBe(false);
-      expect(ms(events.at(-1)!)).toBe(AT);
+      expect(ms(events[0]!)).toBe(AT);
       const amounts = events.map((e) => massGbp(e, customer));
       expect(Math.max(...amounts) / Math.min(...amounts)).toBeLessThan(1.36);
       for (const gbp of amounts) {
         expect(gbp).toBeGreaterThan(150 * 0.84);
         expect(gbp).toBeLessThan(600 * 1.16);
+      }
+    }
+  });
+  it('sends nothing after the stream ends, and is measured at the last payment it made', () => {
+    for (const kind of ['builder-stage-payments', 'money-home'] as const) {
+      for (const { customer, seed } of CASES.slice(0, 30)) {
+        const episode = runLong(LATER_NOISE_INJECTORS[kind], customer, seed, AT + 20 * DAY);
+        expect(episode.events.every((e) => ms(e) >= AT && ms(e) <= AT + 20 * DAY)).toBe(true);
+        expect(episode.noise?.atMs).toBe(Math.max(...episode.events.map(ms)));
       }
     }
   });
