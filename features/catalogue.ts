@@ -81,6 +81,8 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('abroad', 'flag', "The current event's country (where the customer was) differs from the one the customer has been seen in most; false when either is unknown."),
   f('country_first_seen_days', 'count', "Whole days since the customer was first seen in the current event's country (400 days of places); −1 when new or unknown. Weeks in a country abroad is a stay, minutes is a stranger's login."),
   f('settled_abroad', 'flag', 'abroad, in a country the customer was first seen in two days or more before: staying there (a semester, a posting, a long holiday), not just arrived.'),
+  f('payee_account_changed', 'flag', 'A payee paid at least twice before (by its id) is paid at an account never paid before: new bank details, genuine or an invoice redirection.'),
+  f('payee_account_abroad', 'flag', "The current transfer's account is in another country (the IBAN's, else the payee's) than the one the customer is seen in most."),
   f('new_payee_total_to_monthly_income', 'ratio', 'new_payee_total_90d over a month of money in (amount in over 90 days / 3); 0 without money in.'),
   f('own_account_transfer', 'flag', "The current transfer goes to an account the bank verified as the customer's own (counterparty.own_account)."),
   f('card_present', 'flag', 'The current card payment or cash withdrawal had the card at the terminal: entry mode chip, contactless or magstripe, or without an entry mode a pos or atm channel (a branch counter for cash).'),

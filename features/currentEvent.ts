@@ -54,6 +54,12 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     features.country_first_seen_days = place.first === undefined ? -1 : wholeDays(facts.t - place.first);
     features.settled_abroad = features.abroad && features.country_first_seen_days >= SETTLED_ABROAD_DAYS;
   }
+  if (facts.payeeAccount !== undefined) {
+    // A payee saved and paid before, now at an account never paid: new bank details, from the
+    // payee (rare) or from someone who intercepted their invoice (invoice redirection).
+    features.payee_account_changed = payee.count >= 2 && isNew(before.s.a, facts.payeeAccount, facts.t, SEEN_HISTORY.a);
+    features.payee_account_abroad = facts.payeeAccountCountry !== undefined && home !== undefined && facts.payeeAccountCountry.toUpperCase() !== home.toUpperCase();
+  }
   const run = runBefore(before.np, facts);
   if (run) {
     const [, , transfers, totalMilli, largestMilli] = run;

@@ -46,6 +46,9 @@ export interface EventFacts {
   payee: string | undefined;
   /** The payee's country as the sender gave it (transfers out). */
   payeeCountry: string | undefined;
+  /** The payee's account (hashed, normalised IBAN or number) and its country: the IBAN's, else the payee's (transfers out). */
+  payeeAccount: string | undefined;
+  payeeAccountCountry: string | undefined;
   /** Who sent an incoming transfer (hashed, as payees). */
   payer: string | undefined;
   geo: readonly [lat: number, lon: number] | undefined;
@@ -105,6 +108,8 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     device: event.device ? hashKey(event.device.id) : undefined,
     payee: undefined,
     payeeCountry: undefined,
+    payeeAccount: undefined,
+    payeeAccountCountry: undefined,
     payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
@@ -119,6 +124,11 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
   if (event.type === 'transfer_out') {
     facts.payee = payeeKey(event.counterparty);
     facts.payeeCountry = event.counterparty.country;
+    const account = event.counterparty.account?.replace(/\s+/g, '').toUpperCase();
+    if (account) {
+      facts.payeeAccount = hashKey(`account:${account}`);
+      facts.payeeAccountCountry = /^[A-Z]{2}\d{2}/.test(account) ? account.slice(0, 2) : event.counterparty.country;
+    }
     const bank = event.counterparty.bank?.trim().toUpperCase();
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
     facts.ownAccount = event.counterparty.own_account === true;

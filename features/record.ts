@@ -193,6 +193,7 @@ const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string 
   ['p', (facts) => facts.payee],
   ['n', (facts) => facts.network],
   ['i', (facts) => facts.payer],
+  ['a', (facts) => facts.payeeAccount],
 ];
 
 /**

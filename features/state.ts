@@ -62,6 +62,7 @@ export interface SeenSets {
   /** payees */ p: SeenSet;
   /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenSet;
   /** payers of incoming transfers */ i: SeenSet;
+  /** payee accounts paid (a saved payee's account can change) */ a: SeenSet;
 }
 
 /** [time of the money event that ended a silence, whole days of that silence] */
@@ -109,7 +110,7 @@ export interface CustomerFeatureState {
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
-    s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet() },
+    s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet() },
     sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [],
   };
 }

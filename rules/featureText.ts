@@ -102,6 +102,8 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   abroad: { unit: 'flag', text: 'abroad', whenFalse: 'at home' },
   country_first_seen_days: { unit: 'days', text: 'first seen in this country {v} ago', whenNegative: 'never seen in this country before' },
   settled_abroad: { unit: 'flag', text: 'staying abroad in a country first seen days before', whenFalse: 'not staying abroad', quietWhenFalse: true },
+  payee_account_changed: { unit: 'flag', text: 'a payee paid before, at an account never paid before', whenFalse: 'the payee\'s usual account', appliesTo: ['transfer_out'] },
+  payee_account_abroad: { unit: 'flag', text: 'to an account abroad', whenFalse: 'to an account at home', appliesTo: ['transfer_out'] },
   new_payee_total_to_monthly_income: { unit: 'times', text: "{v} a month of this customer's money in, sent to a payee first paid in the last 90 days", appliesTo: ['transfer_out'] },
   card_present: { unit: 'flag', text: 'card at the terminal', whenFalse: 'card not present' },
   device_age_seconds: { unit: 'seconds', text: 'device first seen {v} ago', whenNegative: 'no device on the event' },

@@ -293,6 +293,35 @@ export function moneyHome(ctx: EpisodeContext, atMs: number, endMs: number): Epi
   return { events: writer.events, noise: { kind: 'money-home', atMs: lastEventMs(writer.events, atMs) } };
 }
 
+/**
+ * A payee changes banks: one of the customer's regular payees (a landlord, a relative, a club)
+ * gives new bank details, and the next payment goes to the new account; nine times in ten at home,
+ * once in ten abroad (a relative who moved). About 2 in 100 genuine customers a quarter (plan.ts).
+ * The look-alike of invoice redirection: a saved payee paid at an account never paid before.
+ */
+export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  let payee: Payee;
+  if (customer.payees.length > 0) payee = rng.pick(customer.payees);
+  else {
+    // No regular payee in this customer's life: one paid twice in the two months before.
+    payee = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry });
+    const usual = rng.logNormal(120, 0.5);
+    for (const daysBefore of [rng.between(35, 60), rng.between(5, 30)]) {
+      writer.add(atMs - daysBefore * DAY_MS, (id, at) => transfer(ctx, payee, usual * rng.between(0.9, 1.1), device, channel, id, at));
+    }
+  }
+  const abroad = rng.chance(0.1);
+  const country = abroad ? rng.pick(TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry)) : customer.homeCountry;
+  const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
+  const moved: Payee = { ...payee, account: fresh.account, bank: fresh.bank, country };
+  writer.add(atMs, (id, at) => transfer(ctx, moved, rng.logNormal(150, 0.6) * TIER_SPEND_FACTOR[customer.tier] ** 0.5, device, channel, id, at));
+  return { events: writer.events, noise: { kind: 'payee-changes-bank', atMs } };
+}
+
 const ONLINE_SHOPS: readonly (readonly [string, string])[] = [
   ['5651', 'Threadline Online'], ['5732', 'Volt Electronics Online'], ['5999', 'Marketly'], ['5942', 'Pageturn Books'],
   ['5945', 'Toybox Direct'], ['5977', 'Glow Cosmetics'], ['5712', 'Nordhem Home'], ['5941', 'Peak Outdoor Gear'],

@@ -14,7 +14,7 @@ import {
 } from './labels.js';
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
-  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome,
+  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -59,6 +59,7 @@ export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> =
   'split-payment-new-payee': splitPaymentNewPayee,
   'builder-stage-payments': builderStagePayments,
   'money-home': moneyHome,
+  'payee-changes-bank': payeeChangesBank,
   'online-shopping-evening': onlineShoppingEvening,
   'returning-customer-pays': returningCustomerPays,
 };
@@ -104,7 +105,7 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
  * episode's events, card statements included): about as many end up in a stream. Assumptions.
  */
 const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
-  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03,
+  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02,
 };
 
 /**

@@ -287,6 +287,24 @@ describe('growing payments to a new payee', () => {
   });
 });
 
+describe('a saved payee at new bank details', () => {
+  const pay = (atMs: number, account: string, payee = 'p-supplier') => ev('transfer_out', atMs, { amount: '4200.00', counterparty: { id: payee, account, country: 'DE' } });
+  const home = Array.from({ length: 5 }, (_, i) => ev('card_payment', T0 - (60 - i) * DAY, { channel: 'pos', entry_mode: 'chip', amount: '30.00', merchant: { id: `m-${i}`, mcc: '5411', country: 'DE' } }));
+  const usual = [pay(T0, 'DE75 5121 0800 1245 1261 00'), pay(T0 + 30 * DAY, 'DE75512108001245126100')];
+
+  it('reads a payee paid twice before at an account never paid as changed, and says whether the account is abroad (by its IBAN)', () => {
+    expect(replay([...home, ...usual, pay(T0 + 60 * DAY, 'PL27114020040000300201355387')]).last).toMatchObject({ payee_account_changed: true, payee_account_abroad: true });
+    expect(replay([...home, ...usual, pay(T0 + 60 * DAY, 'DE02120300000000202051')]).last).toMatchObject({ payee_account_changed: true, payee_account_abroad: false });
+  });
+
+  it('is not a change: the usual account (spaces and case aside), a payee paid once before, or a payee known only by its account', () => {
+    expect(replay([...home, ...usual, pay(T0 + 60 * DAY, 'de75512108001245126100')]).last.payee_account_changed).toBe(false);
+    expect(replay([...home, usual[0]!, pay(T0 + 60 * DAY, 'PL27114020040000300201355387')]).last.payee_account_changed).toBe(false);
+    const byAccount = (atMs: number, account: string) => ev('transfer_out', atMs, { amount: '4200.00', counterparty: { account } });
+    expect(replay([...home, byAccount(T0, 'DE75512108001245126100'), byAccount(T0 + DAY, 'DE75512108001245126100'), byAccount(T0 + 2 * DAY, 'PL27114020040000300201355387')]).last.payee_account_changed).toBe(false);
+  });
+});
+
 describe('strangers paying in over days', () => {
   const credit = (atMs: number, payer: string, amount = '600.00') => ev('transfer_in', atMs, { amount, counterparty: { id: payer } });
 

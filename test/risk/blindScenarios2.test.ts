@@ -13,8 +13,9 @@ import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '.
 //  - churn: a churn alert (any severity) before the customer is gone, raised by the scenario's
 //    events or by Vigil's scheduled review of the customer;
 //  - credit deterioration: a credit alert (any severity).
-// Of the 18 first written, three frauds and one genuine case still fail and are left out here
-// (two invoice redirections, a cloned card at fuel stations and ATMs, a VPN exit read as a place);
+// Of the 18 first written, two frauds and one genuine case still fail and are left out here (an
+// invoice redirection to a new payee at home, a cloned card at fuel stations and ATMs, a VPN exit
+// read as a place);
 // rules/README.md, "Known gaps", says why and what each needs.
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -246,6 +247,31 @@ describe('blind scenarios 2 (one engine, wall-clock reviews)', () => {
 
 
 
+
+    it('invoice redirection through an edited payee: the joinery updates the saved supplier with the "new bank details" and pays the usual sum', async () => {
+      const c = 'blind2-invoice-edited';
+      const office = { id: 'dev-office-pc-tischlerei', ip: '84.190.33.12' };
+      const supplier = { id: 'payee-holz-brandt', account: 'DE75512108001245126100', bank: 'SOGEDEFF', country: 'DE', name: 'Holzhandel Brandt GmbH' };
+      const history = [
+        ...ordinaryLife(c, { from: 150, to: 1 }),
+        ...[148, 118, 88, 58, 28].flatMap((d, i) => [
+          event(c, 'login', NOW - d * DAY + 9 * HOUR, { channel: 'web', device: office, geo: HOME }),
+          event(c, 'transfer_out', NOW - d * DAY + 9 * HOUR + 6 * MINUTE, { channel: 'web', amount: ['4180.00', '4260.50', '3990.00', '4412.80', '4075.20'][i], currency: 'EUR', device: office, geo: HOME, counterparty: supplier }),
+          event(c, 'transfer_in', NOW - d * DAY + 2 * DAY + 10 * HOUR, { channel: 'core_banking', amount: ['6800.00', '7450.00', '5200.00', '8100.00', '6950.00'][i], currency: 'EUR',
+            counterparty: { id: `client-${i}`, name: ['Familie Roth', 'Baugruppe Pankow', 'Kita Sonnenschein', 'Dr. Meier', 'Hotel am Park'][i], country: 'DE' } }),
+        ]),
+      ];
+      const t = NOW + 9 * HOUR + 15 * MINUTE;
+      const scenario = [
+        event(c, 'login', t, { channel: 'web', device: office, geo: HOME }),
+        // same saved payee, same name, a new IBAN at a bank in another country
+        event(c, 'transfer_out', t + 9 * MINUTE, { channel: 'web', amount: '4315.60', currency: 'EUR', device: office, geo: HOME,
+          counterparty: { ...supplier, account: 'PL27114020040000300201355387', bank: 'BREXPLPW', country: 'PL' } }),
+      ];
+      const { raised, all } = await replay(c, scenario, history);
+      record('invoice redirection (edited saved payee, foreign IBAN)', 'fraud >= medium', raised, all);
+      expect(queueFraud(raised).length).toBeGreaterThan(0);
+    });
 
     it('investment scam: seven weeks of ever larger transfers to a crypto exchange, topped up from savings', async () => {
       const c = 'blind2-invest-scam';

@@ -102,6 +102,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'payee-paid-repeatedly', label: 'the third transfer within the hour to a payee first paid today, 6,400 in all', event: transferOut('1900.00'),
     features: { payee_seen_count: 2, payee_first_seen_days: 0, transfers_to_payee_1h: 3, amount_to_payee_1h: 6_400, transfer_out_count_1h: 3, amount_out_1h: 6_400 },
     nearMiss: { features: { payee_seen_count: 1, payee_first_seen_days: 0, transfers_to_payee_1h: 2, amount_to_payee_1h: 4_500, transfer_out_count_1h: 2, amount_out_1h: 4_500 } } },
+  { rule: 'payee-account-changed-abroad', label: 'the usual supplier, paid five times, now at a new account in Poland: 4,315.60', event: transferOut('4315.60'),
+    features: { payee_seen_count: 5, payee_first_seen_days: 148, payee_account_changed: true, payee_account_abroad: true },
+    // The supplier's new account at home: a genuine bank switch looks the same.
+    nearMiss: { features: { payee_seen_count: 5, payee_first_seen_days: 148, payee_account_changed: true, payee_account_abroad: false } } },
   { rule: 'growing-payments-new-payee', label: 'the fifth transfer to a payee abroad first paid five weeks ago, each larger, 5,450 in all', event: transferOut('2400.00'),
     features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: true, new_payee_total_to_monthly_income: 2.4 },
     // The same stage payments to a builder at home.

@@ -234,6 +234,26 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
   });
 });
 
+describe('a payee changing banks (look-alike of invoice redirection)', () => {
+  it('pays one payee the customer paid before at a new account, at home nine times in ten', () => {
+    let abroad = 0;
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['payee-changes-bank'], customer, seed).events);
+      const last = events.at(-1)!;
+      expect(last.type).toBe('transfer_out');
+      expect(ms(last)).toBe(AT);
+      if (last.type !== 'transfer_out') continue;
+      const before = customer.payees.find((p) => p.id === last.counterparty.id)
+        ?? events.slice(0, -1).map((e) => (e.type === 'transfer_out' ? e.counterparty : undefined)).find((c) => c?.id === last.counterparty.id);
+      expect(before, 'the payee was known').toBeDefined();
+      expect(last.counterparty.account).not.toBe(before!.account);
+      if (!last.counterparty.account!.startsWith(customer.homeCountry)) abroad++;
+    }
+    expect(abroad).toBeGreaterThan(0);
+    expect(abroad / CASES.length).toBeLessThan(0.25);
+  });
+});
+
 describe('the later look-alikes in a labelled stream', () => {
   const stream = buildLabelledStream({
     seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
