@@ -2,7 +2,7 @@ import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amoun
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
-import type { NewPayeeRun } from './newPayees.js';
+import { compareRuns, type NewPayeeRun } from './newPayees.js';
 import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
@@ -148,7 +148,7 @@ function decodeState(json: Json): CustomerFeatureState {
     np: o.np === undefined ? [] : list(o.np).map((entry): NewPayeeRun => {
       const [payee, firstAge, transfers, total, largest] = tuple(entry, 5);
       return [str(payee), time(firstAge), count(transfers), count(total), count(largest)];
-    }).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    }).sort(compareRuns),
   };
 }
 

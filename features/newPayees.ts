@@ -40,8 +40,10 @@ export function recordNewPayeeTransfer(
       next = next.map((run, i) => (i === at ? [payee, Math.min(first, facts.t), transfers + 1, total + facts.amountMilli, Math.max(largest, facts.amountMilli)] : run));
     } else if (newPayee && facts.t >= oldest) {
       next = [...next, [facts.payee, facts.t, 1, facts.amountMilli, facts.amountMilli]];
-      next.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     }
+    // Oldest first, always: a late transfer can move a run's first payment earlier, and pruning
+    // and the stored form (codec.ts) both read the runs in that order.
+    next.sort(compareRuns);
   }
   return next.length > NEW_PAYEES_KEPT ? next.slice(next.length - NEW_PAYEES_KEPT) : next;
 }
@@ -50,4 +52,9 @@ export function recordNewPayeeTransfer(
 export function pruneNewPayeeRuns(runs: NewPayeeRun[], newest: number, lateness: number): NewPayeeRun[] {
   const oldest = newest - lateness - NEW_PAYEE_RUN_SECONDS;
   return runs.length > 0 && runs[0]![1] < oldest ? runs.filter((run) => run[1] >= oldest) : runs;
+}
+
+/** By first payment, then payee key: one order whatever the arrival order. */
+export function compareRuns(a: NewPayeeRun, b: NewPayeeRun): number {
+  return a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 }

@@ -285,6 +285,12 @@ describe('growing payments to a new payee', () => {
     const round = replay([...home, toPayee(T0, '200.00'), toPayee(T0 + DAY, '300.00')]).state;
     expect(decodeFeatureState(encodeFeatureState(round))).toEqual(round);
   });
+
+  it('keeps the runs oldest first when a late transfer moves a run\'s first payment earlier, so they store and prune alike', () => {
+    const { state } = replay([toPayee(T0 + 10 * DAY, '100.00', 'p-a'), toPayee(T0 + 20 * DAY, '100.00', 'p-b'), toPayee(T0 + 5 * DAY, '100.00', 'p-b')]);
+    expect(state.np.map(([, first]) => first)).toEqual([Math.floor((T0 + 5 * DAY) / 1000), Math.floor((T0 + 10 * DAY) / 1000)]);
+    expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
+  });
 });
 
 describe('a saved payee at new bank details', () => {
