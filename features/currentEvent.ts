@@ -44,12 +44,12 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     card_present: facts.cardPresent === true,
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
+  // Home is the country the customer is seen in most; codes are upper case (the event schema).
   const home = mostSeen(before.s.c);
-  if (facts.payeeCountry !== undefined) {
-    features.payee_abroad = home !== undefined && facts.payeeCountry.toUpperCase() !== home.toUpperCase();
-  }
+  const outsideHome = (country: string | undefined) => country !== undefined && home !== undefined && country !== home;
+  features.payee_abroad = outsideHome(facts.payeeCountry);
+  features.abroad = outsideHome(facts.country);
   if (facts.country !== undefined) {
-    features.abroad = home !== undefined && facts.country !== home;
     const place = familiarityAt(before.s.c, facts.country, facts.t, SEEN_HISTORY.c);
     features.country_first_seen_days = place.first === undefined ? -1 : wholeDays(facts.t - place.first);
     features.settled_abroad = features.abroad && features.country_first_seen_days >= SETTLED_ABROAD_DAYS;
@@ -58,7 +58,7 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     // A payee saved and paid before, now at an account never paid: new bank details, from the
     // payee (rare) or from someone who intercepted their invoice (invoice redirection).
     features.payee_account_changed = payee.count >= 2 && isNew(before.s.a, facts.payeeAccount, facts.t, SEEN_HISTORY.a);
-    features.payee_account_abroad = facts.payeeAccountCountry !== undefined && home !== undefined && facts.payeeAccountCountry.toUpperCase() !== home.toUpperCase();
+    features.payee_account_abroad = outsideHome(facts.payeeAccountCountry);
   }
   const run = runBefore(before.np, facts);
   if (run) {

@@ -106,7 +106,6 @@ export interface Familiarity {
   first: number | undefined;
 }
 
-/** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
 /** The key seen most often (ties: the one seen last), or undefined for an empty set: a customer's home country. */
 export function mostSeen(set: SeenSet): string | undefined {
   let best: string | undefined;
@@ -120,6 +119,7 @@ export function mostSeen(set: SeenSet): string | undefined {
   return best;
 }
 
+/** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
 export function familiarityAt(set: SeenSet, key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
   const position = key === undefined ? -1 : positionOf(set, key);
   if (position < 0 || !rememberedAt(set, position, t, history)) return UNKNOWN;

@@ -2,7 +2,7 @@ import type { ListHit } from '../lists/membership.js';
 import { comparisonsOf, LIST_OPS, type Comparison, type Condition } from './condition.js';
 import { parseDuration } from './duration.js';
 import { explainComparison, formatActual, formatThreshold, type ComparisonReason } from './explain.js';
-import { featureApplies, onlyNotExcluded } from './featureText.js';
+import { featureSaysNothing } from './featureText.js';
 import { compiledRulesFor, listHit } from './compiledRules.js';
 import { exactEventAmount, resolveField, type RuleContext } from './fields.js';
 import { compare, compareAmount } from './operators.js';
@@ -70,7 +70,7 @@ export function evaluateCondition(condition: Condition, ctx: RuleContext): { hol
 // Explanations are worded only for rules that fire: formatting every comparison of every rule
 // for every event cost more than the whole evaluation.
 function explain(decided: readonly Decided[], ctx: RuleContext): ComparisonReason[] {
-  const telling = decided.filter((d) => !isUnusedListCheck(d) && featureApplies(d.comparison.field, ctx.event.type) && !onlyNotExcluded(d.comparison.field, d.actual));
+  const telling = decided.filter((d) => !isUnusedListCheck(d) && !featureSaysNothing(d.comparison.field, d.actual, ctx.event.type));
   return (telling.length > 0 ? telling : decided).map((d) => explainComparison(d.comparison, d.actual, d.held, ctx, d.hit));
 }
 

@@ -27,17 +27,16 @@ export interface FeatureText {
   quietWhenFalse?: boolean;
 }
 
-/** Whether a held comparison of a feature is only a case the rule did not exclude. */
-export function onlyNotExcluded(field: string, actual: unknown): boolean {
+/**
+ * Whether a comparison of a feature says nothing of why the rule fired on this event: the feature
+ * does not speak of events of this type (`appliesTo`), or it is an exclusion flag that did not
+ * apply (`quietWhenFalse`). Comparisons of other fields always say something.
+ */
+export function featureSaysNothing(field: string, actual: unknown, eventType: string): boolean {
   const feature = featureName(field);
-  return feature !== undefined && featureText(feature).quietWhenFalse === true && actual === false;
-}
-
-/** Whether a compared field says something of an event of this type (non-features always do). */
-export function featureApplies(field: string, eventType: string): boolean {
-  const feature = featureName(field);
-  const applies = feature === undefined ? undefined : featureText(feature).appliesTo;
-  return applies === undefined || applies.includes(eventType);
+  if (feature === undefined) return false;
+  const text = featureText(feature);
+  return (text.appliesTo !== undefined && !text.appliesTo.includes(eventType)) || (text.quietWhenFalse === true && actual === false);
 }
 
 const WINDOW_WORDS: Readonly<Record<string, string>> = { m: 'min', h: 'h', d: 'days' };
