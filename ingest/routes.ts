@@ -64,21 +64,21 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps):
       const nowMs = Date.now();
       // An id seen earlier in this batch: a repeat of the same event is a duplicate (the appender
       // counts it), but the same id with other content is another event under a taken id, which the
-      // appender would count as a duplicate and drop unseen. Compared as parsed (keys in schema order).
-      const firstById = new Map<string, { index: number; json: string }>();
+      // appender would count as a duplicate and drop unseen. Compared as parsed (keys in schema
+      // order), and only when an id repeats: the common batch pays one Map lookup per event.
+      const firstById = new Map<string, { index: number; event: VigilEvent }>();
       posted.forEach((input, index) => {
         const parsed = parseEvent(input);
         const timeProblem = parsed.ok ? occurredAtProblem(parsed.event.occurred_at, nowMs, { maxAgeDays: deps.maxEventAgeDays }) : undefined;
         if (!parsed.ok) rejected.push({ index, code: 'INVALID_EVENT', errors: parsed.errors });
         else if (timeProblem) rejected.push({ index, code: 'INVALID_EVENT', errors: [timeProblem] });
         else {
-          const json = JSON.stringify(parsed.event);
           const first = firstById.get(parsed.event.event_id);
-          if (first && first.json !== json) {
+          if (first && JSON.stringify(first.event) !== JSON.stringify(parsed.event)) {
             rejected.push({ index, code: 'EVENT_ID_CONFLICT', errors: [batchIdConflict(parsed.event, first.index)] });
             return;
           }
-          if (!first) firstById.set(parsed.event.event_id, { index, json });
+          if (!first) firstById.set(parsed.event.event_id, { index, event: parsed.event });
           valid.push(parsed.event);
           validIndexes.push(index);
         }
