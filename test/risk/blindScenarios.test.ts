@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
-import { readBacklog } from '../../core/streams/index.js';
-import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { INGEST_KEY, startTestEngine, testConfig } from '../support/testEngine.js';
+import { DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayScenario, type LifeOptions } from './scenarioHarness.js';
 
 // Blind scenarios: written from how bank customers and fraudsters behave, without reading the rule
-// pack, features or simulator. Each customer has two months of ordinary Berlin life (the harness of
-// unseenScenarios.test.ts), then the scenario, all posted in event-time order through the real
+// pack, features or simulator. Each customer has two months of ordinary Berlin life
+// (scenarioHarness.ts), then the scenario, all posted in event-time order through the real
 // engine (HTTP, streams, features, rules, alerts). Expectations are what a bank's risk officer wants:
 //  - genuine customers: no fraud alert of severity medium or above (low is advisory and is recorded);
 //  - fraud: a fraud alert of severity medium or above, raised by the scenario's events;
@@ -20,98 +20,15 @@ beforeAll(async () => {
 });
 afterAll(async () => engine?.dispose());
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
-const HOME = { country: 'DE', lat: 52.52, lon: 13.405 };
-const HOME_IP = '81.2.69.10';
-const PHONE = { id: 'dev-own-phone', ip: HOME_IP };
 // Midnight UTC two days ago, so that hours of the day mean something (Berlin is UTC+1 in winter)
 // and every scenario event (at most a day after NOW) lies in the past.
 const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const event = eventMaker('blind');
+const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 
-let counter = 0;
-function event(customer: string, type: string, atMs: number, fields: Record<string, unknown>): EventInput {
-  counter++;
-  return { event_id: `blind-${customer}-${counter}`, customer_id: customer, type, occurred_at: new Date(atMs).toISOString(), ...fields } as EventInput;
-}
-
-const SHOPS = [
-  { id: 'm-rewe-12', mcc: '5411', country: 'DE', amount: 38 }, { id: 'm-baecker-3', mcc: '5462', country: 'DE', amount: 6 },
-  { id: 'm-dm-7', mcc: '5912', country: 'DE', amount: 14 }, { id: 'm-zara-2', mcc: '5651', country: 'DE', amount: 60 },
-  { id: 'm-saturn-1', mcc: '5732', country: 'DE', amount: 35 }, { id: 'm-aral-9', mcc: '5541', country: 'DE', amount: 55 },
-];
-const PAYEES = [
-  { id: 'payee-landlord', account: 'DE89370400440532013000', bank: 'COBADEFF', country: 'DE', name: 'Hausverwaltung Ost', amount: 950 },
-  { id: 'payee-sister', account: 'DE02120300000000202051', bank: 'BYLADEM1001', country: 'DE', name: 'Anna Weber', amount: 40 },
-];
-const LANDLORD = { id: PAYEES[0]!.id, account: PAYEES[0]!.account, bank: PAYEES[0]!.bank, country: 'DE', name: PAYEES[0]!.name };
-const SISTER = { id: PAYEES[1]!.id, account: PAYEES[1]!.account, bank: PAYEES[1]!.bank, country: 'DE', name: PAYEES[1]!.name };
-
-/**
- * Two months (by default) of a Berlin customer: groceries, bakery, chemist, clothes and fuel by
- * card, rent and a sister paid, salary in, the app daily on one phone. `from`/`to` are days before NOW.
- */
-function ordinaryLife(customer: string, from = 60, to = 3): EventInput[] {
-  const events: EventInput[] = [];
-  for (let d = from; d >= to; d--) {
-    const day = NOW - d * DAY;
-    events.push(event(customer, 'login', day + 8 * HOUR, { channel: 'mobile_app', device: PHONE, geo: HOME }));
-    for (let i = 0; i < 2; i++) {
-      const shop = SHOPS[(d * 2 + i) % SHOPS.length]!;
-      const amount = (shop.amount * (0.7 + ((d * 7 + i * 3) % 10) / 15)).toFixed(2);
-      events.push(event(customer, 'card_payment', day + (12 + 4 * i) * HOUR, {
-        channel: 'pos', amount, currency: 'EUR', merchant: { id: shop.id, mcc: shop.mcc, country: shop.country }, geo: HOME,
-        entry_mode: Number(amount) < 50 ? 'contactless' : 'chip',
-      }));
-    }
-    if (d % 7 === 0) {
-      const payee = PAYEES[(d / 7) % 2]!;
-      events.push(event(customer, 'transfer_out', day + 19 * HOUR, {
-        channel: 'mobile_app', amount: payee.amount.toFixed(2), currency: 'EUR', device: PHONE, geo: HOME,
-        counterparty: { id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name },
-      }));
-    }
-    if (d % 30 === 0) {
-      events.push(event(customer, 'salary_credit', day + 6 * HOUR, {
-        channel: 'core_banking', amount: '3400.00', currency: 'EUR', counterparty: { id: 'emp-acme', name: 'Acme GmbH', bank: 'DEUTDEFF' },
-      }));
-    }
-  }
-  return events;
-}
-
-async function post(events: readonly EventInput[]): Promise<void> {
-  const res = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${INGEST_KEY}` }, payload: { events } });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  expect(res.json()).toMatchObject({ accepted: events.length, rejected: [] });
-}
-
-interface RaisedAlert { type: string; severity: string; ruleIds: string[]; reasons: { ruleId: string; text: string }[]; triggeringEvents: { eventId: string }[] }
-
-/**
- * Posts the history and the scenario in event-time order (as a bank's systems would: the customer's
- * ordinary life goes on during a scam lasting weeks), waits until every event is processed, and
- * answers the alerts (every severity) that the scenario's own events raised.
- */
-async function replay(_name: string, customer: string, scenario: readonly EventInput[], history: readonly EventInput[] = ordinaryLife(customer)): Promise<RaisedAlert[]> {
-  const events = [...history, ...scenario].sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
-  for (let i = 0; i < events.length; i += 500) await post(events.slice(i, i + 500));
-  const processed = async () => (await engine.app.inject({ url: `/v1/customers/${customer}/features`, headers: { authorization: `Bearer ${RISK_KEY}` } })).json();
-  await eventually(processed, (body) => body.features?.events_total === events.length, 20_000);
-  const backlog = async () => (await readBacklog(engine.redis, config.redis.prefix, config.partitions)).reduce((s, p) => s + p.lag + p.pending, 0);
-  await eventually(backlog, (n) => n === 0, 20_000);
-  const alerts = async () => (await engine.app.inject({ url: `/v1/customers/${customer}/alerts?limit=50`, headers: { authorization: `Bearer ${RISK_KEY}` } })).json();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const body = await alerts();
-  const scenarioIds = new Set(scenario.map((e) => e.event_id));
-  const raised = (body.alerts as RaisedAlert[]).filter((a) => a.triggeringEvents.some((e) => scenarioIds.has(e.eventId)));
-  return raised;
-}
-
-const RANK: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const atLeastMedium = (a: RaisedAlert) => (RANK[a.severity] ?? 0) >= RANK.medium!;
-const queueFraud = (alerts: RaisedAlert[]) => alerts.filter((a) => a.type === 'fraud' && atLeastMedium(a));
+/** The alerts (every severity) the scenario's own events raised, after the history and the scenario. */
+const replay = async (_name: string, customer: string, scenario: readonly EventInput[], history: readonly EventInput[] = ordinaryLife(customer)) =>
+  (await replayScenario(engine, customer, scenario, history, { timeoutMs: 20_000, quietMs: 300 })).raised;
 
 const card = (customer: string, at: number, amount: string, merchant: { id: string; mcc: string; country: string; name?: string }, extra: Record<string, unknown> = {}) =>
   event(customer, 'card_payment', at, { channel: 'pos', amount, currency: 'EUR', merchant, entry_mode: Number(amount) < 50 ? 'contactless' : 'chip', ...extra });
@@ -344,7 +261,7 @@ describe('blind scenarios: fraud draws a fraud alert of medium or above', () => 
       event(c, 'transfer_out', t + 6 * MINUTE, { channel: 'web', amount: '6800.00', currency: 'EUR', device: stranger, geo: HOME,
         counterparty: { id: 'payee-dormant-1', account: 'DE91100000000123456700', bank: 'MARKDEF1100', country: 'DE', name: 'R. Neumann' } }),
     ];
-    const alerts = await replay('dormant account', c, scenario, ordinaryLife(c, 210, 150));
+    const alerts = await replay('dormant account', c, scenario, ordinaryLife(c, { from: 210, to: 150 }));
     expect(queueFraud(alerts).length).toBeGreaterThan(0);
   });
 });

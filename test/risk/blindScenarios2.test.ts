@@ -1,12 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
-import { readBacklog } from '../../core/streams/index.js';
-import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { startTestEngine, testConfig } from '../support/testEngine.js';
+import {
+  DAY, EMPLOYER, HOME, HOUR, LANDLORD, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayScenario, settle,
+  type LifeOptions, type RaisedAlert,
+} from './scenarioHarness.js';
 
 // Blind scenarios, second set: written from how bank customers, fraudsters and borrowers behave,
-// without reading the rule pack, features, simulator or evaluation. Same harness as
-// blindScenarios.test.ts: months of a customer's ordinary life, then the scenario, posted in
+// without reading the rule pack, features, simulator or evaluation. The same harness
+// (scenarioHarness.ts): months of a customer's ordinary life, then the scenario, posted in
 // event-time order through the real engine. Expectations are what a bank's risk officer wants:
 //  - fraud: a fraud alert of medium or above raised by the scenario's events;
 //  - genuine: no fraud alert of medium or above (low is advisory and is reported);
@@ -15,82 +18,16 @@ import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '.
 //  - credit deterioration: a credit alert (any severity).
 // Of the 18 first written, two frauds and one genuine case still fail and are left out here (an
 // invoice redirection to a new payee at home, a cloned card at fuel stations and ATMs, a VPN exit
-// read as a place);
-// rules/README.md, "Known gaps", says why and what each needs.
+// read as a place); rules/README.md, "Known gaps", says why and what each needs.
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
-const HOME = { country: 'DE', lat: 52.52, lon: 13.405 };
-const HOME_IP = '81.2.69.10';
-const PHONE = { id: 'dev-own-phone', ip: HOME_IP };
 const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
 // BLIND2_REPORT=<file> writes what each scenario raised, one JSON line each, for reading the reasons.
 const REPORT = process.env.BLIND2_REPORT;
+const event = eventMaker('blind2');
+const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 
-let counter = 0;
-function event(customer: string, type: string, atMs: number, fields: Record<string, unknown>): EventInput {
-  counter++;
-  return { event_id: `blind2-${customer}-${counter}`, customer_id: customer, type, occurred_at: new Date(atMs).toISOString(), ...fields } as EventInput;
-}
-
-const SHOPS = [
-  { id: 'm-rewe-12', mcc: '5411', country: 'DE', amount: 38 }, { id: 'm-baecker-3', mcc: '5462', country: 'DE', amount: 6 },
-  { id: 'm-dm-7', mcc: '5912', country: 'DE', amount: 14 }, { id: 'm-zara-2', mcc: '5651', country: 'DE', amount: 60 },
-  { id: 'm-saturn-1', mcc: '5732', country: 'DE', amount: 35 }, { id: 'm-aral-9', mcc: '5541', country: 'DE', amount: 55 },
-];
-const LANDLORD = { id: 'payee-landlord', account: 'DE89370400440532013000', bank: 'COBADEFF', country: 'DE', name: 'Hausverwaltung Ost' };
-const SISTER = { id: 'payee-sister', account: 'DE02120300000000202051', bank: 'BYLADEM1001', country: 'DE', name: 'Anna Weber' };
-const EMPLOYER = { id: 'emp-acme', name: 'Acme GmbH', bank: 'DEUTDEFF' };
-
-interface LifeOptions {
-  from?: number; to?: number;
-  /** salary days (days before NOW) kept; default every 30th day */
-  salary?: (d: number) => boolean;
-  /** card use on day d: number of card payments (0-2) */
-  cards?: (d: number) => number;
-  /** app login on day d */
-  app?: (d: number) => boolean;
-  transfers?: (d: number) => boolean;
-}
-
-/** Months of a Berlin customer: groceries, bakery, chemist, clothes and fuel by card, rent and a sister paid, salary in, the app daily. */
-function ordinaryLife(customer: string, o: LifeOptions = {}): EventInput[] {
-  const { from = 60, to = 3 } = o;
-  const events: EventInput[] = [];
-  for (let d = from; d >= to; d--) {
-    const day = NOW - d * DAY;
-    if (o.app?.(d) ?? true) events.push(event(customer, 'login', day + 8 * HOUR, { channel: 'mobile_app', device: PHONE, geo: HOME }));
-    const n = o.cards?.(d) ?? 2;
-    for (let i = 0; i < n; i++) {
-      const shop = SHOPS[(d * 2 + i) % SHOPS.length]!;
-      const amount = (shop.amount * (0.7 + ((d * 7 + i * 3) % 10) / 15)).toFixed(2);
-      events.push(event(customer, 'card_payment', day + (12 + 4 * i) * HOUR, {
-        channel: 'pos', amount, currency: 'EUR', merchant: { id: shop.id, mcc: shop.mcc, country: shop.country }, geo: HOME,
-        entry_mode: Number(amount) < 50 ? 'contactless' : 'chip',
-      }));
-    }
-    if (d % 7 === 0 && (o.transfers?.(d) ?? true)) {
-      const payee = (d / 7) % 2 === 0 ? { ...LANDLORD, amount: 950 } : { ...SISTER, amount: 40 };
-      const { amount, ...counterparty } = payee;
-      events.push(event(customer, 'transfer_out', day + 19 * HOUR, {
-        channel: 'mobile_app', amount: amount.toFixed(2), currency: 'EUR', device: PHONE, geo: HOME, counterparty,
-      }));
-    }
-    if (o.salary ? o.salary(d) : d % 30 === 0) {
-      events.push(event(customer, 'salary_credit', day + 6 * HOUR, { channel: 'core_banking', amount: '3400.00', currency: 'EUR', counterparty: EMPLOYER }));
-    }
-  }
-  return events;
-}
-
-interface RaisedAlert { type: string; severity: string; ruleIds: string[]; reasons: { ruleId: string; text: string }[]; triggeringEvents: { eventId: string; occurredAt?: string; type?: string }[]; createdAt?: string }
-
-const RANK: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const atLeastMedium = (a: RaisedAlert) => (RANK[a.severity] ?? 0) >= RANK.medium!;
-const queueFraud = (alerts: RaisedAlert[]) => alerts.filter((a) => a.type === 'fraud' && atLeastMedium(a));
 const ofType = (alerts: RaisedAlert[], type: string) => alerts.filter((a) => a.type === type);
 
 function record(name: string, expectation: string, alerts: RaisedAlert[], all: RaisedAlert[]): void {
@@ -102,35 +39,11 @@ function record(name: string, expectation: string, alerts: RaisedAlert[], all: R
 }
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
-
-async function postTo(engine: Engine, events: readonly EventInput[]): Promise<void> {
-  const res = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${INGEST_KEY}` }, payload: { events } });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  expect(res.json()).toMatchObject({ accepted: events.length, rejected: [] });
-}
-
-async function customerAlerts(engine: Engine, customer: string): Promise<RaisedAlert[]> {
-  const res = await engine.app.inject({ url: `/v1/customers/${customer}/alerts?limit=50`, headers: { authorization: `Bearer ${RISK_KEY}` } });
-  return res.json().alerts as RaisedAlert[];
-}
-
-async function settle(engine: Engine, customer: string, expectedEvents: number): Promise<void> {
-  const config = engine.config;
-  const processed = async () => (await engine.app.inject({ url: `/v1/customers/${customer}/features`, headers: { authorization: `Bearer ${RISK_KEY}` } })).json();
-  await eventually(processed, (body) => body.features?.events_total === expectedEvents, 30_000);
-  const backlog = async () => (await readBacklog(engine.redis, config.redis.prefix, config.partitions)).reduce((s, p) => s + p.lag + p.pending, 0);
-  await eventually(backlog, (n) => n === 0, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
+const WAITS = { timeoutMs: 30_000, quietMs: 500 };
 
 /** Posts history and scenario in event-time order; answers the alerts raised by the scenario's events (and by reviews of the customer) and all of the customer's alerts. */
 async function replayOn(engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]): Promise<{ raised: RaisedAlert[]; all: RaisedAlert[]; reviewed: RaisedAlert[]; since: RaisedAlert[] }> {
-  const events = [...history, ...scenario].sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
-  for (let i = 0; i < events.length; i += 500) await postTo(engine, events.slice(i, i + 500));
-  await settle(engine, customer, events.length);
-  const all = await customerAlerts(engine, customer);
-  const scenarioIds = new Set(scenario.map((e) => e.event_id));
-  const raised = all.filter((a) => a.triggeringEvents.some((e) => scenarioIds.has(e.eventId)));
+  const { raised, all } = await replayScenario(engine, customer, scenario, history, WAITS);
   const reviewed = all.filter((a) => a.triggeringEvents.some((e) => e.eventId.startsWith('review:')));
   // Alerts the scenario caused, even when the event that tipped them was one of the customer's
   // ordinary ones (a genuine payment at home right after the scenario's own events).
@@ -518,8 +431,8 @@ describe('blind scenarios 2: a customer who fades away (event-time review clock)
       // another customer of the same partition, whose events move the event-time clock on to today
       const clock = ordinaryLife(busy, { from: 120, to: 0 });
       const events = [...history, ...clock].sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
-      for (let i = 0; i < events.length; i += 500) await postTo(engine, events.slice(i, i + 500));
-      await settle(engine, busy, clock.length);
+      await postEvents(engine, events);
+      await settle(engine, busy, clock.length, WAITS);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const all = await customerAlerts(engine, c);
       const lastActivity = Math.max(...history.map((e) => Date.parse(e.occurred_at)));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
-import { readBacklog } from '../../core/streams/index.js';
-import { INGEST_KEY, RISK_KEY, eventually, startTestEngine, testConfig } from '../support/testEngine.js';
+import { startTestEngine, testConfig } from '../support/testEngine.js';
+import { DAY, HOME, MINUTE, PHONE, eventMaker, ordinaryLife as lifeOf, replayScenario } from './scenarioHarness.js';
 
 // Three cases the rule pack was never tuned on, posted as a bank's systems would post them, each
 // after two months of the customer's ordinary life, through the real engine (HTTP, streams,
@@ -15,83 +15,17 @@ beforeAll(async () => {
 });
 afterAll(async () => engine?.dispose());
 
-const DAY = 86_400_000;
-const MINUTE = 60_000;
-const HOME = { country: 'DE', lat: 52.52, lon: 13.405 };
-const PHONE = { id: 'dev-own-phone', ip: '81.2.69.10' };
 const NOW = Date.now() - 2 * DAY;
-
-let counter = 0;
-function event(customer: string, type: string, atMs: number, fields: Record<string, unknown>): EventInput {
-  counter++;
-  return { event_id: `unseen-${customer}-${counter}`, customer_id: customer, type, occurred_at: new Date(atMs).toISOString(), ...fields } as EventInput;
-}
-
-const SHOPS = [
-  { id: 'm-rewe-12', mcc: '5411', country: 'DE', amount: 38 }, { id: 'm-baecker-3', mcc: '5462', country: 'DE', amount: 6 },
-  { id: 'm-dm-7', mcc: '5912', country: 'DE', amount: 14 }, { id: 'm-zara-2', mcc: '5651', country: 'DE', amount: 60 },
-  { id: 'm-saturn-1', mcc: '5732', country: 'DE', amount: 35 }, { id: 'm-aral-9', mcc: '5541', country: 'DE', amount: 55 },
-];
-const PAYEES = [
-  { id: 'payee-landlord', account: 'DE89370400440532013000', bank: 'COBADEFF', country: 'DE', name: 'Hausverwaltung Ost', amount: 950 },
-  { id: 'payee-sister', account: 'DE02120300000000202051', bank: 'BYLADEM1001', country: 'DE', name: 'Anna Weber', amount: 40 },
-];
-
-/** Two months of a Berlin customer: groceries, bakery, chemist, clothes and fuel by card, rent and a sister paid, salary in, the app daily on one phone. */
-function ordinaryLife(customer: string): EventInput[] {
-  const events: EventInput[] = [];
-  for (let d = 60; d >= 3; d--) {
-    const day = NOW - d * DAY;
-    events.push(event(customer, 'login', day + 8 * 3_600_000, { channel: 'mobile_app', device: PHONE, geo: HOME }));
-    for (let i = 0; i < 2; i++) {
-      const shop = SHOPS[(d * 2 + i) % SHOPS.length]!;
-      const amount = (shop.amount * (0.7 + ((d * 7 + i * 3) % 10) / 15)).toFixed(2);
-      events.push(event(customer, 'card_payment', day + (12 + 4 * i) * 3_600_000, {
-        channel: 'pos', amount, currency: 'EUR', merchant: { id: shop.id, mcc: shop.mcc, country: shop.country }, geo: HOME,
-        entry_mode: Number(amount) < 50 ? 'contactless' : 'chip',
-      }));
-    }
-    if (d % 7 === 0) {
-      const payee = PAYEES[(d / 7) % 2]!;
-      events.push(event(customer, 'transfer_out', day + 19 * 3_600_000, {
-        channel: 'mobile_app', amount: payee.amount.toFixed(2), currency: 'EUR', device: PHONE, geo: HOME,
-        counterparty: { id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name },
-      }));
-    }
-    if (d % 30 === 0) {
-      events.push(event(customer, 'salary_credit', day + 6 * 3_600_000, {
-        channel: 'core_banking', amount: '3400.00', currency: 'EUR', counterparty: { id: 'emp-acme', name: 'Acme GmbH', bank: 'DEUTDEFF' },
-      }));
-    }
-  }
-  return events;
-}
-
-async function post(events: readonly EventInput[]): Promise<void> {
-  const res = await engine.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${INGEST_KEY}` }, payload: { events } });
-  expect(res.json()).toMatchObject({ accepted: events.length, rejected: [] });
-}
-
-interface RaisedAlert { type: string; severity: string; ruleIds: string[]; reasons: { ruleId: string; text: string }[]; triggeringEvents: { eventId: string }[] }
+const event = eventMaker('unseen');
+const ordinaryLife = (customer: string) => lifeOf(event, NOW, customer);
 
 /**
- * Posts the history and the scenario, waits until every event is processed, and answers the
- * alerts (every severity) that the scenario's own events raised: the history is the customer's
- * first two months at the bank, where the first rent payment is itself a large first payment.
+ * The customer's first two months at the bank and the scenario through the real engine; the
+ * alerts (every severity) the scenario's own events raised. The history's first rent payment is
+ * itself a large first payment.
  */
-async function replay(customer: string, scenario: readonly EventInput[]): Promise<RaisedAlert[]> {
-  const events = [...ordinaryLife(customer), ...scenario];
-  for (let i = 0; i < events.length; i += 500) await post(events.slice(i, i + 500));
-  const processed = async () => (await engine.app.inject({ url: `/v1/customers/${customer}/features`, headers: { authorization: `Bearer ${RISK_KEY}` } })).json();
-  await eventually(processed, (body) => body.features?.events_total === events.length, 20_000);
-  const backlog = async () => (await readBacklog(engine.redis, config.redis.prefix, config.partitions)).reduce((s, p) => s + p.lag + p.pending, 0);
-  await eventually(backlog, (n) => n === 0, 20_000);
-  const alerts = async () => (await engine.app.inject({ url: `/v1/customers/${customer}/alerts?limit=50`, headers: { authorization: `Bearer ${RISK_KEY}` } })).json();
-  // Alerts leave the outbox right after their batch commits; give the drain a moment before reading "none".
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const scenarioIds = new Set(scenario.map((e) => e.event_id));
-  return ((await alerts()).alerts as RaisedAlert[]).filter((a) => a.triggeringEvents.some((e) => scenarioIds.has(e.eventId)));
-}
+const replay = async (customer: string, scenario: readonly EventInput[]) =>
+  (await replayScenario(engine, customer, scenario, ordinaryLife(customer), { timeoutMs: 20_000, quietMs: 300 })).raised;
 
 describe('scenarios the rule pack was never tuned on', () => {
   it('a 1,449 EUR television bought in person at a domestic electronics store, on the usual card, raises no fraud alert', async () => {
