@@ -101,6 +101,17 @@ export interface ShortWindowCounts {
   txn1m: number; txn10m: number; txn1h: number;
   card10m: number; card1h: number; smallCard10m: number; smallCard1h: number; cardNewMerchant10m: number; cardNewMerchant1h: number;
   transfersOut1h: number; amountOut1hMilli: number; failedLogins1h: number;
+  cash1h: number; cashPlaces1h: number;
+}
+
+/**
+ * Where cash was drawn, to about 100 m: a cash machine is one position, so four withdrawals there
+ * (a per-withdrawal limit, paying for a car in cash) are one place, and four machines across town
+ * are four. A withdrawal sent without a position is one unknown place, however many there are, so
+ * a sender that omits geo never makes places out of one machine.
+ */
+function cashPlace(entry: RecentEvent): string {
+  return entry.g ? `${entry.g[0].toFixed(3)},${entry.g[1].toFixed(3)}` : '?';
 }
 
 const OUTGOING_KINDS: ReadonlySet<number> = new Set([
@@ -116,8 +127,9 @@ export function shortWindowCounts(
 ): ShortWindowCounts {
   const counts: ShortWindowCounts = {
     txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, smallCard1h: 0, cardNewMerchant10m: 0, cardNewMerchant1h: 0,
-    transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0,
+    transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0, cash1h: 0, cashPlaces1h: 0,
   };
+  let cashPlaces: string[] | undefined;
   for (let i = log.length - 1; i >= 0; i--) {
     const entry = log[i]!;
     const age = t - entry.t;
@@ -131,6 +143,12 @@ export function shortWindowCounts(
     if (age <= WINDOW_SECONDS['1m']) counts.txn1m++;
     if (OUTGOING_KINDS.has(entry.k)) counts.amountOut1hMilli += entry.a;
     if (entry.k === EVENT_KIND.transfer_out) counts.transfersOut1h++;
+    if (entry.k === EVENT_KIND.cash_withdrawal) {
+      counts.cash1h++;
+      const place = cashPlace(entry);
+      cashPlaces ??= [];
+      if (!cashPlaces.includes(place)) cashPlaces.push(place);
+    }
     if (entry.k !== EVENT_KIND.card_payment) continue;
     counts.card1h++;
     const small = entry.a <= SMALL_CARD_PAYMENT_MILLI;
@@ -142,6 +160,7 @@ export function shortWindowCounts(
     if (small) counts.smallCard10m++;
     if (newMerchant) counts.cardNewMerchant10m++;
   }
+  counts.cashPlaces1h = cashPlaces?.length ?? 0;
   return counts;
 }
 

@@ -66,6 +66,10 @@ export function velocityBurst(ctx: EpisodeContext, atMs: number): Episode {
 function cardSpree(writer: EpisodeWriter, ctx: EpisodeContext, times: readonly number[]): void {
   const { rng, customer } = ctx;
   const cloned = rng.chance(0.5);
+  if (cloned && rng.chance(0.4)) {
+    cashOutRun(writer, ctx, times);
+    return;
+  }
   for (const t of times) {
     const category = rng.pick(CARD_CATEGORIES.filter((c) => !['4111', '4511', '7011'].includes(c.mcc)));
     const merchant = ctx.merchants.pick(rng, customer.homeCountry, category);
@@ -74,6 +78,36 @@ function cardSpree(writer: EpisodeWriter, ctx: EpisodeContext, times: readonly n
       amount: amountFromGbp(rng.logNormal(70, 0.7), customer.currency), currency: customer.currency, merchant,
       ...(cloned ? { geo: { country: merchant.country } } : {}),
       entry_mode: cloned ? rng.pick(['chip', 'contactless', 'magstripe']) : 'online',
+    }));
+  }
+}
+
+const FUEL_BRANDS = ['Motorway Fuel', 'Northstar Petrol', 'Roadside Energy', 'Pump & Go', 'Citygas'];
+
+/**
+ * A cloned card emptied for cash across the customer's own town: unattended fuel pumps (fuel to
+ * resell, and pumps still read a magstripe) and cash machines at their limit, one after another,
+ * each terminal a new one. Positions are the terminals', as an acquirer reports them.
+ */
+function cashOutRun(writer: EpisodeWriter, ctx: EpisodeContext, times: readonly number[]): void {
+  const { rng, customer } = ctx;
+  const atmLimitGbp = rng.pick([200, 250, 300, 400, 500]);
+  for (const t of times) {
+    const geo = homeGeo(rng, customer);
+    if (rng.chance(0.45)) {
+      writer.add(t, (id, at) => ({
+        type: 'cash_withdrawal', ...envelope(id, customer, at, 'atm'), amount: amountFromGbp(atmLimitGbp, customer.currency),
+        currency: customer.currency, geo,
+      }));
+      continue;
+    }
+    const merchant: Merchant = {
+      id: `mer-${customer.homeCountry.toLowerCase()}-5542-f${rng.int(0, 0xffff).toString(36)}`, mcc: '5542', country: customer.homeCountry,
+      name: `${rng.pick(FUEL_BRANDS)} ${rng.int(1, 40)}`,
+    };
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(logUniform(rng, 60, 160), customer.currency),
+      currency: customer.currency, merchant, geo, entry_mode: rng.chance(0.6) ? 'magstripe' : 'chip',
     }));
   }
 }

@@ -358,6 +358,59 @@ export function onlineShoppingEvening(ctx: EpisodeContext, atMs: number): Episod
 }
 
 /**
+ * Cash for a used car or a private sale: two to five withdrawals at one cash machine within a few
+ * minutes, each at the machine's limit. The look-alike of a cloned card emptied at cash machines:
+ * the same count and money, at one place.
+ */
+export function cashForACar(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const machine = homeGeo(rng, customer);
+  const limitGbp = rng.pick([200, 250, 300, 400, 500]);
+  let t = atMs;
+  for (let i = rng.int(2, 5); i > 0; i--, t += rng.between(1, 4) * MINUTE_MS) {
+    writer.add(t, (id, at) => ({
+      type: 'cash_withdrawal', ...envelope(id, customer, at, 'atm'), amount: amountFromGbp(limitGbp, customer.currency), currency: customer.currency, geo: machine,
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'cash-for-a-car', atMs } };
+}
+
+const MARKET_STALLS: readonly (readonly [string, string])[] = [
+  ['5814', 'Bratwurst Stand'], ['5814', 'Crêpe Corner'], ['5813', 'Glühwein Hut'], ['5947', 'Wooden Toys'], ['5947', 'Candle Stall'],
+  ['5499', 'Roasted Almonds'], ['5499', 'Cheese Wagon'], ['5945', 'Carousel'], ['5970', 'Crafts Corner'],
+];
+
+/**
+ * An afternoon at a Christmas market, a fair or a festival in town: six to twelve small payments
+ * at stalls never paid before, over one to three hours, and cash drawn once or twice at machines
+ * on the way. The look-alike of a cloned card run through many new terminals and cash machines.
+ */
+export function marketDay(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const start = Math.round(Math.floor(atMs / DAY_MS) * DAY_MS + rng.between(13, 18) * HOUR_MS);
+  const spanMs = rng.between(1, 3) * HOUR_MS;
+  const market = homeGeo(rng, customer);
+  const count = rng.int(6, 12);
+  for (let i = 0; i < count; i++) {
+    const [mcc, name] = rng.pick(MARKET_STALLS);
+    const merchant: Merchant = { id: `mer-${customer.homeCountry.toLowerCase()}-${mcc}-s${rng.int(0, 0xffff).toString(36)}`, mcc, country: customer.homeCountry, name };
+    writer.add(start + Math.round(rng.next() * spanMs), (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(logUniform(rng, 3, 25), customer.currency),
+      currency: customer.currency, merchant, geo: market, entry_mode: 'contactless',
+    }));
+  }
+  for (let i = rng.int(1, 2); i > 0; i--) {
+    writer.add(start + Math.round(rng.next() * spanMs), (id, at) => ({
+      type: 'cash_withdrawal', ...envelope(id, customer, at, 'atm'), amount: amountFromGbp(rng.pick([20, 40, 50, 100]), customer.currency),
+      currency: customer.currency, geo: homeGeo(rng, customer),
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'market-day', atMs: start } };
+}
+
+/**
  * Back after a shorter absence, to move house: a few weeks of ordinary card spending, 100 to 200
  * days of silence, then a login on the usual device or on a new phone at home (same network), and
  * within the day a flat deposit to a new letting agent or landlord, 10 to 40 times the customer's

@@ -105,6 +105,29 @@ describe('fraud typologies look like their descriptions', () => {
     }
   });
 
+  it('velocity burst: 8–24 payments or 3–9 transfers within the hour; some cloned cards are emptied at fuel pumps and cash machines around town', () => {
+    let cashOuts = 0;
+    const seeds = population.flatMap((customer) => [1, 2, 3, 4, 5].map((seed) => ({ customer, seed })));
+    for (const { customer, seed } of seeds) {
+      const events = byTime(run(FRAUD_INJECTORS['velocity-burst'], customer, seed).events);
+      expect(ms(events.at(-1)!) - ms(events[0]!)).toBeLessThanOrEqual(3_600_000);
+      const cash = events.filter((event) => event.type === 'cash_withdrawal');
+      if (cash.length === 0) continue;
+      cashOuts++;
+      // Only card-present terminals at home: pumps and machines, each at a position of its own.
+      for (const event of events) {
+        expect(['cash_withdrawal', 'card_payment']).toContain(event.type);
+        expect(event.geo?.country).toBe(customer.homeCountry);
+        if (event.type === 'card_payment') expect([event.merchant.mcc, event.channel]).toEqual(['5542', 'pos']);
+        else expect(event.channel).toBe('atm');
+      }
+      expect(events.length).toBeGreaterThanOrEqual(8);
+    }
+    // 0.6 card sprees × 0.5 cloned × 0.4 cash-outs ≈ 12 % of 200 runs.
+    expect(cashOuts).toBeGreaterThan(8);
+    expect(cashOuts).toBeLessThan(45);
+  });
+
   it('dormant account: a few weeks of history, six months or more of silence, and the ordinary stream silenced', () => {
     for (const { customer, seed } of CASES) {
       const episode = run(FRAUD_INJECTORS['dormant-account'], customer, seed);

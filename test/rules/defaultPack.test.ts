@@ -78,6 +78,18 @@ const TYPOLOGIES: Typology[] = [
     features: { ...ONLINE, card_payment_count_1h: 6, card_payment_new_merchant_count_1h: 5, online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 5, amount_out_1h: 1_600, txn_count_1h: 6 },
     // An evening online at home and two countries abroad: the same shops and money, three new countries.
     nearMiss: { features: { ...ONLINE, card_payment_count_1h: 6, card_payment_new_merchant_count_1h: 5, online_card_new_merchant_count_1h: 5, online_card_new_countries_1h: 3, amount_out_1h: 1_600, txn_count_1h: 6 } } },
+  { rule: 'velocity-burst', label: 'a cloned card at ten tills in 22 minutes, six within ten, at shops the customer has used', event: cardPayment('95.00'),
+    features: { txn_count_1h: 10, card_payment_count_1h: 10, card_payment_count_10m: 6, card_payment_new_merchant_count_1h: 2, amount_out_1h: 940 },
+    // An afternoon in town: as many shops in the hour, three at most within ten minutes.
+    nearMiss: { features: { txn_count_1h: 10, card_payment_count_1h: 10, card_payment_count_10m: 3, card_payment_new_merchant_count_1h: 2, amount_out_1h: 940 } } },
+  { rule: 'velocity-burst', label: 'a cloned card at fuel pumps and four cash machines across town, 2,300 in an hour', event: cashWithdrawal('300.00'),
+    features: { txn_count_1h: 11, card_payment_count_1h: 7, card_payment_new_merchant_count_1h: 6, cash_withdrawal_count_1h: 4, cash_withdrawal_places_1h: 4, card_and_cash_new_places_1h: 10, amount_out_1h: 2_300 },
+    // Cash for a car: four withdrawals at one machine within minutes are one place.
+    nearMiss: { features: { txn_count_1h: 4, cash_withdrawal_count_1h: 4, cash_withdrawal_places_1h: 1, card_and_cash_new_places_1h: 1, amount_out_1h: 2_000 } } },
+  { rule: 'velocity-burst', label: 'a cloned card at five new fuel stations and two cash machines, 1,250 in an hour', event: cardPayment('120.00', { merchant: { id: 'm-fuel-9', mcc: '5542', country: 'DE' } }),
+    features: { txn_count_1h: 7, card_payment_count_1h: 5, card_payment_count_10m: 2, card_payment_new_merchant_count_1h: 5, cash_withdrawal_count_1h: 2, cash_withdrawal_places_1h: 2, card_and_cash_new_places_1h: 7, amount_out_1h: 1_250 },
+    // A day at a Christmas market: stalls never paid before and the cash machine twice, 180 in all.
+    nearMiss: { features: { txn_count_1h: 9, card_payment_count_1h: 7, card_payment_new_merchant_count_1h: 7, cash_withdrawal_count_1h: 2, cash_withdrawal_places_1h: 2, card_and_cash_new_places_1h: 9, amount_out_1h: 180 } } },
   { rule: 'velocity-burst', label: 'six transfers totalling 3,000 in an hour', event: transferOut('500.00'),
     features: { transfer_out_count_1h: 6, amount_out_1h: 3_000 },
     nearMiss: { features: { transfer_out_count_1h: 6, amount_out_1h: 900 } } },

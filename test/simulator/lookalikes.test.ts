@@ -254,6 +254,40 @@ describe('a payee changing banks (look-alike of invoice redirection)', () => {
   });
 });
 
+describe('cash for a car and a market day (look-alikes of a cloned card emptied for cash)', () => {
+  const place = (event: EventInput) => (event.geo ? `${event.geo.lat},${event.geo.lon}` : '?');
+
+  it('draws two to five times the same sum at one cash machine within a quarter of an hour', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['cash-for-a-car'], customer, seed).events);
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(5);
+      expect(events.every((e) => e.type === 'cash_withdrawal' && e.channel === 'atm')).toBe(true);
+      expect(new Set(events.map(place)).size).toBe(1);
+      expect(new Set(events.map(amount)).size).toBe(1);
+      expect(ms(events.at(-1)!) - ms(events[0]!)).toBeLessThanOrEqual(16 * MINUTE);
+    }
+  });
+
+  it('pays six to twelve stalls never paid before, small sums by contactless, and draws cash once or twice, within three hours', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['market-day'], customer, seed).events);
+      const stalls = events.filter((e) => e.type === 'card_payment');
+      const cash = events.filter((e) => e.type === 'cash_withdrawal');
+      expect(stalls.length).toBeGreaterThanOrEqual(6);
+      expect(stalls.length).toBeLessThanOrEqual(12);
+      expect(cash.length).toBeGreaterThanOrEqual(1);
+      expect(cash.length).toBeLessThanOrEqual(2);
+      expect(new Set(stalls.map((e) => (e.type === 'card_payment' ? e.merchant.id : ''))).size).toBe(stalls.length);
+      for (const stall of stalls) {
+        expect(stall.type === 'card_payment' && stall.entry_mode).toBe('contactless');
+        expect(massGbp(stall, customer)).toBeLessThan(26);
+      }
+      expect(ms(events.at(-1)!) - ms(events[0]!)).toBeLessThanOrEqual(3 * HOUR);
+    }
+  });
+});
+
 describe('the later look-alikes in a labelled stream', () => {
   const stream = buildLabelledStream({
     seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
