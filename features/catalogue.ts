@@ -32,6 +32,8 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('online_card_new_merchant_count_1h', 'count', 'Card payments without the card present (online, by phone) in the last hour at merchants new when paid, the current one included.'),
   f('online_card_new_countries_1h', 'count', "Distinct countries of the merchants paid online by card in the last hour that the customer had never been in (400 days of places): a stolen card number is spent wherever shops take it."),
   f('transfer_out_count_1h', 'count', 'Outgoing transfers in the last hour.'),
+  f('transfer_out_payees_1h', 'count', 'Distinct payees of the transfers out in the last hour: a drained session sends money to a few accounts again and again, a month end pays many once.'),
+  f('transfer_out_known_payee_share_1h', 'ratio', "Of the transfers out in the last hour, the share to payees paid before that transfer's day (0 when none): a business paying its suppliers and staff, not money sent to accounts the customer never had."),
   f('transfer_out_count_24h', 'count', 'Outgoing transfers in the last 24 hours.'),
   f('transfer_in_count_24h', 'count', 'Incoming transfers in the last 24 hours.'),
   f('cash_withdrawal_count_1h', 'count', 'Cash withdrawals in the last hour (exact).'),

@@ -3,7 +3,7 @@ import { creditFeatures } from './credit.js';
 import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
+import { distinctInWindow, familiarityAt, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { onlineCardHour } from './onlineCard.js';
@@ -75,7 +75,13 @@ export function featureVector(
   current: Readonly<CurrentEventFeatures>,
 ): FeatureVector {
   const merchantIsNewAt = (merchant: string, at: number) => isNewAt(state.s.m, merchant, at);
-  const short = shortWindowCounts(state.r, t, merchantIsNewAt);
+  // A payee paid before the day of the transfer: a business's suppliers and staff at month end,
+  // not the accounts a drained session sends money to.
+  const payeeWasKnownAt = (payee: string, at: number) => {
+    const { first } = familiarityAt(state.s.p, payee, at, SEEN_HISTORY.p);
+    return first !== undefined && at - first > DAY;
+  };
+  const short = shortWindowCounts(state.r, t, merchantIsNewAt, payeeWasKnownAt);
   const online = onlineCardHour(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
@@ -109,6 +115,8 @@ export function featureVector(
     online_card_new_merchant_count_1h: online.newMerchants,
     online_card_new_countries_1h: online.newCountries,
     transfer_out_count_1h: short.transfersOut1h,
+    transfer_out_payees_1h: short.transferPayees1h,
+    transfer_out_known_payee_share_1h: short.transfersOut1h === 0 ? 0 : short.transfersToKnownPayees1h / short.transfersOut1h,
     transfer_out_count_24h: h24[HOUR_FIELD.transfersOut]!,
     transfer_in_count_24h: h24[HOUR_FIELD.transfersIn]!,
     cash_withdrawal_count_1h: short.cash1h,

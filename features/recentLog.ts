@@ -102,6 +102,8 @@ export interface ShortWindowCounts {
   card10m: number; card1h: number; smallCard10m: number; smallCard1h: number; cardNewMerchant10m: number; cardNewMerchant1h: number;
   transfersOut1h: number; amountOut1hMilli: number; failedLogins1h: number;
   cash1h: number; cashPlaces1h: number;
+  /** Distinct payees of the hour's transfers out, and how many of those transfers went to a payee paid before that day. */
+  transferPayees1h: number; transfersToKnownPayees1h: number;
 }
 
 /**
@@ -124,12 +126,15 @@ export function shortWindowCounts(
   log: readonly RecentEvent[],
   t: number,
   merchantIsNewAt: (merchant: string, at: number) => boolean,
+  payeeWasKnownAt: (payee: string, at: number) => boolean = () => false,
 ): ShortWindowCounts {
   const counts: ShortWindowCounts = {
     txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, smallCard1h: 0, cardNewMerchant10m: 0, cardNewMerchant1h: 0,
     transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0, cash1h: 0, cashPlaces1h: 0,
+    transferPayees1h: 0, transfersToKnownPayees1h: 0,
   };
   let cashPlaces: string[] | undefined;
+  let payees: (string | undefined)[] | undefined;
   for (let i = log.length - 1; i >= 0; i--) {
     const entry = log[i]!;
     const age = t - entry.t;
@@ -142,7 +147,12 @@ export function shortWindowCounts(
     if (in10m) counts.txn10m++;
     if (age <= WINDOW_SECONDS['1m']) counts.txn1m++;
     if (OUTGOING_KINDS.has(entry.k)) counts.amountOut1hMilli += entry.a;
-    if (entry.k === EVENT_KIND.transfer_out) counts.transfersOut1h++;
+    if (entry.k === EVENT_KIND.transfer_out) {
+      counts.transfersOut1h++;
+      payees ??= [];
+      if (!payees.includes(entry.m)) payees.push(entry.m);
+      if (entry.m !== undefined && payeeWasKnownAt(entry.m, entry.t)) counts.transfersToKnownPayees1h++;
+    }
     if (entry.k === EVENT_KIND.cash_withdrawal) {
       counts.cash1h++;
       const place = cashPlace(entry);
@@ -161,6 +171,7 @@ export function shortWindowCounts(
     if (newMerchant) counts.cardNewMerchant10m++;
   }
   counts.cashPlaces1h = cashPlaces?.length ?? 0;
+  counts.transferPayees1h = payees?.length ?? 0;
   return counts;
 }
 

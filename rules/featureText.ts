@@ -75,6 +75,8 @@ const against = (what: string, window: string): FeatureText => ({ unit: 'ratio',
 const NAMED: Readonly<Record<string, FeatureText>> = {
   forwarded_out_ratio_24h: { unit: 'ratio', text: '{v} of the money received in 24 h forwarded out' },
   online_card_new_merchant_count_1h: { unit: 'count', text: '{v} card payments online at new merchants in 1 h' },
+  transfer_out_payees_1h: { unit: 'count', text: 'transfers out to {v} payees in 1 h' },
+  transfer_out_known_payee_share_1h: { unit: 'ratio', text: '{v} of the transfers in 1 h to payees paid before' },
   cash_withdrawal_places_1h: { unit: 'count', text: 'cash drawn at {v} places in 1 h' },
   card_and_cash_new_places_1h: { unit: 'count', text: '{v} new merchants and cash machines in 1 h' },
   online_card_new_countries_1h: { unit: 'count', text: 'merchants paid online by card in 1 h in {v} countries the customer was never in' },

@@ -230,6 +230,24 @@ describe('one payee paid again and again', () => {
   });
 });
 
+describe('a sitting of transfers: a drain or a month end', () => {
+  it('counts the hour\'s payees and the share of its transfers to payees paid before that day', () => {
+    const known = ['p-roaster', 'p-dairy', 'p-rent'].map((payee, i) => transferOut(T0 - 30 * DAY + i * MINUTE, '300.00', payee));
+    const sitting = [
+      transferOut(T0, '300.00', 'p-roaster'), transferOut(T0 + 2 * MINUTE, '300.00', 'p-dairy'), transferOut(T0 + 4 * MINUTE, '900.00', 'p-rent'),
+      transferOut(T0 + 6 * MINUTE, '250.00', 'p-new-cleaner'), transferOut(T0 + 8 * MINUTE, '250.00', 'p-new-cleaner'),
+    ];
+    const { results } = replay([...known, ...sitting]);
+    expect(results.slice(-5).map((r) => [r.features.transfer_out_payees_1h, r.features.transfer_out_known_payee_share_1h])).toEqual([
+      [1, 1], [2, 1], [3, 1], [4, 3 / 4], [4, 3 / 5],
+    ]);
+    // A payee first paid today is not yet known: an hour later, the second cleaner payment alone.
+    const again = transferOut(T0 + 9 * HOUR, '250.00', 'p-new-cleaner');
+    expect(featuresOfLast([...known, ...sitting, again])).toMatchObject({ transfer_out_payees_1h: 1, transfer_out_known_payee_share_1h: 0 });
+    expect(featuresOfLast([...known, ...sitting, transferOut(T0 + 2 * DAY, '250.00', 'p-new-cleaner')])).toMatchObject({ transfer_out_known_payee_share_1h: 1 });
+  });
+});
+
 describe('a card number spent online', () => {
   const online = (atMs: number, merchant: string, country: string, amount = '95.00') =>
     ev('card_payment', atMs, { channel: 'ecommerce', entry_mode: 'online', amount, merchant: { id: merchant, mcc: '5816', country } });

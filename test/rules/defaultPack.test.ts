@@ -93,6 +93,14 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'velocity-burst', label: 'six transfers totalling 3,000 in an hour', event: transferOut('500.00'),
     features: { transfer_out_count_1h: 6, amount_out_1h: 3_000 },
     nearMiss: { features: { transfer_out_count_1h: 6, amount_out_1h: 900 } } },
+  { rule: 'velocity-burst', label: 'fourteen transfers of 6,900 in half an hour, ten to payees never paid before that day', event: transferOut('480.00'),
+    features: { transfer_out_count_1h: 14, transfer_out_payees_1h: 14, transfer_out_known_payee_share_1h: 4 / 14, amount_out_1h: 6_900 },
+    // A café owner's month end: the same sitting, ten of the fourteen to suppliers and staff paid before.
+    nearMiss: { features: { transfer_out_count_1h: 14, transfer_out_payees_1h: 14, transfer_out_known_payee_share_1h: 10 / 14, amount_out_1h: 6_900 } } },
+  { rule: 'velocity-burst', label: 'a fourth transfer to a new payee in an hour, the others to new payees too, 1,400 in all', event: transferOut('350.00'),
+    features: { ...NEW_PAYEE, transfer_out_count_1h: 4, transfer_out_payees_1h: 4, transfer_out_known_payee_share_1h: 0, amount_out_1h: 1_400 },
+    // The month end again: a new supplier paid after eleven known ones.
+    nearMiss: { features: { ...NEW_PAYEE, transfer_out_count_1h: 12, transfer_out_payees_1h: 12, transfer_out_known_payee_share_1h: 11 / 12, amount_out_1h: 1_400 } } },
   { rule: 'velocity-burst', label: 'three transfers of 1,000 in an hour to new payees', event: transferOut('350.00'),
     features: { ...NEW_PAYEE, transfer_out_count_1h: 3, amount_out_1h: 1_000 },
     nearMiss: { features: { transfer_out_count_1h: 3, amount_out_1h: 1_000 } } },
