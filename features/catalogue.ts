@@ -27,6 +27,8 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('card_payment_count_24h', 'count', 'Card payments in the last 24 hours.'),
   f('small_card_payment_count_10m', 'count', 'Card payments of at most 5 major units in the last 10 minutes (card testing).'),
   f('small_card_payment_count_1h', 'count', 'Card payments of at most 5 major units in the last hour.'),
+  f('small_online_payment_fresh_merchant_count_10m', 'count', 'Card payments of at most 5 without the card present, in the last 10 minutes, at merchants first paid that day (each counted, not only the first).'),
+  f('small_online_payment_fresh_merchant_count_1h', 'count', 'The same in the last hour: a tester runs a stolen card number through one donation page or two again and again.'),
   f('card_payment_new_merchant_count_10m', 'count', 'Card payments in the last 10 minutes at a merchant first seen with that payment.'),
   f('card_payment_new_merchant_count_1h', 'count', 'Card payments in the last hour at a merchant first seen with that payment (card testing at a slower pace).'),
   f('online_card_new_merchant_count_1h', 'count', 'Card payments without the card present (online, by phone) in the last hour at merchants new when paid, the current one included.'),

@@ -81,7 +81,12 @@ export function featureVector(
     const { first } = familiarityAt(state.s.p, payee, at, SEEN_HISTORY.p);
     return first !== undefined && at - first > DAY;
   };
-  const short = shortWindowCounts(state.r, t, merchantIsNewAt, payeeWasKnownAt);
+  const merchantIsFreshAt = (merchant: string, at: number) => {
+    const { first } = familiarityAt(state.s.m, merchant, at);
+    return first === undefined || at - first <= DAY;
+  };
+  const notPresentAt = (merchant: string, at: number) => state.oc.some((p) => p[0] === at && p[1] === merchant);
+  const short = shortWindowCounts(state.r, t, { merchantIsNewAt, notPresentAt, merchantIsFreshAt }, payeeWasKnownAt);
   const online = onlineCardHour(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
@@ -110,6 +115,8 @@ export function featureVector(
     card_payment_count_24h: h24[HOUR_FIELD.cardPayments]!,
     small_card_payment_count_10m: short.smallCard10m,
     small_card_payment_count_1h: short.smallCard1h,
+    small_online_payment_fresh_merchant_count_10m: short.smallOnlineFresh10m,
+    small_online_payment_fresh_merchant_count_1h: short.smallOnlineFresh1h,
     card_payment_new_merchant_count_10m: short.cardNewMerchant10m,
     card_payment_new_merchant_count_1h: short.cardNewMerchant1h,
     online_card_new_merchant_count_1h: online.newMerchants,

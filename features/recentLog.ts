@@ -104,6 +104,15 @@ export interface ShortWindowCounts {
   cash1h: number; cashPlaces1h: number;
   /** Distinct payees of the hour's transfers out, and how many of those transfers went to a payee paid before that day. */
   transferPayees1h: number; transfersToKnownPayees1h: number;
+  /** Small card payments without the card present at merchants first paid that day, repeats counted. */
+  smallOnlineFresh10m: number; smallOnlineFresh1h: number;
+}
+
+/** What the log alone cannot say of a card payment: whether the card was present, and whether its merchant was first paid that day. */
+export interface CardPaymentContext {
+  merchantIsNewAt: (merchant: string, at: number) => boolean;
+  notPresentAt?: (merchant: string, at: number) => boolean;
+  merchantIsFreshAt?: (merchant: string, at: number) => boolean;
 }
 
 /**
@@ -125,13 +134,14 @@ const OUTGOING_KINDS: ReadonlySet<number> = new Set([
 export function shortWindowCounts(
   log: readonly RecentEvent[],
   t: number,
-  merchantIsNewAt: (merchant: string, at: number) => boolean,
+  cards: CardPaymentContext,
   payeeWasKnownAt: (payee: string, at: number) => boolean = () => false,
 ): ShortWindowCounts {
+  const { merchantIsNewAt, notPresentAt = () => false, merchantIsFreshAt = () => false } = cards;
   const counts: ShortWindowCounts = {
     txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, smallCard1h: 0, cardNewMerchant10m: 0, cardNewMerchant1h: 0,
     transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0, cash1h: 0, cashPlaces1h: 0,
-    transferPayees1h: 0, transfersToKnownPayees1h: 0,
+    transferPayees1h: 0, transfersToKnownPayees1h: 0, smallOnlineFresh10m: 0, smallOnlineFresh1h: 0,
   };
   let cashPlaces: string[] | undefined;
   let payees: (string | undefined)[] | undefined;
@@ -163,12 +173,17 @@ export function shortWindowCounts(
     counts.card1h++;
     const small = entry.a <= SMALL_CARD_PAYMENT_MILLI;
     const newMerchant = entry.m !== undefined && merchantIsNewAt(entry.m, entry.t);
+    // A tester runs a stolen number through one donation page again and again: each payment
+    // counts while the merchant is new that day, not only the first.
+    const smallOnlineFresh = small && entry.m !== undefined && notPresentAt(entry.m, entry.t) && merchantIsFreshAt(entry.m, entry.t);
     if (small) counts.smallCard1h++;
     if (newMerchant) counts.cardNewMerchant1h++;
+    if (smallOnlineFresh) counts.smallOnlineFresh1h++;
     if (!in10m) continue;
     counts.card10m++;
     if (small) counts.smallCard10m++;
     if (newMerchant) counts.cardNewMerchant10m++;
+    if (smallOnlineFresh) counts.smallOnlineFresh10m++;
   }
   counts.cashPlaces1h = cashPlaces?.length ?? 0;
   counts.transferPayees1h = payees?.length ?? 0;

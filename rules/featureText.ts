@@ -75,6 +75,8 @@ const against = (what: string, window: string): FeatureText => ({ unit: 'ratio',
 const NAMED: Readonly<Record<string, FeatureText>> = {
   forwarded_out_ratio_24h: { unit: 'ratio', text: '{v} of the money received in 24 h forwarded out' },
   online_card_new_merchant_count_1h: { unit: 'count', text: '{v} card payments online at new merchants in 1 h' },
+  small_online_payment_fresh_merchant_count_10m: { unit: 'count', text: '{v} small online card payments at merchants first paid today in 10 min' },
+  small_online_payment_fresh_merchant_count_1h: { unit: 'count', text: '{v} small online card payments at merchants first paid today in 1 h' },
   transfer_out_payees_1h: { unit: 'count', text: 'transfers out to {v} payees in 1 h' },
   transfer_out_known_payee_share_1h: { unit: 'ratio', text: '{v} of the transfers in 1 h to payees paid before' },
   cash_withdrawal_places_1h: { unit: 'count', text: 'cash drawn at {v} places in 1 h' },

@@ -27,10 +27,13 @@ export function cardTesting(ctx: EpisodeContext, atMs: number): Episode {
   // Each tester has a pace (a script or a person typing); single gaps wobble around it.
   const paceSeconds = logUniform(rng, 20, 180);
   const usualCountry = rng.chance(0.5) ? customer.homeCountry : rng.pick(TESTER_COUNTRIES);
+  // Many testers keep to one donation page or two that do not block repeats; the rest spread the
+  // run over a new merchant each time.
+  const sites = rng.chance(0.4) ? Array.from({ length: rng.int(1, 2) }, () => testingMerchant(rng, usualCountry)) : undefined;
   let t = atMs;
   let first: EventInput | undefined;
   for (let i = 0; i < count; i++) {
-    const merchant = testingMerchant(rng, rng.chance(0.8) ? usualCountry : rng.pick(TESTER_COUNTRIES));
+    const merchant = sites ? rng.pick(sites) : testingMerchant(rng, rng.chance(0.8) ? usualCountry : rng.pick(TESTER_COUNTRIES));
     const payment = writer.add(t, (id, at) => ({
       type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'),
       amount: smallAmount(rng, customer.currency), currency: customer.currency, merchant, entry_mode: 'online',

@@ -376,6 +376,31 @@ export function cashForACar(ctx: EpisodeContext, atMs: number): Episode {
   return { events: writer.events, noise: { kind: 'cash-for-a-car', atMs } };
 }
 
+const GAMES: readonly (readonly [string, string])[] = [['5816', 'Dragon Realms'], ['5816', 'Puzzle Quest Saga'], ['5817', 'Sky Racers'], ['5815', 'Anime Stream Plus']];
+
+/**
+ * A gamer's purchases in a game paid for the first time that day: two to seven in-app items at
+ * the game's set prices, minutes to a quarter of an hour apart. The look-alike of card testing at
+ * one site: small online payments at one new merchant, again and again, but a few, at a human pace.
+ */
+export function inAppPurchases(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const [mcc, name] = rng.pick(GAMES);
+  const merchant: Merchant = { id: `mer-${customer.homeCountry.toLowerCase()}-${mcc}-g${rng.int(0, 0xffff).toString(36)}`, mcc, country: rng.pick([customer.homeCountry, 'IE', 'US']), name };
+  const device = deviceFor(rng, customer, digitalChannel(rng, customer));
+  const start = Math.round(Math.floor(atMs / DAY_MS) * DAY_MS + rng.between(15, 22) * HOUR_MS);
+  let t = start;
+  for (let i = rng.int(2, 7); i > 0; i--, t += Math.round(rng.between(2, 15) * MINUTE_MS)) {
+    const gbp = rng.pick([0.99, 1.99, 2.99, 4.99]);
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
+      merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'in-app-purchases', atMs: start } };
+}
+
 const MARKET_STALLS: readonly (readonly [string, string])[] = [
   ['5814', 'Bratwurst Stand'], ['5814', 'Crêpe Corner'], ['5813', 'Glühwein Hut'], ['5947', 'Wooden Toys'], ['5947', 'Candle Stall'],
   ['5499', 'Roasted Almonds'], ['5499', 'Cheese Wagon'], ['5945', 'Carousel'], ['5970', 'Crafts Corner'],

@@ -105,6 +105,22 @@ describe('fraud typologies look like their descriptions', () => {
     }
   });
 
+  it('card testing keeps to one or two sites in some runs, and then every payment is at one of them', () => {
+    let concentrated = 0;
+    for (const customer of population) {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        // The tests are 0.50–5.00 in the card's currency; the purchase after them is far larger.
+        const tests = run(FRAUD_INJECTORS['card-testing'], customer, seed).events.filter((e) => e.type === 'card_payment' && Number(e.amount) <= 5);
+        expect(tests.length).toBeGreaterThanOrEqual(6);
+        const sites = new Set(tests.map((e) => (e.type === 'card_payment' ? e.merchant.id : '')));
+        if (sites.size <= 2) concentrated++;
+      }
+    }
+    // 0.4 of 200 runs keep to one or two sites (a spread run of six or more rarely repeats a site).
+    expect(concentrated).toBeGreaterThan(55);
+    expect(concentrated).toBeLessThan(110);
+  });
+
   it('velocity burst: 8–24 payments or 3–9 transfers within the hour; some cloned cards are emptied at fuel pumps and cash machines around town', () => {
     let cashOuts = 0;
     const seeds = population.flatMap((customer) => [1, 2, 3, 4, 5].map((seed) => ({ customer, seed })));

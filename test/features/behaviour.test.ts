@@ -230,6 +230,25 @@ describe('one payee paid again and again', () => {
   });
 });
 
+describe('a card number tested at one page', () => {
+  const online = (atMs: number, merchant: string, amount = '1.00') =>
+    ev('card_payment', atMs, { channel: 'ecommerce', entry_mode: 'online', amount, merchant: { id: merchant, mcc: '8398', country: 'DE' } });
+  const till = (atMs: number, merchant: string) => ev('card_payment', atMs, { channel: 'pos', entry_mode: 'contactless', amount: '2.00', merchant: { id: merchant, mcc: '5814', country: 'DE' } });
+
+  it('counts every small online payment at a merchant first paid that day, not at one paid for weeks, nor at a till, nor large ones', () => {
+    const history = [online(T0 - 30 * DAY, 'm-known-app', '3.00')];
+    const run = [
+      online(T0, 'm-charity'), online(T0 + 90 * SECOND, 'm-charity'), online(T0 + 3 * MINUTE, 'm-charity', '2.00'), online(T0 + 4 * MINUTE, 'm-known-app'),
+      till(T0 + 5 * MINUTE, 'm-stall'), online(T0 + 6 * MINUTE, 'm-charity', '40.00'), online(T0 + 7 * MINUTE, 'm-parking', '0.50'),
+    ];
+    expect(featuresOfLast([...history, ...run])).toMatchObject({
+      small_online_payment_fresh_merchant_count_10m: 4, small_online_payment_fresh_merchant_count_1h: 4, card_payment_new_merchant_count_10m: 3,
+    });
+    // A day later the charity page is no longer new, and the hour has moved on.
+    expect(featuresOfLast([...history, ...run, online(T0 + 2 * DAY, 'm-charity')])).toMatchObject({ small_online_payment_fresh_merchant_count_1h: 0 });
+  });
+});
+
 describe('a sitting of transfers: a drain or a month end', () => {
   it('counts the hour\'s payees and the share of its transfers to payees paid before that day', () => {
     const known = ['p-roaster', 'p-dairy', 'p-rent'].map((payee, i) => transferOut(T0 - 30 * DAY + i * MINUTE, '300.00', payee));

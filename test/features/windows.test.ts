@@ -66,6 +66,8 @@ const NESTED: readonly (readonly string[])[] = [
   ['cash_withdrawal_places_1h', 'cash_withdrawal_count_1h', 'cash_withdrawal_count_24h'],
   ['cash_withdrawal_places_1h', 'card_and_cash_new_places_1h'],
   ['transfers_to_payee_1h', 'transfer_out_count_1h'],
+  ['small_online_payment_fresh_merchant_count_10m', 'small_online_payment_fresh_merchant_count_1h', 'small_card_payment_count_1h'],
+  ['small_online_payment_fresh_merchant_count_10m', 'small_card_payment_count_10m'],
   ['failed_logins_1h', 'failed_logins_24h'],
   ['login_count_7d', 'login_count_30d'],
   ['app_session_count_7d', 'app_session_count_30d'],

@@ -15,8 +15,9 @@ import {
 // bank's risk officer wants:
 //  - fraud: a fraud alert of medium or above raised by the scenario's events;
 //  - genuine: no fraud alert of medium or above from the scenario on (low is advisory and is reported).
-// Of the fourteen first written, four frauds failed and are left out here (card testing at two
-// sites, a carer abusing a widow, a purchase scam paid in five parts, a re-routed card used in
+// Of the fourteen first written, five failed. Card testing at two sites was then caught (small
+// online payments at merchants first paid that day are counted, repeats too) and is kept; three
+// frauds are still left out here (a carer abusing a widow, a purchase scam paid in five parts, a re-routed card used in
 // Hamburg while its owner was in the app in Berlin); rules/README.md, "Known gaps", says what each
 // needs. A café owner's month end drew velocity-burst until the rule read how much of the sitting
 // went to payees paid before.
@@ -103,6 +104,25 @@ describe('blind scenarios 3 (one engine)', () => {
   const replay = (customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOn(engine, customer, scenario, history);
 
   describe('fraud draws a fraud alert of medium or above', () => {
+    it('card testing: eleven 0.50-3.00 EUR online donations at two sites within a quarter of an hour, then 1,149 EUR at an electronics webshop and a 500 EUR gift card', async () => {
+      const c = 'blind3-card-testing';
+      const charity = { id: 'm-spendenportal-hilfe', mcc: '8398', country: 'DE', name: 'Hilfe Jetzt Spendenportal' };
+      const parking = { id: 'm-parkster-web', mcc: '7523', country: 'SE', name: 'Parkster' };
+      const t = NOW + 13 * HOUR + 2 * MINUTE;
+      const tests = ['1.00', '1.00', '2.00', '1.50', '1.00', '3.00', '1.00', '2.00', '1.00'];
+      const scenario = [
+        ...tests.map((amount, i) => online(c, t + i * 95_000 + (i % 3) * 11_000, amount, charity)),
+        online(c, t + 16 * MINUTE, '0.50', parking),
+        online(c, t + 17 * MINUTE + 30_000, '0.80', parking),
+        // the card works: three hours later it is cashed out
+        online(c, t + 3 * HOUR + 20 * MINUTE, '1149.00', { id: 'm-notebooksbilliger-web', mcc: '5732', country: 'DE', name: 'notebooksbilliger.de' }),
+        online(c, t + 3 * HOUR + 34 * MINUTE, '500.00', { id: 'm-giftcardz-eu', mcc: '5999', country: 'IE', name: 'Giftcardz Europe' }),
+      ];
+      const { raised, all } = await replay(c, scenario, ordinaryLife(c, { from: 90, to: 0 }));
+      record('card testing then cash-out online', 'fraud >= medium', raised, all);
+      expect(queueFraud(raised).length).toBeGreaterThan(0);
+    });
+
     it('cash mule: a student\'s account takes eleven payments from strangers (scam victims) in 30 hours and the money leaves at ATMs, around midnight to beat the daily limit', async () => {
       const c = 'blind3-mule-cash';
       const WG = { id: 'payee-wg-miete', account: 'DE55100900001234567890', bank: 'BEVODEBBXXX', country: 'DE', name: 'Jonas Richter' };

@@ -51,6 +51,12 @@ const TYPOLOGIES: Typology[] = [
     features: { ...ONLINE, card_payment_new_merchant_count_10m: 12, small_card_payment_count_10m: 10, card_payment_count_10m: 12, txn_count_10m: 12, txn_count_1h: 13,
       card_payment_new_merchant_count_1h: 12, small_card_payment_count_1h: 10 },
     nearMiss: { features: { ...ONLINE, card_payment_new_merchant_count_10m: 5, small_card_payment_count_10m: 5, card_payment_new_merchant_count_1h: 5, small_card_payment_count_1h: 5 } } },
+  { rule: 'card-testing', label: 'nine tiny donations at one charity page first paid today, in a quarter of an hour', event: cardPayment('1.00', { channel: 'ecommerce' }),
+    features: { ...ONLINE, card_payment_new_merchant_count_10m: 1, small_card_payment_count_10m: 6, card_payment_new_merchant_count_1h: 1, small_card_payment_count_1h: 9,
+      small_online_payment_fresh_merchant_count_10m: 6, small_online_payment_fresh_merchant_count_1h: 9 },
+    // A gamer's in-app purchases at a game first paid today: a few, minutes apart.
+    nearMiss: { features: { ...ONLINE, card_payment_new_merchant_count_10m: 1, small_card_payment_count_10m: 3, card_payment_new_merchant_count_1h: 1, small_card_payment_count_1h: 5,
+      small_online_payment_fresh_merchant_count_10m: 3, small_online_payment_fresh_merchant_count_1h: 5 } } },
   { rule: 'card-testing', label: 'eight tiny payments at new web shops, three minutes apart', event: cardPayment('1.50', { channel: 'ecommerce' }),
     features: { ...ONLINE, card_payment_new_merchant_count_10m: 4, small_card_payment_count_10m: 4, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 },
     nearMiss: { features: { ...ONLINE, card_present: true, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 } } },

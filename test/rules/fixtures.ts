@@ -43,7 +43,7 @@ export const COMMUTER: FeatureVector = {
   card_payment_count_10m: 1, card_payment_count_1h: 1, card_payment_count_24h: 3,
   small_card_payment_count_10m: 0, card_payment_new_merchant_count_10m: 0, small_card_payment_count_1h: 0, card_payment_new_merchant_count_1h: 0,
   online_card_new_merchant_count_1h: 0, online_card_new_countries_1h: 0,
-  transfer_out_count_1h: 0, transfer_out_payees_1h: 0, transfer_out_known_payee_share_1h: 0, transfer_out_count_24h: 1, transfer_in_count_24h: 0, cash_withdrawal_count_1h: 0, cash_withdrawal_places_1h: 0, card_and_cash_new_places_1h: 0, cash_withdrawal_count_24h: 0,
+  small_online_payment_fresh_merchant_count_10m: 0, small_online_payment_fresh_merchant_count_1h: 0, transfer_out_count_1h: 0, transfer_out_payees_1h: 0, transfer_out_known_payee_share_1h: 0, transfer_out_count_24h: 1, transfer_in_count_24h: 0, cash_withdrawal_count_1h: 0, cash_withdrawal_places_1h: 0, card_and_cash_new_places_1h: 0, cash_withdrawal_count_24h: 0,
   amount_out_1h: 45, amount_out_24h: 120, amount_out_7d: 640, amount_out_30d: 2_900,
   amount_in_24h: 0, amount_in_7d: 0, amount_in_30d: 3_400,
   inbound_credits_count_24h: 0, new_payers_24h: 0, forwarded_out_ratio_24h: 0, new_payers_3d: 0, amount_in_3d: 0, forwarded_out_ratio_3d: 0, outflow_ratio_30d: 0.85,

@@ -288,6 +288,19 @@ describe('cash for a car and a market day (look-alikes of a cloned card emptied 
   });
 });
 
+describe('in-app purchases (look-alike of card testing at one site)', () => {
+  it('buys two to seven items at set prices in one game, online, minutes apart, never faster than two minutes', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(LATER_NOISE_INJECTORS['in-app-purchases'], customer, seed).events);
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(7);
+      expect(new Set(events.map((e) => (e.type === 'card_payment' ? e.merchant.id : ''))).size).toBe(1);
+      for (const e of events) expect(e.type === 'card_payment' && e.entry_mode).toBe('online');
+      for (let i = 1; i < events.length; i++) expect(ms(events[i]!) - ms(events[i - 1]!)).toBeGreaterThanOrEqual(2 * MINUTE);
+    }
+  });
+});
+
 describe('the later look-alikes in a labelled stream', () => {
   const stream = buildLabelledStream({
     seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
