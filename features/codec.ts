@@ -3,6 +3,7 @@ import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets,
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
 import { compareRuns, type NewPayeeRun } from './newPayees.js';
+import type { OwnMoneyIn } from './ownMoneyIn.js';
 import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
@@ -22,7 +23,8 @@ import {
 //     s: { m|k|c|d|p|n|i|a: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
-//     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]] }
+//     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]],
+//     oi?: [[age, amount in thousandths]] }
 //
 // Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
 // counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
@@ -36,8 +38,9 @@ import {
 // their pay and direct debits, which reads as steady, never as a decline. Credit state (`cr`) is
 // absent for customers no lending system reported on, and reads as empty.
 //
-// Card-not-present payments of the last hour (`oc`, onlineCard.ts) and the runs of transfers to
-// new payees (`np`, newPayees.ts) came later, in keys of their own: readers before them ignore the
+// Card-not-present payments of the last hour (`oc`, onlineCard.ts), the runs of transfers to
+// new payees (`np`, newPayees.ts) and money moved in from the customer's own accounts (`oi`,
+// ownMoneyIn.ts) came later, in keys of their own: readers before them ignore the
 // keys (and drop them when they write the state back, so during a rolling upgrade a customer's
 // last hour online or a run may be forgotten once), and read every state they write, so no version
 // change was needed.
@@ -75,6 +78,7 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     ...(state.oc.length === 0 ? {} : { oc: state.oc.map(([t, merchant, country]) => [age(t), merchant, country]) }),
     // Absent unless a payee was first paid in the last 90 days.
     ...(state.np.length === 0 ? {} : { np: state.np.map(([payee, first, transfers, total, largest]) => [payee, age(first), transfers, total, largest]) }),
+    ...(state.oi.length === 0 ? {} : { oi: state.oi.map(([t, amount]) => [age(t), amount]) }),
   });
 }
 
@@ -149,6 +153,10 @@ function decodeState(json: Json): CustomerFeatureState {
       const [payee, firstAge, transfers, total, largest] = tuple(entry, 5);
       return [str(payee), time(firstAge), count(transfers), count(total), count(largest)];
     }).sort(compareRuns),
+    oi: o.oi === undefined ? [] : sorted(list(o.oi).map((entry): OwnMoneyIn => {
+      const [ageOf, amount] = tuple(entry, 2);
+      return [time(ageOf), count(amount)];
+    }), (a, b) => a[0] - b[0] || a[1] - b[1]),
   };
 }
 

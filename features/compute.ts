@@ -7,6 +7,7 @@ import { distinctInWindow, familiarityAt, firstSeenInWindow, isNewAt, SEEN_HISTO
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { onlineCardHour } from './onlineCard.js';
+import { ownMoneyIn90d } from './ownMoneyIn.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState } from './state.js';
@@ -36,6 +37,8 @@ export interface CurrentEventFeatures {
   new_payee_transfers_90d: number;
   new_payee_total_90d: number;
   new_payee_growing: boolean;
+  new_payees_transfers_14d: number;
+  new_payees_total_14d: number;
   payee_abroad: boolean;
   abroad: boolean;
   country_first_seen_days: number;
@@ -58,7 +61,7 @@ export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1, country_changed: false,
   amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
-  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false,
+  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false,
   device_age_seconds: -1, own_account_transfer: false, card_present: false,
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
   idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
@@ -98,6 +101,8 @@ export function featureVector(
   const amountIn30d = d30[DAY_FIELD.amountInMilli]!;
   const otherBanks30d = d30[DAY_FIELD.otherBanksOutMilli]!;
   const amountIn90d = d90[DAY_FIELD.amountInMilli]!;
+  // What the customer receives, not savings brought in from their own accounts.
+  const income90d = Math.max(0, amountIn90d - ownMoneyIn90d(state.oi, t));
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
   const decline = state.e === 0 ? undefined : declineEvidence(state.d, t, state.f);
   const credit = creditFeatures(state.cr, t);
@@ -172,6 +177,9 @@ export function featureVector(
     new_payee_transfers_90d: current.new_payee_transfers_90d,
     new_payee_total_90d: current.new_payee_total_90d,
     new_payee_growing: current.new_payee_growing,
+    new_payees_transfers_14d: current.new_payees_transfers_14d,
+    new_payees_total_14d: current.new_payees_total_14d,
+    new_payees_total_14d_to_monthly_income: income90d > 0 ? current.new_payees_total_14d / (majorUnits(income90d) / 3) : 0,
     payee_abroad: current.payee_abroad,
     abroad: current.abroad,
     country_first_seen_days: current.country_first_seen_days,
@@ -180,7 +188,7 @@ export function featureVector(
     payee_account_abroad: current.payee_account_abroad,
     // Against a month of what came in over the quarter: more than six weeks of income sent to
     // someone first paid weeks ago is a customer being drained, whatever the single amounts.
-    new_payee_total_to_monthly_income: amountIn90d > 0 ? current.new_payee_total_90d / (majorUnits(amountIn90d) / 3) : 0,
+    new_payee_total_to_monthly_income: income90d > 0 ? current.new_payee_total_90d / (majorUnits(income90d) / 3) : 0,
     own_account_transfer: current.own_account_transfer,
     card_present: current.card_present,
     device_age_seconds: current.device_age_seconds,

@@ -3,7 +3,7 @@ import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
 import { familiarityAt, isNewAt, mostSeen, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
-import { runBefore } from './newPayees.js';
+import { recentNewPayeeTransfers, runBefore } from './newPayees.js';
 import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
 import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore, transfersToPayeeWithinHour } from './recentLog.js';
@@ -69,6 +69,11 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
   } else if (features.new_payee && !facts.ownAccount) {
     features.new_payee_transfers_90d = 1;
     features.new_payee_total_90d = majorUnits(facts.amountMilli);
+  }
+  if (facts.type === 'transfer_out' && !facts.ownAccount && facts.payee !== undefined) {
+    const recent = recentNewPayeeTransfers(before.np, facts, features.new_payee);
+    features.new_payees_transfers_14d = recent.transfers;
+    features.new_payees_total_14d = majorUnits(recent.totalMilli);
   }
   if (facts.direction === 'out') {
     const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);

@@ -55,6 +55,8 @@ export interface EventFacts {
   toOtherBank: boolean;
   /** A transfer to an account the bank verified as the customer's own (counterparty.own_account). */
   ownAccount: boolean;
+  /** A transfer in from an account of the customer's own (counterparty.own_account): savings moved, not income. */
+  fromOwnAccount: boolean;
   /** The card was at the terminal; undefined for events without a card. */
   cardPresent: boolean | undefined;
   /** The network the device came from (hashed IPv4 /24 or IPv6 /48). */
@@ -114,6 +116,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
     ownAccount: false,
+    fromOwnAccount: false,
     cardPresent,
     network: event.device?.ip ? networkKey(event.device.ip) : undefined,
     contactChange: event.type === 'profile_change' && (event.changed_fields ?? []).some((field) => field === 'phone' || field === 'email'),
@@ -133,6 +136,8 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
     facts.ownAccount = event.counterparty.own_account === true;
   }
+  // Savings brought in from the customer's own account elsewhere: money in, but not income.
+  if (event.type === 'transfer_in') facts.fromOwnAccount = event.counterparty.own_account === true;
   if (event.type === 'complaint') {
     facts.complaint = { key: hashKey(event.complaint.id), resolved: event.complaint.status === 'resolved' };
   }

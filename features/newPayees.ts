@@ -58,3 +58,31 @@ export function pruneNewPayeeRuns(runs: NewPayeeRun[], newest: number, lateness:
 export function compareRuns(a: NewPayeeRun, b: NewPayeeRun): number {
   return a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 }
+
+/** How long a run of asks to new payees is read over: a purchase scam's deposit, balance, shipping, customs and insurance come within days. */
+export const RECENT_NEW_PAYEES_SECONDS = 14 * DAY;
+
+/**
+ * Transfers, and their total in thousandths, to every payee first paid in the 14 days before t,
+ * the current transfer included when it goes to one of them (or opens a run): a purchase scam asks
+ * again and again, of the seller and of a "carrier", long after a genuine purchase is paid for.
+ */
+export function recentNewPayeeTransfers(
+  runs: readonly NewPayeeRun[], facts: Pick<EventFacts, 't' | 'type' | 'payee' | 'ownAccount' | 'amountMilli'>, newPayee: boolean,
+): { transfers: number; totalMilli: number } {
+  const since = facts.t - RECENT_NEW_PAYEES_SECONDS;
+  let transfers = 0;
+  let totalMilli = 0;
+  let current = newPayee;
+  for (const [payee, first, count, total] of runs) {
+    if (first < since || first > facts.t) continue;
+    transfers += count;
+    totalMilli += total;
+    if (payee === facts.payee) current = true;
+  }
+  if (current && facts.type === 'transfer_out' && !facts.ownAccount) {
+    transfers += 1;
+    totalMilli += facts.amountMilli;
+  }
+  return { transfers, totalMilli };
+}

@@ -12,6 +12,7 @@ import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycl
 import { pruneNewPayeeRuns, recordNewPayeeTransfer } from './newPayees.js';
 import { onlineCardPaymentOf, pruneOnlineCardPayments, recordOnlineCardPayment } from './onlineCard.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
+import { isOwnMoneyIn, recordOwnMoneyIn } from './ownMoneyIn.js';
 import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
 import type { CustomerFeatureState, Reactivation, RecentEvent, SeenSetName } from './state.js';
 import { DAY, WINDOW_SECONDS, wholeDays } from './windows.js';
@@ -63,6 +64,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
     oc: onlineCard ? recordOnlineCardPayment(state.oc, onlineCard, newest, lateness) : pruneOnlineCardPayments(state.oc, newest, lateness),
+    oi: recordOwnMoneyIn(state.oi, isOwnMoneyIn(facts) ? [facts.t, facts.amountMilli] : undefined, newest, lateness),
     np: facts.type === 'transfer_out'
       ? recordNewPayeeTransfer(state.np, facts, facts.payee !== undefined && familiarityAt(state.s.p, facts.payee, facts.t, SEEN_HISTORY.p).first === undefined, newest, lateness)
       : pruneNewPayeeRuns(state.np, newest, lateness),

@@ -5,6 +5,7 @@ import { emptySeenSet } from './distinct.js';
 import type { SessionMarks } from './session.js';
 import type { NewPayeeRun } from './newPayees.js';
 import type { OnlineCardPayment } from './onlineCard.js';
+import type { OwnMoneyIn } from './ownMoneyIn.js';
 
 // The per-customer feature state, stored by the caller (one Redis value per customer) and
 // encoded compactly by codec.ts. In memory all times are absolute epoch seconds; short keys keep
@@ -105,12 +106,14 @@ export interface CustomerFeatureState {
   oc: OnlineCardPayment[];
   /** Transfers to each payee first paid in the last 90 days: count, total, largest (newPayees.ts). */
   np: NewPayeeRun[];
+  /** Money moved in from the customer's own accounts, 90 days (ownMoneyIn.ts). */
+  oi: OwnMoneyIn[];
 }
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet() },
-    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [],
+    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [], oi: [],
   };
 }

@@ -322,6 +322,74 @@ export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
   return { events: writer.events, noise: { kind: 'payee-changes-bank', atMs } };
 }
 
+/**
+ * A purchase from abroad, genuine: a used car, a caravan or a piece of furniture from a seller in
+ * another country. A deposit of a tenth to a fifth, the balance two to ten days later (half the
+ * time after bringing savings in), and six times in ten the transport to a carrier abroad, all
+ * within a fortnight; a fifth of buyers then register the vehicle at home. The look-alike of a
+ * purchase scam: the same new payees abroad and the same sums, but no ask after the price is paid.
+ */
+export function buyingAbroad(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  const country = rng.pick(TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry));
+  const seller = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
+  const priceGbp = logUniform(rng, 1500, 12_000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const deposit = priceGbp * rng.between(0.1, 0.2);
+  writer.add(atMs, (id, at) => transfer(ctx, seller, deposit, device, channel, id, at));
+  let t = atMs + rng.between(2, 10) * DAY_MS;
+  if (rng.chance(0.5)) {
+    const savings: Payee & { own: boolean } = { ...newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: 'Own savings' }), own: true };
+    writer.add(t - rng.between(1, 8) * HOUR_MS, (id, at) => ({
+      type: 'transfer_in', ...envelope(id, customer, at, channel), amount: amountFromGbp(priceGbp, customer.currency), currency: customer.currency,
+      counterparty: { id: savings.id, account: savings.account, bank: savings.bank, country: savings.country, name: savings.name, own_account: true },
+    }));
+  }
+  writer.add(t, (id, at) => transfer(ctx, seller, priceGbp - deposit, device, channel, id, at));
+  if (rng.chance(0.6)) {
+    const carrier = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country, name: rng.pick(['Baltic Cargo', 'EuroHaul Logistics', 'Transcar Movers']) });
+    t += rng.between(0.5, 3) * DAY_MS;
+    writer.add(t, (id, at) => transfer(ctx, carrier, rng.between(300, 1200), device, channel, id, at));
+  }
+  if (rng.chance(0.2)) {
+    const office = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: 'Vehicle Registration Office' });
+    t += rng.between(1, 4) * DAY_MS;
+    writer.add(t, (id, at) => transfer(ctx, office, rng.between(60, 400), device, channel, id, at));
+  }
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'buying-abroad', atMs: lastEventMs(writer.events, atMs) } };
+}
+
+/**
+ * Moving abroad for a job: from home, a deposit and the first month's rent to a landlord there,
+ * an agency's fee there, and a removal firm at home, within two to three weeks; the customer is
+ * not yet living there. The look-alike of a purchase scam that a rule must be measured on: new
+ * payees abroad, paid again, for sums over a month's income.
+ */
+export function movingAbroad(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  const country = rng.pick(TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry));
+  const landlord = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
+  const agency = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country, name: rng.pick(['Casa Lettings', 'HomeFinder Relocation', 'Urban Rentals']) });
+  const movers = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: rng.pick(['Swift Removals', 'Crate & Carry Movers']) });
+  const rentGbp = logUniform(rng, 600, 1800) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  let t = atMs;
+  writer.add(t, (id, at) => transfer(ctx, agency, rentGbp * rng.between(0.5, 1.2), device, channel, id, at));
+  t += rng.between(1, 5) * DAY_MS;
+  writer.add(t, (id, at) => transfer(ctx, landlord, rentGbp * rng.pick([1, 2, 3]), device, channel, id, at));
+  t += rng.between(2, 8) * DAY_MS;
+  writer.add(t, (id, at) => transfer(ctx, movers, rng.between(600, 2500), device, channel, id, at));
+  t += rng.between(1, 10) * DAY_MS;
+  writer.add(t, (id, at) => transfer(ctx, landlord, rentGbp, device, channel, id, at));
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'moving-abroad', atMs: lastEventMs(writer.events, atMs) } };
+}
+
 const ONLINE_SHOPS: readonly (readonly [string, string])[] = [
   ['5651', 'Threadline Online'], ['5732', 'Volt Electronics Online'], ['5999', 'Marketly'], ['5942', 'Pageturn Books'],
   ['5945', 'Toybox Direct'], ['5977', 'Glow Cosmetics'], ['5712', 'Nordhem Home'], ['5941', 'Peak Outdoor Gear'],

@@ -14,7 +14,7 @@ import {
 } from './labels.js';
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
-  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, cashForACar, marketDay, inAppPurchases,
+  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, cashForACar, marketDay, inAppPurchases, buyingAbroad, movingAbroad,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -63,6 +63,8 @@ export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> =
   'cash-for-a-car': cashForACar,
   'market-day': marketDay,
   'in-app-purchases': inAppPurchases,
+  'buying-abroad': buyingAbroad,
+  'moving-abroad': movingAbroad,
   'online-shopping-evening': onlineShoppingEvening,
   'returning-customer-pays': returningCustomerPays,
 };
@@ -108,7 +110,7 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
  * episode's events, card statements included): about as many end up in a stream. Assumptions.
  */
 const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
-  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02, 'cash-for-a-car': 0.02, 'market-day': 0.05, 'in-app-purchases': 0.04,
+  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02, 'cash-for-a-car': 0.02, 'market-day': 0.05, 'in-app-purchases': 0.04, 'buying-abroad': 0.02, 'moving-abroad': 0.01,
 };
 
 /**

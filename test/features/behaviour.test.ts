@@ -230,6 +230,33 @@ describe('one payee paid again and again', () => {
   });
 });
 
+describe('asks of new payees over a fortnight', () => {
+  it('counts transfers and money to every payee first paid in the last 14 days, the current one included, and not payees older than that', () => {
+    const events = [
+      transferOut(T0 - 40 * DAY, '300.00', 'p-landlord'), transferOut(T0 - 20 * DAY, '900.00', 'p-old-new'),
+      transferOut(T0, '500.00', 'p-seller'), transferOut(T0 + 2 * DAY, '3900.00', 'p-seller'), transferOut(T0 + 4 * DAY, '1250.00', 'p-carrier'),
+      transferOut(T0 + 5 * DAY, '300.00', 'p-landlord'), transferOut(T0 + 5 * DAY + HOUR, '1900.00', 'p-seller'),
+    ];
+    const { results } = replay(events);
+    expect(results.slice(2).map((r) => [r.features.new_payees_transfers_14d, r.features.new_payees_total_14d])).toEqual([
+      [1, 500], [2, 4400], [3, 5650], [3, 5650], [4, 7550],
+    ]);
+    // Fifteen days after the seller was first paid, the seller's run has left the fortnight (this
+    // transfer with it); the carrier, first paid eleven days before, is still in it.
+    expect(featuresOfLast([...events, transferOut(T0 + 15 * DAY, '100.00', 'p-seller')])).toMatchObject({ new_payees_transfers_14d: 1, new_payees_total_14d: 1250 });
+  });
+
+  it('reads a month of money in without the savings the customer brought in from their own account', () => {
+    const salary = [90, 60, 30].map((d) => ev('salary_credit', T0 - d * DAY, { amount: '3000.00' }));
+    const savings = ev('transfer_in', T0 - DAY, { amount: '6000.00', counterparty: { id: 'own-savings', own_account: true } });
+    const gift = ev('transfer_in', T0 - DAY, { amount: '600.00', counterparty: { id: 'aunt' } });
+    const ask = transferOut(T0, '4500.00', 'p-seller');
+    // 4,500 against (9,000 + 600) / 3 a month: the 6,000 moved in from savings is not income.
+    expect(featuresOfLast([...salary, savings, gift, ask]).new_payees_total_14d_to_monthly_income).toBeCloseTo(4500 / 3200, 6);
+    expect(featuresOfLast([...salary, gift, ask]).new_payee_total_to_monthly_income).toBeCloseTo(4500 / 3200, 6);
+  });
+});
+
 describe('a card number tested at one page', () => {
   const online = (atMs: number, merchant: string, amount = '1.00') =>
     ev('card_payment', atMs, { channel: 'ecommerce', entry_mode: 'online', amount, merchant: { id: merchant, mcc: '8398', country: 'DE' } });

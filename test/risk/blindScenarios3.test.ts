@@ -15,11 +15,11 @@ import {
 // bank's risk officer wants:
 //  - fraud: a fraud alert of medium or above raised by the scenario's events;
 //  - genuine: no fraud alert of medium or above from the scenario on (low is advisory and is reported).
-// Of the fourteen first written, five failed. Card testing at two sites was then caught (small
-// online payments at merchants first paid that day are counted, repeats too) and is kept; three
-// frauds are still left out here (a carer abusing a widow, a purchase scam paid in five parts, a re-routed card used in
-// Hamburg while its owner was in the app in Berlin); rules/README.md, "Known gaps", says what each
-// needs. A café owner's month end drew velocity-burst until the rule read how much of the sitting
+// Of the fourteen first written, five failed. Card testing at two sites (small online payments at
+// merchants first paid that day are now counted, repeats too) and a purchase scam paid in five
+// parts (asks of every payee first paid in the fortnight added up) were then caught and are kept;
+// two frauds are still left out here (a carer abusing a widow, a re-routed card used in Hamburg
+// while its owner was in the app in Berlin); rules/README.md, "Known gaps", says what each needs. A café owner's month end drew velocity-burst until the rule read how much of the sitting
 // went to payees paid before.
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -165,6 +165,26 @@ describe('blind scenarios 3 (one engine)', () => {
       ];
       const { raised, all } = await replay(c, scenario, history);
       record('cash-out mule (transfers in, ATM out)', 'fraud >= medium', raised, all);
+      expect(queueFraud(raised).length).toBeGreaterThan(0);
+    });
+
+    it('purchase scam: a camper van "from a seller in Poland": deposit, balance, shipping to a Lithuanian carrier, then "customs" and "insurance", over six days', async () => {
+      const c = 'blind3-purchase-scam';
+      const seller = { id: 'payee-pl-zielinski', account: 'PL27114020040000300201355387', bank: 'BREXPLPWMBK', country: 'PL', name: 'Piotr Zielinski' };
+      const carrier = { id: 'payee-lt-transbaltic', account: 'LT647044001231465456', bank: 'CBVILT2X', country: 'LT', name: 'TransBaltic Logistics UAB' };
+      const savings = { id: 'acct-own-tagesgeld', name: 'Tagesgeld M Becker', country: 'DE', own_account: true };
+      const scenario = [
+        login(c, NOW - 6 * DAY + 19 * HOUR + 8 * MINUTE),
+        pay(c, NOW - 6 * DAY + 19 * HOUR + 14 * MINUTE, '500.00', seller, { attributes: { reference: 'Anzahlung Reservierung Wohnmobil' } }),
+        login(c, NOW - 4 * DAY + 7 * HOUR + 25 * MINUTE),
+        event(c, 'transfer_in', NOW - 4 * DAY + 7 * HOUR + 28 * MINUTE, { channel: 'mobile_app', amount: '7000.00', currency: 'EUR', device: PHONE, geo: HOME, counterparty: savings }),
+        pay(c, NOW - 4 * DAY + 18 * HOUR + 5 * MINUTE, '3900.00', seller, { attributes: { reference: 'Restzahlung Fiat Ducato' } }),
+        pay(c, NOW - 2 * DAY + 17 * HOUR + 45 * MINUTE, '1250.00', carrier, { attributes: { reference: 'Transport Wroclaw Berlin' } }),
+        pay(c, NOW - DAY + 11 * HOUR + 20 * MINUTE, '1900.00', seller, { attributes: { reference: 'Zoll Ueberfuehrung' } }),
+        pay(c, NOW + 8 * HOUR + 15 * MINUTE, '1450.00', carrier, { attributes: { reference: 'Transportversicherung' } }),
+      ];
+      const { raised, all } = await replay(c, scenario, ordinaryLife(c, { from: 120, to: 0 }));
+      record('purchase scam (seller abroad, repeated payments)', 'fraud >= medium', raised, all);
       expect(queueFraud(raised).length).toBeGreaterThan(0);
     });
 

@@ -136,6 +136,10 @@ const TYPOLOGIES: Typology[] = [
     features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: true, new_payee_total_to_monthly_income: 2.4 },
     // The same stage payments to a builder at home.
     nearMiss: { features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: false, new_payee_total_to_monthly_income: 2.4 } } },
+  { rule: 'repeated-asks-new-payees-abroad', label: '"customs" to a seller abroad paid twice this week, the fourth transfer to new payees, 7,550 in all', event: transferOut('1900.00'),
+    features: { payee_seen_count: 2, payee_first_seen_days: 5, new_payee_transfers_90d: 3, payee_abroad: true, new_payees_transfers_14d: 4, new_payees_total_14d: 7_550, new_payees_total_14d_to_monthly_income: 2.2 },
+    // A move abroad: the landlord's rent after the deposit, the agency and the removers paid too; the second to the landlord.
+    nearMiss: { features: { payee_seen_count: 1, payee_first_seen_days: 9, new_payee_transfers_90d: 2, payee_abroad: true, new_payees_transfers_14d: 4, new_payees_total_14d: 5_650, new_payees_total_14d_to_monthly_income: 1.7 } } },
   { rule: 'unusual-amount', label: '3,900 to a new payee, 40 times the usual, five hours after a password reset', event: transferOut('3900.00'),
     features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2, seconds_since_password_reset: 18_000, password_resets_24h: 1 },
     nearMiss: { features: { ...NEW_PAYEE, amount_to_typical_ratio: 40, amount_robust_z: 6.2 } } },

@@ -21,6 +21,10 @@ const gbpCustomers = population.filter((customer) => customer.currency === 'GBP'
 // Each GBP customer with three seeds: enough runs for the half-and-half choices to show both sides.
 const CASES = gbpCustomers.flatMap((customer) => [1, 2, 3].map((seed) => ({ customer, seed })));
 
+// Long episodes: run with room to finish, then once with the stream ending part-way.
+const runLong = (injector: Injector, customer: SimulatedCustomer, seed: number, endMs = AT + 120 * DAY) =>
+  injector({ customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-l-${customer.id.slice(5)}-${seed}` }, AT, endMs);
+
 function run(injector: Injector, customer: SimulatedCustomer, seed: number): Episode {
   const ctx: EpisodeContext = { customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-t-${customer.id.slice(5)}-${seed}` };
   return injector(ctx, AT, END);
@@ -179,9 +183,6 @@ describe('a customer back from 100–200 days of silence who pays a deposit (loo
 });
 
 describe('a builder paid in stages and money sent home (look-alikes of a romance scam\'s run to a new payee)', () => {
-  // Long episodes: run with room to finish, then once with the stream ending part-way.
-  const runLong = (injector: Injector, customer: SimulatedCustomer, seed: number, endMs = AT + 120 * DAY) =>
-    injector({ customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-l-${customer.id.slice(5)}-${seed}` }, AT, endMs);
 
   it('pays one new domestic payee four or five growing stages a week or two apart from the episode\'s time, 4,000–20,000 in all', () => {
     for (const { customer, seed } of CASES) {
@@ -224,7 +225,7 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
     }
   });
   it('sends nothing after the stream ends, and is measured at the last payment it made', () => {
-    for (const kind of ['builder-stage-payments', 'money-home'] as const) {
+    for (const kind of ['builder-stage-payments', 'money-home', 'buying-abroad', 'moving-abroad'] as const) {
       for (const { customer, seed } of CASES.slice(0, 30)) {
         const episode = runLong(LATER_NOISE_INJECTORS[kind], customer, seed, AT + 20 * DAY);
         expect(episode.events.every((e) => ms(e) >= AT && ms(e) <= AT + 20 * DAY)).toBe(true);
@@ -284,6 +285,36 @@ describe('cash for a car and a market day (look-alikes of a cloned card emptied 
         expect(massGbp(stall, customer)).toBeLessThan(26);
       }
       expect(ms(events.at(-1)!) - ms(events[0]!)).toBeLessThanOrEqual(3 * HOUR);
+    }
+  });
+});
+
+describe('a purchase from abroad and a move abroad (look-alikes of a purchase scam)', () => {
+  const payments = (events: readonly EventInput[]) => events.filter((e) => e.type === 'transfer_out');
+  const country = (e: EventInput) => (e.type === 'transfer_out' ? e.counterparty.country : '');
+
+  it('a purchase pays a seller abroad a deposit and the balance, then at most a carrier abroad and an office at home, within a fortnight', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(runLong(LATER_NOISE_INJECTORS['buying-abroad'], customer, seed, AT + 60 * DAY).events);
+      const paid = payments(events);
+      expect(paid.length).toBeGreaterThanOrEqual(2);
+      expect(paid.length).toBeLessThanOrEqual(4);
+      const [deposit, balance] = paid;
+      expect(deposit!.type === 'transfer_out' && balance!.type === 'transfer_out' && deposit.counterparty.id === balance.counterparty.id).toBe(true);
+      expect(amount(balance!)).toBeGreaterThan(amount(deposit!) * 3);
+      expect(country(deposit!)).not.toBe(customer.homeCountry);
+      // Abroad, no payee is paid after the balance but the carrier.
+      expect(paid.slice(2).filter((e) => country(e) !== customer.homeCountry).length).toBeLessThanOrEqual(1);
+      expect(ms(paid.at(-1)!) - ms(paid[0]!)).toBeLessThanOrEqual(18 * DAY);
+    }
+  });
+
+  it('a move pays an agency and a landlord abroad, a removal firm at home, and the landlord again for the rent', () => {
+    for (const { customer, seed } of CASES) {
+      const paid = payments(byTime(runLong(LATER_NOISE_INJECTORS['moving-abroad'], customer, seed, AT + 60 * DAY).events));
+      expect(paid).toHaveLength(4);
+      expect(paid.map((e) => country(e) === customer.homeCountry)).toEqual([false, false, true, false]);
+      expect(paid[1]!.type === 'transfer_out' && paid[3]!.type === 'transfer_out' && paid[1].counterparty.id === paid[3].counterparty.id).toBe(true);
     }
   });
 });
