@@ -146,10 +146,14 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('direct_debits_returned_90d', 'count', 'Direct debits returned unpaid in the last 90 days.'),
   f('credit_utilisation', 'ratio', 'Owed over limit across the credit lines (cards, arranged overdrafts) with a snapshot in the last 45 days; −1 with none.'),
   f('credit_utilisation_change_30d', 'ratio', 'Credit utilisation now minus 30 days ago (both from snapshots of the 45 days before); 0 when either is unknown.'),
+  f('overdraft_utilisation', 'ratio', "Overdrawn over the arranged overdraft across the customer's accounts (current accounts and others whose balance snapshot gives a limit) with a snapshot in the last 45 days; 0 in credit, −1 with none. Cards are left out: a card used near its limit and repaid every month is ordinary, an overdraft in use is money the customer does not have."),
   f('cash_advances_30d', 'count', 'Cash withdrawals drawn on a credit card in the last 30 days.'),
   f('cash_advance_amount_30d', 'amount', 'Sum of cash drawn on a credit card in the last 30 days.'),
   f('gambling_share_30d', 'ratio', 'Share of outgoing money of the last 30 days paid to betting, casinos and lotteries (merchant categories 7800–7802, 7995).'),
   f('income_trend_30d_vs_90d', 'ratio', 'Money in over 30 days / (over 90 days / 3); 1 steady, < 1 falling; 1 with nothing in over 90 days.'),
+  // Borrowing the lending systems do not report: money received by transfer and paid back with more (borrowing.ts).
+  f('lenders_repaid_with_fee_60d', 'count', "Counterparties paid back in the last 60 days 3–60 % more than they had sent (a loan's interest and fees), the money received in the last 90 days and repaid a day or more after it, oldest loan first, in one payment or several. The same counterparty by id, or by account when the ids differ. One the customer paid when nothing was owed, or more than 60 % over all that was owed, is no lender (flatmates settling bills, a shop) and does not count; money paid back at par (within 3 %) is a friend's loan, no fee; payees who never sent money in (a buy-now-pay-later provider) are not followed."),
+  f('lender_loans_60d', 'count', 'Transfers received in the last 60 days from counterparties that count as lenders (paid back with a fee in the last 90 days): each a loan, borrowing again after repaying included.'),
 ]);
 
 export const FEATURE_NAMES: readonly string[] = Object.freeze(FEATURE_CATALOGUE.map((feature) => feature.name));

@@ -1,4 +1,5 @@
 import { outgoingStats } from './amountStats.js';
+import { borrowingFeatures } from './borrowing.js';
 import { creditFeatures } from './credit.js';
 import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
@@ -90,6 +91,7 @@ export function featureVector(
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
   const decline = state.e === 0 ? undefined : declineEvidence(state.d, t, state.f);
   const credit = creditFeatures(state.cr, t);
+  const borrowing = borrowingFeatures(state.cf, t);
 
   return {
     txn_count_1m: short.txn1m,
@@ -225,10 +227,13 @@ export function featureVector(
     direct_debits_returned_90d: credit.direct_debits_returned_90d,
     credit_utilisation: credit.credit_utilisation,
     credit_utilisation_change_30d: credit.credit_utilisation_change_30d,
+    overdraft_utilisation: credit.overdraft_utilisation,
     cash_advances_30d: credit.cash_advances_30d,
     cash_advance_amount_30d: credit.cash_advance_amount_30d,
     gambling_share_30d: ratio(d30[DAY_FIELD.gamblingOutMilli]!, amountOut30d),
     income_trend_30d_vs_90d: amountIn90d === 0 ? 1 : amountIn30d / (amountIn90d / 3),
+    lenders_repaid_with_fee_60d: borrowing.lenders_repaid_with_fee_60d,
+    lender_loans_60d: borrowing.lender_loans_60d,
   };
 }
 

@@ -51,6 +51,10 @@ export interface EventFacts {
   payeeAccountCountry: string | undefined;
   /** Who sent an incoming transfer (hashed, as payees). */
   payer: string | undefined;
+  /** The account an incoming transfer came from (hashed as payee accounts): a lender paid back at its account under another id. */
+  payerAccount: string | undefined;
+  /** An incoming transfer from an account the bank verified as the customer's own: nobody lent it. */
+  fromOwnAccount: boolean;
   geo: readonly [lat: number, lon: number] | undefined;
   toOtherBank: boolean;
   /** A transfer to an account the bank verified as the customer's own (counterparty.own_account). */
@@ -111,6 +115,8 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     payeeAccount: undefined,
     payeeAccountCountry: undefined,
     payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
+    payerAccount: event.type === 'transfer_in' ? accountKey(event.counterparty.account) : undefined,
+    fromOwnAccount: event.type === 'transfer_in' && event.counterparty.own_account === true,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
     ownAccount: false,
@@ -126,7 +132,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     facts.payeeCountry = event.counterparty.country;
     const account = event.counterparty.account?.replace(/\s+/g, '').toUpperCase();
     if (account) {
-      facts.payeeAccount = hashKey(`account:${account}`);
+      facts.payeeAccount = accountKey(account);
       facts.payeeAccountCountry = /^[A-Z]{2}\d{2}/.test(account) ? account.slice(0, 2) : event.counterparty.country;
     }
     const bank = event.counterparty.bank?.trim().toUpperCase();
@@ -164,6 +170,11 @@ function toMilli(minor: number, currency: string): number {
 /** A payee is known by its id, else its account; a name alone is too loose to call it "the same". */
 function payeeKey(counterparty: { id?: string | undefined; account?: string | undefined }): string | undefined {
   if (counterparty.id) return hashKey(`id:${counterparty.id}`);
-  if (counterparty.account) return hashKey(`account:${counterparty.account.replace(/\s+/g, '').toUpperCase()}`);
-  return undefined;
+  return accountKey(counterparty.account);
+}
+
+/** An account number or IBAN, spaces and case aside, hashed: the same for a payee and a payer. */
+function accountKey(account: string | undefined): string | undefined {
+  const normalised = account?.replace(/\s+/g, '').toUpperCase();
+  return normalised ? hashKey(`account:${normalised}`) : undefined;
 }

@@ -46,8 +46,9 @@ export function eventArb(maxOffsetMs: number): fc.Arbitrary<VigilEvent> {
           Object.assign(fields, { amount: r.amount, counterparty: { id: `payee-${r.payee}`, country: r.country, ...(r.bank ? { bank: r.bank } : {}) } });
           break;
         case 'transfer_in':
-          // Senders known or not: strangers paying in (new_payers_*).
-          Object.assign(fields, { amount: r.amount, counterparty: { id: `payer-${r.payee}` } });
+          // Senders known or not: strangers paying in (new_payers_*), and now and then someone the
+          // customer also pays (a friend, a lender paid back: borrowing.ts).
+          Object.assign(fields, { amount: r.amount, counterparty: { id: r.bank === 'OTHERBANK' ? `payee-${r.payee}` : `payer-${r.payee}` } });
           break;
         case 'cash_withdrawal':
         case 'cash_deposit':
