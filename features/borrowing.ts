@@ -94,29 +94,73 @@ function text(a: string, b: string): number {
 
 export interface BorrowingFeatures {
   lenders_repaid_with_fee_60d: number;
-  lender_loans_60d: number;
+  repayments_near_new_loans_60d: number;
 }
 
-const NO_BORROWING: Readonly<BorrowingFeatures> = Object.freeze({ lenders_repaid_with_fee_60d: 0, lender_loans_60d: 0 });
+const NO_BORROWING: Readonly<BorrowingFeatures> = Object.freeze({ lenders_repaid_with_fee_60d: 0, repayments_near_new_loans_60d: 0 });
 
 /**
- * Lenders are counterparties whose money the customer paid back with a fee (and never in a way no
- * lender is paid: when nothing was owed, or far more than was received), in the quarter ending at
- * t: how many were repaid in the last 60 days, and how many loans they sent in that time.
+ * A repayment this close to new money from a lender (the same or another) was made with it, or
+ * left the customer so short that they borrowed again at once: the loan was recycled, not repaid.
  */
-export function borrowingFeatures(flows: readonly CounterpartyFlow[], t: number): Readonly<BorrowingFeatures> {
+const NEAR_NEW_LOAN_SECONDS = 7 * DAY;
+
+/**
+ * Lenders are counterparties whose money the customer paid back with a fee, whose dealings with
+ * the customer began with their money, and who were never paid in a way no lender is (when
+ * nothing was owed, or far more than was received), in the quarter ending at t: how many were
+ * repaid in the last 60 days, and how many of those repayments came within a week of a new loan
+ * from a lender.
+ */
+export function borrowingFeatures(flows: readonly CounterpartyFlow[], t: number, history: CounterpartyHistory): Readonly<BorrowingFeatures> {
   const quarter = flows.filter(([at]) => within(at, t, FLOW_HISTORY_SECONDS));
   // Most customers paid nothing back to anyone who paid them: nothing to replay.
   if (!quarter.some((flow) => flow[3] < 0)) return NO_BORROWING;
   let lenders = 0;
-  let loans = 0;
+  const repayments: FeePaid[] = [];
+  const loans: number[] = [];
   for (const own of byCounterparty(quarter)) {
+    if (paidBeforeLending(own, history)) continue;
     const repaidWithFee = feesPaid(own);
     if (repaidWithFee === undefined || repaidWithFee.length === 0) continue;
-    if (repaidWithFee.some((at) => within(at, t, LENDERS_WINDOW_SECONDS))) lenders++;
-    loans += own.filter(([at, , , milli]) => milli > 0 && within(at, t, LENDERS_WINDOW_SECONDS)).length;
+    if (repaidWithFee.some(({ at }) => within(at, t, LENDERS_WINDOW_SECONDS))) lenders++;
+    repayments.push(...repaidWithFee);
+    for (const [at, , , milli] of own) if (milli > 0) loans.push(at);
   }
-  return { lenders_repaid_with_fee_60d: lenders, lender_loans_60d: loans };
+  const nearNewLoan = repayments.filter(({ at, loans: repaid }) => within(at, t, LENDERS_WINDOW_SECONDS)
+    && loans.some((loan) => Math.abs(loan - at) <= NEAR_NEW_LOAN_SECONDS && !repaid.includes(loan)));
+  return { lenders_repaid_with_fee_60d: lenders, repayments_near_new_loans_60d: nearNewLoan.length };
+}
+
+/**
+ * When the customer first paid a counterparty (by its key, or at its account) and when it first
+ * paid them in, as the seen sets remember (400 days): older than the quarter of flows kept here.
+ */
+export interface CounterpartyHistory {
+  firstPaid(counterparty: string): number | undefined;
+  firstPaidAt(account: string): number | undefined;
+  firstReceived(counterparty: string): number | undefined;
+}
+
+/**
+ * A lender's dealings with the customer begin with its loan. Someone the customer paid before (or
+ * within a day of) their first money came in is someone they settle up with: a flatmate, a friend,
+ * family, a shop that refunded them.
+ */
+function paidBeforeLending(flows: readonly CounterpartyFlow[], history: CounterpartyHistory): boolean {
+  let firstIn = Infinity;
+  let firstOut = Infinity;
+  for (const [at, counterparty, account, milli] of flows) {
+    if (milli > 0) firstIn = Math.min(firstIn, at, history.firstReceived(counterparty) ?? Infinity);
+    firstOut = Math.min(firstOut, history.firstPaid(counterparty) ?? Infinity, (account === '' ? undefined : history.firstPaidAt(account)) ?? Infinity);
+  }
+  return firstOut < firstIn + REPAYMENT_AFTER_SECONDS;
+}
+
+/** A repayment with a fee: when, and when the loans it repaid came in. */
+interface FeePaid {
+  at: number;
+  loans: number[];
 }
 
 /**
@@ -126,9 +170,9 @@ export function borrowingFeatures(flows: readonly CounterpartyFlow[], t: number)
  * counterparty is no lender: paid when nothing was due, or more than 60 % over all that was due.
  * Payments before its first money in the quarter may repay a loan from before it, and are passed over.
  */
-function feesPaid(flows: readonly CounterpartyFlow[]): number[] | undefined {
+function feesPaid(flows: readonly CounterpartyFlow[]): FeePaid[] | undefined {
   const open: [t: number, milli: number][] = [];
-  const repaidWithFee: number[] = [];
+  const repaidWithFee: FeePaid[] = [];
   let paid = 0;
   for (const [at, , , milli] of flows) {
     if (milli > 0) {
@@ -144,7 +188,7 @@ function feesPaid(flows: readonly CounterpartyFlow[]): number[] | undefined {
     for (let k = 0; k < due; k++) {
       owed += open[k]![1];
       if (paid * 100 > owed * FEE_TO) continue;
-      if (paid * 100 >= owed * FEE_FROM) repaidWithFee.push(at);
+      if (paid * 100 >= owed * FEE_FROM) repaidWithFee.push({ at, loans: open.slice(0, k + 1).map(([received]) => received) });
       if (paid * 100 >= owed * PAR_FROM) settled = k + 1;
       break;
     }

@@ -19,7 +19,7 @@ const lent = (d: number, amount: string, counterparty: Counterparty) => ev('tran
 const paid = (d: number, amount: string, counterparty: Counterparty) => ev('transfer_out', T0 + d * DAY + 9.5 * HOUR, { amount, counterparty });
 const overdraft = (d: number, balance: string) => ev('balance_snapshot', T0 + d * DAY + 3 * HOUR, { product: { type: 'current_account', id: 'ca-1' }, balance, credit_limit: '800.00' });
 
-const borrowing = (features: Record<string, number | boolean>) => [features.lenders_repaid_with_fee_60d, features.lender_loans_60d];
+const borrowing = (features: Record<string, number | boolean>) => [features.lenders_repaid_with_fee_60d, features.repayments_near_new_loans_60d];
 const at = (events: readonly VigilEvent[], d: number) => borrowing(featuresAt(replay(events).state, T0 + d * DAY + 12 * HOUR));
 
 /** The blind scenario's spiral (test/risk/blindScenarios4.test.ts), day 0 its first loan. */
@@ -31,10 +31,12 @@ const SPIRAL = [
 ];
 
 describe('loans paid back with a fee', () => {
-  it('counts each lender once it is paid back more than it lent, and the loans they sent, a new loan after each repayment included', () => {
+  it('counts each lender once it is paid back more than it lent, and the repayments made within a week of a new loan', () => {
     const { results } = replay(SPIRAL);
     expect(results.map((r) => r.features.lenders_repaid_with_fee_60d)).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 3]);
-    expect(results.at(-1)!.features.lender_loans_60d).toBe(6);
+    // Vexcash's repayment is recycled once it lends again the next day; Cashper's and Ferratum's
+    // come within a week of the loan before them (Vexcash's, Cashper's).
+    expect(results.map((r) => r.features.repayments_near_new_loans_60d)).toEqual([0, 0, 0, 0, 1, 2, 2, 3, 3]);
   });
 
   it('forgets a repayment after 60 days and a loan after 90', () => {
@@ -51,16 +53,16 @@ describe('loans paid back with a fee', () => {
   });
 
   it('repays the oldest loan first: a new loan arriving before the old one is repaid is still a rollover', () => {
-    expect(at([lent(0, '400.00', FERRATUM), lent(28, '700.00', FERRATUM), paid(30, '462.00', FERRATUM)], 30)).toEqual([1, 2]);
+    expect(at([lent(0, '400.00', FERRATUM), lent(28, '700.00', FERRATUM), paid(30, '462.00', FERRATUM)], 30)).toEqual([1, 1]);
   });
 
   it('repays two loans taken close together with one payment', () => {
-    expect(at([lent(0, '300.00', VEXCASH), lent(5, '200.00', VEXCASH), paid(30, '580.00', VEXCASH)], 30)).toEqual([1, 2]);
+    expect(at([lent(0, '300.00', VEXCASH), lent(5, '200.00', VEXCASH), paid(30, '580.00', VEXCASH)], 30)).toEqual([1, 0]);
   });
 
   it('matches the lender by its account when the payee was saved under another id', () => {
     const saved = { id: 'payee-4711', account: 'DE53 7007 0010 0205 5555 00', country: 'DE' };
-    expect(at([lent(0, '300.00', VEXCASH), paid(30, '345.00', saved)], 30)).toEqual([1, 1]);
+    expect(at([lent(0, '300.00', VEXCASH), paid(30, '345.00', saved)], 30)).toEqual([1, 0]);
     expect(at([lent(0, '300.00', VEXCASH), paid(30, '345.00', { id: 'payee-4711' })], 30)).toEqual([0, 0]);
   });
 
@@ -71,6 +73,12 @@ describe('loans paid back with a fee', () => {
 });
 
 describe('genuine look-alikes', () => {
+  it('someone the customer paid before they ever lent is someone they settle up with, not a lender', () => {
+    expect(at([paid(-40, '30.00', FRIEND), lent(0, '200.00', FRIEND), paid(30, '220.00', FRIEND)], 30)).toEqual([0, 0]);
+    // A lender that lent and was repaid half a year ago lent first then too (400 days of payers and payees).
+    expect(at([lent(-200, '300.00', VEXCASH), paid(-170, '345.00', VEXCASH), lent(0, '300.00', VEXCASH), paid(30, '345.00', VEXCASH)], 30)).toEqual([1, 0]);
+  });
+
   it('a friend lends 200 and is repaid 200: a loan without a fee, and no lender after a later payment either', () => {
     expect(at([lent(0, '200.00', FRIEND), paid(20, '200.00', FRIEND)], 20)).toEqual([0, 0]);
     expect(at([lent(0, '200.00', FRIEND), paid(20, '200.00', FRIEND), paid(40, '30.00', FRIEND)], 40)).toEqual([0, 0]);
