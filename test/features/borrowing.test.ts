@@ -66,6 +66,12 @@ describe('loans paid back with a fee', () => {
     expect(at([lent(0, '300.00', VEXCASH), paid(30, '345.00', { id: 'payee-4711' })], 30)).toEqual([0, 0]);
   });
 
+  it('reads 3–40 % more as a fee, and half as much again as a payment for something else (no lender)', () => {
+    expect(at([lent(0, '300.00', VEXCASH), paid(30, '415.00', VEXCASH)], 30)).toEqual([1, 0]);
+    expect(at([lent(0, '300.00', VEXCASH), paid(30, '450.00', VEXCASH)], 30)).toEqual([0, 0]);
+    expect(at([lent(0, '300.00', VEXCASH), paid(30, '450.00', VEXCASH), lent(31, '300.00', CASHPER), paid(60, '330.00', CASHPER)], 60)).toEqual([1, 0]);
+  });
+
   it('does not count money sent back within a day of receiving it, nor money from the customer\'s own account', () => {
     expect(at([lent(0, '300.00', VEXCASH), ev('transfer_out', T0 + 20 * HOUR, { amount: '345.00', counterparty: VEXCASH })], 1)).toEqual([0, 0]);
     expect(at([ev('transfer_in', T0, { amount: '300.00', counterparty: { ...VEXCASH, own_account: true } }), paid(30, '345.00', VEXCASH)], 30)).toEqual([0, 0]);
