@@ -36,6 +36,7 @@ export const TYPOLOGY_RULES: Readonly<Record<Typology, readonly string[]>> = {
   'arrears-spiral': ['arrears-30-days', 'income-loss-with-arrears', 'returned-direct-debits', 'repeated-missed-repayments', 'credit-line-maxing'],
   'card-maxing': ['credit-line-maxing', 'borrowing-to-live'],
   'missed-repayments': ['repeated-missed-repayments', 'arrears-30-days'],
+  'payday-loans': ['borrowing-recycled'],
 };
 
 /** A fraud alert counts for a victim if it comes at or after the first bad event and within a week. */

@@ -1,6 +1,6 @@
 import {
-  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type CreditNoiseKind, type LaterNoiseKind, type NoiseKind,
-  type NoiseRecord,
+  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type CreditNoiseKind,
+  type LaterCreditNoiseKind, type LaterNoiseKind, type NoiseKind, type NoiseRecord,
 } from '../simulator/scenarios/index.js';
 import type { AlertRecord } from './metrics.js';
 
@@ -16,7 +16,7 @@ type LooksLike = 'fraud' | 'credit' | 'churn';
 const AFTER_MS: Readonly<Record<LooksLike, number>> = { fraud: 16 * 86_400_000, credit: 45 * 86_400_000, churn: 45 * 86_400_000 };
 
 export interface NoiseImpact {
-  kind: NoiseKind | LaterNoiseKind | CreditNoiseKind | ChurnNoiseKind;
+  kind: NoiseKind | LaterNoiseKind | CreditNoiseKind | LaterCreditNoiseKind | ChurnNoiseKind;
   /** The alert type the look-alike resembles. */
   alertType: LooksLike;
   episodes: number;
@@ -35,7 +35,7 @@ export function noiseImpact(noise: readonly NoiseRecord[], alerts: readonly Aler
   }
   const kinds = [
     ...NOISE_KINDS.map((kind) => [kind, 'fraud'] as const), ...LATER_NOISE_KINDS.map((kind) => [kind, 'fraud'] as const),
-    ...CREDIT_NOISE_KINDS.map((kind) => [kind, 'credit'] as const),
+    ...CREDIT_NOISE_KINDS.map((kind) => [kind, 'credit'] as const), ...LATER_CREDIT_NOISE_KINDS.map((kind) => [kind, 'credit'] as const),
     ...CHURN_NOISE_KINDS.map((kind) => [kind, 'churn'] as const),
   ];
   return kinds.map(([kind, alertType]) => {

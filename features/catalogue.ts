@@ -156,10 +156,14 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('direct_debits_returned_90d', 'count', 'Direct debits returned unpaid in the last 90 days.'),
   f('credit_utilisation', 'ratio', 'Owed over limit across the credit lines (cards, arranged overdrafts) with a snapshot in the last 45 days; −1 with none.'),
   f('credit_utilisation_change_30d', 'ratio', 'Credit utilisation now minus 30 days ago (both from snapshots of the 45 days before); 0 when either is unknown.'),
+  f('overdraft_utilisation', 'ratio', "Overdrawn over the arranged overdraft across the customer's accounts (current accounts and others whose balance snapshot gives a limit) with a snapshot in the last 45 days; 0 in credit, −1 with none. Cards are left out: a card used near its limit and repaid every month is ordinary, an overdraft in use is money the customer does not have."),
   f('cash_advances_30d', 'count', 'Cash withdrawals drawn on a credit card in the last 30 days.'),
   f('cash_advance_amount_30d', 'amount', 'Sum of cash drawn on a credit card in the last 30 days.'),
   f('gambling_share_30d', 'ratio', 'Share of outgoing money of the last 30 days paid to betting, casinos and lotteries (merchant categories 7800–7802, 7995).'),
   f('income_trend_30d_vs_90d', 'ratio', 'Money in over 30 days / (over 90 days / 3); 1 steady, < 1 falling; 1 with nothing in over 90 days.'),
+  // Borrowing the lending systems do not report: money received by transfer and paid back with more (borrowing.ts).
+  f('lenders_repaid_with_fee_60d', 'count', "Counterparties paid back in the last 60 days 3–40 % more than they had sent (a loan's interest and fees): the money received by transfer in the last 90 days, repaid a day or more after it, oldest loan first, in one payment or several. The same counterparty by id, or by account when the ids differ. Not counted: one the customer had paid before (or within a day of) its first money in (400 days of payees and payers: a flatmate, family, a friend they settle up with), one paid when nothing was owed or more than 40 % over all that was owed, money paid back at par (within 3 %: a friend's loan), and payees that never sent money (a buy-now-pay-later provider)."),
+  f('repayments_near_new_loans_60d', 'count', 'Repayments with a fee to those lenders in the last 60 days made within 7 days of a new loan from a lender, the same or another (not the loan being repaid): borrowing recycled, each loan repaid with the next or borrowed again at once.'),
 ]);
 
 export const FEATURE_NAMES: readonly string[] = Object.freeze(FEATURE_CATALOGUE.map((feature) => feature.name));

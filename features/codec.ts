@@ -2,6 +2,7 @@ import { AMOUNT_GROUPS, type AmountBaselines, type BaselineEntry } from './amoun
 import { bucketIndex, DAY_FIELD, DAY_TIER, HOUR_TIER, zeroBuckets, type Buckets, type BucketTier } from './buckets.js';
 import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
+import { compareFlows, type CounterpartyFlow } from './borrowing.js';
 import { compareRuns, type NewPayeeRun } from './newPayees.js';
 import type { OwnMoneyIn } from './ownMoneyIn.js';
 import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
@@ -24,7 +25,8 @@ import {
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
 //     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]],
-//     oi?: [[age, amount in thousandths]] }
+//     oi?: [[age, amount in thousandths]],
+//     cf?: [[age, counterparty, account|"", signed thousandths]] }
 //
 // Versions 1 and 2 are still read. Version 1's day buckets had no channel counts and another
 // counter order (DAY_LAYOUT_V1), so its days decode with those counts 0: channel features then
@@ -39,11 +41,12 @@ import {
 // absent for customers no lending system reported on, and reads as empty.
 //
 // Card-not-present payments of the last hour (`oc`, onlineCard.ts), the runs of transfers to
-// new payees (`np`, newPayees.ts) and money moved in from the customer's own accounts (`oi`,
-// ownMoneyIn.ts) came later, in keys of their own: readers before them ignore the
-// keys (and drop them when they write the state back, so during a rolling upgrade a customer's
-// last hour online or a run may be forgotten once), and read every state they write, so no version
-// change was needed.
+// new payees (`np`, newPayees.ts), money moved in from the customer's own accounts (`oi`,
+// ownMoneyIn.ts) and the money received from and paid back to counterparties (`cf`,
+// borrowing.ts) came later, in keys of their own: readers before them ignore the keys (and drop
+// them when they write the state back, so during a rolling upgrade a customer's last hour online,
+// a run or a quarter's flows may be forgotten once), and read every state they write, so no
+// version change was needed. The same holds for the credit state's overdraft lines (`cr.o`).
 //
 // Decoding is hand-written rather than a zod schema: this runs on the hot path, and validating a
 // year of history with zod cost ~20× the JSON.parse itself. Anything unexpected rejects the whole
@@ -79,6 +82,8 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     // Absent unless a payee was first paid in the last 90 days.
     ...(state.np.length === 0 ? {} : { np: state.np.map(([payee, first, transfers, total, largest]) => [payee, age(first), transfers, total, largest]) }),
     ...(state.oi.length === 0 ? {} : { oi: state.oi.map(([t, amount]) => [age(t), amount]) }),
+    // Absent unless money came in by transfer in the last 90 days.
+    ...(state.cf.length === 0 ? {} : { cf: state.cf.map(([t, counterparty, account, milli]) => [age(t), counterparty, account, milli]) }),
   });
 }
 
@@ -157,6 +162,12 @@ function decodeState(json: Json): CustomerFeatureState {
       const [ageOf, amount] = tuple(entry, 2);
       return [time(ageOf), count(amount)];
     }), (a, b) => a[0] - b[0] || a[1] - b[1]),
+    cf: o.cf === undefined ? [] : sorted(list(o.cf).map((entry): CounterpartyFlow => {
+      const [ageOf, counterparty, account, milli] = tuple(entry, 4);
+      const signed = int(milli);
+      if (signed === 0) throw new CorruptState('flow amount');
+      return [time(ageOf), str(counterparty), str(account), signed];
+    }), compareFlows),
   };
 }
 
@@ -167,6 +178,7 @@ function encodeCredit(credit: CreditState, age: (t: number) => number): Json {
     r: credit.r.map(age),
     b: credit.b.map(([t, product, owed, limit]) => [age(t), product, owed, limit]),
     c: credit.c.map(([t, milli]) => [age(t), milli]),
+    ...(credit.o.length === 0 ? {} : { o: credit.o }),
   };
 }
 
@@ -190,6 +202,7 @@ function decodeCredit(o: Record<string, Json>, time: (value: Json) => number): C
       const [at, milli] = tuple(entry, 2);
       return [time(at), count(milli)] as [number, number];
     })),
+    o: o.o === undefined ? [] : list(o.o).map(str).sort(),
   };
 }
 

@@ -1,9 +1,10 @@
 import { outgoingStats } from './amountStats.js';
+import { borrowingFeatures } from './borrowing.js';
 import { creditFeatures } from './credit.js';
 import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, familiarityAt, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
+import { distinctInWindow, familiarityAt, firstSeen, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { onlineCardHour } from './onlineCard.js';
@@ -106,6 +107,11 @@ export function featureVector(
   const ageDays = state.e === 0 ? 0 : (t - state.f) / DAY;
   const decline = state.e === 0 ? undefined : declineEvidence(state.d, t, state.f);
   const credit = creditFeatures(state.cr, t);
+  const borrowing = borrowingFeatures(state.cf, t, {
+    firstPaid: (counterparty) => firstSeen(state.s.p, counterparty),
+    firstPaidAt: (account) => firstSeen(state.s.a, account),
+    firstReceived: (counterparty) => firstSeen(state.s.i, counterparty),
+  });
 
   return {
     txn_count_1m: short.txn1m,
@@ -251,10 +257,13 @@ export function featureVector(
     direct_debits_returned_90d: credit.direct_debits_returned_90d,
     credit_utilisation: credit.credit_utilisation,
     credit_utilisation_change_30d: credit.credit_utilisation_change_30d,
+    overdraft_utilisation: credit.overdraft_utilisation,
     cash_advances_30d: credit.cash_advances_30d,
     cash_advance_amount_30d: credit.cash_advance_amount_30d,
     gambling_share_30d: ratio(d30[DAY_FIELD.gamblingOutMilli]!, amountOut30d),
     income_trend_30d_vs_90d: amountIn90d === 0 ? 1 : amountIn30d / (amountIn90d / 3),
+    lenders_repaid_with_fee_60d: borrowing.lenders_repaid_with_fee_60d,
+    repayments_near_new_loans_60d: borrowing.repayments_near_new_loans_60d,
   };
 }
 

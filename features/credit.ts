@@ -19,21 +19,27 @@ export interface CreditState {
   /** direct debits returned, times, oldest first */ r: number[];
   /** snapshots of lines with a limit, oldest first, one per line and day */ b: CreditLineSnapshot[];
   /** cash advances [time, amount in thousandths], oldest first */ c: [number, number][];
+  /**
+   * The lines in `b` that are an account's arranged overdraft rather than a card (product keys,
+   * sorted): a snapshot's row cannot grow without old readers rejecting the state, so this is a
+   * key of its own, which old readers ignore (codec.ts).
+   */
+  o: string[];
 }
 
 export function emptyCreditState(): CreditState {
-  return { m: [], p: [], r: [], b: [], c: [] };
+  return { m: [], p: [], r: [], b: [], c: [], o: [] };
 }
 
 export function isEmptyCredit(credit: CreditState): boolean {
-  return credit.m.length + credit.p.length + credit.r.length + credit.b.length + credit.c.length === 0;
+  return credit.m.length + credit.p.length + credit.r.length + credit.b.length + credit.c.length + credit.o.length === 0;
 }
 
 /** What one event tells about credit, extracted with the other event facts. */
 export type CreditFact =
   | { kind: 'missed'; product: string; daysPastDue: number }
   | { kind: 'returned' }
-  | { kind: 'snapshot'; product: string; owedMilli: number; limitMilli: number | undefined }
+  | { kind: 'snapshot'; product: string; owedMilli: number; limitMilli: number | undefined; overdraft: boolean }
   | { kind: 'repaid'; product: string }
   | { kind: 'cash_advance'; amountMilli: number };
 
@@ -53,9 +59,10 @@ export function creditFact(
     case 'balance_snapshot': {
       // A card or loan's balance is what is owed; an account's is what it holds, so only an overdraft is owed.
       const balance = toMilli(event.balance_minor, event.currency);
-      const owedMilli = OWED_ON_BALANCE.has(event.product.type) ? Math.max(0, balance) : Math.max(0, -balance);
+      const overdraft = !OWED_ON_BALANCE.has(event.product.type);
+      const owedMilli = overdraft ? Math.max(0, -balance) : Math.max(0, balance);
       const limitMilli = event.credit_limit_minor === undefined ? undefined : toMilli(event.credit_limit_minor, event.currency);
-      return { kind: 'snapshot', product: productKey(event.product), owedMilli, limitMilli };
+      return { kind: 'snapshot', product: productKey(event.product), owedMilli, limitMilli, overdraft };
     }
     default: return undefined;
   }
@@ -94,7 +101,9 @@ export function recordCredit(credit: CreditState, fact: CreditFact, t: number, n
       if (credit.b.some(([at, product]) => sameDay(at, product) && at > t)) return credit;
       const kept = credit.b.filter(([at, product]) => !sameDay(at, product));
       const entry: CreditLineSnapshot = [t, fact.product, fact.owedMilli, fact.limitMilli];
-      return { ...credit, b: keepNewest(insertByTime(kept, entry), newest - SNAPSHOT_HISTORY, SNAPSHOTS_KEPT) };
+      const b = keepNewest(insertByTime(kept, entry), newest - SNAPSHOT_HISTORY, SNAPSHOTS_KEPT);
+      const overdrafts = fact.overdraft && !credit.o.includes(fact.product) ? [...credit.o, fact.product].sort() : credit.o;
+      return { ...credit, b, o: overdrafts.filter((product) => b.some((line) => line[1] === product)) };
     }
   }
 }
@@ -117,6 +126,7 @@ export interface CreditFeatures {
   direct_debits_returned_90d: number;
   credit_utilisation: number;
   credit_utilisation_change_30d: number;
+  overdraft_utilisation: number;
   cash_advances_30d: number;
   cash_advance_amount_30d: number;
 }
@@ -130,7 +140,7 @@ const THIRTY_DAYS = 30 * DAY;
 /** What a customer the lending systems never reported on reads as: most customers, at most events. */
 const NO_CREDIT_FEATURES: Readonly<CreditFeatures> = Object.freeze({
   days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
-  credit_utilisation: -1, credit_utilisation_change_30d: 0, cash_advances_30d: 0, cash_advance_amount_30d: 0,
+  credit_utilisation: -1, credit_utilisation_change_30d: 0, overdraft_utilisation: -1, cash_advances_30d: 0, cash_advance_amount_30d: 0,
 });
 
 export function creditFeatures(credit: CreditState, t: number): Readonly<CreditFeatures> {
@@ -146,6 +156,7 @@ export function creditFeatures(credit: CreditState, t: number): Readonly<CreditF
     direct_debits_returned_90d: credit.r.filter((at) => within(at, t, 90 * DAY)).length,
     credit_utilisation: now ?? -1,
     credit_utilisation_change_30d: now === undefined || before === undefined ? 0 : now - before,
+    overdraft_utilisation: credit.o.length === 0 ? -1 : utilisationAt(credit.b.filter(([, product]) => credit.o.includes(product)), t) ?? -1,
     cash_advances_30d: advances.length,
     cash_advance_amount_30d: advances.reduce((sum, [, milli]) => sum + milli, 0) / 1000,
   };

@@ -119,6 +119,12 @@ export function mostSeen(set: SeenSet): string | undefined {
   return best;
 }
 
+/** When the key was first seen, as long as the set remembers it; undefined when it does not. */
+export function firstSeen(set: SeenSet, key: string): number | undefined {
+  const position = positionOf(set, key);
+  return position < 0 ? undefined : set.times[position * STRIDE]!;
+}
+
 /** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
 export function familiarityAt(set: SeenSet, key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
   const position = key === undefined ? -1 : positionOf(set, key);

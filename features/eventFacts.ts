@@ -51,12 +51,14 @@ export interface EventFacts {
   payeeAccountCountry: string | undefined;
   /** Who sent an incoming transfer (hashed, as payees). */
   payer: string | undefined;
+  /** The account an incoming transfer came from (hashed as payee accounts): a lender paid back at its account under another id. */
+  payerAccount: string | undefined;
+  /** An incoming transfer from an account the bank verified as the customer's own: savings moved, not income, and nobody lent it. */
+  fromOwnAccount: boolean;
   geo: readonly [lat: number, lon: number] | undefined;
   toOtherBank: boolean;
   /** A transfer to an account the bank verified as the customer's own (counterparty.own_account). */
   ownAccount: boolean;
-  /** A transfer in from an account of the customer's own (counterparty.own_account): savings moved, not income. */
-  fromOwnAccount: boolean;
   /** The card was at the terminal; undefined for events without a card. */
   cardPresent: boolean | undefined;
   /** The network the device came from (hashed IPv4 /24 or IPv6 /48). */
@@ -113,10 +115,11 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     payeeAccount: undefined,
     payeeAccountCountry: undefined,
     payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
+    payerAccount: event.type === 'transfer_in' ? accountKey(event.counterparty.account) : undefined,
+    fromOwnAccount: event.type === 'transfer_in' && event.counterparty.own_account === true,
     geo: geo?.lat !== undefined && geo.lon !== undefined ? [geo.lat, geo.lon] : undefined,
     toOtherBank: false,
     ownAccount: false,
-    fromOwnAccount: false,
     cardPresent,
     network: event.device?.ip ? networkKey(event.device.ip) : undefined,
     contactChange: event.type === 'profile_change' && (event.changed_fields ?? []).some((field) => field === 'phone' || field === 'email'),
@@ -129,15 +132,13 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     facts.payeeCountry = event.counterparty.country;
     const account = event.counterparty.account?.replace(/\s+/g, '').toUpperCase();
     if (account) {
-      facts.payeeAccount = hashKey(`account:${account}`);
+      facts.payeeAccount = accountKey(account);
       facts.payeeAccountCountry = /^[A-Z]{2}\d{2}/.test(account) ? account.slice(0, 2) : event.counterparty.country;
     }
     const bank = event.counterparty.bank?.trim().toUpperCase();
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
     facts.ownAccount = event.counterparty.own_account === true;
   }
-  // Savings brought in from the customer's own account elsewhere: money in, but not income.
-  if (event.type === 'transfer_in') facts.fromOwnAccount = event.counterparty.own_account === true;
   if (event.type === 'complaint') {
     facts.complaint = { key: hashKey(event.complaint.id), resolved: event.complaint.status === 'resolved' };
   }
@@ -169,6 +170,11 @@ function toMilli(minor: number, currency: string): number {
 /** A payee is known by its id, else its account; a name alone is too loose to call it "the same". */
 function payeeKey(counterparty: { id?: string | undefined; account?: string | undefined }): string | undefined {
   if (counterparty.id) return hashKey(`id:${counterparty.id}`);
-  if (counterparty.account) return hashKey(`account:${counterparty.account.replace(/\s+/g, '').toUpperCase()}`);
-  return undefined;
+  return accountKey(counterparty.account);
+}
+
+/** An account number or IBAN, spaces and case aside, hashed: the same for a payee and a payer. */
+function accountKey(account: string | undefined): string | undefined {
+  const normalised = account?.replace(/\s+/g, '').toUpperCase();
+  return normalised ? hashKey(`account:${normalised}`) : undefined;
 }

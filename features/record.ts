@@ -6,6 +6,7 @@ import {
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
 import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSightingInPlace, SEEN_HISTORY } from './distinct.js';
+import { pruneCounterpartyFlows, recordCounterpartyFlow } from './borrowing.js';
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
@@ -68,6 +69,9 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     np: facts.type === 'transfer_out'
       ? recordNewPayeeTransfer(state.np, facts, facts.payee !== undefined && familiarityAt(state.s.p, facts.payee, facts.t, SEEN_HISTORY.p).first === undefined, newest, lateness)
       : pruneNewPayeeRuns(state.np, newest, lateness),
+    cf: facts.type === 'transfer_in' || facts.type === 'transfer_out'
+      ? recordCounterpartyFlow(state.cf, facts, newest, lateness)
+      : pruneCounterpartyFlows(state.cf, newest, lateness),
   };
 }
 

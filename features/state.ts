@@ -3,6 +3,7 @@ import type { Buckets } from './buckets.js';
 import { emptyCreditState, type CreditState } from './credit.js';
 import { emptySeenSet } from './distinct.js';
 import type { SessionMarks } from './session.js';
+import type { CounterpartyFlow } from './borrowing.js';
 import type { NewPayeeRun } from './newPayees.js';
 import type { OnlineCardPayment } from './onlineCard.js';
 import type { OwnMoneyIn } from './ownMoneyIn.js';
@@ -108,12 +109,14 @@ export interface CustomerFeatureState {
   np: NewPayeeRun[];
   /** Money moved in from the customer's own accounts, 90 days (ownMoneyIn.ts). */
   oi: OwnMoneyIn[];
+  /** Money received by transfer in the last 90 days, and paid back to those who sent it (borrowing.ts). */
+  cf: CounterpartyFlow[];
 }
 
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet() },
-    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [], oi: [],
+    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [], oi: [], cf: [],
   };
 }

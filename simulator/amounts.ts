@@ -26,6 +26,12 @@ export function amountFromGbp(gbp: number, currency: string): string {
   return amountText(minorFromGbp(gbp, currency), currency);
 }
 
+/** A sum lent, in minor units: a lender's slider or a friend's offer moves in steps of five cash notes (50 pounds or euros). */
+export function roundSum(minor: number, currency: string): number {
+  const step = 5 * currencyProfile(currency).cashStep * 10 ** minorUnitDigits(currency);
+  return Math.max(step, Math.round(minor / step) * step);
+}
+
 /** Cash comes in whole notes: a round multiple of the currency's usual step. */
 export function cashAmount(rng: SeededRandom, currency: string, tierFactor: number): string {
   const step = currencyProfile(currency).cashStep;

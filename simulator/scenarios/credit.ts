@@ -1,15 +1,18 @@
 import type { EventInput } from '../../core/events/index.js';
-import { amountText, minorFromGbp } from '../amounts.js';
-import { envelope } from '../envelope.js';
-import type { SimulatedCustomer } from '../population.js';
+import { formatMinorUnits } from '../../core/events/index.js';
+import { amountText, minorFromGbp, roundSum } from '../amounts.js';
+import { OTHER_BANKS } from '../catalogue.js';
+import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
+import { TIER_SPEND_FACTOR, type Payee, type SimulatedCustomer } from '../population.js';
 import { deriveSeed, SeededRandom } from '../random.js';
-import { DAY_MS, EpisodeWriter, HOUR_MS, eventMs, type Episode, type EpisodeContext } from './episode.js';
+import { DAY_MS, EpisodeWriter, HOUR_MS, eventMs, newPayee, type Episode, type EpisodeContext } from './episode.js';
 
 // Credit, as the lending systems report it: a monthly statement snapshot of each credit card
 // (balance owed, limit), the card's repayment, loan instalments missed and later paid, direct
 // debits returned unpaid. Card holders get a statement book (genuine: most revolve a modest
-// balance, some spend near the limit and pay it off in full); three patterns of real credit
-// trouble and four genuine look-alikes sit on top.
+// balance, some spend near the limit and pay it off in full); four patterns of real credit
+// trouble and five genuine look-alikes sit on top. One pattern is invisible to the lending
+// systems: short-term loans from online lenders, seen only as transfers in and out.
 
 /** Whether the customer holds a credit card: a draw of their own, apart from every other random stream. */
 export function holdsCreditCard(customer: SimulatedCustomer, seed: number): boolean {
@@ -205,6 +208,117 @@ export function missedRepayments(ctx: EpisodeContext, atMs: number, endMs: numbe
   };
 }
 
+/** Online short-term lenders: the bank knows them only as the counterparty of transfers in and out. */
+const SHORT_TERM_LENDERS: readonly Payee[] = [
+  ['QuidNow Ltd', 'QNOW', 'GB'], ['Speedy Pounds plc', 'SPDY', 'GB'], ['Kredito Express AB', 'KRDX', 'SE'],
+  ['Fastlane Finance p.l.c.', 'FSTL', 'MT'], ['Monedo Now AS', 'MNDO', 'EE'], ['Paydayly Ltd', 'PDLY', 'IE'],
+].map(([name, bank, country], i) => ({
+  id: `lender-${bank!.toLowerCase()}`, name: name!, bank: `${bank}${country}22`, country: country!,
+  account: `${country}${String(31 + 7 * i).padStart(2, '0')}${bank}${String(4_170_000_000_000 + 97_531 * i).padStart(14, '0')}`,
+}));
+
+function transferFrom(customer: SimulatedCustomer, payer: Payee, minor: number) {
+  return (id: string, atMs: number): EventInput => ({
+    type: 'transfer_in', ...envelope(id, customer, atMs, 'core_banking'), amount: amountText(minor, customer.currency), currency: customer.currency,
+    counterparty: { id: payer.id, account: payer.account, bank: payer.bank, country: payer.country, name: payer.name },
+  });
+}
+
+function transferTo(ctx: EpisodeContext, payee: Payee, minor: number) {
+  const { customer, rng } = ctx;
+  return (id: string, atMs: number): EventInput => {
+    const channel = digitalChannel(rng, customer);
+    return {
+      type: 'transfer_out', ...envelope(id, customer, atMs, channel), amount: amountText(minor, customer.currency), currency: customer.currency,
+      counterparty: { id: payee.id, account: payee.account, bank: payee.bank, country: payee.country, name: payee.name },
+      device: deviceFor(rng, customer, channel), geo: homeGeo(rng, customer),
+    };
+  };
+}
+
+/** The current account's monthly statement: its balance (negative when overdrawn) and the arranged overdraft. */
+function accountStatement(customer: SimulatedCustomer, limitMinor: number, balanceMinor: number) {
+  return (id: string, atMs: number): EventInput => ({
+    type: 'balance_snapshot', ...envelope(id, customer, atMs, 'core_banking'),
+    product: { type: 'current_account', id: `ca-${customer.id.slice(5)}` },
+    balance: formatMinorUnits(Math.round(balanceMinor), customer.currency), currency: customer.currency,
+    credit_limit: amountText(limitMinor, customer.currency),
+  });
+}
+
+interface ShortTermLoan {
+  readonly lender: Payee;
+  readonly minor: number;
+  readonly dueMs: number;
+}
+
+/**
+ * A payday-loan spiral. Short before payday, the customer borrows a round 10–35 % of a month's pay
+ * (at most the 1,000 or so such lenders allow) from an online lender, and, short again a week or
+ * so later, from a second, a third, up to four lenders one after another. Each loan is repaid with
+ * 8–30 % in fees when due, two to four weeks after it came; that leaves the customer short again,
+ * so within days of each repayment (sometimes just before it, the new loan paying the old) they
+ * borrow again: from the same lender more often than not (it offers its repeat customer more),
+ * else from another without a loan open. They keep at it for eight to twelve weeks; the loans
+ * still open after that are repaid as they fall due. Three in four have an arranged overdraft,
+ * whose monthly statement slides a tenth to a third of the limit deeper each month. Nothing of it
+ * reaches the lending systems: the trouble shows only in the account.
+ */
+export function paydayLoans(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { customer, rng } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const lenders = shuffled(ctx, SHORT_TERM_LENDERS).slice(0, rng.int(2, 4));
+  const borrowingEndsMs = atMs + rng.between(56, 84) * DAY_MS;
+  const capMinor = minorFromGbp(1000, customer.currency);
+  const open: ShortTermLoan[] = [];
+  const borrow = (lender: Payee, at: number) => {
+    const minor = roundSum(Math.min(capMinor, rng.between(0.1, 0.35) * customer.monthlySalaryMinor), customer.currency);
+    writer.add(at, transferFrom(customer, lender, minor));
+    open.push({ lender, minor, dueMs: at + rng.between(14, 31) * DAY_MS });
+  };
+  let firstLoanMs = atMs;
+  for (const lender of lenders) {
+    borrow(lender, firstLoanMs);
+    firstLoanMs += rng.between(4, 12) * DAY_MS;
+  }
+  while (open.length > 0) {
+    open.sort((a, b) => a.dueMs - b.dueMs);
+    const loan = open.shift()!;
+    const repaidMs = loan.dueMs + rng.between(0, 3) * DAY_MS;
+    if (repaidMs >= endMs) break;
+    writer.add(repaidMs, transferTo(ctx, loan.lender, loan.minor * rng.between(1.08, 1.3)));
+    if (repaidMs >= borrowingEndsMs || !rng.chance(0.85)) continue;
+    // A lender will not lend again while a loan of its own is open.
+    const others = lenders.filter((lender) => lender !== loan.lender && !open.some((other) => other.lender === lender));
+    const next = others.length === 0 || rng.chance(0.6) ? loan.lender : rng.pick(others);
+    borrow(next, repaidMs + rng.between(-3, 5) * DAY_MS);
+  }
+  if (rng.chance(0.75)) {
+    const limit = Math.max(minorFromGbp(250, customer.currency), Math.round((customer.monthlySalaryMinor * rng.between(0.3, 0.8)) / 10_000) * 10_000);
+    const statementDay = rng.int(1, 28);
+    let overdrawn = rng.between(-0.4, 0.15);
+    for (let month = -2; ; month++) {
+      const start = new Date(atMs);
+      const at = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + month, statementDay, 3);
+      if (at >= endMs) break;
+      if (at < atMs - 40 * DAY_MS) continue;
+      if (at > atMs) overdrawn = Math.min(1, overdrawn + rng.between(0.1, 0.33));
+      writer.add(at, accountStatement(customer, limit, -overdrawn * limit));
+    }
+  }
+  writer.dropAfter(endMs);
+  return { events: writer.events, label: { kind: 'credit', typology: 'payday-loans', firstBad: { fromMs: atMs } } };
+}
+
+function shuffled<T>(ctx: EpisodeContext, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = ctx.rng.int(0, i);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
 // ---------------------------------------------------------------- genuine look-alikes
 
 /** An instalment a few days late once (a new bank account, a holiday), then paid. */
@@ -245,4 +359,31 @@ export function occasionalFlutter(ctx: EpisodeContext, atMs: number): Episode {
   const bets = rng.int(1, 4);
   for (let i = 0; i < bets; i++) writer.add(atMs + rng.between(0, 6) * DAY_MS + rng.between(12, 21) * HOUR_MS, bet(ctx, rng.logNormal(12, 0.5)));
   return { events: writer.events, noise: { kind: 'occasional-flutter', atMs } };
+}
+
+/**
+ * A friend or relative tides the customer over: a round 100–800 lent, paid back in full two to
+ * eight weeks later, in one transfer or two; one time in four rounded up a little (3–15 %: a bottle
+ * of wine). Half the time it is someone the customer pays now and then anyway. The look-alike of a
+ * loan repaid with a fee (`lenders_repaid_with_fee_60d`).
+ */
+export function friendLoanRepaid(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { customer, rng } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const friend = customer.payees.length > 0 && rng.chance(0.5)
+    ? rng.pick(customer.payees)
+    : newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry });
+  const lent = roundSum(minorFromGbp(rng.between(100, 800) * Math.sqrt(TIER_SPEND_FACTOR[customer.tier]), customer.currency), customer.currency);
+  writer.add(atMs, transferFrom(customer, friend, lent));
+  const back = rng.chance(0.25) ? lent * rng.between(1.03, 1.15) : lent;
+  const repaidMs = atMs + rng.between(14, 56) * DAY_MS;
+  if (rng.chance(0.3)) {
+    const first = Math.round(back / 2);
+    writer.add(repaidMs - rng.between(7, 14) * DAY_MS, transferTo(ctx, friend, first));
+    writer.add(repaidMs, transferTo(ctx, friend, back - first));
+  } else {
+    writer.add(repaidMs, transferTo(ctx, friend, back));
+  }
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'friend-loan-repaid', atMs } };
 }

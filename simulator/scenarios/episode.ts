@@ -4,7 +4,7 @@ import type { EventBuilder, EventContext } from '../envelope.js';
 import type { MerchantDirectory } from '../merchants.js';
 import type { SimulatedCustomer } from '../population.js';
 import { deriveSeed, type SeededRandom } from '../random.js';
-import type { ChurnNoiseKind, ChurnPattern, CreditNoiseKind, CreditPattern, FraudTypology, LaterNoiseKind, NoiseKind } from './labels.js';
+import type { ChurnNoiseKind, ChurnPattern, CreditNoiseKind, CreditPattern, FraudTypology, LaterCreditNoiseKind, LaterNoiseKind, NoiseKind } from './labels.js';
 
 // What every injector shares: its inputs, its output, and a writer that mints event ids and lets
 // the simulator's own event builders (login, cardPayment, complaint …) be reused, follow-ups and all.
@@ -35,7 +35,7 @@ export interface Episode {
   /** Extra events, in any order: the stream builder sorts. */
   readonly events: readonly EventInput[];
   readonly label?: PendingLabel;
-  readonly noise?: { readonly kind: NoiseKind | LaterNoiseKind | CreditNoiseKind | ChurnNoiseKind; readonly atMs: number };
+  readonly noise?: { readonly kind: NoiseKind | LaterNoiseKind | CreditNoiseKind | LaterCreditNoiseKind | ChurnNoiseKind; readonly atMs: number };
   /** Which of the customer's ordinary simulated events still happen; absent means all of them. */
   readonly keepBase?: (event: EventInput) => boolean;
 }

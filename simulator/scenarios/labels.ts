@@ -13,13 +13,26 @@ export const CHURN_PATTERNS = [
 ] as const;
 export type ChurnPattern = (typeof CHURN_PATTERNS)[number];
 
-/** Credit trouble the early warning is for: arrears building, a card maxed to live on, instalments missed again and again. */
-export const CREDIT_PATTERNS = ['arrears-spiral', 'card-maxing', 'missed-repayments'] as const;
+/**
+ * Credit trouble the early warning is for: arrears building, a card maxed to live on, instalments
+ * missed again and again, and short-term loans from online lenders each repaid with the next
+ * (`payday-loans`: planned apart from the others, on a random stream of its own, plan.ts).
+ */
+export const CREDIT_PATTERNS = ['arrears-spiral', 'card-maxing', 'missed-repayments', 'payday-loans'] as const;
 export type CreditPattern = (typeof CREDIT_PATTERNS)[number];
 
 /** Ordinary credit life that looks a little like trouble: one late instalment, one bounced debit, a holiday on the card, a bet. */
 export const CREDIT_NOISE_KINDS = ['one-off-late-payment', 'returned-direct-debit', 'holiday-on-the-card', 'occasional-flutter'] as const;
 export type CreditNoiseKind = (typeof CREDIT_NOISE_KINDS)[number];
+
+/**
+ * More credit look-alikes, added with the payday-loan spiral: a friend or relative who lends and is
+ * paid back in full, now and then rounded up. Planned after every other episode, each kind on a
+ * random stream of its own (plan.ts), so adding them changed no other episode; judged against
+ * credit alerts, as the kinds above are.
+ */
+export const LATER_CREDIT_NOISE_KINDS = ['friend-loan-repaid'] as const;
+export type LaterCreditNoiseKind = (typeof LATER_CREDIT_NOISE_KINDS)[number];
 
 /** Ordinary life that looks like the start of a departure: a few quiet weeks, then back as before. */
 export const CHURN_NOISE_KINDS = ['quiet-spell', 'job-change'] as const;
@@ -72,7 +85,7 @@ export type Label = z.infer<typeof labelSchema>;
 
 export const noiseRecordSchema = z.strictObject({
   customer_id: z.string().min(1),
-  kind: z.enum([...NOISE_KINDS, ...LATER_NOISE_KINDS, ...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]),
+  kind: z.enum([...NOISE_KINDS, ...LATER_NOISE_KINDS, ...CREDIT_NOISE_KINDS, ...LATER_CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]),
   at: isoTime,
 });
 export type NoiseRecord = z.infer<typeof noiseRecordSchema>;

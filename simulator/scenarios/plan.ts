@@ -5,12 +5,13 @@ import { accountTakeover, dormantAccount, moneyMule, unusualAmount } from './acc
 import { cardTesting, impossibleTravel, velocityBurst } from './cardFraud.js';
 import { activityDecline, appSessionsFading, complaintsThenClosure, outflowsToOtherBanks, salaryStopped } from './churn.js';
 import {
-  arrearsSpiral, cardMaxing, creditBook, holdsCreditCard, holidayOnTheCard, missedRepayments, occasionalFlutter, oneOffLatePayment, oneReturnedDebit,
+  arrearsSpiral, cardMaxing, creditBook, friendLoanRepaid, holdsCreditCard, holidayOnTheCard, missedRepayments, occasionalFlutter, oneOffLatePayment,
+  oneReturnedDebit, paydayLoans,
 } from './credit.js';
 import { DAY_MS, HOUR_MS, type Episode, type EpisodeContext } from './episode.js';
 import {
-  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind, type CreditPattern, type FraudTypology,
-  type LaterNoiseKind, type NoiseKind,
+  CHURN_NOISE_KINDS, CREDIT_NOISE_KINDS, LATER_CREDIT_NOISE_KINDS, LATER_NOISE_KINDS, NOISE_KINDS, type ChurnNoiseKind, type ChurnPattern, type CreditNoiseKind,
+  type CreditPattern, type FraudTypology, type LaterCreditNoiseKind, type LaterNoiseKind, type NoiseKind,
 } from './labels.js';
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
@@ -73,7 +74,16 @@ export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
   'arrears-spiral': arrearsSpiral,
   'card-maxing': cardMaxing,
   'missed-repayments': missedRepayments,
+  'payday-loans': paydayLoans,
 };
+
+/**
+ * Patterns planned after every other episode, each on a random stream of its own, rather than
+ * dealt round-robin with the first three: dealing one more would have moved every credit customer
+ * and look-alike, so adding it changed no other episode. Each gets as many customers as a dealt
+ * pattern does.
+ */
+const PLANNED_APART: ReadonlySet<CreditPattern> = new Set(['payday-loans']);
 
 /** Patterns that draw the customer's card statements themselves, in place of the ordinary book. */
 const WRITES_STATEMENTS: ReadonlySet<CreditPattern> = new Set(['arrears-spiral', 'card-maxing']);
@@ -84,6 +94,11 @@ const CREDIT_NOISE_INJECTORS: Readonly<Record<CreditNoiseKind, Injector>> = {
   'holiday-on-the-card': holidayOnTheCard,
   'occasional-flutter': occasionalFlutter,
 };
+
+const LATER_CREDIT_NOISE_INJECTORS: Readonly<Record<LaterCreditNoiseKind, Injector>> = { 'friend-loan-repaid': friendLoanRepaid };
+
+/** Per 90 days: a friend or relative lending a hand between paydays. An assumption, not a published figure. */
+const LATER_CREDIT_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterCreditNoiseKind, number>> = { 'friend-loan-repaid': 0.08 };
 
 /** Per 90 days, among those it can happen to (a loan to pay late, a card to take on holiday). Assumptions, not published figures. */
 const CREDIT_NOISE_RATE_PER_90_DAYS: Readonly<Record<CreditNoiseKind, number>> = {
@@ -187,6 +202,8 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
   planCredit(population, pool, episodes, build, keep, opts);
   planChurnNoise(pool, episodes, build, keep, opts);
   planLaterNoise(pool, episodes, build, keep, opts);
+  planCreditApart(population, pool, episodes, build, keep, opts);
+  planLaterCreditNoise(pool, episodes, build, keep, opts);
   return episodes;
 }
 
@@ -203,7 +220,7 @@ function planCredit(
 ): void {
   const rng = new SeededRandom(deriveSeed(opts.seed, 'credit-plan'));
   const { startMs, measureFromMs, endMs } = opts;
-  const patterns = opts.creditPatterns ?? [];
+  const patterns = (opts.creditPatterns ?? []).filter((pattern) => !PLANNED_APART.has(pattern));
   const count = patterns.length === 0 ? 0 : Math.round((opts.creditShare ?? 0) * population.length);
   const candidates = shuffle(rng, pool);
   const labelled = new Map<string, CreditPattern>();
@@ -277,6 +294,61 @@ function planLaterNoise(pool: readonly SimulatedCustomer[], episodes: Map<string
       // Two days' room: a deposit may be paid the day after the customer comes back.
       for (let attempt = 0; attempt < 5; attempt++) {
         const episode = build(customer, LATER_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
+        if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
+        keep(customer, episode);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * The credit patterns planned apart (PLANNED_APART), each on a random stream of its own, after
+ * every other episode: their customers are genuine so far (no label, no credit or churn
+ * look-alike whose alerts they would take), and the episode must agree with the customer's others.
+ * Trouble starts where the dealt patterns' does, with seven weeks left to run.
+ */
+function planCreditApart(
+  population: readonly SimulatedCustomer[], pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions,
+): void {
+  const requested = opts.creditPatterns ?? [];
+  const apart = requested.filter((pattern) => PLANNED_APART.has(pattern));
+  if (apart.length === 0) return;
+  const total = Math.round((opts.creditShare ?? 0) * population.length);
+  const dealt = requested.length - apart.length;
+  const count = dealt > 0 ? Math.round(total / dealt) : Math.round(total / apart.length);
+  const earliest = Math.max(opts.measureFromMs, opts.startMs + 45 * DAY_MS);
+  const lookalikes: ReadonlySet<string> = new Set([...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]);
+  for (const pattern of apart) {
+    const rng = new SeededRandom(deriveSeed(opts.seed, `credit-plan:${pattern}`));
+    let given = 0;
+    for (const customer of shuffle(rng, pool)) {
+      if (given >= count) break;
+      const others = episodes.get(customer.id) ?? [];
+      if (others.some((other) => other.label !== undefined || (other.noise !== undefined && lookalikes.has(other.noise.kind)))) continue;
+      const episode = build(customer, CREDIT_INJECTORS[pattern], between(rng, earliest, opts.endMs - 50 * DAY_MS), opts.endMs - DAY_MS);
+      if (!others.every((other) => consistent(other, episode))) continue;
+      keep(customer, episode);
+      given++;
+    }
+  }
+}
+
+/**
+ * Credit look-alikes added with the patterns planned apart, after everything else, each kind on a
+ * random stream of its own, for genuine customers only, as the later fraud look-alikes are.
+ */
+function planLaterCreditNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
+  if (!opts.noise) return;
+  const { startMs, measureFromMs, endMs } = opts;
+  const scale = (endMs - measureFromMs) / (90 * DAY_MS);
+  for (const kind of LATER_CREDIT_NOISE_KINDS) {
+    const rng = new SeededRandom(deriveSeed(opts.seed, `later-credit-noise-plan:${kind}`));
+    for (const customer of pool) {
+      if (!rng.chance(LATER_CREDIT_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      if ((episodes.get(customer.id) ?? []).some((other) => other.label !== undefined)) continue;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const episode = build(customer, LATER_CREDIT_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
         if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
         keep(customer, episode);
         break;

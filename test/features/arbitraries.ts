@@ -46,9 +46,13 @@ export function eventArb(maxOffsetMs: number): fc.Arbitrary<VigilEvent> {
           Object.assign(fields, { amount: r.amount, counterparty: { id: `payee-${r.payee}`, country: r.country, ...(r.bank ? { bank: r.bank } : {}) } });
           break;
         case 'transfer_in':
-          // Senders known or not: strangers paying in (new_payers_*), and now and then the
+          // Senders known or not: strangers paying in (new_payers_*), now and then someone the
+          // customer also pays (a friend, a lender paid back: borrowing.ts), and now and then the
           // customer's own account elsewhere (savings brought in, not income).
-          Object.assign(fields, { amount: r.amount, counterparty: { id: `payer-${r.payee}`, ...(r.bank ? { own_account: true } : {}) } });
+          Object.assign(fields, {
+            amount: r.amount,
+            counterparty: { id: r.bank === 'OTHERBANK' ? `payee-${r.payee}` : `payer-${r.payee}`, ...(r.bank === 'VIGIL' ? { own_account: true } : {}) },
+          });
           break;
         case 'cash_withdrawal':
         case 'cash_deposit':

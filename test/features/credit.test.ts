@@ -124,7 +124,7 @@ describe('a customer the lending systems never reported on', () => {
 
 const CREDIT_FEATURES = [
   'days_past_due', 'repayments_missed_90d', 'repayments_missed_365d', 'direct_debits_returned_30d', 'direct_debits_returned_90d',
-  'credit_utilisation', 'credit_utilisation_change_30d', 'cash_advances_30d', 'cash_advance_amount_30d',
+  'credit_utilisation', 'credit_utilisation_change_30d', 'overdraft_utilisation', 'cash_advances_30d', 'cash_advance_amount_30d',
 ];
 
 describe('stored credit state', () => {
@@ -134,6 +134,6 @@ describe('stored credit state', () => {
     expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
     const before = JSON.parse(encodeFeatureState(replay([pay(T0)]).state));
     expect(before).not.toHaveProperty('cr');
-    expect(decodeFeatureState(JSON.stringify(before)).cr).toEqual({ m: [], p: [], r: [], b: [], c: [] });
+    expect(decodeFeatureState(JSON.stringify(before)).cr).toEqual({ m: [], p: [], r: [], b: [], c: [], o: [] });
   });
 });

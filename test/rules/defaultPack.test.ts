@@ -208,6 +208,15 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'income-loss-with-arrears', label: 'no pay this month and an instalment missed', event: missed(4),
     features: { income_trend_30d_vs_90d: 0.1, repayments_missed_90d: 1, days_past_due: 4, salary_stopped: true, days_since_salary: 45 },
     nearMiss: { features: { income_trend_30d_vs_90d: 0.1, salary_stopped: false, salary_regular: true, repayments_missed_90d: 1, days_past_due: 4 } } },
+  { rule: 'borrowing-recycled', label: 'a third online lender paid back with fees in eight weeks', event: transferOut('462.00'),
+    features: { lenders_repaid_with_fee_60d: 3, repayments_near_new_loans_60d: 1 },
+    nearMiss: { features: { lenders_repaid_with_fee_60d: 2, repayments_near_new_loans_60d: 1 } } },
+  { rule: 'borrowing-recycled', label: 'two lenders, each repayment followed within days by a new loan', event: transferIn('600.00'),
+    features: { lenders_repaid_with_fee_60d: 2, repayments_near_new_loans_60d: 2 },
+    nearMiss: { features: { lenders_repaid_with_fee_60d: 1, repayments_near_new_loans_60d: 2 } } },
+  { rule: 'borrowing-recycled', label: 'two lenders repaid with fees, the overdraft 77% used', event: vigilEvent({ type: 'balance_snapshot', channel: 'core_banking', product: { type: 'current_account', id: 'ca-1' }, balance: '-612.35', currency: 'EUR', credit_limit: '800.00' }),
+    features: { lenders_repaid_with_fee_60d: 2, repayments_near_new_loans_60d: 1, overdraft_utilisation: 0.77, credit_utilisation: 0.77 },
+    nearMiss: { features: { lenders_repaid_with_fee_60d: 2, repayments_near_new_loans_60d: 1, overdraft_utilisation: 0.3, credit_utilisation: 0.9 } } },
 ];
 
 describe('default rule pack', () => {
@@ -245,6 +254,8 @@ describe('default rule pack', () => {
     ['a holiday on the card, cash drawn abroad once', statement('1900.00'), { credit_utilisation: 0.95, credit_utilisation_change_30d: 0.6, cash_advances_30d: 1, cash_advance_amount_30d: 150 }],
     ['a bet on the big race', cardPayment('10.00', { merchant: { id: 'bet-1', mcc: '7995', country: 'GB' } }), { gambling_share_30d: 0.04, credit_utilisation: 0.3 }],
     ['a month without pay, every bill paid (between jobs, savings)', login(), { income_trend_30d_vs_90d: 0.2, salary_stopped: true }],
+    ['a friend lent 200 and was paid back 210, the overdraft in use', transferOut('210.00'), { lenders_repaid_with_fee_60d: 1, overdraft_utilisation: 0.6 }],
+    ['a card near its limit, two friends paid back with a little extra', transferOut('55.00'), { lenders_repaid_with_fee_60d: 2, credit_utilisation: 0.9, overdraft_utilisation: -1 }],
   ] as const)('raises no credit alert on an ordinary credit life: %s', (_, event, features) => {
     expect(evaluateRules(pack, ruleContext(event, { ...COMMUTER, ...features }, { lists })).filter((m) => m.alertType === 'credit')).toEqual([]);
   });
@@ -253,6 +264,18 @@ describe('default rule pack', () => {
     const [match] = evaluateRules(pack, ruleContext(login(), { ...COMMUTER, days_past_due: 34, repayments_missed_90d: 1 }));
     expect(match?.reason).toBe('instalment 34 days overdue, no repayment since');
     expect(match?.reasons.map((r) => r.text)).toEqual(['an instalment 34 days past due, unpaid (threshold ≥ 30 days)']);
+  });
+
+  it('explains recycled borrowing in words an officer can check against the statement', () => {
+    const features = { ...COMMUTER, lenders_repaid_with_fee_60d: 3, repayments_near_new_loans_60d: 3, overdraft_utilisation: 0.77, credit_utilisation: 0.77 };
+    const [match] = evaluateRules(pack, ruleContext(transferOut('462.00'), features));
+    expect(match?.ruleId).toBe('borrowing-recycled');
+    expect(match?.reasons.map((r) => r.text)).toEqual([
+      '3 lenders paid back more than they lent in 60 days (threshold ≥ 2)',
+      '3 lenders paid back more than they lent in 60 days (threshold ≥ 3)',
+      '3 of those repayments within a week of a new loan (threshold ≥ 2)',
+      'overdraft 77% used (threshold ≥ 50%)',
+    ]);
   });
 
   it('explains card testing in the words of the brief', () => {
