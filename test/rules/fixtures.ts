@@ -126,6 +126,22 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
     ...COMMUTER, seconds_since_other_continent: 9 * 3_600, country_changed: true, geo_distance_km_from_previous: 5_500, geo_speed_kmh_from_previous: 610,
     geo_seconds_from_previous: 32_460, geo_least_travel_seconds: 25_200, geo_travel_time_needed_ratio: 0.78,
   },
+  // Lives in Strasbourg, works in Kehl: the app at home, a till across the border a minute later.
+  border_commuter: {
+    ...COMMUTER, country_changed: true, geo_distance_km_from_previous: 5, geo_speed_kmh_from_previous: 300,
+    geo_seconds_from_previous: 60, geo_least_travel_seconds: 0, geo_travel_time_needed_ratio: 0,
+  },
+  // Took the train to Hamburg: a till there 1 h 45 after the station café in Berlin.
+  train_traveller: {
+    ...COMMUTER, geo_distance_km_from_previous: 255, geo_speed_kmh_from_previous: 146, new_merchant: true, merchant_seen_count: 0, merchant_first_seen_days: -1,
+    geo_seconds_from_previous: 6_300, geo_least_travel_seconds: 1_860, geo_travel_time_needed_ratio: 0.3,
+  },
+  // The usual supermarket, whose acquirer reports its head office 600 km away: the old features
+  // see a journey, the travel model does not believe the position (features/travel.ts).
+  head_office_shopper: {
+    ...COMMUTER, geo_distance_km_from_previous: 600, geo_speed_kmh_from_previous: 1_800,
+    geo_seconds_from_previous: -1, geo_least_travel_seconds: -1, geo_travel_time_needed_ratio: -1,
+  },
 };
 
 /** Ordinary events of a genuine customer's day. */
