@@ -37,10 +37,10 @@ describe('the least time anyone needs between two positions', () => {
     expect(leastTravelSeconds(255) / 60).toBeCloseTo(31, 0);
   });
 
-  it('is the plane on long ones: an hour at the airports plus the distance at cruise', () => {
-    expect(leastTravelSeconds(1_870) / HOUR * SECOND).toBeCloseTo(1 + 1_770 / 900, 6);
-    // Where the two meet: 450 km beyond the jitter, 1.5 h either way.
-    expect(leastTravelSeconds(550) / HOUR * SECOND).toBeCloseTo(1.5, 6);
+  it('is the plane on long ones: half an hour of taxiing, climb and descent plus the distance at cruise', () => {
+    expect(leastTravelSeconds(1_870) / HOUR * SECOND).toBeCloseTo(0.5 + 1_770 / 900, 6);
+    // Where the two meet: 225 km beyond the jitter, 45 minutes either way.
+    expect(leastTravelSeconds(325) / MINUTE * SECOND).toBeCloseTo(45, 6);
   });
 
   it('never shrinks as the distance grows', () => {
@@ -62,7 +62,10 @@ describe('journeys judged with it', () => {
     // Genuine journeys, with the customer paying as close to each end as they can.
     ['the fastest train, Berlin Hbf to Hamburg Hbf in 1 h 43', false, needed('berlinHbf', 'hamburgHbf', 103 * MINUTE)],
     ['a flight Berlin to Munich: gate 20 min before, 65 min in the air, arrival hall 15 min after', false, needed('berlinAirport', 'munichAirport', 100 * MINUTE)],
+    ['the same flight with the app as the doors close in Berlin and leaving the runway in Munich, an hour later', false, needed('berlinAirport', 'munichAirport', HOUR)],
+    ['a till in Munich 45 minutes after the app at Berlin airport', true, needed('berlinAirport', 'munichAirport', 45 * MINUTE)],
     ['a flight Heathrow to Glasgow: gate 20 min before, 75 min block, arrival hall 10 min after', false, needed('heathrow', 'glasgowAirport', 105 * MINUTE)],
+    ['the same flight with the app as the doors close and leaving the runway, 70 minutes later', false, needed('heathrow', 'glasgowAirport', 70 * MINUTE)],
     ['the TGV Paris to Lyon in 1 h 56', false, needed('parisGareDeLyon', 'lyonPartDieu', 116 * MINUTE)],
     ['a border commuter paying in Strasbourg, then in Kehl a minute later', false, needed('strasbourg', 'kehl', MINUTE)],
     ['a phone placed 50 km out, 10 seconds after a payment at home', false, travelTimeNeededRatio(50, 10)],

@@ -103,11 +103,11 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
     amount_mean_90d: 1_400, amount_stddev_90d: 3_100, amount_zscore: 2.1, amount_current: 8_000, transfer_out_count_1h: 1,
   },
   // On holiday: flew 1,500 km, the first card payment abroad three hours after the last at home
-  // (the least gate to arrival hall is 2 h 33).
+  // (the least any flight takes is 2 h 03).
   traveller: {
     ...COMMUTER,
     geo_distance_km_from_previous: 1_500, geo_speed_kmh_from_previous: 500, country_changed: true, new_country: true,
-    geo_seconds_from_previous: 10_800, geo_least_travel_seconds: 9_200, geo_travel_time_needed_ratio: 0.85,
+    geo_seconds_from_previous: 10_800, geo_least_travel_seconds: 7_400, geo_travel_time_needed_ratio: 0.69,
     distinct_countries_24h: 2, new_merchant_category: true, card_payment_new_merchant_count_10m: 1,
   },
   // Reset a forgotten password yesterday, then paid rent to the usual landlord.
@@ -124,7 +124,7 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
   // Back in the country after a long-haul flight: first payment at home nine hours after the last one abroad.
   home_from_holiday: {
     ...COMMUTER, seconds_since_other_continent: 9 * 3_600, country_changed: true, geo_distance_km_from_previous: 5_500, geo_speed_kmh_from_previous: 610,
-    geo_seconds_from_previous: 32_460, geo_least_travel_seconds: 25_200, geo_travel_time_needed_ratio: 0.78,
+    geo_seconds_from_previous: 32_460, geo_least_travel_seconds: 23_400, geo_travel_time_needed_ratio: 0.72,
   },
   // Lives in Strasbourg, works in Kehl: the app at home, a till across the border a minute later.
   border_commuter: {
