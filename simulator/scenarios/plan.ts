@@ -14,7 +14,7 @@ import {
 } from './labels.js';
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
-  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank,
+  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, domesticTrip,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -62,6 +62,7 @@ export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> =
   'payee-changes-bank': payeeChangesBank,
   'online-shopping-evening': onlineShoppingEvening,
   'returning-customer-pays': returningCustomerPays,
+  'domestic-trip': domesticTrip,
 };
 
 export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
@@ -99,13 +100,15 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
 
 /**
  * Per 90 days, in line with the rates above: a payment split over the transfer limit as often as a
- * new phone with a new utility, an evening of online shopping as often as a shopping spree in town.
+ * new phone with a new utility, an evening of online shopping as often as a shopping spree in town,
+ * a trip to another city at home as often as one abroad.
  * A deposit paid on return from a silence is drawn twice as often as the returning customer because
  * it is planned last, when fewer customers have nothing else going on (a silence admits no other
  * episode's events, card statements included): about as many end up in a stream. Assumptions.
  */
 const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
   'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02,
+  'domestic-trip': 0.12,
 };
 
 /**
