@@ -106,7 +106,9 @@ describe('journey features', () => {
     const home = login(T0 + 9 * HOUR, 'berlinHome');
     const shop = payAt(T0 + 9 * HOUR + 30 * MINUTE, HEAD_OFFICE, 'm-supermarket');
     const backHome = login(T0 + 9 * HOUR + 50 * MINUTE, 'berlinHome');
-    // At the shop: no journey is judged, the shop's position is what is wrong.
+    // At the shop: no journey is judged, the shop's position is what is wrong. Its own report five
+    // days ago, at the same coordinates, is the last sighting before the recent log's hours: the
+    // head office agrees with itself, which confirms nothing.
     expect(featuresOfLast([...regularVisits, home, shop]).geo_travel_time_needed_ratio).toBe(-1);
     // Back in the app: measured from the login before the shop.
     expect(featuresOfLast([...regularVisits, home, shop, backHome])).toMatchObject({ geo_seconds_from_previous: 50 * 60, geo_travel_time_needed_ratio: 0 });
@@ -114,10 +116,18 @@ describe('journey features', () => {
     expect(featuresOfLast([...regularVisits, home, shop, backHome]).geo_distance_km_from_previous as number).toBeGreaterThan(250);
   });
 
-  it('believe a regular shop that agrees with where the customer was: the usual shop at home, then a till far away, is the typology', () => {
+  it("believe a regular shop the customer's other sightings confirm: the usual shop at home, then a till far away, is the typology", () => {
     const usual = [40, 20, 5].map((days) => payAt(T0 - days * DAY, 'berlinHome', 'm-bakery'));
     const f = featuresOfLast([...usual, login(T0, 'berlinHome'), payAt(T0 + HOUR, 'berlinHome', 'm-bakery'), payAt(T0 + HOUR + 20 * MINUTE, 'hamburgShop', 'm-new')]);
     expect(f.geo_seconds_from_previous).toBe(20 * 60);
+    expect(f.geo_travel_time_needed_ratio as number).toBeGreaterThan(1);
+  });
+
+  it("believe the customer's regular shop at home after a stranger's event far away: the journey to it is judged", () => {
+    const usual = [40, 20, 5].map((days) => payAt(T0 - days * DAY, 'berlinHome', 'm-bakery'));
+    const stranger = ev('login', T0 + HOUR, { device: { id: 'd-unknown' }, geo: { country: 'ES', ...PLACES.madrid } });
+    const f = featuresOfLast([...usual, login(T0, 'berlinHome'), stranger, payAt(T0 + 2 * HOUR, 'berlinHome', 'm-bakery')]);
+    expect(f.geo_seconds_from_previous).toBe(3_600);
     expect(f.geo_travel_time_needed_ratio as number).toBeGreaterThan(1);
   });
 
