@@ -51,12 +51,13 @@ interface Sighting {
  */
 export function journeyToEvent(before: CustomerFeatureState, facts: EventFacts): Journey | undefined {
   if (!facts.geo) return undefined;
-  const here: Sighting = { t: facts.t, lat: facts.geo[0], lon: facts.geo[1], merchant: facts.merchant };
+  const merchant = facts.kind === EVENT_KIND.card_payment ? facts.merchant : undefined;
+  const here: Sighting = { t: facts.t, lat: facts.geo[0], lon: facts.geo[1], merchant };
   const seen = sightingsBelieved(before, facts.t);
   const from = seen.at(-1);
   if (!from) return undefined;
   // Not yet recorded, so this payment is one more than the set holds.
-  if (!confirmedBy(here, seen) && isRegularMerchant(before, facts.kind, facts.merchant, facts.t, 1)) return undefined;
+  if (merchant !== undefined && !confirmedBy(here, seen) && isRegularMerchant(before, facts.kind, merchant, facts.t, 1)) return undefined;
   const distance = distanceKm(from, here);
   const seconds = facts.t - from.t;
   return { seconds, leastSeconds: leastTravelSeconds(distance), neededRatio: travelTimeNeededRatio(distance, seconds) };
@@ -73,9 +74,10 @@ function sightingsBelieved(before: CustomerFeatureState, t: number): Sighting[] 
   for (const entry of before.r) {
     if (entry.t > t) break;
     if (!entry.g) continue;
-    const sighting: Sighting = { t: entry.t, lat: entry.g[0], lon: entry.g[1], merchant: entry.k === EVENT_KIND.card_payment ? entry.m : undefined };
-    // Already recorded: the set counts this payment.
-    if (believed.length > 0 && !confirmedBy(sighting, believed) && isRegularMerchant(before, entry.k, entry.m, entry.t, 0)) continue;
+    const merchant = entry.k === EVENT_KIND.card_payment ? entry.m : undefined;
+    const sighting: Sighting = { t: entry.t, lat: entry.g[0], lon: entry.g[1], merchant };
+    // Only a shop's position is doubted; already recorded, so the set counts this payment.
+    if (merchant !== undefined && believed.length > 0 && !confirmedBy(sighting, believed) && isRegularMerchant(before, entry.k, merchant, entry.t, 0)) continue;
     believed.push(sighting);
   }
   return believed;
