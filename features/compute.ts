@@ -25,6 +25,9 @@ export interface CurrentEventFeatures {
   new_merchant: boolean;
   geo_distance_km_from_previous: number;
   geo_speed_kmh_from_previous: number;
+  geo_seconds_from_previous: number;
+  geo_least_travel_seconds: number;
+  geo_travel_time_needed_ratio: number;
   country_changed: boolean;
   amount_robust_z: number;
   amount_to_typical_ratio: number;
@@ -59,7 +62,8 @@ export interface CurrentEventFeatures {
 export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   amount_current: 0, amount_zscore: 0,
   new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false,
-  geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1, country_changed: false,
+  geo_distance_km_from_previous: -1, geo_speed_kmh_from_previous: -1,
+  geo_seconds_from_previous: -1, geo_least_travel_seconds: -1, geo_travel_time_needed_ratio: -1, country_changed: false,
   amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
   transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false,
@@ -215,6 +219,9 @@ export function featureVector(
     idle_days_before_reactivation: current.idle_days_before_reactivation,
     geo_distance_km_from_previous: current.geo_distance_km_from_previous,
     geo_speed_kmh_from_previous: current.geo_speed_kmh_from_previous,
+    geo_seconds_from_previous: current.geo_seconds_from_previous,
+    geo_least_travel_seconds: current.geo_least_travel_seconds,
+    geo_travel_time_needed_ratio: current.geo_travel_time_needed_ratio,
     country_changed: current.country_changed,
     seconds_since_other_continent: current.seconds_since_other_continent,
     salary_credits_90d: salary.credits90d,

@@ -7,6 +7,7 @@ import { recentNewPayeeTransfers, runBefore } from './newPayees.js';
 import { continentOf } from './continents.js';
 import { haversineKm, travelSpeedKmh } from './geo.js';
 import { lastCountryAtOrBefore, lastGeoAtOrBefore, lastTimeAtOrBefore, transfersToPayeeWithinHour } from './recentLog.js';
+import { journeyToEvent } from './travel.js';
 import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState, SeenSet } from './state.js';
@@ -91,6 +92,12 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     const distance = haversineKm(lat, lon, facts.geo[0], facts.geo[1]);
     features.geo_distance_km_from_previous = distance;
     features.geo_speed_kmh_from_previous = travelSpeedKmh(distance, facts.t - previousTime);
+  }
+  const journey = journeyToEvent(before, facts);
+  if (journey) {
+    features.geo_seconds_from_previous = journey.seconds;
+    features.geo_least_travel_seconds = journey.leastSeconds;
+    features.geo_travel_time_needed_ratio = journey.neededRatio;
   }
   const previousCountry = facts.country ? lastCountryAtOrBefore(before.r, before.p, facts.t) : undefined;
   features.country_changed = previousCountry !== undefined && previousCountry[1] !== facts.country;

@@ -55,7 +55,10 @@ export type NoiseKind = (typeof NOISE_KINDS)[number];
  * Planned after every other episode, each on a random stream of its own (plan.ts), so adding them
  * changed no other episode; judged against fraud alerts, as the kinds above are.
  */
-export const LATER_NOISE_KINDS = ['split-payment-new-payee', 'online-shopping-evening', 'returning-customer-pays', 'builder-stage-payments', 'money-home', 'payee-changes-bank', 'cash-for-a-car', 'market-day', 'in-app-purchases', 'buying-abroad', 'moving-abroad'] as const;
+export const LATER_NOISE_KINDS = [
+  'split-payment-new-payee', 'online-shopping-evening', 'returning-customer-pays', 'builder-stage-payments', 'money-home', 'payee-changes-bank',
+  'cash-for-a-car', 'market-day', 'in-app-purchases', 'buying-abroad', 'moving-abroad', 'domestic-trip',
+] as const;
 export type LaterNoiseKind = (typeof LATER_NOISE_KINDS)[number];
 
 /**

@@ -1,6 +1,6 @@
 import type { EventInput } from '../../core/events/index.js';
 import { amountFromGbp } from '../amounts.js';
-import { EMPLOYERS, OTHER_BANKS, PENSION_PAYER, TRAVEL_COUNTRIES } from '../catalogue.js';
+import { CARD_CATEGORIES, EMPLOYERS, OTHER_BANKS, PENSION_PAYER, TRAVEL_COUNTRIES } from '../catalogue.js';
 import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
 import { TIER_SPEND_FACTOR, employerCalled, type Payee, type SimulatedCustomer } from '../population.js';
@@ -9,6 +9,8 @@ import { salaryCredit } from '../transactions.js';
 import {
   DAY_MS, EpisodeWriter, HOUR_MS, MINUTE_MS, eventMs, isScheduled, keptAt, logUniform, newPayee, type Episode, type EpisodeContext,
 } from './episode.js';
+import { placesTheCustomer, sessionOn } from './noise.js';
+import { DOMESTIC_PLACES, distanceKm, geoAround, type Place } from './places.js';
 
 // More genuine customers doing what a fraud or churn rule looks for, one for every rule that
 // catches something (noise.ts has the first ones). No label: an alert on any of these is a false positive,
@@ -544,6 +546,84 @@ export function returningCustomerPays(ctx: EpisodeContext, atMs: number): Episod
   writer.add(loginAt + rng.between(0.2, 20) * HOUR_MS, (id, at) => transfer(ctx, landlord, typicalGbp * rng.between(10, 40), device, channel, id, at));
   return { events: writer.events, noise: { kind: 'returning-customer-pays', atMs }, keepBase: () => false };
 }
+
+/**
+ * A trip to another city at home: by train, or by plane half the time when it is over 400 km.
+ * Paid for at the station or the airport on the way out, in the other city on arrival and while
+ * there (the day, or one to three nights and the hotel), the app on the phone there, now and then
+ * on the train or just off the plane, and at the station or airport on the way back; nothing at
+ * home while away. Journeys take what real ones do: a train 80 to 200 km/h over the straight line (Berlin to Hamburg
+ * in 1 h 45 is 146, the TGV to Lyon 200), a flight half an hour of taxiing and climbing plus
+ * 750 km/h, boarding 20 to 50 minutes after the last payment at the airport and the first payment
+ * 10 to 40 minutes after landing. The look-alike of impossible travel at home: a till hundreds of
+ * kilometres from the last one, hours later. About 12 in 100 genuine customers a quarter (plan.ts),
+ * as often as a trip abroad: an assumption.
+ */
+export function domesticTrip(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const home: Place = { ...customer.city, country: customer.homeCountry };
+  // Nearer than 150 km is an outing, not a journey the travel model would measure.
+  const place = rng.pick(DOMESTIC_PLACES.filter((p) => p.country === customer.homeCountry && distanceKm(home, p) >= 150));
+  const by = distanceKm(home, place) > 400 && rng.chance(0.5) ? 'air' : 'rail';
+  const phone = customer.devices.find((d) => d.kind === 'phone') ?? customer.devices[0]!;
+  const device = { id: phone.id, ip: phone.ip };
+  const arrivedMs = travelBetween(ctx, writer, home, place, atMs, by, device);
+  // Off the plane, into the app: the sighting nearest the flight the travel model allows.
+  if (by === 'air' && rng.chance(0.3)) sessionOn(writer, ctx, device, arrivedMs + rng.between(0, 10) * MINUTE_MS, geoAround(rng, place));
+  const firstThereMs = arrivedMs + (by === 'air' ? rng.between(10, 40) : rng.between(5, 40)) * MINUTE_MS;
+  writer.add(firstThereMs, (id, at) => tillAt(ctx, place, rng.pick(['5814', '5812']), id, at));
+  const nights = rng.chance(0.4) ? 0 : rng.int(1, 3);
+  const stayHours = nights === 0 ? rng.between(3, 8) : nights * 24 + rng.between(-4, 4);
+  const leaveMs = Math.max(firstThereMs + HOUR_MS, Math.min(endMs - 12 * HOUR_MS, arrivedMs + stayHours * HOUR_MS));
+  const lastThereMs = leaveMs - HOUR_MS;
+  for (let day = firstThereMs; day < lastThereMs; day += DAY_MS) {
+    const dayEnd = Math.min(lastThereMs, day + DAY_MS);
+    const at = () => day + rng.next() * (dayEnd - day);
+    for (let i = rng.int(1, 3); i > 0; i--) writer.add(at(), (id, t) => tillAt(ctx, place, rng.pick(['5812', '5814', '5411', '5912']), id, t));
+    if (rng.chance(0.6)) sessionOn(writer, ctx, device, at(), geoAround(rng, place));
+  }
+  if (nights > 0) writer.add(lastThereMs, (id, t) => tillAt(ctx, place, '7011', id, t));
+  const homeMs = travelBetween(ctx, writer, place, home, leaveMs, by, device);
+  if (rng.chance(0.6)) sessionOn(writer, ctx, device, homeMs + rng.between(0.5, 3) * HOUR_MS, homeGeo(rng, customer));
+  return {
+    events: writer.events,
+    noise: { kind: 'domestic-trip', atMs },
+    keepBase: (event) => !(eventMs(event) >= atMs && eventMs(event) <= homeMs && placesTheCustomer(event)),
+  };
+}
+
+/**
+ * One way, leaving at `departMs`: a payment at the station or airport before it, the app on the
+ * phone now and then on a train (where along the line it is), and the time of arrival.
+ */
+function travelBetween(ctx: EpisodeContext, writer: EpisodeWriter, from: Place, to: Place, departMs: number, by: 'rail' | 'air', device: Device): number {
+  const { rng } = ctx;
+  const km = distanceKm(from, to);
+  const beforeMs = (by === 'air' ? rng.between(20, 50) : rng.between(5, 30)) * MINUTE_MS;
+  writer.add(departMs - beforeMs, (id, at) => tillAt(ctx, from, rng.pick(['5814', '5912']), id, at));
+  const rideMs = (by === 'air' ? 0.5 + km / 750 : km / rng.between(80, 200)) * HOUR_MS;
+  if (by === 'rail' && rng.chance(0.5)) {
+    const share = rng.between(0.2, 0.8);
+    const onTheLine = { country: from.country, lat: round3(from.lat + share * (to.lat - from.lat)), lon: round3(from.lon + share * (to.lon - from.lon)) };
+    sessionOn(writer, ctx, device, departMs + share * rideMs, onTheLine);
+  }
+  return departMs + rideMs;
+}
+
+/** A card at a till in `place`, at a merchant of the customer's country. */
+function tillAt(ctx: EpisodeContext, place: Place, mcc: string, id: string, at: number): EventInput {
+  const { rng, customer } = ctx;
+  const category = CARD_CATEGORIES.find((c) => c.mcc === mcc)!;
+  const merchant = ctx.merchants.pick(rng, customer.homeCountry, category);
+  const gbp = rng.logNormal(category.medianGbp, category.sigma) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  return {
+    type: 'card_payment', ...envelope(id, customer, at, 'pos'), amount: amountFromGbp(gbp, customer.currency), currency: customer.currency,
+    merchant, geo: geoAround(rng, place), entry_mode: gbp < 100 ? 'contactless' : 'chip',
+  };
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 function transfer(
   ctx: EpisodeContext, payee: Payee & { own?: boolean }, gbp: number, device: Device, channel: 'mobile_app' | 'web', id: string, at: number,

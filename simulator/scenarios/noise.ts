@@ -70,12 +70,16 @@ export function travelAbroad(ctx: EpisodeContext, atMs: number, endMs: number): 
       currency: customer.currency, merchant, device: deviceFor(rng, customer, 'web'), geo: homeGeo(rng, customer), entry_mode: 'online',
     }));
   }
-  const away = (event: EventInput) => event.geo !== undefined || ['pos', 'atm', 'branch', 'ecommerce'].includes(event.channel);
   return {
     events: writer.events,
     noise: { kind: 'travel-abroad', atMs },
-    keepBase: (event) => !(eventMs(event) >= atMs && eventMs(event) <= homeAgainMs && away(event)),
+    keepBase: (event) => !(eventMs(event) >= atMs && eventMs(event) <= homeAgainMs && placesTheCustomer(event)),
   };
+}
+
+/** An event that says where the customer is (a position, a till, a cash machine, a branch, a web shop): none happen at home while they are away. */
+export function placesTheCustomer(event: EventInput): boolean {
+  return event.geo !== undefined || ['pos', 'atm', 'branch', 'ecommerce'].includes(event.channel);
 }
 
 const BIG_TICKETS = [
@@ -165,7 +169,8 @@ export function shoppingSpree(ctx: EpisodeContext, atMs: number): Episode {
   return { events: writer.events, noise: { kind: 'shopping-spree', atMs } };
 }
 
-function sessionOn(writer: EpisodeWriter, ctx: EpisodeContext, device: Device, atMs: number, geo: EventInput['geo']): void {
+/** A login on `device` and the app session it opens, at `geo`. */
+export function sessionOn(writer: EpisodeWriter, ctx: EpisodeContext, device: Device, atMs: number, geo: EventInput['geo']): void {
   const { rng, customer } = ctx;
   writer.add(atMs, (id, at) => ({ type: 'login', ...envelope(id, customer, at, 'mobile_app'), device, geo }));
   writer.add(atMs + rng.between(2, 40) * 1000, (id, at) => ({

@@ -27,6 +27,27 @@ export const FRAUD_PLACES: readonly Place[] = [
   { country: 'ID', name: 'Jakarta', lat: -6.208, lon: 106.846 }, { country: 'TR', name: 'Istanbul', lat: 41.008, lon: 28.978 },
 ];
 
+/**
+ * Cities of each home country a customer may take the train or a plane to: the homes of the book
+ * (catalogue.ts) and the places people travel to from them for work, family or a weekend.
+ */
+export const DOMESTIC_PLACES: readonly Place[] = [
+  { country: 'GB', name: 'London', lat: 51.507, lon: -0.128 }, { country: 'GB', name: 'Manchester', lat: 53.481, lon: -2.242 },
+  { country: 'GB', name: 'Birmingham', lat: 52.486, lon: -1.89 }, { country: 'GB', name: 'Glasgow', lat: 55.864, lon: -4.252 },
+  { country: 'GB', name: 'Leeds', lat: 53.8, lon: -1.549 }, { country: 'GB', name: 'Bristol', lat: 51.455, lon: -2.588 },
+  { country: 'GB', name: 'Edinburgh', lat: 55.953, lon: -3.189 }, { country: 'GB', name: 'Newcastle', lat: 54.978, lon: -1.618 },
+  { country: 'IE', name: 'Cork', lat: 51.898, lon: -8.476 }, { country: 'IE', name: 'Galway', lat: 53.271, lon: -9.057 },
+  { country: 'FR', name: 'Lyon', lat: 45.76, lon: 4.86 }, { country: 'FR', name: 'Lille', lat: 50.629, lon: 3.057 },
+  { country: 'FR', name: 'Bordeaux', lat: 44.838, lon: -0.579 }, { country: 'FR', name: 'Marseille', lat: 43.297, lon: 5.37 },
+  { country: 'DE', name: 'Hamburg', lat: 53.551, lon: 9.994 }, { country: 'DE', name: 'Munich', lat: 48.135, lon: 11.582 },
+  { country: 'DE', name: 'Cologne', lat: 50.938, lon: 6.96 }, { country: 'DE', name: 'Frankfurt', lat: 50.11, lon: 8.682 },
+  { country: 'PL', name: 'Krakow', lat: 50.065, lon: 19.945 }, { country: 'PL', name: 'Gdansk', lat: 54.352, lon: 18.647 },
+  { country: 'PL', name: 'Poznan', lat: 52.406, lon: 16.925 },
+  { country: 'US', name: 'Boston', lat: 42.36, lon: -71.059 }, { country: 'US', name: 'Washington', lat: 38.907, lon: -77.037 },
+  { country: 'JP', name: 'Osaka', lat: 34.694, lon: 135.502 }, { country: 'JP', name: 'Nagoya', lat: 35.182, lon: 136.907 },
+  { country: 'JP', name: 'Sendai', lat: 38.268, lon: 140.869 },
+];
+
 /** Great-circle distance; the simulator keeps its own copy so it depends on no engine module. */
 export function distanceKm(a: City, b: City): number {
   const rad = Math.PI / 180;

@@ -15,7 +15,8 @@ import {
 } from './labels.js';
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
-  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, cashForACar, marketDay, inAppPurchases, buyingAbroad, movingAbroad,
+  returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, cashForACar, marketDay,
+  inAppPurchases, buyingAbroad, movingAbroad, domesticTrip,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -68,6 +69,7 @@ export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> =
   'moving-abroad': movingAbroad,
   'online-shopping-evening': onlineShoppingEvening,
   'returning-customer-pays': returningCustomerPays,
+  'domestic-trip': domesticTrip,
 };
 
 export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
@@ -119,13 +121,15 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
 
 /**
  * Per 90 days, in line with the rates above: a payment split over the transfer limit as often as a
- * new phone with a new utility, an evening of online shopping as often as a shopping spree in town.
+ * new phone with a new utility, an evening of online shopping as often as a shopping spree in town,
+ * a trip to another city at home as often as one abroad.
  * A deposit paid on return from a silence is drawn twice as often as the returning customer because
  * it is planned last, when fewer customers have nothing else going on (a silence admits no other
  * episode's events, card statements included): about as many end up in a stream. Assumptions.
  */
 const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
-  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02, 'cash-for-a-car': 0.02, 'market-day': 0.05, 'in-app-purchases': 0.04, 'buying-abroad': 0.02, 'moving-abroad': 0.01,
+  'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02,
+  'cash-for-a-car': 0.02, 'market-day': 0.05, 'in-app-purchases': 0.04, 'buying-abroad': 0.02, 'moving-abroad': 0.01, 'domestic-trip': 0.12,
 };
 
 /**
@@ -318,7 +322,9 @@ function planCreditApart(
   const dealt = requested.length - apart.length;
   const count = dealt > 0 ? Math.round(total / dealt) : Math.round(total / apart.length);
   const earliest = Math.max(opts.measureFromMs, opts.startMs + 45 * DAY_MS);
-  const lookalikes: ReadonlySet<string> = new Set([...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS]);
+  // The later fraud look-alikes, too: they are planned for genuine customers only, so that what a
+  // rule meets on them is a false alert, never one on a customer who also carries a label.
+  const lookalikes: ReadonlySet<string> = new Set([...CREDIT_NOISE_KINDS, ...CHURN_NOISE_KINDS, ...LATER_NOISE_KINDS]);
   for (const pattern of apart) {
     const rng = new SeededRandom(deriveSeed(opts.seed, `credit-plan:${pattern}`));
     let given = 0;

@@ -16,10 +16,11 @@ import {
 //  - fraud: a fraud alert of medium or above raised by the scenario's events;
 //  - genuine: no fraud alert of medium or above from the scenario on (low is advisory and is reported).
 // Of the fourteen first written, five failed. Card testing at two sites (small online payments at
-// merchants first paid that day are now counted, repeats too) and a purchase scam paid in five
-// parts (asks of every payee first paid in the fortnight added up) were then caught and are kept;
-// two frauds are still left out here (a carer abusing a widow, a re-routed card used in Hamburg
-// while its owner was in the app in Berlin); rules/README.md, "Known gaps", says what each needs. A café owner's month end drew velocity-burst until the rule read how much of the sitting
+// merchants first paid that day are now counted, repeats too), a purchase scam paid in five parts
+// (asks of every payee first paid in the fortnight added up) and a re-routed card used in Hamburg
+// while its owner was in the app in Berlin (impossible travel judged by the least time a journey
+// needs) were then caught and are kept; a carer abusing a widow is still left out here, and
+// rules/README.md, "Known gaps", says what it needs. A café owner's month end drew velocity-burst until the rule read how much of the sitting
 // went to payees paid before.
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -220,6 +221,30 @@ describe('blind scenarios 3 (one engine)', () => {
       ];
       const { raised, all } = await replay(c, scenario, history);
       record('card skimmed on holiday, cloned weeks later', 'fraud >= medium', raised, all);
+      expect(queueFraud(raised).length).toBeGreaterThan(0);
+    });
+
+    it('card re-routed: caller changes the address, has the debit card replaced, and a week later the new card is used with PIN in Hamburg while the customer is at home in Berlin', async () => {
+      const c = 'blind3-card-reroute';
+      const HAM = { country: 'DE', lat: 53.553, lon: 9.993 };
+      const ham = (id: string, mcc: string, name: string) => ({ id, mcc, country: 'DE', name });
+      const t0 = NOW - 8 * DAY + 10 * HOUR + 20 * MINUTE;
+      const t = NOW - DAY;
+      const scenario = [
+        event(c, 'call_centre_contact', t0, { channel: 'call_centre', attributes: { reason: 'card_damaged' } }),
+        event(c, 'profile_change', t0 + 7 * MINUTE, { channel: 'call_centre', changed_fields: ['address'] }),
+        event(c, 'product_closed', t0 + 11 * MINUTE, { channel: 'call_centre', product: { type: 'debit_card', id: 'dc-4410', closure_reason: 'replaced' } }),
+        event(c, 'product_opened', t0 + 11 * MINUTE, { channel: 'call_centre', product: { type: 'debit_card', id: 'dc-7782' } }),
+        pos(c, t + 10 * HOUR + 40 * MINUTE, '1299.00', ham('m-saturn-hh-moenckeberg', '5732', 'Saturn Hamburg'), { geo: HAM, entry_mode: 'chip' }),
+        pos(c, t + 11 * HOUR + 20 * MINUTE, '1549.00', ham('m-apple-jungfernstieg', '5732', 'Apple Jungfernstieg'), { geo: HAM, entry_mode: 'chip' }),
+        event(c, 'cash_withdrawal', t + 11 * HOUR + 55 * MINUTE, { channel: 'atm', amount: '1000.00', currency: 'EUR', geo: HAM, product: { type: 'debit_card', id: 'dc-7782' } }),
+        event(c, 'app_session', t + 12 * HOUR + 15 * MINUTE, { channel: 'mobile_app', device: PHONE, geo: HOME }),
+        pos(c, t + 12 * HOUR + 40 * MINUTE, '2180.00', ham('m-wempe-hh', '5944', 'Wempe Hamburg'), { geo: HAM, entry_mode: 'chip' }),
+        pos(c, t + 13 * HOUR + 30 * MINUTE, '899.00', ham('m-cyberport-hh', '5732', 'Cyberport Hamburg'), { geo: HAM, entry_mode: 'chip' }),
+      ];
+      // her old card stops working the day of the call; she pays what she can by her credit card after that
+      const { raised, all } = await replay(c, scenario, ordinaryLife(c, { from: 120, to: 0, cards: (d) => (d > 8 ? 2 : d % 2 === 0 ? 1 : 0) }));
+      record('card re-routed via call centre address change', 'fraud >= medium', raised, all);
       expect(queueFraud(raised).length).toBeGreaterThan(0);
     });
 

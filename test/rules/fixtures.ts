@@ -62,6 +62,7 @@ export const COMMUTER: FeatureVector = {
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
   idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
   geo_distance_km_from_previous: 4, geo_speed_kmh_from_previous: 3, country_changed: false,
+  geo_seconds_from_previous: 4_800, geo_least_travel_seconds: 0, geo_travel_time_needed_ratio: 0,
   salary_credits_90d: 3, days_since_salary: 12, salary_regular: true, salary_stopped: false,
   login_count_7d: 9, login_count_30d: 38, app_session_count_7d: 8, app_session_count_30d: 33,
   txn_trend_30d_vs_90d: 1.02, login_trend_30d_vs_90d: 0.97, app_session_trend_30d_vs_90d: 1.05,
@@ -101,10 +102,12 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
     amount_in_30d: 22_000, amount_out_1h: 8_000, amount_out_24h: 8_300, amount_out_30d: 14_000, outflow_ratio_30d: 0.64,
     amount_mean_90d: 1_400, amount_stddev_90d: 3_100, amount_zscore: 2.1, amount_current: 8_000, transfer_out_count_1h: 1,
   },
-  // On holiday: flew 1,500 km in two hours, first card payment abroad.
+  // On holiday: flew 1,500 km, the first card payment abroad three hours after the last at home
+  // (the least any flight takes is 2 h 03).
   traveller: {
     ...COMMUTER,
-    geo_distance_km_from_previous: 1_500, geo_speed_kmh_from_previous: 720, country_changed: true, new_country: true,
+    geo_distance_km_from_previous: 1_500, geo_speed_kmh_from_previous: 500, country_changed: true, new_country: true,
+    geo_seconds_from_previous: 10_800, geo_least_travel_seconds: 7_400, geo_travel_time_needed_ratio: 0.69,
     distinct_countries_24h: 2, new_merchant_category: true, card_payment_new_merchant_count_10m: 1,
   },
   // Reset a forgotten password yesterday, then paid rent to the usual landlord.
@@ -119,7 +122,26 @@ export const GENUINE_CUSTOMERS: Readonly<Record<string, FeatureVector>> = {
   // Organised a whip-round: six friends, four new to the bank, chipped in 320, and it went on the present.
   organiser: { ...COMMUTER, new_payers_24h: 4, inbound_credits_count_24h: 6, transfer_in_count_24h: 6, amount_in_24h: 320, forwarded_out_ratio_24h: 0.98 },
   // Back in the country after a long-haul flight: first payment at home nine hours after the last one abroad.
-  home_from_holiday: { ...COMMUTER, seconds_since_other_continent: 9 * 3_600, country_changed: true, geo_distance_km_from_previous: 5_500, geo_speed_kmh_from_previous: 610 },
+  home_from_holiday: {
+    ...COMMUTER, seconds_since_other_continent: 9 * 3_600, country_changed: true, geo_distance_km_from_previous: 5_500, geo_speed_kmh_from_previous: 610,
+    geo_seconds_from_previous: 32_460, geo_least_travel_seconds: 23_400, geo_travel_time_needed_ratio: 0.72,
+  },
+  // Lives in Strasbourg, works in Kehl: the app at home, a till across the border a minute later.
+  border_commuter: {
+    ...COMMUTER, country_changed: true, geo_distance_km_from_previous: 5, geo_speed_kmh_from_previous: 300,
+    geo_seconds_from_previous: 60, geo_least_travel_seconds: 0, geo_travel_time_needed_ratio: 0,
+  },
+  // Took the train to Hamburg: a till there 1 h 45 after the station café in Berlin.
+  train_traveller: {
+    ...COMMUTER, geo_distance_km_from_previous: 255, geo_speed_kmh_from_previous: 146, new_merchant: true, merchant_seen_count: 0, merchant_first_seen_days: -1,
+    geo_seconds_from_previous: 6_300, geo_least_travel_seconds: 1_860, geo_travel_time_needed_ratio: 0.3,
+  },
+  // The usual supermarket, whose acquirer reports its head office 600 km away: the old features
+  // see a journey, the travel model does not believe the position (features/travel.ts).
+  head_office_shopper: {
+    ...COMMUTER, geo_distance_km_from_previous: 600, geo_speed_kmh_from_previous: 1_800,
+    geo_seconds_from_previous: -1, geo_least_travel_seconds: -1, geo_travel_time_needed_ratio: -1,
+  },
 };
 
 /** Ordinary events of a genuine customer's day. */

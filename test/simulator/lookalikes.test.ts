@@ -7,6 +7,8 @@ import { SeededRandom, deriveSeed } from '../../simulator/random.js';
 import {
   LATER_NOISE_INJECTORS, LATER_NOISE_KINDS, buildLabelledStream, type Episode, type EpisodeContext, type Injector,
 } from '../../simulator/scenarios/index.js';
+import { distanceKm } from '../../simulator/scenarios/places.js';
+import { hardestJourney, sightingsOf } from './journeys.js';
 
 // The later fraud look-alikes: each shaped like the fraud it resembles but for what gives it away.
 
@@ -333,6 +335,41 @@ describe('in-app purchases (look-alike of card testing at one site)', () => {
   });
 });
 
+describe('a trip to another city at home (look-alike of impossible travel)', () => {
+  const injector = LATER_NOISE_INJECTORS['domestic-trip'];
+  const home = (customer: SimulatedCustomer, atMs: number, id: string): EventInput => ({
+    type: 'login', event_id: id, customer_id: customer.id, channel: 'mobile_app', occurred_at: new Date(atMs).toISOString(), geo: { country: customer.homeCountry, ...customer.city },
+  });
+  /** When home events come back: the first minute after the last event of the trip that the trip keeps. */
+  const backHome = (customer: SimulatedCustomer, episode: Episode) => {
+    let atMs = Math.max(...episode.events.map(ms));
+    while (!episode.keepBase!(home(customer, atMs, 'probe'))) atMs += MINUTE;
+    return atMs;
+  };
+
+  it('goes 150 km or more within the home country, pays there, and keeps the customer off home tills while away', () => {
+    for (const { customer, seed } of CASES) {
+      const events = byTime(run(injector, customer, seed).events);
+      const far = events.filter((e) => e.geo?.lat !== undefined && distanceKm(customer.city, { name: '', lat: e.geo.lat, lon: e.geo.lon! }) >= 140);
+      expect(far.some((e) => e.type === 'card_payment')).toBe(true);
+      expect(events.every((e) => e.geo?.country === customer.homeCountry)).toBe(true);
+      expect(run(injector, customer, seed).keepBase!(home(customer, ms(far[0]!), 'x'))).toBe(false);
+    }
+  });
+
+  it('takes at least the time the journey needs, on the way, there, and back (features/geo.ts)', () => {
+    let nearest = 0;
+    for (const { customer, seed } of CASES) {
+      const episode = run(injector, customer, seed);
+      const hardest = hardestJourney(sightingsOf([home(customer, AT - 1, 'left'), ...episode.events, home(customer, backHome(customer, episode), 'back')]));
+      expect(hardest.ratio, hardest.between).toBeLessThanOrEqual(1);
+      nearest = Math.max(nearest, hardest.ratio);
+    }
+    // Flights come near what the model allows: the check meets journeys it could fail.
+    expect(nearest).toBeGreaterThan(0.5);
+  });
+});
+
 describe('the later look-alikes in a labelled stream', () => {
   const stream = buildLabelledStream({
     seed: 5, customers: 400, days: 120, start: new Date('2025-09-01T00:00:00Z'), fraudShare: 0.03, churnShare: 0.03, creditShare: 0.03,
@@ -355,5 +392,17 @@ describe('the later look-alikes in a labelled stream', () => {
 
   it('are the same for the same seed', () => {
     expect(again.noise).toEqual(stream.noise);
+  });
+
+  it('never take a genuine customer anywhere faster than anyone could travel (features/geo.ts)', () => {
+    const fraud = new Set(stream.labels.filter((label) => label.kind === 'fraud').map((label) => label.customer_id));
+    const byCustomer = new Map<string, EventInput[]>();
+    for (const event of stream.events) if (!fraud.has(event.customer_id)) byCustomer.set(event.customer_id, [...(byCustomer.get(event.customer_id) ?? []), event]);
+    const trips = stream.noise.filter((n) => n.kind === 'domestic-trip' || n.kind === 'travel-abroad');
+    expect(trips.length).toBeGreaterThan(20);
+    for (const [customer, events] of byCustomer) {
+      const hardest = hardestJourney(sightingsOf(events));
+      expect(hardest.ratio, `${customer}: ${hardest.between}`).toBeLessThanOrEqual(1);
+    }
   });
 });
