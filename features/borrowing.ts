@@ -1,4 +1,5 @@
 import type { EventFacts } from './eventFacts.js';
+import { keepInOrder } from './keptInOrder.js';
 import { DAY } from './windows.js';
 
 // Money borrowed and paid back with more. A payday lender pays 300 in, and three or four weeks
@@ -67,22 +68,14 @@ export function flowOf(
 /**
  * Adds the event's flow, if any, in time order (ties by content, so arrival order does not
  * matter), and forgets flows older than the quarter before `newest` less the allowed lateness,
- * then the oldest beyond the cap.
+ * then the oldest beyond the cap. Whether a payment repays anyone is judged on the flows kept.
  */
 export function recordCounterpartyFlow(
   flows: readonly CounterpartyFlow[], facts: Parameters<typeof flowOf>[1], newest: number, lateness: number,
 ): CounterpartyFlow[] {
-  const kept = pruneCounterpartyFlows(flows, newest, lateness);
-  const flow = flowOf(kept, facts);
-  if (flow === undefined || flow[0] < newest - lateness - FLOW_HISTORY_SECONDS) return kept as CounterpartyFlow[];
-  const next = [...kept, flow].sort(compareFlows);
-  return next.length > FLOWS_KEPT ? next.slice(next.length - FLOWS_KEPT) : next;
-}
-
-/** Flows as they are when nothing changes them: the list itself unless one has aged out. */
-export function pruneCounterpartyFlows<T extends readonly CounterpartyFlow[]>(flows: T, newest: number, lateness: number): T | CounterpartyFlow[] {
   const oldest = newest - lateness - FLOW_HISTORY_SECONDS;
-  return flows.length > 0 && flows[0]![0] < oldest ? flows.filter((flow) => flow[0] >= oldest) : flows;
+  const kept = keepInOrder(flows, undefined, oldest, FLOWS_KEPT, compareFlows);
+  return keepInOrder(kept, flowOf(kept, facts), oldest, FLOWS_KEPT, compareFlows);
 }
 
 /** By time, then content: one order whatever the arrival order. */

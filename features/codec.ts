@@ -4,7 +4,7 @@ import { emptyCreditState, isEmptyCredit, type CreditState } from './credit.js';
 import { addSeen, emptySeenSet, mapSeen } from './distinct.js';
 import { compareFlows, type CounterpartyFlow } from './borrowing.js';
 import { compareRuns, type NewPayeeRun } from './newPayees.js';
-import type { OwnMoneyIn } from './ownMoneyIn.js';
+import { compareOwnMoneyIn, type OwnMoneyIn } from './ownMoneyIn.js';
 import { compare as compareOnlineCard, type OnlineCardPayment } from './onlineCard.js';
 import { compareRecent } from './recentLog.js';
 import { SESSION_MARKS, type SessionMarks } from './session.js';
@@ -161,7 +161,7 @@ function decodeState(json: Json): CustomerFeatureState {
     oi: o.oi === undefined ? [] : sorted(list(o.oi).map((entry): OwnMoneyIn => {
       const [ageOf, amount] = tuple(entry, 2);
       return [time(ageOf), count(amount)];
-    }), (a, b) => a[0] - b[0] || a[1] - b[1]),
+    }), compareOwnMoneyIn),
     cf: o.cf === undefined ? [] : sorted(list(o.cf).map((entry): CounterpartyFlow => {
       const [ageOf, counterparty, account, milli] = tuple(entry, 4);
       const signed = int(milli);

@@ -1,4 +1,5 @@
 import type { EventFacts } from './eventFacts.js';
+import { keepInOrder } from './keptInOrder.js';
 import { WINDOW_SECONDS } from './windows.js';
 
 // Card payments made without the card at a terminal (online, by phone), kept for the last hour
@@ -23,26 +24,14 @@ export function onlineCardPaymentOf(facts: Pick<EventFacts, 't' | 'type' | 'card
 }
 
 /**
- * Adds a payment in time order (ties by content, so arrival order does not matter) and forgets
- * those older than the hour before `newest` less the allowed lateness, then the oldest beyond the cap.
+ * Adds a payment, if any, in time order (ties by content, so arrival order does not matter) and
+ * forgets those older than the hour before `newest` less the allowed lateness, then the oldest
+ * beyond the cap; the list itself when nothing changes (the common case: empty).
  */
-export function recordOnlineCardPayment(
-  kept: readonly OnlineCardPayment[], payment: OnlineCardPayment, newest: number, lateness: number,
+export function keepOnlineCardPayments(
+  kept: readonly OnlineCardPayment[], payment: OnlineCardPayment | undefined, newest: number, lateness: number,
 ): OnlineCardPayment[] {
-  const oldest = newest - lateness - WINDOW_SECONDS['1h'];
-  const next = kept.filter((p) => p[0] >= oldest);
-  if (payment[0] >= oldest) {
-    let at = next.length;
-    while (at > 0 && compare(next[at - 1]!, payment) > 0) at--;
-    next.splice(at, 0, payment);
-  }
-  return next.length > ONLINE_CARD_KEPT ? next.slice(next.length - ONLINE_CARD_KEPT) : next;
-}
-
-/** The same pruning without a new payment; the list itself when nothing is old (the common case: empty). */
-export function pruneOnlineCardPayments(kept: OnlineCardPayment[], newest: number, lateness: number): OnlineCardPayment[] {
-  const oldest = newest - lateness - WINDOW_SECONDS['1h'];
-  return kept.length > 0 && kept[0]![0] < oldest ? kept.filter((p) => p[0] >= oldest) : kept;
+  return keepInOrder(kept, payment, newest - lateness - WINDOW_SECONDS['1h'], ONLINE_CARD_KEPT, compare);
 }
 
 export interface OnlineCardHour {

@@ -1,4 +1,4 @@
-import type { EventFacts } from './eventFacts.js';
+import { keepInOrder } from './keptInOrder.js';
 import { DAY } from './windows.js';
 
 // Money the customer moved in from their own accounts elsewhere: savings brought in, not income.
@@ -14,21 +14,14 @@ export type OwnMoneyIn = [t: number, amountMilli: number];
 export const OWN_MONEY_IN_KEPT = 24;
 const OWN_MONEY_IN_HISTORY = 90 * DAY;
 
-export function isOwnMoneyIn(facts: Pick<EventFacts, 'fromOwnAccount'>): boolean {
-  return facts.fromOwnAccount;
+/** By time, then amount: one order whatever the arrival order. */
+export function compareOwnMoneyIn(a: OwnMoneyIn, b: OwnMoneyIn): number {
+  return a[0] - b[0] || a[1] - b[1];
 }
 
-/** Adds one in time order and forgets what the 90-day window no longer needs (then the oldest beyond the cap). */
-export function recordOwnMoneyIn(kept: readonly OwnMoneyIn[], entry: OwnMoneyIn | undefined, newest: number, lateness: number): OwnMoneyIn[] {
-  const oldest = newest - lateness - OWN_MONEY_IN_HISTORY - DAY;
-  if (entry === undefined && (kept.length === 0 || kept[0]![0] >= oldest)) return kept as OwnMoneyIn[];
-  const next = kept.filter(([t]) => t >= oldest);
-  if (entry && entry[0] >= oldest) {
-    let at = next.length;
-    while (at > 0 && (next[at - 1]![0] > entry[0] || (next[at - 1]![0] === entry[0] && next[at - 1]![1] > entry[1]))) at--;
-    next.splice(at, 0, entry);
-  }
-  return next.length > OWN_MONEY_IN_KEPT ? next.slice(next.length - OWN_MONEY_IN_KEPT) : next;
+/** Adds one, if any, in order and forgets what the 90-day window no longer needs (then the oldest beyond the cap). */
+export function keepOwnMoneyIn(kept: readonly OwnMoneyIn[], entry: OwnMoneyIn | undefined, newest: number, lateness: number): OwnMoneyIn[] {
+  return keepInOrder(kept, entry, newest - lateness - OWN_MONEY_IN_HISTORY - DAY, OWN_MONEY_IN_KEPT, compareOwnMoneyIn);
 }
 
 /** Own money moved in on the whole UTC days the 90-day buckets cover at t: the part of `amount_in` that is not income. */

@@ -6,14 +6,14 @@ import {
 } from './buckets.js';
 import { latenessSeconds, type FeatureConfig } from './config.js';
 import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSightingInPlace, SEEN_HISTORY } from './distinct.js';
-import { pruneCounterpartyFlows, recordCounterpartyFlow } from './borrowing.js';
+import { recordCounterpartyFlow } from './borrowing.js';
 import { recordCredit } from './credit.js';
 import type { EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
 import { pruneNewPayeeRuns, recordNewPayeeTransfer } from './newPayees.js';
-import { onlineCardPaymentOf, pruneOnlineCardPayments, recordOnlineCardPayment } from './onlineCard.js';
+import { keepOnlineCardPayments, onlineCardPaymentOf } from './onlineCard.js';
 import { lastTimeAtOrBefore, recordRecent } from './recentLog.js';
-import { isOwnMoneyIn, recordOwnMoneyIn } from './ownMoneyIn.js';
+import { keepOwnMoneyIn } from './ownMoneyIn.js';
 import { MARK_HISTORY_SECONDS, NEW_DEVICE_LOGIN_SECONDS, recordMarks, type SessionMark } from './session.js';
 import type { CustomerFeatureState, Reactivation, RecentEvent, SeenSetName } from './state.js';
 import { DAY, WINDOW_SECONDS, wholeDays } from './windows.js';
@@ -64,14 +64,12 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     sm: marks,
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
-    oc: onlineCard ? recordOnlineCardPayment(state.oc, onlineCard, newest, lateness) : pruneOnlineCardPayments(state.oc, newest, lateness),
-    oi: recordOwnMoneyIn(state.oi, isOwnMoneyIn(facts) ? [facts.t, facts.amountMilli] : undefined, newest, lateness),
+    oc: keepOnlineCardPayments(state.oc, onlineCard, newest, lateness),
+    oi: keepOwnMoneyIn(state.oi, facts.fromOwnAccount ? [facts.t, facts.amountMilli] : undefined, newest, lateness),
     np: facts.type === 'transfer_out'
       ? recordNewPayeeTransfer(state.np, facts, facts.payee !== undefined && familiarityAt(state.s.p, facts.payee, facts.t, SEEN_HISTORY.p).first === undefined, newest, lateness)
       : pruneNewPayeeRuns(state.np, newest, lateness),
-    cf: facts.type === 'transfer_in' || facts.type === 'transfer_out'
-      ? recordCounterpartyFlow(state.cf, facts, newest, lateness)
-      : pruneCounterpartyFlows(state.cf, newest, lateness),
+    cf: recordCounterpartyFlow(state.cf, facts, newest, lateness),
   };
 }
 
