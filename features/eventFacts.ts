@@ -130,7 +130,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
   if (event.type === 'transfer_out') {
     facts.payee = payeeKey(event.counterparty);
     facts.payeeCountry = event.counterparty.country;
-    const account = event.counterparty.account?.replace(/\s+/g, '').toUpperCase();
+    const account = normalisedAccount(event.counterparty.account);
     if (account) {
       facts.payeeAccount = accountKey(account);
       facts.payeeAccountCountry = /^[A-Z]{2}\d{2}/.test(account) ? account.slice(0, 2) : event.counterparty.country;
@@ -173,8 +173,13 @@ function payeeKey(counterparty: { id?: string | undefined; account?: string | un
   return accountKey(counterparty.account);
 }
 
+/** An account number or IBAN, spaces and case aside; undefined when there is none. */
+function normalisedAccount(account: string | undefined): string | undefined {
+  return account?.replace(/\s+/g, '').toUpperCase() || undefined;
+}
+
 /** An account number or IBAN, spaces and case aside, hashed: the same for a payee and a payer. */
 function accountKey(account: string | undefined): string | undefined {
-  const normalised = account?.replace(/\s+/g, '').toUpperCase();
+  const normalised = normalisedAccount(account);
   return normalised ? hashKey(`account:${normalised}`) : undefined;
 }
