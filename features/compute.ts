@@ -4,7 +4,7 @@ import { creditFeatures } from './credit.js';
 import { declineEvidence } from './decline.js';
 import { DAY_FIELD, DAY_TIER, HOUR_FIELD, HOUR_TIER, sumWindows } from './buckets.js';
 import type { FeatureVector } from './catalogue.js';
-import { distinctInWindow, familiarityAt, firstSeen, firstSeenInWindow, isNewAt, SEEN_HISTORY } from './distinct.js';
+import { distinctInWindow, firstSeen, firstSeenInWindow, isNewAt, knownLongerThan, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
 import { onlineCardHour } from './onlineCard.js';
@@ -83,18 +83,14 @@ export function featureVector(
   current: Readonly<CurrentEventFeatures>,
 ): FeatureVector {
   const merchantIsNewAt = (merchant: string, at: number) => isNewAt(state.s.m, merchant, at);
-  // A payee paid before the day of the transfer: a business's suppliers and staff at month end,
-  // not the accounts a drained session sends money to.
-  const payeeWasKnownAt = (payee: string, at: number) => {
-    const { first } = familiarityAt(state.s.p, payee, at, SEEN_HISTORY.p);
-    return first !== undefined && at - first > DAY;
-  };
-  const merchantIsFreshAt = (merchant: string, at: number) => {
-    const { first } = familiarityAt(state.s.m, merchant, at);
-    return first === undefined || at - first <= DAY;
-  };
-  const notPresentAt = (merchant: string, at: number) => state.oc.some((p) => p[0] === at && p[1] === merchant);
-  const short = shortWindowCounts(state.r, t, { merchantIsNewAt, notPresentAt, merchantIsFreshAt }, payeeWasKnownAt);
+  const short = shortWindowCounts(state.r, t, {
+    merchantIsNewAt,
+    merchantIsFreshAt: (merchant, at) => !knownLongerThan(state.s.m, merchant, at, DAY, SEEN_HISTORY.m),
+    notPresentAt: (merchant, at) => state.oc.some((p) => p[0] === at && p[1] === merchant),
+    // A payee paid before the day of the transfer: a business's suppliers and staff at month end,
+    // not the accounts a drained session sends money to.
+    payeeWasKnownAt: (payee, at) => knownLongerThan(state.s.p, payee, at, DAY, SEEN_HISTORY.p),
+  });
   const online = onlineCardHour(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);

@@ -71,11 +71,9 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     features.new_payee_transfers_90d = 1;
     features.new_payee_total_90d = majorUnits(facts.amountMilli);
   }
-  if (facts.type === 'transfer_out' && !facts.ownAccount && facts.payee !== undefined) {
-    const recent = recentNewPayeeTransfers(before.np, facts, features.new_payee);
-    features.new_payees_transfers_14d = recent.transfers;
-    features.new_payees_total_14d = majorUnits(recent.totalMilli);
-  }
+  const recent = recentNewPayeeTransfers(before.np, facts, features.new_payee);
+  features.new_payees_transfers_14d = recent.transfers;
+  features.new_payees_total_14d = majorUnits(recent.totalMilli);
   if (facts.direction === 'out') {
     const prior = outgoingStats(before.d, facts.t, WINDOW_SECONDS['90d']);
     features.amount_zscore = amountZScore(facts.amountMilli, prior);

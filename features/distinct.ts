@@ -125,6 +125,12 @@ export function firstSeen(set: SeenSet, key: string): number | undefined {
   return position < 0 ? undefined : set.times[position * STRIDE]!;
 }
 
+/** Known at t, and first seen more than `age` before it: a payee paid before today, a merchant that is no longer new today. */
+export function knownLongerThan(set: SeenSet, key: string, t: number, age: number, history = SEEN_HISTORY_SECONDS): boolean {
+  const { first } = familiarityAt(set, key, t, history);
+  return first !== undefined && t - first > age;
+}
+
 /** How familiar a key is at t: never seen (as isNewAt says) reads as 0 sightings. */
 export function familiarityAt(set: SeenSet, key: string | undefined, t: number, history = SEEN_HISTORY_SECONDS): Familiarity {
   const position = key === undefined ? -1 : positionOf(set, key);

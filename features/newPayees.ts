@@ -17,9 +17,14 @@ export const NEW_PAYEES_KEPT = 16;
 /** How long a payee counts as new for the run: a quarter. */
 export const NEW_PAYEE_RUN_SECONDS = 90 * DAY;
 
+/** A transfer out to a payee known by id or account, not to the customer's own account: what a run counts. */
+function paysSomeoneElse(facts: Pick<EventFacts, 'type' | 'payee' | 'ownAccount'>): facts is typeof facts & { payee: string } {
+  return facts.type === 'transfer_out' && facts.payee !== undefined && !facts.ownAccount;
+}
+
 /** The run of the current transfer's payee before it; undefined for other events and unknown payees. */
 export function runBefore(runs: readonly NewPayeeRun[], facts: Pick<EventFacts, 'type' | 'payee' | 'ownAccount'>): NewPayeeRun | undefined {
-  if (facts.type !== 'transfer_out' || facts.payee === undefined || facts.ownAccount) return undefined;
+  if (!paysSomeoneElse(facts)) return undefined;
   return runs.find((run) => run[0] === facts.payee);
 }
 
@@ -33,7 +38,7 @@ export function recordNewPayeeTransfer(
 ): NewPayeeRun[] {
   const oldest = newest - lateness - NEW_PAYEE_RUN_SECONDS;
   let next = runs.filter((run) => run[1] >= oldest);
-  if (facts.type === 'transfer_out' && facts.payee !== undefined && !facts.ownAccount) {
+  if (paysSomeoneElse(facts)) {
     const at = next.findIndex((run) => run[0] === facts.payee);
     if (at >= 0) {
       const [payee, first, transfers, total, largest] = next[at]!;
@@ -66,10 +71,12 @@ export const RECENT_NEW_PAYEES_SECONDS = 14 * DAY;
  * Transfers, and their total in thousandths, to every payee first paid in the 14 days before t,
  * the current transfer included when it goes to one of them (or opens a run): a purchase scam asks
  * again and again, of the seller and of a "carrier", long after a genuine purchase is paid for.
+ * Nothing for other events, which say nothing of payees.
  */
 export function recentNewPayeeTransfers(
   runs: readonly NewPayeeRun[], facts: Pick<EventFacts, 't' | 'type' | 'payee' | 'ownAccount' | 'amountMilli'>, newPayee: boolean,
 ): { transfers: number; totalMilli: number } {
+  if (!paysSomeoneElse(facts)) return { transfers: 0, totalMilli: 0 };
   const since = facts.t - RECENT_NEW_PAYEES_SECONDS;
   let transfers = 0;
   let totalMilli = 0;
@@ -80,7 +87,7 @@ export function recentNewPayeeTransfers(
     totalMilli += total;
     if (payee === facts.payee) current = true;
   }
-  if (current && facts.type === 'transfer_out' && !facts.ownAccount) {
+  if (current) {
     transfers += 1;
     totalMilli += facts.amountMilli;
   }

@@ -108,11 +108,16 @@ export interface ShortWindowCounts {
   smallOnlineFresh10m: number; smallOnlineFresh1h: number;
 }
 
-/** What the log alone cannot say of a card payment: whether the card was present, and whether its merchant was first paid that day. */
-export interface CardPaymentContext {
+/** What the log alone cannot say of its entries, answered from the rest of the state. */
+export interface ShortWindowContext {
+  /** The merchant was first paid with this payment. */
   merchantIsNewAt: (merchant: string, at: number) => boolean;
-  notPresentAt?: (merchant: string, at: number) => boolean;
-  merchantIsFreshAt?: (merchant: string, at: number) => boolean;
+  /** The merchant was first paid that day (or now): not known for a day yet. */
+  merchantIsFreshAt: (merchant: string, at: number) => boolean;
+  /** The card payment was made without the card present. */
+  notPresentAt: (merchant: string, at: number) => boolean;
+  /** The payee was paid before the day of this transfer. */
+  payeeWasKnownAt: (payee: string, at: number) => boolean;
 }
 
 /**
@@ -134,10 +139,8 @@ const OUTGOING_KINDS: ReadonlySet<number> = new Set([
 export function shortWindowCounts(
   log: readonly RecentEvent[],
   t: number,
-  cards: CardPaymentContext,
-  payeeWasKnownAt: (payee: string, at: number) => boolean = () => false,
+  { merchantIsNewAt, merchantIsFreshAt, notPresentAt, payeeWasKnownAt }: ShortWindowContext,
 ): ShortWindowCounts {
-  const { merchantIsNewAt, notPresentAt = () => false, merchantIsFreshAt = () => false } = cards;
   const counts: ShortWindowCounts = {
     txn1m: 0, txn10m: 0, txn1h: 0, card10m: 0, card1h: 0, smallCard10m: 0, smallCard1h: 0, cardNewMerchant10m: 0, cardNewMerchant1h: 0,
     transfersOut1h: 0, amountOut1hMilli: 0, failedLogins1h: 0, cash1h: 0, cashPlaces1h: 0,
