@@ -205,9 +205,13 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
   if (opts.noise) planNoise(pool, episodes, build, keep, rng, opts);
   planCredit(population, pool, episodes, build, keep, opts);
   planChurnNoise(pool, episodes, build, keep, opts);
-  planLaterNoise(pool, episodes, build, keep, opts);
+  // The later fraud look-alikes come after everything else, each kind on a random stream of its
+  // own, so adding them changed no other episode (theirs are the customer's last, so no other
+  // episode's index, randomness or event ids moved). The credit look-alikes added with the
+  // patterns planned apart come after those.
+  planLookalikesApart(LATER_NOISE_KINDS, LATER_NOISE_RATE_PER_90_DAYS, LATER_NOISE_INJECTORS, 'later-noise-plan', pool, episodes, build, keep, opts);
   planCreditApart(population, pool, episodes, build, keep, opts);
-  planLaterCreditNoise(pool, episodes, build, keep, opts);
+  planLookalikesApart(LATER_CREDIT_NOISE_KINDS, LATER_CREDIT_NOISE_RATE_PER_90_DAYS, LATER_CREDIT_NOISE_INJECTORS, 'later-credit-noise-plan', pool, episodes, build, keep, opts);
   return episodes;
 }
 
@@ -281,23 +285,26 @@ function planChurnNoise(pool: readonly SimulatedCustomer[], episodes: Map<string
 }
 
 /**
- * The later fraud look-alikes come after everything else, each kind on a random stream of its own,
- * so adding them changed no other episode (theirs are the customer's last, so no other episode's
- * index, randomness or event ids moved). Genuine customers only, as for churn look-alikes; an
- * episode that contradicts another of the customer's is moved, and dropped after a few tries.
+ * Look-alikes planned apart: each kind on a random stream of its own (`<stream>:<kind>`), drawn
+ * at its rate per 90 days for genuine customers only, somewhere from the later of the stream's
+ * start and the scored period to two days before the end (a deposit may be paid the day after
+ * the customer comes back); an episode that contradicts another of the customer's is moved, and
+ * dropped after a few tries.
  */
-function planLaterNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
+function planLookalikesApart<K extends string>(
+  kinds: readonly K[], rates: Readonly<Record<K, number>>, injectors: Readonly<Record<K, Injector>>, stream: string,
+  pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions,
+): void {
   if (!opts.noise) return;
   const { startMs, measureFromMs, endMs } = opts;
   const scale = (endMs - measureFromMs) / (90 * DAY_MS);
-  for (const kind of LATER_NOISE_KINDS) {
-    const rng = new SeededRandom(deriveSeed(opts.seed, `later-noise-plan:${kind}`));
+  for (const kind of kinds) {
+    const rng = new SeededRandom(deriveSeed(opts.seed, `${stream}:${kind}`));
     for (const customer of pool) {
-      if (!rng.chance(LATER_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
+      if (!rng.chance(rates[kind] * scale)) continue;
       if ((episodes.get(customer.id) ?? []).some((other) => other.label !== undefined)) continue;
-      // Two days' room: a deposit may be paid the day after the customer comes back.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const episode = build(customer, LATER_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
+        const episode = build(customer, injectors[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
         if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
         keep(customer, episode);
         break;
@@ -336,29 +343,6 @@ function planCreditApart(
       if (!others.every((other) => consistent(other, episode))) continue;
       keep(customer, episode);
       given++;
-    }
-  }
-}
-
-/**
- * Credit look-alikes added with the patterns planned apart, after everything else, each kind on a
- * random stream of its own, for genuine customers only, as the later fraud look-alikes are.
- */
-function planLaterCreditNoise(pool: readonly SimulatedCustomer[], episodes: Map<string, Episode[]>, build: Build, keep: Keep, opts: PlanOptions): void {
-  if (!opts.noise) return;
-  const { startMs, measureFromMs, endMs } = opts;
-  const scale = (endMs - measureFromMs) / (90 * DAY_MS);
-  for (const kind of LATER_CREDIT_NOISE_KINDS) {
-    const rng = new SeededRandom(deriveSeed(opts.seed, `later-credit-noise-plan:${kind}`));
-    for (const customer of pool) {
-      if (!rng.chance(LATER_CREDIT_NOISE_RATE_PER_90_DAYS[kind] * scale)) continue;
-      if ((episodes.get(customer.id) ?? []).some((other) => other.label !== undefined)) continue;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const episode = build(customer, LATER_CREDIT_NOISE_INJECTORS[kind], daytime(rng, between(rng, Math.max(startMs, measureFromMs), endMs - 2 * DAY_MS)), endMs, attempt);
-        if (!(episodes.get(customer.id) ?? []).every((other) => consistent(other, episode))) continue;
-        keep(customer, episode);
-        break;
-      }
     }
   }
 }
