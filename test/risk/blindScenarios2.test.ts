@@ -1,9 +1,9 @@
-import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
-  DAY, EMPLOYER, HOME, HOUR, LANDLORD, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayScenario, settle,
+  DAY, EMPLOYER, HOME, HOUR, LANDLORD, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayOutcome,
+  reportScenario, settle,
   type LifeOptions, type RaisedAlert,
 } from './scenarioHarness.js';
 
@@ -31,26 +31,14 @@ const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, c
 const ofType = (alerts: RaisedAlert[], type: string) => alerts.filter((a) => a.type === type);
 
 function record(name: string, expectation: string, alerts: RaisedAlert[], all: RaisedAlert[]): void {
-  const brief = (a: RaisedAlert) => ({ type: a.type, severity: a.severity, ruleIds: a.ruleIds, reasons: a.reasons.map((r) => `${r.ruleId}: ${r.text}`),
-    triggers: a.triggeringEvents.map((e) => `${e.eventId}${e.occurredAt ? `@${e.occurredAt}` : ''}`) });
-  if (REPORT === undefined) return;
-  const line = { name, expectation, scenarioAlerts: alerts.map(brief), otherAlertsOfCustomer: all.filter((a) => !alerts.includes(a)).map(brief) };
-  appendFileSync(REPORT, `${JSON.stringify(line)}\n`);
+  reportScenario(REPORT, { name, expectation }, alerts, all);
 }
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const WAITS = { timeoutMs: 30_000, quietMs: 500 };
 
-/** Posts history and scenario in event-time order; answers the alerts raised by the scenario's events (and by reviews of the customer) and all of the customer's alerts. */
-async function replayOn(engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]): Promise<{ raised: RaisedAlert[]; all: RaisedAlert[]; reviewed: RaisedAlert[]; since: RaisedAlert[] }> {
-  const { raised, all } = await replayScenario(engine, customer, scenario, history, WAITS);
-  const reviewed = all.filter((a) => a.triggeringEvents.some((e) => e.eventId.startsWith('review:')));
-  // Alerts the scenario caused, even when the event that tipped them was one of the customer's
-  // ordinary ones (a genuine payment at home right after the scenario's own events).
-  const start = Math.min(...scenario.map((e) => Date.parse(e.occurred_at)));
-  const since = all.filter((a) => raised.includes(a) || a.triggeringEvents.some((e) => e.occurredAt !== undefined && Date.parse(e.occurredAt) >= start));
-  return { raised, all, reviewed, since };
-}
+/** Posts history and scenario in event-time order; answers the customer's alerts split by what raised them. */
+const replayOn = (engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOutcome(engine, customer, scenario, history, WAITS);
 
 const pos = (customer: string, at: number, amount: string, merchant: { id: string; mcc: string; country: string; name?: string }, extra: Record<string, unknown> = {}) =>
   event(customer, 'card_payment', at, { channel: 'pos', amount, currency: 'EUR', merchant, entry_mode: Number(amount) < 50 ? 'contactless' : 'chip', geo: HOME, ...extra });

@@ -1,9 +1,8 @@
-import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
-  DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayScenario,
+  DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayOutcome, reportScenario,
   type LifeOptions, type RaisedAlert,
 } from './scenarioHarness.js';
 
@@ -34,26 +33,15 @@ const event = eventMaker('blind3');
 const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 
 function record(name: string, expectation: string, alerts: RaisedAlert[], all: RaisedAlert[]): void {
-  const brief = (a: RaisedAlert) => ({ type: a.type, severity: a.severity, ruleIds: a.ruleIds, reasons: a.reasons.map((r) => `${r.ruleId}: ${r.text}`),
-    triggers: a.triggeringEvents.map((e) => `${e.eventId}${e.occurredAt ? `@${e.occurredAt}` : ''}`) });
-  if (REPORT === undefined) return;
   const passed = expectation.startsWith('no ') ? queueFraud(alerts).length === 0 : queueFraud(alerts).length > 0;
-  const line = { name, expectation, passed, scenarioAlerts: alerts.map(brief), otherAlertsOfCustomer: all.filter((a) => !alerts.includes(a)).map(brief) };
-  appendFileSync(REPORT, `${JSON.stringify(line)}\n`);
+  reportScenario(REPORT, { name, expectation, passed }, alerts, all);
 }
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const WAITS = { timeoutMs: 30_000, quietMs: 500 };
 
-/** Posts history and scenario in event-time order; answers the alerts raised by the scenario's events, all of the customer's, and those from the scenario's start on. */
-async function replayOn(engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]): Promise<{ raised: RaisedAlert[]; all: RaisedAlert[]; since: RaisedAlert[] }> {
-  const { raised, all } = await replayScenario(engine, customer, scenario, history, WAITS);
-  // Alerts the scenario caused, even when the event that tipped them was one of the customer's
-  // ordinary ones (a genuine payment at home right after the scenario's own events).
-  const start = Math.min(...scenario.map((e) => Date.parse(e.occurred_at)));
-  const since = all.filter((a) => raised.includes(a) || a.triggeringEvents.some((e) => e.occurredAt !== undefined && Date.parse(e.occurredAt) >= start));
-  return { raised, all, since };
-}
+/** Posts history and scenario in event-time order; answers the customer's alerts split by what raised them. */
+const replayOn = (engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOutcome(engine, customer, scenario, history, WAITS);
 
 type Merchant = { id: string; mcc: string; country: string; name?: string };
 type Geo = { country: string; lat?: number; lon?: number };

@@ -1,10 +1,10 @@
-import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
-  DAY, EMPLOYER, HOME, HOME_IP, HOUR, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayScenario, settle,
-  type LifeOptions, type RaisedAlert,
+  DAY, EMPLOYER, HOME, HOME_IP, HOUR, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayOutcome,
+  reportScenario, scenarioOutcome, settle,
+  type LifeOptions, type RaisedAlert, type ScenarioOutcome,
 } from './scenarioHarness.js';
 
 // Blind scenarios, fourth set: genuine customers whose life changes (false-positive checks), credit
@@ -35,34 +35,16 @@ const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, c
 const at = (d: number, h: number, m = 0) => NOW - d * DAY + h * HOUR + m * MINUTE;
 
 const ofType = (alerts: readonly RaisedAlert[], type: string) => alerts.filter((a) => a.type === type);
-const brief = (a: RaisedAlert) => ({ type: a.type, severity: a.severity, ruleIds: a.ruleIds, reasons: a.reasons.map((r) => `${r.ruleId}: ${r.text}`),
-  triggers: a.triggeringEvents.map((e) => `${e.eventId}${e.occurredAt ? `@${e.occurredAt}` : ''}`) });
-
 function record(name: string, expectation: string, verdict: Record<string, boolean>, alerts: readonly RaisedAlert[], all: readonly RaisedAlert[], note?: string): void {
-  if (REPORT === undefined) return;
-  const line = { name, expectation, verdict, ...(note ? { note } : {}), scenarioAlerts: alerts.map(brief), otherAlertsOfCustomer: all.filter((a) => !alerts.includes(a)).map(brief) };
-  appendFileSync(REPORT, `${JSON.stringify(line)}\n`);
+  reportScenario(REPORT, { name, expectation, verdict, ...(note ? { note } : {}) }, alerts, all);
 }
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const WAITS = { timeoutMs: 60_000, quietMs: 500 };
 
-interface Outcome { raised: RaisedAlert[]; all: RaisedAlert[]; reviewed: RaisedAlert[]; since: RaisedAlert[] }
+type Outcome = ScenarioOutcome;
 
-/** Splits a customer's alerts: raised by the scenario's events, by reviews, and everything whose trigger lies at or after the scenario's start. */
-function outcome(all: RaisedAlert[], scenario: readonly EventInput[]): Outcome {
-  const ids = new Set(scenario.map((e) => e.event_id));
-  const start = Math.min(...scenario.map((e) => Date.parse(e.occurred_at)));
-  const raised = all.filter((a) => a.triggeringEvents.some((e) => ids.has(e.eventId)));
-  const reviewed = all.filter((a) => a.triggeringEvents.some((e) => e.eventId.startsWith('review:')));
-  const since = all.filter((a) => raised.includes(a) || a.triggeringEvents.some((e) => e.occurredAt !== undefined && Date.parse(e.occurredAt) >= start));
-  return { raised, all, reviewed, since };
-}
-
-async function replayOn(engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]): Promise<Outcome> {
-  const { all } = await replayScenario(engine, customer, scenario, history, WAITS);
-  return outcome(all, scenario);
-}
+const replayOn = (engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOutcome(engine, customer, scenario, history, WAITS);
 
 type Merchant = { id: string; mcc: string; country: string; name?: string };
 const pos = (customer: string, when: number, amount: string, merchant: Merchant, extra: Record<string, unknown> = {}) =>
@@ -517,7 +499,7 @@ describe('blind scenarios 4: silence and routine money moves (event-time review 
     await settle(engine, busy, clock.length, WAITS);
     for (const k of cases) await settle(engine, k.customer, k.history.length + k.scenario.length, WAITS);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    for (const k of cases) outcomes.set(k.customer, outcome(await customerAlerts(engine, k.customer), k.scenario));
+    for (const k of cases) outcomes.set(k.customer, scenarioOutcome(await customerAlerts(engine, k.customer), k.scenario));
   });
   afterAll(async () => engine?.dispose());
 

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { readBacklog } from '../../core/streams/index.js';
@@ -136,4 +137,51 @@ export async function replayScenario(
   const all = await customerAlerts(engine, customer);
   const scenarioIds = new Set(scenario.map((e) => e.event_id));
   return { raised: all.filter((a) => a.triggeringEvents.some((e) => scenarioIds.has(e.eventId))), all };
+}
+
+export interface ScenarioOutcome {
+  /** Raised by the scenario's own events. */
+  raised: RaisedAlert[];
+  /** Every alert of the customer. */
+  all: RaisedAlert[];
+  /** Raised by Vigil's scheduled review of the customer. */
+  reviewed: RaisedAlert[];
+  /**
+   * Raised from the scenario's start on: what the scenario caused, even when the event that tipped
+   * it was one of the customer's ordinary ones (a genuine payment right after the scenario's own).
+   */
+  since: RaisedAlert[];
+}
+
+/** Splits a customer's alerts by what raised them, for a scenario's expectations. */
+export function scenarioOutcome(all: RaisedAlert[], scenario: readonly EventInput[]): ScenarioOutcome {
+  const ids = new Set(scenario.map((e) => e.event_id));
+  const start = Math.min(...scenario.map((e) => Date.parse(e.occurred_at)));
+  const raised = all.filter((a) => a.triggeringEvents.some((e) => ids.has(e.eventId)));
+  const reviewed = all.filter((a) => a.triggeringEvents.some((e) => e.eventId.startsWith('review:')));
+  const since = all.filter((a) => raised.includes(a) || a.triggeringEvents.some((e) => e.occurredAt !== undefined && Date.parse(e.occurredAt) >= start));
+  return { raised, all, reviewed, since };
+}
+
+/** replayScenario, with the customer's alerts split as scenarioOutcome does. */
+export async function replayOutcome(
+  engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[], waits: { timeoutMs: number; quietMs: number },
+): Promise<ScenarioOutcome> {
+  const { all } = await replayScenario(engine, customer, scenario, history, waits);
+  return scenarioOutcome(all, scenario);
+}
+
+const briefAlert = (a: RaisedAlert) => ({
+  type: a.type, severity: a.severity, ruleIds: a.ruleIds, reasons: a.reasons.map((r) => `${r.ruleId}: ${r.text}`),
+  triggers: a.triggeringEvents.map((e) => `${e.eventId}${e.occurredAt ? `@${e.occurredAt}` : ''}`),
+});
+
+/**
+ * For reading the reasons (a set's BLINDn_REPORT=<file>): one JSON line per scenario, what the set
+ * records of it (name, expectation, verdict…) with the alerts it raised and the customer's others.
+ */
+export function reportScenario(file: string | undefined, line: Record<string, unknown>, alerts: readonly RaisedAlert[], all: readonly RaisedAlert[]): void {
+  if (file === undefined) return;
+  const record = { ...line, scenarioAlerts: alerts.map(briefAlert), otherAlertsOfCustomer: all.filter((a) => !alerts.includes(a)).map(briefAlert) };
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
