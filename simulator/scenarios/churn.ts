@@ -22,10 +22,17 @@ interface Departure {
   readonly seed: number;
 }
 
-/** Four to eight weeks from the first sign to leaving, shortened if the stream ends first. */
+/**
+ * Four to eight weeks from the first sign to leaving. A departure that would run past the stream's
+ * end starts that much earlier (back to `earliestStartMs` at most) instead of being squeezed: a
+ * customer who drifts away over eight weeks does not do it in three because the simulation stops.
+ * Only a stream too short for the whole span still shortens it.
+ */
 function departure(ctx: EpisodeContext, atMs: number, endMs: number, minDays = 28, maxDays = 56): Departure {
-  const leaveMs = Math.min(endMs, atMs + ctx.rng.between(minDays, maxDays) * DAY_MS);
-  return { startMs: atMs, leaveMs: Math.max(leaveMs, atMs + DAY_MS), seed: ctx.rng.int(0, 2 ** 31) };
+  const spanMs = ctx.rng.between(minDays, maxDays) * DAY_MS;
+  const startMs = Math.max(Math.min(atMs, endMs - spanMs), Math.min(atMs, ctx.earliestStartMs ?? atMs));
+  const leaveMs = Math.min(endMs, startMs + spanMs);
+  return { startMs, leaveMs: Math.max(leaveMs, startMs + DAY_MS), seed: ctx.rng.int(0, 2 ** 31) };
 }
 
 /** Share of activity still happening at t: 1 before the start, falling linearly to `floor` at leaving, 0 after. */

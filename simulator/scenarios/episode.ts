@@ -20,6 +20,11 @@ export interface EpisodeContext {
   readonly merchants: MerchantDirectory;
   /** Prefix of this episode's event ids, unique per customer and episode. */
   readonly idPrefix: string;
+  /**
+   * The earliest a slow change may be moved back to so that all of it fits before the stream ends
+   * (churn: once the customer has a habit to break). Without it, nothing is moved.
+   */
+  readonly earliestStartMs?: number;
 }
 
 /** How the label's first bad event is found once the stream is assembled. */

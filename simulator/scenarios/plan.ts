@@ -177,6 +177,7 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
       customer, merchants,
       rng: new SeededRandom(deriveSeed(opts.seed, `episode:${customer.id}:${index}:${attempt}`)),
       idPrefix: `scn-${opts.seed}-${customer.id.slice(5)}-${index}${attempt ? `r${attempt}` : ''}`,
+      earliestStartMs: churnEarliest(opts),
     };
     return injector(ctx, Math.round(atMs), endMs);
   };

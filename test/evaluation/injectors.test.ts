@@ -182,6 +182,26 @@ describe('churn and noise', () => {
     }
   });
 
+  it('a departure that would run past the stream end starts earlier, back to the earliest allowed, rather than being squeezed', () => {
+    const latestStart = END - 20 * DAY;
+    const earliestStartMs = END - 70 * DAY;
+    for (const pattern of ['activity-decline', 'app-sessions-fading'] as const) {
+      for (const { customer, seed } of CASES) {
+        const ctx: EpisodeContext = { customer, merchants, rng: new SeededRandom(deriveSeed(seed, customer.id)), idPrefix: `scn-d-${seed}`, earliestStartMs };
+        const episode = CHURN_INJECTORS[pattern](ctx, latestStart, END);
+        const startMs = (episode.label!.firstBad as { fromMs: number }).fromMs;
+        const probe = (atMs: number): EventInput => ({ type: 'login', event_id: `p${atMs}`, customer_id: customer.id, channel: 'mobile_app', occurred_at: new Date(atMs).toISOString() });
+        // Four weeks at least from the first sign; still there the moment before the start.
+        expect(startMs, pattern).toBeLessThanOrEqual(END - 28 * DAY);
+        expect(startMs, pattern).toBeGreaterThanOrEqual(earliestStartMs);
+        expect(episode.keepBase!(probe(startMs - 1)), pattern).toBe(true);
+      }
+      // Without the bound nothing moves: the start asked for is the start labelled.
+      const plain = run(CHURN_INJECTORS[pattern], CASES[0]!.customer, 1);
+      expect((plain.label!.firstBad as { fromMs: number }).fromMs).toBe(AT);
+    }
+  });
+
   it('a trip abroad keeps the customer off home tills and apps while away, and takes at least the time the journey needs, there and back', () => {
     for (const { customer, seed } of CASES) {
       const episode = run(NOISE_INJECTORS['travel-abroad'], customer, seed);
