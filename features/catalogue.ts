@@ -89,6 +89,7 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('country_first_seen_days', 'count', "Whole days since the customer was first seen in the current event's country (400 days of places); −1 when new or unknown. Weeks in a country abroad is a stay, minutes is a stranger's login."),
   f('settled_abroad', 'flag', 'abroad, in a country the customer was first seen in two days or more before: staying there (a semester, a posting, a long holiday), not just arrived.'),
   f('payee_account_changed', 'flag', 'A payee paid at least twice before (by its id) is paid at an account never paid before: new bank details, genuine or an invoice redirection.'),
+  f('payee_name_account_changed', 'flag', "A payee name paid at least twice before (legal form, case and accents aside) is paid at an account never paid before, whatever the payee's id: new bank details for a payee saved again under its own name, genuine or an invoice redirection."),
   f('payee_account_abroad', 'flag', "The current transfer's account is in another country (the IBAN's, else the payee's) than the one the customer is seen in most."),
   f('new_payees_transfers_14d', 'count', 'Transfers out to every payee first paid in the last 14 days, the current one included (0 for other events): a purchase scam asks again and again, of a seller and a carrier.'),
   f('new_payees_total_14d', 'amount', 'What those transfers sent in all.'),

@@ -21,7 +21,7 @@ import {
 //     r: [[age, kind, amount|0, merchant|"", country|"", lat?, lon?]],
 //     p: { a|l|m|r|d: age, g: [age, lat, lon], c: [age, country] },
 //     h, d: [[age in buckets, ...counters]],
-//     s: { m|k|c|d|p|n|i|a: [[key, age of last sighting, last − first, times seen]] },
+//     s: { m|k|c|d|p|n|i|a|q: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
 //     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]],
@@ -124,8 +124,8 @@ function decodeState(json: Json): CustomerFeatureState {
     p: decodePrevious(record(o.p), n),
     h: decodeBuckets(o.h, HOUR_TIER, n),
     d: decodeBuckets(o.d, DAY_TIER, n, o.v === 1 ? DAY_LAYOUT_V1 : undefined),
-    // Payee accounts (`a`) came later: a state written before them has none, and readers before them ignore the set.
-    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [], a: current ? sets.a ?? [] : [] }, (set) => {
+    // Payee accounts (`a`) and payee names (`q`) came later: a state written before them has none, and readers before them ignore the sets.
+    s: mapSets({ m: sets.m, k: sets.k, c: sets.c, d: sets.d, p: sets.p, n: current ? sets.n : [], i: current ? sets.i : [], a: current ? sets.a ?? [] : [], q: current ? sets.q ?? [] : [] }, (set) => {
       const seen = emptySeenSet();
       for (const entry of list(set)) {
         const [key, lastAge, span, times] = current ? tuple(entry, 4) : [...tuple(entry, 3), 1];
@@ -310,7 +310,7 @@ function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonl
 }
 
 function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {
-  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p), n: map(sets.n), i: map(sets.i), a: map(sets.a) };
+  return { m: map(sets.m), k: map(sets.k), c: map(sets.c), d: map(sets.d), p: map(sets.p), n: map(sets.n), i: map(sets.i), a: map(sets.a), q: map(sets.q) };
 }
 
 function sorted<T>(items: T[], compare: (a: T, b: T) => number): T[] {

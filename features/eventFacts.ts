@@ -49,6 +49,8 @@ export interface EventFacts {
   /** The payee's account (hashed, normalised IBAN or number) and its country: the IBAN's, else the payee's (transfers out). */
   payeeAccount: string | undefined;
   payeeAccountCountry: string | undefined;
+  /** The payee's name, legal form and punctuation aside, hashed (transfers to someone else): a payee saved again under another id keeps it. */
+  payeeName: string | undefined;
   /** Who sent an incoming transfer (hashed, as payees). */
   payer: string | undefined;
   /** The account an incoming transfer came from (hashed as payee accounts): a lender paid back at its account under another id. */
@@ -114,6 +116,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     payeeCountry: undefined,
     payeeAccount: undefined,
     payeeAccountCountry: undefined,
+    payeeName: undefined,
     payer: event.type === 'transfer_in' ? payeeKey(event.counterparty) : undefined,
     payerAccount: event.type === 'transfer_in' ? accountKey(event.counterparty.account) : undefined,
     fromOwnAccount: event.type === 'transfer_in' && event.counterparty.own_account === true,
@@ -138,6 +141,7 @@ export function eventFacts(event: VigilEvent, cfg: FeatureConfig): EventFacts {
     const bank = event.counterparty.bank?.trim().toUpperCase();
     facts.toOtherBank = bank !== undefined && bank !== '' && bank !== cfg.ownBankId.trim().toUpperCase();
     facts.ownAccount = event.counterparty.own_account === true;
+    if (!facts.ownAccount) facts.payeeName = payeeNameKey(event.counterparty.name);
   }
   if (event.type === 'complaint') {
     facts.complaint = { key: hashKey(event.complaint.id), resolved: event.complaint.status === 'resolved' };
@@ -171,6 +175,25 @@ function toMilli(minor: number, currency: string): number {
 function payeeKey(counterparty: { id?: string | undefined; account?: string | undefined }): string | undefined {
   if (counterparty.id) return hashKey(`id:${counterparty.id}`);
   return accountKey(counterparty.account);
+}
+
+/** Words that say what kind of company a payee is, not which: "Acme Ltd" and "ACME Limited" are one payee. */
+const LEGAL_FORMS: ReadonlySet<string> = new Set([
+  'ltd', 'limited', 'plc', 'llp', 'llc', 'inc', 'co', 'company', 'corp', 'gmbh', 'ag', 'kg', 'ug', 'ohg', 'ev',
+  'sa', 'sas', 'sarl', 'srl', 'spa', 'sl', 'bv', 'nv', 'vof', 'ab', 'as', 'oy', 'aps', 'sp', 'zoo', 'the', 'and',
+]);
+
+/**
+ * A payee's name as people write it the same: case, accents, punctuation and legal form aside
+ * ("Müller & Söhne GmbH" and "MULLER SOHNE"), hashed. Undefined for a name too short to tell payees
+ * apart (initials, "Mum"): two payees called that are not one payee.
+ */
+export function payeeNameKey(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const words = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '' && !LEGAL_FORMS.has(word));
+  const normalised = words.join(' ');
+  return normalised.replace(/ /g, '').length >= 4 ? hashKey(`name:${normalised}`) : undefined;
 }
 
 /** An account number or IBAN, spaces and case aside; undefined when there is none. */

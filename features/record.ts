@@ -198,6 +198,7 @@ const SIGHTINGS: readonly (readonly [SeenSetName, (facts: EventFacts) => string 
   ['n', (facts) => facts.network],
   ['i', (facts) => facts.payer],
   ['a', (facts) => facts.payeeAccount],
+  ['q', (facts) => facts.payeeName],
 ];
 
 /**

@@ -65,6 +65,7 @@ export interface SeenSets {
   /** networks the customer came from: IPv4 /24, IPv6 /48 */ n: SeenSet;
   /** payers of incoming transfers */ i: SeenSet;
   /** payee accounts paid (a saved payee's account can change) */ a: SeenSet;
+  /** payees' names, as paid (a payee saved again under the same name keeps it) */ q: SeenSet;
 }
 
 /** [time of the money event that ended a silence, whole days of that silence] */
@@ -116,7 +117,7 @@ export interface CustomerFeatureState {
 export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
-    s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet() },
+    s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet(), q: emptySeenSet() },
     sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [], oi: [], cf: [],
   };
 }

@@ -375,6 +375,34 @@ describe('a saved payee at new bank details', () => {
   });
 });
 
+describe('a payee saved anew under a known name, at new bank details', () => {
+  const pay = (atMs: number, account: string, payee: string, name: string) => ev('transfer_out', atMs, { amount: '4200.00', counterparty: { id: payee, account, name, country: 'DE' } });
+  const home = Array.from({ length: 5 }, (_, i) => ev('card_payment', T0 - (60 - i) * DAY, { channel: 'pos', entry_mode: 'chip', amount: '30.00', merchant: { id: `m-${i}`, mcc: '5411', country: 'DE' } }));
+  const usual = [pay(T0, 'DE75512108001245126100', 'p-supplier', 'Nordholz Papier GmbH'), pay(T0 + 30 * DAY, 'DE75512108001245126100', 'p-supplier', 'Nordholz Papier GmbH')];
+
+  it('reads the supplier\'s name (legal form, case, accents and punctuation aside) under a new payee id at a new account as changed', () => {
+    const redirected = pay(T0 + 60 * DAY, 'DE02120300000000202051', 'p-new-1', 'NORDHOLZ PAPIER');
+    expect(replay([...home, ...usual, redirected]).last).toMatchObject({ new_payee: true, payee_account_changed: false, payee_name_account_changed: true, payee_account_abroad: false });
+    const accented = [pay(T0, 'DE75512108001245126100', 'p-m', 'Müller & Söhne'), pay(T0 + 30 * DAY, 'DE75512108001245126100', 'p-m', 'Müller & Söhne')];
+    expect(replay([...home, ...accented, pay(T0 + 60 * DAY, 'PL27114020040000300201355387', 'p-new-2', 'Muller Sohne Ltd.')]).last)
+      .toMatchObject({ payee_name_account_changed: true, payee_account_abroad: true });
+  });
+
+  it('is not a change: the known account under a new id, a name paid once before, another name, or a name too short to tell payees apart', () => {
+    expect(replay([...home, ...usual, pay(T0 + 60 * DAY, 'DE75512108001245126100', 'p-new-1', 'Nordholz Papier')]).last.payee_name_account_changed).toBe(false);
+    expect(replay([...home, usual[0]!, pay(T0 + 60 * DAY, 'DE02120300000000202051', 'p-new-1', 'Nordholz Papier')]).last.payee_name_account_changed).toBe(false);
+    expect(replay([...home, ...usual, pay(T0 + 60 * DAY, 'DE02120300000000202051', 'p-new-1', 'Nordholz Druck')]).last.payee_name_account_changed).toBe(false);
+    const mum = [pay(T0, 'DE75512108001245126100', 'p-mum', 'Mum'), pay(T0 + 30 * DAY, 'DE75512108001245126100', 'p-mum', 'Mum')];
+    expect(replay([...home, ...mum, pay(T0 + 60 * DAY, 'DE02120300000000202051', 'p-other', 'MUM')]).last.payee_name_account_changed).toBe(false);
+  });
+
+  it('keeps the names through the state codec', () => {
+    const { state } = replay([...home, ...usual]);
+    expect(state.s.q.keys.length).toBe(1);
+    expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
+  });
+});
+
 describe('strangers paying in over days', () => {
   const credit = (atMs: number, payer: string, amount = '600.00') => ev('transfer_in', atMs, { amount, counterparty: { id: payer } });
 

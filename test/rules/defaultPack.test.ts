@@ -159,6 +159,13 @@ const TYPOLOGIES: Typology[] = [
     features: { payee_seen_count: 5, payee_first_seen_days: 148, payee_account_changed: true, payee_account_abroad: true },
     // The supplier's new account at home: a genuine bank switch looks the same.
     nearMiss: { features: { payee_seen_count: 5, payee_first_seen_days: 148, payee_account_changed: true, payee_account_abroad: false } } },
+  { rule: 'payee-account-changed-abroad', label: 'a payee saved anew under the supplier\'s name, at an account in Poland: 4,315.60', event: transferOut('4315.60'),
+    features: { ...NEW_PAYEE, payee_name_account_changed: true, payee_account_abroad: true },
+    nearMiss: { features: { ...NEW_PAYEE, payee_name_account_changed: false, payee_account_abroad: true } } },
+  { rule: 'payee-details-changed', label: 'the usual supplier saved anew under its name, at a new account at home: 4,315.60', event: transferOut('4315.60'),
+    features: { ...NEW_PAYEE, payee_name_account_changed: true, payee_account_abroad: false },
+    // A small sum to a relative's new account.
+    nearMiss: { event: transferOut('120.00'), features: { ...NEW_PAYEE, payee_name_account_changed: true, payee_account_abroad: false } } },
   { rule: 'growing-payments-new-payee', label: 'the fifth transfer to a payee abroad first paid five weeks ago, each larger, 5,450 in all', event: transferOut('2400.00'),
     features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: true, new_payee_total_to_monthly_income: 2.4 },
     // The same stage payments to a builder at home.
@@ -366,10 +373,10 @@ describe('default rule pack', () => {
     expect(firing(transferOut('1900.00'), features)).not.toContain('account-takeover');
   });
 
-  it('keeps advisory and queue apart: only a payee paid again and again, a large first payment and a watched customer\'s payment are low', () => {
-    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['payee-paid-repeatedly', 'large-first-payment', 'watched-customer-payment']);
+  it('keeps advisory and queue apart: only a payee paid again and again, new bank details at home, a large first payment and a watched customer\'s payment are low', () => {
+    expect(pack.rules.filter((r) => r.severity === 'low' && r.alert_type === 'fraud').map((r) => r.id)).toEqual(['payee-paid-repeatedly', 'payee-details-changed', 'large-first-payment', 'watched-customer-payment']);
     // Advisory rules that meet scams genuine customers resemble challenge in-line instead.
-    expect(pack.rules.filter((r) => r.id === 'payee-paid-repeatedly' || r.id === 'large-first-payment').map((r) => r.decision)).toEqual(['challenge', 'challenge']);
+    expect(pack.rules.filter((r) => ['payee-paid-repeatedly', 'payee-details-changed', 'large-first-payment'].includes(r.id)).map((r) => r.decision)).toEqual(['challenge', 'challenge', 'challenge']);
     expect(pack.rules.filter((r) => r.severity === 'critical').map((r) => r.id)).toEqual(['card-testing', 'account-takeover', 'blocked-entity']);
   });
 });
