@@ -99,9 +99,21 @@ export const EMPLOYERS: readonly string[] = [
 /** Retired customers are paid a pension instead of a salary, on the same monthly rhythm. */
 export const PENSION_PAYER = 'State Pension Service';
 
+// Enough names that two of one customer's payees rarely share one by chance, as in life (14 × 13
+// once made a customer's two regular payees namesakes, and payee names are now read: features'
+// payee_name_account_changed).
 export const FIRST_NAMES: readonly string[] = [
   'Olivia', 'Amelia', 'Isla', 'Ava', 'Noah', 'Oliver', 'George', 'Arthur', 'Priya', 'Mohammed', 'Zofia', 'Liam', 'Chloe', 'Kenji',
+  'Sophie', 'Emily', 'Grace', 'Freya', 'Lily', 'Ella', 'Mia', 'Hannah', 'Lucy', 'Ruby', 'Anna', 'Sara', 'Laura', 'Julia',
+  'Marta', 'Elena', 'Ines', 'Clara', 'Lea', 'Nora', 'Aisha', 'Fatima', 'Yuki', 'Mei', 'Aoife', 'Niamh', 'Harry', 'Jack',
+  'Thomas', 'James', 'William', 'Henry', 'Leo', 'Oscar', 'Charlie', 'Jacob', 'Lucas', 'Daniel', 'Adam', 'Samuel', 'Joseph',
+  'David', 'Luca', 'Mateo', 'Jonas', 'Felix', 'Paul', 'Ali', 'Omar', 'Ravi', 'Arjun', 'Hiro', 'Sean', 'Piotr', 'Tomasz', 'Pierre',
 ];
 export const LAST_NAMES: readonly string[] = [
   'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Patel', 'Khan', 'Murphy', 'Nowak', 'Evans', 'Walker', 'Sato',
+  'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson', 'White', 'Hughes', 'Edwards', 'Green', 'Hall', 'Wood', 'Harris',
+  'Lewis', 'Martin', 'Jackson', 'Clarke', 'Clark', 'Turner', 'Hill', 'Scott', 'Cooper', 'Morris', 'Ward', 'Moore', 'King',
+  'Watson', 'Baker', 'Harrison', 'Morgan', 'Young', 'Allen', 'Mitchell', 'Kelly', 'Walsh', 'Byrne', 'Ryan', "O'Brien",
+  'Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Dubois', 'Petit', 'Bernard',
+  'Rossi', 'Russo', 'Ferrari', 'García', 'Fernández', 'López', 'Silva', 'Santos', 'Kowalski', 'Wiśniewski', 'Tanaka', 'Suzuki',
 ];

@@ -4,6 +4,7 @@ import { CARD_CATEGORIES, EMPLOYERS, OTHER_BANKS, PENSION_PAYER, TRAVEL_COUNTRIE
 import { deviceFor, digitalChannel, envelope, homeGeo } from '../envelope.js';
 import type { Merchant } from '../merchants.js';
 import { TIER_SPEND_FACTOR, employerCalled, type Payee, type SimulatedCustomer } from '../population.js';
+import { deriveSeed } from '../random.js';
 import { isBranchOpen } from '../rhythm.js';
 import { salaryCredit } from '../transactions.js';
 import {
@@ -298,8 +299,10 @@ export function moneyHome(ctx: EpisodeContext, atMs: number, endMs: number): Epi
 /**
  * A payee changes banks: one of the customer's regular payees (a landlord, a relative, a club)
  * gives new bank details, and the next payment goes to the new account; nine times in ten at home,
- * once in ten abroad (a relative who moved). About 2 in 100 genuine customers a quarter (plan.ts).
- * The look-alike of invoice redirection: a saved payee paid at an account never paid before.
+ * once in ten abroad (a relative who moved). A third of customers save the payee again under the
+ * same name rather than edit the saved one, so the new account comes under a new payee id. About 2
+ * in 100 genuine customers a quarter (plan.ts). The look-alike of invoice redirection: a payee paid
+ * before, by its id or its name, paid at an account never paid before.
  */
 export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
   const { rng, customer } = ctx;
@@ -319,10 +322,42 @@ export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
   const abroad = rng.chance(0.1);
   const country = abroad ? rng.pick(TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry)) : customer.homeCountry;
   const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
-  const moved: Payee = { ...payee, account: fresh.account, bank: fresh.bank, country };
+  // Decided apart from the episode's random stream, which the look-alike had before the choice.
+  const savedAgain = deriveSeed(0, `${ctx.idPrefix}:saved-again`) / 2 ** 32 < 1 / 3;
+  const moved: Payee = { ...payee, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank, country };
   writer.add(atMs, (id, at) => transfer(ctx, moved, rng.logNormal(150, 0.6) * TIER_SPEND_FACTOR[customer.tier] ** 0.5, device, channel, id, at));
   return { events: writer.events, noise: { kind: 'payee-changes-bank', atMs } };
 }
+
+/**
+ * A landlord changes banks: rent paid to the same landlord at home for the last two or three months
+ * (600–1,600 a month, scaled by tier), then the landlord sends new bank details and this month's
+ * rent goes to the new account, a third of the time to the landlord saved again under the same
+ * name. About 2 in 100 genuine customers a quarter (an assumption: a tenant's landlord changes banks
+ * every few years). The look-alike of invoice redirection at home with the sums it takes: the
+ * usual payee, the usual sum, an account never paid. payee-details-changed challenges every one of
+ * these in-line, which is what that rule costs.
+ */
+export function landlordChangesBank(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const channel = digitalChannel(rng, customer);
+  const device = deviceFor(rng, customer, channel);
+  const landlord = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: rng.chance(0.5) ? rng.pick(LETTING_AGENTS) : undefined });
+  const rentGbp = logUniform(rng, 600, 1600) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  const months = rng.int(2, 3);
+  for (let month = months; month >= 1; month--) {
+    writer.add(atMs - Math.round(month * 30.44) * DAY_MS, (id, at) => transfer(ctx, landlord, rentGbp, device, channel, id, at));
+  }
+  const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry });
+  const savedAgain = rng.chance(1 / 3);
+  const moved: Payee = { ...landlord, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank };
+  writer.add(atMs, (id, at) => transfer(ctx, moved, rentGbp, device, channel, id, at));
+  writer.dropAfter(endMs);
+  return { events: writer.events, noise: { kind: 'landlord-changes-bank', atMs } };
+}
+
+const LETTING_AGENTS = ['Harbour Lettings Ltd', 'Keystone Property Management', 'Greenway Estates', 'Hausverwaltung Lindner GmbH', 'Agence Immobilière du Parc'];
 
 /**
  * A purchase from abroad, genuine: a used car, a caravan or a piece of furniture from a seller in

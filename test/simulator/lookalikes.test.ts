@@ -238,22 +238,50 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
 });
 
 describe('a payee changing banks (look-alike of invoice redirection)', () => {
-  it('pays one payee the customer paid before at a new account, at home nine times in ten', () => {
+  it('pays one payee the customer paid before (by its id, or saved again under its name) at a new account, at home nine times in ten', () => {
     let abroad = 0;
+    let savedAgain = 0;
     for (const { customer, seed } of CASES) {
       const events = byTime(run(LATER_NOISE_INJECTORS['payee-changes-bank'], customer, seed).events);
       const last = events.at(-1)!;
       expect(last.type).toBe('transfer_out');
       expect(ms(last)).toBe(AT);
       if (last.type !== 'transfer_out') continue;
-      const before = customer.payees.find((p) => p.id === last.counterparty.id)
-        ?? events.slice(0, -1).map((e) => (e.type === 'transfer_out' ? e.counterparty : undefined)).find((c) => c?.id === last.counterparty.id);
+      const known = [...customer.payees, ...events.slice(0, -1).flatMap((e) => (e.type === 'transfer_out' ? [e.counterparty] : []))];
+      const before = known.find((p) => p.id === last.counterparty.id) ?? known.find((p) => p.name === last.counterparty.name);
       expect(before, 'the payee was known').toBeDefined();
+      expect(last.counterparty.name).toBe(before!.name);
       expect(last.counterparty.account).not.toBe(before!.account);
+      if (before!.id !== last.counterparty.id) savedAgain++;
       if (!last.counterparty.account!.startsWith(customer.homeCountry)) abroad++;
     }
     expect(abroad).toBeGreaterThan(0);
     expect(abroad / CASES.length).toBeLessThan(0.25);
+    expect(savedAgain).toBeGreaterThan(0);
+    expect(savedAgain).toBeLessThan(CASES.length);
+  });
+
+  it('a landlord: two or three months of the same rent at home, then the same rent to a new account at home, sometimes under a new payee id', () => {
+    let savedAgain = 0;
+    for (const { customer, seed } of CASES) {
+      const transfers = byTime(run(LATER_NOISE_INJECTORS['landlord-changes-bank'], customer, seed).events).filter((e) => e.type === 'transfer_out');
+      expect(transfers.length).toBeGreaterThanOrEqual(3);
+      expect(transfers.length).toBeLessThanOrEqual(4);
+      const [last, ...earlier] = [transfers.at(-1)!, ...transfers.slice(0, -1)];
+      if (last.type !== 'transfer_out') continue;
+      expect(ms(last)).toBe(AT);
+      const accounts = new Set(earlier.map((e) => (e.type === 'transfer_out' ? e.counterparty.account : '')));
+      expect(accounts.size).toBe(1);
+      expect(accounts.has(last.counterparty.account)).toBe(false);
+      expect(last.counterparty.account!.startsWith(customer.homeCountry)).toBe(true);
+      for (const e of earlier) {
+        if (e.type !== 'transfer_out') continue;
+        expect(e.counterparty.name).toBe(last.counterparty.name);
+        expect(e.amount).toBe(last.amount);
+        if (e.counterparty.id !== last.counterparty.id) savedAgain++;
+      }
+    }
+    expect(savedAgain).toBeGreaterThan(0);
   });
 });
 
