@@ -104,6 +104,7 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('failed_logins_1h', 'count', 'Failed logins in the last hour.'),
   f('failed_logins_24h', 'count', 'Failed logins in the last 24 hours.'),
   f('password_resets_24h', 'count', 'Password resets in the last 24 hours.'),
+  f('device_added_beside_another', 'flag', "The current event's device was first seen in the last 60 days, a week or more after another device the customer still uses (seen in the last 7 days): a device added beside the customer's own, not one that replaced it (a tablet, or someone else's phone on the account)."),
   f('device_added_24h', 'count', 'Devices added in the last 24 hours.'),
   f('profile_changes_24h', 'count', 'Profile changes in the last 24 hours.'),
   f('seconds_since_password_reset', 'seconds', 'Seconds since the previous password reset; −1 if none.'),

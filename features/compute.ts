@@ -50,6 +50,7 @@ export interface CurrentEventFeatures {
   payee_account_changed: boolean;
   payee_account_abroad: boolean;
   payee_name_account_changed: boolean;
+  device_added_beside_another: boolean;
   device_age_seconds: number;
   own_account_transfer: boolean;
   card_present: boolean;
@@ -67,7 +68,7 @@ export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   geo_seconds_from_previous: -1, geo_least_travel_seconds: -1, geo_travel_time_needed_ratio: -1, country_changed: false,
   amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
-  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false,
+  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false, device_added_beside_another: false,
   device_age_seconds: -1, own_account_transfer: false, card_present: false,
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
   idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
@@ -194,6 +195,7 @@ export function featureVector(
     payee_account_changed: current.payee_account_changed,
     payee_account_abroad: current.payee_account_abroad,
     payee_name_account_changed: current.payee_name_account_changed,
+    device_added_beside_another: current.device_added_beside_another,
     // Against a month of what came in over the quarter: more than six weeks of income sent to
     // someone first paid weeks ago is a customer being drained, whatever the single amounts.
     new_payee_total_to_monthly_income: income90d > 0 ? current.new_payee_total_90d / (majorUnits(income90d) / 3) : 0,

@@ -1,7 +1,7 @@
 import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
 import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
-import { familiarityAt, isNewAt, mostSeen, SEEN_HISTORY } from './distinct.js';
+import { familiarityAt, isNewAt, mostSeen, olderStillInUse, SEEN_HISTORY } from './distinct.js';
 import { majorUnits, type EventFacts } from './eventFacts.js';
 import { recentNewPayeeTransfers, runBefore } from './newPayees.js';
 import { continentOf } from './continents.js';
@@ -12,6 +12,9 @@ import { REACTIVATION_MIN_IDLE_SECONDS } from './record.js';
 import { lastMarkAtOrBefore } from './session.js';
 import type { CustomerFeatureState, SeenSet } from './state.js';
 import { DAY, wholeDays, WINDOW_SECONDS } from './windows.js';
+
+/** How recently a device was first seen for it to count as added (device_added_beside_another). */
+const ADDED_DEVICE_RECENT = 60 * DAY;
 
 /** Days in a country abroad after which the customer is staying there, not just arrived (a stranger's login is minutes old). */
 export const SETTLED_ABROAD_DAYS = 2;
@@ -45,6 +48,14 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     card_present: facts.cardPresent === true,
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
   };
+  if (facts.device !== undefined) {
+    // Added within 60 days, a week or more after another device the customer still uses: a
+    // tablet beside the phone, or someone else's phone on the account; a phone that replaced the
+    // old one leaves nothing older in use.
+    const since = device.first ?? facts.t;
+    features.device_added_beside_another = since >= facts.t - ADDED_DEVICE_RECENT
+      && olderStillInUse(before.s.d, facts.device, since, facts.t, 7 * DAY, 7 * DAY);
+  }
   // Home is the country the customer is seen in most; codes are upper case (the event schema).
   const home = mostSeen(before.s.c);
   const outsideHome = (country: string | undefined) => country !== undefined && home !== undefined && country !== home;

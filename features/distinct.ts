@@ -152,6 +152,18 @@ export function anotherEstablished(set: SeenSet, key: string, t: number, age: nu
   return false;
 }
 
+/**
+ * Whether another key first seen at least `gap` before `since` (the key's own first sighting) was
+ * seen within `recent` before t: a device added beside one still in use, not in its place.
+ */
+export function olderStillInUse(set: SeenSet, key: string, since: number, t: number, gap: number, recent: number): boolean {
+  for (let i = 0; i < seenCount(set); i++) {
+    const at = i * STRIDE;
+    if (set.keys[i] !== key && set.times[at]! <= since - gap && set.times[at + LAST]! >= t - recent) return true;
+  }
+  return false;
+}
+
 /** Keys first seen within [t − W, t]: new payers in a day, whatever order their credits arrived in. */
 export function firstSeenInWindow(set: SeenSet, t: number, window: number): number {
   let first = 0;

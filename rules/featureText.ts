@@ -109,6 +109,7 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   settled_abroad: { unit: 'flag', text: 'staying abroad in a country first seen days before', whenFalse: 'not staying abroad', quietWhenFalse: true },
   payee_account_changed: { unit: 'flag', text: 'a payee paid before, at an account never paid before', whenFalse: 'the payee\'s usual account', appliesTo: ['transfer_out'] },
   payee_name_account_changed: { unit: 'flag', text: 'a payee name paid before, at an account never paid before', whenFalse: 'the usual account for this payee name', appliesTo: ['transfer_out'] },
+  device_added_beside_another: { unit: 'flag', text: 'from a device added in the last 60 days beside one still in use', whenFalse: 'from the customer\'s usual device' },
   payee_account_abroad: { unit: 'flag', text: 'to an account abroad', whenFalse: 'to an account at home', appliesTo: ['transfer_out'] },
   new_payees_transfers_14d: { unit: 'count', text: '{v} transfers to payees first paid in the last 14 days', appliesTo: ['transfer_out'] },
   new_payees_total_14d: { unit: 'amount', text: '{v} sent to payees first paid in the last 14 days', appliesTo: ['transfer_out'] },

@@ -432,3 +432,23 @@ describe('where the customer is', () => {
     expect(featuresAt(state, T0 + 3 * HOUR).distinct_countries_24h).toBe(1);
   });
 });
+
+describe('a device added beside the customer\'s own', () => {
+  const login = (atMs: number, device: string) => ev('login', atMs, { channel: 'mobile_app', device: { id: device } });
+  const own = Array.from({ length: 40 }, (_, d) => login(T0 + d * DAY, 'dev-own'));
+  const fromCarer = (atMs: number) => ev('transfer_out', atMs, { channel: 'mobile_app', amount: '300.00', counterparty: { id: 'p-carer' }, device: { id: 'dev-carer' } });
+
+  it('is the newer device used while an older one still is: a second phone on the account, first seen and weeks later', () => {
+    expect(replay([...own, login(T0 + 20 * DAY, 'dev-carer'), fromCarer(T0 + 39 * DAY + HOUR)]).last.device_added_beside_another).toBe(true);
+    expect(replay([...own, fromCarer(T0 + 39 * DAY + HOUR)]).last.device_added_beside_another).toBe(true);
+  });
+
+  it('is not: the customer\'s own older device, a phone that replaced the old one, one added with the other, or one added more than 60 days ago', () => {
+    expect(replay([...own, login(T0 + 20 * DAY, 'dev-carer'), login(T0 + 39 * DAY + HOUR, 'dev-own')]).last.device_added_beside_another).toBe(false);
+    const replaced = [...own.slice(0, 20), ...Array.from({ length: 20 }, (_, d) => login(T0 + (20 + d) * DAY, 'dev-carer'))];
+    expect(replay([...replaced, fromCarer(T0 + 39 * DAY + HOUR)]).last.device_added_beside_another).toBe(false);
+    expect(replay([...own, login(T0 + 3 * HOUR, 'dev-carer'), fromCarer(T0 + 39 * DAY + HOUR)]).last.device_added_beside_another).toBe(false);
+    const long = Array.from({ length: 80 }, (_, d) => login(T0 + d * DAY, 'dev-own'));
+    expect(replay([...long, login(T0 + 10 * DAY, 'dev-carer'), fromCarer(T0 + 79 * DAY + HOUR)]).last.device_added_beside_another).toBe(false);
+  });
+});

@@ -15,6 +15,8 @@ import { DAY, HOME, HOUR, LANDLORD, MINUTE, PHONE, eventMaker, ordinaryLife as l
 // three are the other gap it listed, invoice redirection with the payee saved anew under the
 // landlord's own name: at home it is challenged and advisory (a landlord who really changed banks
 // looks the same), abroad it is in the queue, and the new details once paid are not asked about again.
+// A carer drawing on a widow's money was a third blind case the README listed, written again from
+// its description, beside a builder paid the same way from the customer's own phone.
 
 const config = testConfig();
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
@@ -213,6 +215,46 @@ describe('scenarios the rule pack was never tuned on', () => {
       const alerts = await replay(customer, [rent(customer, NOW - 15 * DAY, moved), rent(customer, NOW - DAY, moved)]);
       expect(alerts).toHaveLength(1);
       expect(Date.parse(alerts[0]!.triggeringEvents[0]!.occurredAt!)).toBe(NOW - 15 * DAY);
+    });
+  });
+
+  describe('growing transfers to a new payee at home over eight weeks, with savings brought in', () => {
+    const CARER_PHONE = { id: 'dev-carer-phone', ip: '81.2.69.77' };
+    const WEEKS = [280, 400, 600, 900, 1300, 1800, 2400, 3000];
+    const SAVINGS = { id: 'payee-own-savings', account: 'DE12500105170648489890', bank: 'VIGIL', country: 'DE', name: 'Tagesgeld', own_account: true };
+    // Eleven weeks of ordinary life first: the customer's own phone is known well before the story starts.
+    const replayLong = async (customer: string, scenario: readonly EventInput[]) =>
+      (await replayScenario(engine, customer, scenario, lifeOf(event, NOW, customer, { from: 80 }), { timeoutMs: 20_000, quietMs: 300 })).raised;
+    const story = (customer: string, device: { id: string; ip: string }, payee: Record<string, unknown>) => {
+      const start = NOW - 57 * DAY;
+      const events: EventInput[] = [];
+      if (device.id !== PHONE.id) events.push(event(customer, 'device_added', start, { channel: 'mobile_app', device, geo: HOME }));
+      WEEKS.forEach((amount, week) => {
+        const at = start + (week * 7 + 1) * DAY + 11 * HOUR;
+        events.push(event(customer, 'login', at - 5 * MINUTE, { channel: 'mobile_app', device, geo: HOME }));
+        events.push(event(customer, 'transfer_out', at, { channel: 'mobile_app', amount: `${amount}.00`, currency: 'EUR', device, geo: HOME, counterparty: payee }));
+      });
+      // Savings brought in twice as the sums grow.
+      for (const week of [3, 5]) {
+        events.push(event(customer, 'transfer_in', start + week * 7 * DAY + 9 * HOUR, { channel: 'core_banking', amount: '4000.00', currency: 'EUR', counterparty: SAVINGS }));
+      }
+      return events;
+    };
+
+    it('a carer\'s phone added to a widow\'s account, transfers to the carer growing from 280 to 3,000 and weekly cash growing, is in the queue', async () => {
+      const customer = 'unseen-carer-abuse';
+      const carer = { id: 'payee-carer', account: 'DE44100110012629586455', bank: 'NTSBDEB1XXX', country: 'DE', name: 'Marek Duda' };
+      const cash = WEEKS.map((_, week) => event(customer, 'cash_withdrawal', NOW - 57 * DAY + (week * 7 + 3) * DAY + 10 * HOUR, {
+        channel: 'atm', amount: `${200 + week * 115}.00`, currency: 'EUR', geo: HOME,
+      }));
+      const alerts = await replayLong(customer, [...story(customer, CARER_PHONE, carer), ...cash]);
+      expect(queueFraud(alerts).flatMap((a) => a.ruleIds)).toContain('growing-payments-from-added-device');
+    });
+
+    it('a builder paid in the same growing stages from the customer\'s own phone puts no fraud alert in the queue', async () => {
+      const customer = 'unseen-builder-own-phone';
+      const builder = { id: 'payee-builder', account: 'DE44100110012629586499', bank: 'NTSBDEB1XXX', country: 'DE', name: 'Bau Lindner GmbH' };
+      expect(queueFraud(await replayLong(customer, story(customer, PHONE, builder)))).toEqual([]);
     });
   });
 });

@@ -170,6 +170,10 @@ const TYPOLOGIES: Typology[] = [
     features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: true, new_payee_total_to_monthly_income: 2.4 },
     // The same stage payments to a builder at home.
     nearMiss: { features: { payee_seen_count: 4, payee_first_seen_days: 27, new_payee_transfers_90d: 5, new_payee_total_90d: 5_450, new_payee_growing: true, payee_abroad: false, new_payee_total_to_monthly_income: 2.4 } } },
+  { rule: 'growing-payments-from-added-device', label: 'the sixth transfer to a carer paid since seven weeks, each larger, 9,100 in all, from a phone added beside the customer\'s own', event: transferOut('3000.00'),
+    features: { payee_seen_count: 5, payee_first_seen_days: 49, new_payee_transfers_90d: 6, new_payee_total_90d: 9_100, new_payee_growing: true, payee_abroad: false, new_payee_total_to_monthly_income: 3.9, device_added_beside_another: true },
+    // The builder's stages, paid from the customer's own phone.
+    nearMiss: { features: { payee_seen_count: 5, payee_first_seen_days: 49, new_payee_transfers_90d: 6, new_payee_total_90d: 9_100, new_payee_growing: true, payee_abroad: false, new_payee_total_to_monthly_income: 3.9, device_added_beside_another: false } } },
   { rule: 'repeated-asks-new-payees-abroad', label: '"customs" to a seller abroad paid twice this week, the fourth transfer to new payees, 7,550 in all', event: transferOut('1900.00'),
     features: { payee_seen_count: 2, payee_first_seen_days: 5, new_payee_transfers_90d: 3, payee_abroad: true, new_payees_transfers_14d: 4, new_payees_total_14d: 7_550, new_payees_total_14d_to_monthly_income: 2.2 },
     // A move abroad: the landlord's rent after the deposit, the agency and the removers paid too; the second to the landlord.

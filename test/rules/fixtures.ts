@@ -54,7 +54,7 @@ export const COMMUTER: FeatureVector = {
   new_device: false, new_country: false, new_payee: false, new_merchant_category: false, new_merchant: false, new_network: false,
   merchant_seen_count: 14, merchant_first_seen_days: 200, payee_seen_count: 6, payee_first_seen_days: 300,
   transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false,
-  payee_abroad: false, new_payee_total_to_monthly_income: 0, new_payees_transfers_14d: 0, new_payees_total_14d: 0, new_payees_total_14d_to_monthly_income: 0, abroad: false, country_first_seen_days: 900, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false,
+  payee_abroad: false, new_payee_total_to_monthly_income: 0, new_payees_transfers_14d: 0, new_payees_total_14d: 0, new_payees_total_14d_to_monthly_income: 0, abroad: false, country_first_seen_days: 900, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false, device_added_beside_another: false,
   own_account_transfer: false, card_present: true, device_age_seconds: 40_000_000,
   seconds_since_last_activity: 5_400, seconds_since_last_login: 20_000, days_since_last_txn_before_current: 0,
   failed_logins_1h: 0, failed_logins_24h: 0, password_resets_24h: 0, device_added_24h: 0, profile_changes_24h: 0,
