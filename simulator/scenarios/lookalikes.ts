@@ -248,8 +248,11 @@ export function splitPaymentNewPayee(ctx: EpisodeContext, atMs: number): Episode
 /**
  * A builder at home paid in stages: a deposit, then four or five growing stage payments a week or
  * two apart as the work goes on (from atMs; stages after the stream's end are not in it), 4,000–20,000 in all (scaled by tier), to one new domestic payee
- * from the customer's usual device. About 3 in 100 genuine customers a quarter (plan.ts). The
- * look-alike of a romance or investment scam's growing asks: the same run, to an account at home.
+ * from the customer's usual device; one customer in ten pays them from a tablet bought two to six
+ * weeks before, while going on using their phone (an assumption). About 3 in 100 genuine customers
+ * a quarter (plan.ts). The look-alike of a romance or investment scam's growing asks (the same run,
+ * to an account at home) and, with the tablet, of someone close to the customer drawing on their
+ * money from a phone added to the account.
  */
 export function builderStagePayments(ctx: EpisodeContext, atMs: number, endMs: number): Episode {
   const { rng, customer } = ctx;
@@ -257,6 +260,12 @@ export function builderStagePayments(ctx: EpisodeContext, atMs: number, endMs: n
   const channel = digitalChannel(rng, customer);
   const device = deviceFor(rng, customer, channel);
   const builder = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry, name: rng.pick(['Oakline Builders', 'Brick & Beam Ltd', 'Homewright Renovations']) });
+  // Decided apart from the episode's random stream, which the look-alike had before the tablet.
+  const tablet = apart(ctx, 'tablet') < 0.1 ? { id: `${device.id}-new-tablet`, ip: device.ip } : undefined;
+  if (tablet) {
+    const boughtMs = atMs - Math.round((14 + apart(ctx, 'tablet-bought') * 28) * DAY_MS);
+    writer.add(boughtMs, (id, at) => ({ type: 'device_added', ...envelope(id, customer, at, 'mobile_app'), device: tablet }));
+  }
   const totalGbp = logUniform(rng, 4000, 20000) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
   const stages = rng.int(4, 5);
   // Shares growing stage by stage (a deposit of about a tenth first), the first stage at atMs.
@@ -265,7 +274,7 @@ export function builderStagePayments(ctx: EpisodeContext, atMs: number, endMs: n
   let t = atMs;
   for (let i = 0; i < stages; i++, t += rng.between(6, 12) * DAY_MS) {
     const share = weights[i]! / sum;
-    writer.add(t, (id, when) => transfer(ctx, builder, totalGbp * share, device, channel, id, when));
+    writer.add(t, (id, when) => transfer(ctx, builder, totalGbp * share, tablet ?? device, tablet ? 'mobile_app' : channel, id, when));
   }
   // Work that runs past the end of the stream is paid after it; measured at the last stage paid.
   writer.dropAfter(endMs);
@@ -323,7 +332,7 @@ export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
   const country = abroad ? rng.pick(TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry)) : customer.homeCountry;
   const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
   // Decided apart from the episode's random stream, which the look-alike had before the choice.
-  const savedAgain = deriveSeed(0, `${ctx.idPrefix}:saved-again`) / 2 ** 32 < 1 / 3;
+  const savedAgain = apart(ctx, 'saved-again') < 1 / 3;
   const moved: Payee = { ...payee, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank, country };
   writer.add(atMs, (id, at) => transfer(ctx, moved, rng.logNormal(150, 0.6) * TIER_SPEND_FACTOR[customer.tier] ** 0.5, device, channel, id, at));
   return { events: writer.events, noise: { kind: 'payee-changes-bank', atMs } };
@@ -355,6 +364,11 @@ export function landlordChangesBank(ctx: EpisodeContext, atMs: number, endMs: nu
   writer.add(atMs, (id, at) => transfer(ctx, moved, rentGbp, device, channel, id, at));
   writer.dropAfter(endMs);
   return { events: writer.events, noise: { kind: 'landlord-changes-bank', atMs } };
+}
+
+/** Uniform in [0, 1) for one choice of an episode, from its id rather than its random stream. */
+function apart(ctx: EpisodeContext, choice: string): number {
+  return deriveSeed(0, `${ctx.idPrefix}:${choice}`) / 2 ** 32;
 }
 
 const LETTING_AGENTS = ['Harbour Lettings Ltd', 'Keystone Property Management', 'Greenway Estates', 'Hausverwaltung Lindner GmbH', 'Agence Immobilière du Parc'];
