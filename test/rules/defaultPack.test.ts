@@ -66,9 +66,13 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'card-testing', label: 'eight tiny payments at new web shops, three minutes apart', event: cardPayment('1.50', { channel: 'ecommerce' }),
     features: { ...ONLINE, card_payment_new_merchant_count_10m: 4, small_card_payment_count_10m: 4, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 },
     nearMiss: { features: { ...ONLINE, card_present: true, card_payment_new_merchant_count_1h: 8, small_card_payment_count_1h: 8 } } },
-  { rule: 'account-takeover', label: 'password reset an hour ago, 4,800 to a new payee from a device first seen then', event: transferOut('4800.00'),
-    features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1, device_age_seconds: 3_500, seconds_since_new_device_login: 3_400 },
+  { rule: 'account-takeover', label: 'password reset an hour ago from a network never used, 4,800 to a new payee from a device first seen then', event: transferOut('4800.00'),
+    features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1, device_age_seconds: 3_500, seconds_since_new_device_login: 3_400, seconds_since_new_network_login: 3_400 },
     nearMiss: { features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1 } } },
+  { rule: 'account-takeover', label: 'password reset, then 4,800 from the new device, twelve times the usual, on the customer\'s home network', event: transferOut('4800.00'),
+    features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1, device_age_seconds: 3_500, seconds_since_new_device_login: 3_400, amount_to_typical_ratio: 12 },
+    // A new phone set up at home: the password reset, the device, a plumber's invoice of the usual size.
+    nearMiss: { features: { ...NEW_PAYEE, seconds_since_password_reset: 3_600, password_resets_24h: 1, device_age_seconds: 3_500, seconds_since_new_device_login: 3_400, amount_to_typical_ratio: 1.2 } } },
   { rule: 'account-takeover', label: 'failed login, new device abroad, phone changed, 1,900 to a new payee in ten minutes', event: transferOut('1900.00'),
     features: { ...NEW_PAYEE, failed_logins_1h: 1, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
       seconds_since_new_country_login: 540, seconds_since_new_network_login: 540, new_network: false, seconds_since_contact_change: 420, profile_changes_24h: 1 },
@@ -338,7 +342,7 @@ describe('default rule pack', () => {
   it('keeps account takeover quiet for a payee the bank verified (allow list), and says so for a blocked device', () => {
     const takeover = {
       ...COMMUTER, ...NEW_PAYEE, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
-      seconds_since_new_country_login: 540, seconds_since_contact_change: 420,
+      seconds_since_new_country_login: 540, seconds_since_new_network_login: 540, seconds_since_contact_change: 420,
     };
     expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093459' } }), takeover)).not.toContain('account-takeover');
     expect(firing(transferOut('4800.00', { counterparty: { account: 'GB94BARC10201530093458' } }), takeover)).toContain('account-takeover');
@@ -349,7 +353,7 @@ describe('default rule pack', () => {
   it('names the takeover sequence it saw: failed login, new device abroad, new phone number, new payee', () => {
     const features = {
       ...COMMUTER, ...NEW_PAYEE, failed_logins_24h: 1, device_age_seconds: 600, seconds_since_new_device_login: 540,
-      seconds_since_new_country_login: 540, seconds_since_contact_change: 420,
+      seconds_since_new_country_login: 540, seconds_since_new_network_login: 540, seconds_since_contact_change: 420,
     };
     const [match] = evaluateRules(pack, ruleContext(transferOut('1900.00'), features));
     expect(match).toMatchObject({ ruleId: 'account-takeover', severity: 'critical', alertType: 'fraud' });
@@ -357,7 +361,8 @@ describe('default rule pack', () => {
       "first payment to this payee; to someone else's account; customer for 2,900 days (threshold ≥ 7 days); "
       + 'device first seen 10 min ago (threshold between 0 s and 3 days); '
       + 'login from a new device 9 min ago (threshold between 0 s and 3 days); 1 failed logins in 24 h (threshold ≥ 1); '
-      + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 3 days); login from a new country 9 min ago (threshold between 0 s and 3 days)',
+      + 'phone number or e-mail changed 7 min ago (threshold between 0 s and 3 days); login from a new network 9 min ago (threshold between 0 s and 3 days); '
+      + 'login from a new country 9 min ago (threshold between 0 s and 3 days)',
     );
   });
 
