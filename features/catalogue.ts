@@ -160,6 +160,7 @@ export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = Object.freeze([
   f('direct_debits_returned_30d', 'count', 'Direct debits returned unpaid in the last 30 days.'),
   f('direct_debits_returned_90d', 'count', 'Direct debits returned unpaid in the last 90 days.'),
   f('credit_utilisation', 'ratio', 'Owed over limit across the credit lines (cards, arranged overdrafts) with a snapshot in the last 45 days; −1 with none.'),
+  f('credit_owed_growth_30d', 'ratio', 'What the credit lines owe now less 30 days ago, over their limits now (snapshots as credit_utilisation): over 1 when a whole limit was spent again within the month. A limit the bank cut raises utilisation, not this.'),
   f('credit_utilisation_change_30d', 'ratio', 'Credit utilisation now minus 30 days ago (both from snapshots of the 45 days before); 0 when either is unknown.'),
   f('overdraft_utilisation', 'ratio', "Overdrawn over the arranged overdraft across the customer's accounts (current accounts and others whose balance snapshot gives a limit) with a snapshot in the last 45 days; 0 in credit, −1 with none. Cards are left out: a card used near its limit and repaid every month is ordinary, an overdraft in use is money the customer does not have."),
   f('cash_advances_30d', 'count', 'Cash withdrawals drawn on a credit card in the last 30 days.'),

@@ -264,6 +264,7 @@ export function featureVector(
     direct_debits_returned_90d: credit.direct_debits_returned_90d,
     credit_utilisation: credit.credit_utilisation,
     credit_utilisation_change_30d: credit.credit_utilisation_change_30d,
+    credit_owed_growth_30d: credit.credit_owed_growth_30d,
     overdraft_utilisation: credit.overdraft_utilisation,
     cash_advances_30d: credit.cash_advances_30d,
     cash_advance_amount_30d: credit.cash_advance_amount_30d,

@@ -126,6 +126,7 @@ export interface CreditFeatures {
   direct_debits_returned_90d: number;
   credit_utilisation: number;
   credit_utilisation_change_30d: number;
+  credit_owed_growth_30d: number;
   overdraft_utilisation: number;
   cash_advances_30d: number;
   cash_advance_amount_30d: number;
@@ -140,13 +141,15 @@ const THIRTY_DAYS = 30 * DAY;
 /** What a customer the lending systems never reported on reads as: most customers, at most events. */
 const NO_CREDIT_FEATURES: Readonly<CreditFeatures> = Object.freeze({
   days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
-  credit_utilisation: -1, credit_utilisation_change_30d: 0, overdraft_utilisation: -1, cash_advances_30d: 0, cash_advance_amount_30d: 0,
+  credit_utilisation: -1, credit_utilisation_change_30d: 0, credit_owed_growth_30d: 0, overdraft_utilisation: -1, cash_advances_30d: 0, cash_advance_amount_30d: 0,
 });
 
 export function creditFeatures(credit: CreditState, t: number): Readonly<CreditFeatures> {
   if (isEmptyCredit(credit)) return NO_CREDIT_FEATURES;
-  const now = utilisationAt(credit.b, t);
-  const before = utilisationAt(credit.b, t - THIRTY_DAYS);
+  const lines = owedAt(credit.b, t);
+  const linesBefore = owedAt(credit.b, t - THIRTY_DAYS);
+  const now = lines && lines.owed / lines.limit;
+  const before = linesBefore && linesBefore.owed / linesBefore.limit;
   const advances = credit.c.filter(([at]) => within(at, t, THIRTY_DAYS));
   return {
     days_past_due: daysPastDue(credit, t),
@@ -156,6 +159,7 @@ export function creditFeatures(credit: CreditState, t: number): Readonly<CreditF
     direct_debits_returned_90d: credit.r.filter((at) => within(at, t, 90 * DAY)).length,
     credit_utilisation: now ?? -1,
     credit_utilisation_change_30d: now === undefined || before === undefined ? 0 : now - before,
+    credit_owed_growth_30d: lines === undefined || linesBefore === undefined ? 0 : (lines.owed - linesBefore.owed) / lines.limit,
     overdraft_utilisation: credit.o.length === 0 ? -1 : utilisationAt(credit.b.filter(([, product]) => credit.o.includes(product)), t) ?? -1,
     cash_advances_30d: advances.length,
     cash_advance_amount_30d: advances.reduce((sum, [, milli]) => sum + milli, 0) / 1000,
@@ -217,6 +221,12 @@ function instalmentsMissed(credit: CreditState, t: number, window: number): numb
 
 /** Owed over limits across the lines with a snapshot valid at t; undefined when there is none. */
 function utilisationAt(snapshots: readonly CreditLineSnapshot[], t: number): number | undefined {
+  const lines = owedAt(snapshots, t);
+  return lines && lines.owed / lines.limit;
+}
+
+/** What the lines with a valid snapshot at t owed, and their limits together; undefined with none. */
+function owedAt(snapshots: readonly CreditLineSnapshot[], t: number): { owed: number; limit: number } | undefined {
   const latest = new Map<string, CreditLineSnapshot>();
   for (const snapshot of snapshots) if (within(snapshot[0], t, SNAPSHOT_VALID)) latest.set(snapshot[1], snapshot);
   if (latest.size === 0) return undefined;
@@ -226,5 +236,5 @@ function utilisationAt(snapshots: readonly CreditLineSnapshot[], t: number): num
     owed += o;
     limit += l;
   }
-  return owed / limit;
+  return { owed, limit };
 }

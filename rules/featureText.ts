@@ -155,6 +155,7 @@ const NAMED: Readonly<Record<string, FeatureText>> = {
   direct_debits_returned_30d: { unit: 'count', text: '{v} direct debits returned unpaid in 30 days' },
   direct_debits_returned_90d: { unit: 'count', text: '{v} direct debits returned unpaid in 90 days' },
   credit_utilisation: { unit: 'ratio', text: 'credit lines {v} used', whenNegative: 'no recent statement of a credit line' },
+  credit_owed_growth_30d: { unit: 'ratio', text: 'owed on the credit lines up by {v} of their limits in 30 days' },
   credit_utilisation_change_30d: { unit: 'ratio', text: 'credit use changed by {v} of the limits in 30 days' },
   overdraft_utilisation: { unit: 'ratio', text: 'overdraft {v} used', whenNegative: 'no recent statement of an overdraft' },
   lenders_repaid_with_fee_60d: { unit: 'count', text: '{v} lenders paid back more than they lent in 60 days' },

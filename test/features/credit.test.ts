@@ -65,6 +65,15 @@ describe('credit utilisation', () => {
     expect(Math.abs(last.credit_utilisation_change_30d as number)).toBeLessThan(0.05);
   });
 
+  it('says how much more is owed than 30 days before, over the limits now: a limit spent again, not a limit cut', () => {
+    // Paid down to 20, then owing 3,860 on a 2,000 card: the limit spent twice.
+    expect(replay([card(T0, '20.00'), card(T0 + 30 * DAY, '3860.00')]).last.credit_owed_growth_30d).toBeCloseTo(1.92);
+    // The bank halves the limit of a card owing 1,700: utilisation 1.7, nothing more owed.
+    const cut = replay([card(T0, '1700.00', '2000.00'), card(T0 + 30 * DAY, '1710.00', '1000.00')]).last;
+    expect(cut.credit_utilisation).toBeCloseTo(1.71);
+    expect(cut.credit_owed_growth_30d).toBeCloseTo(0.01);
+  });
+
   it('counts an arranged overdraft in use, not an account in credit; −1 without a snapshot in 45 days', () => {
     const overdraft = (atMs: number, balance: string) => ev('balance_snapshot', atMs, { product: { type: 'current_account' }, balance, credit_limit: '1000.00' });
     expect(replay([overdraft(T0, '-400.00')]).last.credit_utilisation).toBeCloseTo(0.4);

@@ -192,6 +192,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'large-first-payment', label: '3,900 online at a jeweller never used, for a customer spending 100 on goods', event: cardPayment('3900.00', { channel: 'ecommerce', merchant: { id: 'm-j', mcc: '5944', country: 'DE' } }),
     features: { ...ONLINE, amount_to_typical_ratio: 39, amount_robust_z: 6.2, amount_current: 3_900 },
     nearMiss: { features: { ...ONLINE, card_present: true, amount_to_typical_ratio: 39, amount_robust_z: 6.2 } } },
+  { rule: 'credit-limit-spent-twice', label: 'a 2,000 card owing 3,860 after a 1,900 repayment came back, up 3,300 in a month', event: statement('3860.00'),
+    features: { credit_utilisation: 1.93, credit_owed_growth_30d: 1.65, credit_utilisation_change_30d: 1.65, direct_debits_returned_30d: 1 },
+    // The bank cut the limit of a customer in trouble from 4,000 to 2,000: owing as much as before.
+    nearMiss: { features: { credit_utilisation: 1.9, credit_owed_growth_30d: 0.05, credit_utilisation_change_30d: 0.95, direct_debits_returned_30d: 1 } } },
   { rule: 'dormant-account-reactivated', label: '1,200 withdrawn within hours of waking after 240 idle days', event: cashWithdrawal('400.00'),
     features: { idle_days_before_reactivation: 240, days_since_last_txn_before_current: 0, amount_out_24h: 1_200, txn_count_30d: 3, txn_count_90d: 3 },
     nearMiss: { features: { idle_days_before_reactivation: 150, amount_out_24h: 1_200 } } },

@@ -69,7 +69,7 @@ export const COMMUTER: FeatureVector = {
   complaints_open: 0, complaints_30d: 0, products_closed_30d: 0, products_held_delta: 0,
   events_total: 2_400, customer_age_days: 2_900,
   days_past_due: 0, repayments_missed_90d: 0, repayments_missed_365d: 0, direct_debits_returned_30d: 0, direct_debits_returned_90d: 0,
-  credit_utilisation: 0.3, credit_utilisation_change_30d: 0.02, overdraft_utilisation: -1, cash_advances_30d: 0, cash_advance_amount_30d: 0,
+  credit_utilisation: 0.3, credit_utilisation_change_30d: 0.02, credit_owed_growth_30d: 0.02, overdraft_utilisation: -1, cash_advances_30d: 0, cash_advance_amount_30d: 0,
   gambling_share_30d: 0, income_trend_30d_vs_90d: 1, lenders_repaid_with_fee_60d: 0, repayments_near_new_loans_60d: 0,
   own_txn_count_90d: 180, own_txn_trend_7d: 1.05, own_txn_trend_14d: 1.02, own_txn_trend_30d: 0.98,
   app_session_count_90d: 100, app_session_trend_7d: 1.1, app_session_trend_14d: 1.05, app_session_trend_30d: 1,
