@@ -24,7 +24,7 @@ import {
 //     s: { m|k|c|d|p|n|i|a|q: [[key, age of last sighting, last − first, times seen]] },
 //     sal: [age], cp: [[key, age, status]],
 //     b: { <group>: [[age, log bin]] }, sm: { nd|nn|nc|cc: [age] }, rv: [[age, idle days]],
-//     cr?, oc?: [[age, merchant, merchant's country]], np?: [[payee, age of first, transfers, total, largest]],
+//     cr?, oc?: [[age, merchant, merchant's country]], hd?: [24 counts], np?: [[payee, age of first, transfers, total, largest]],
 //     oi?: [[age, amount in thousandths]],
 //     cf?: [[age, counterparty, account|"", signed thousandths]] }
 //
@@ -40,7 +40,8 @@ import {
 // their pay and direct debits, which reads as steady, never as a decline. Credit state (`cr`) is
 // absent for customers no lending system reported on, and reads as empty.
 //
-// Card-not-present payments of the last hour (`oc`, onlineCard.ts), the runs of transfers to
+// Card-not-present payments of the last six hours (`oc`, onlineCard.ts), the hours of the day the
+// customer acts in (`hd`, hoursOfDay.ts), the runs of transfers to
 // new payees (`np`, newPayees.ts), money moved in from the customer's own accounts (`oi`,
 // ownMoneyIn.ts) and the money received from and paid back to counterparties (`cf`,
 // borrowing.ts) came later, in keys of their own: readers before them ignore the keys (and drop
@@ -79,6 +80,8 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     ...(isEmptyCredit(state.cr) ? {} : { cr: encodeCredit(state.cr, age) }),
     // Absent unless the card was used online in the last hour.
     ...(state.oc.length === 0 ? {} : { oc: state.oc.map(([t, merchant, country]) => [age(t), merchant, country]) }),
+    // Absent until the customer's first own event.
+    ...(state.hd.length === 0 ? {} : { hd: state.hd }),
     // Absent unless a payee was first paid in the last 90 days.
     ...(state.np.length === 0 ? {} : { np: state.np.map(([payee, first, transfers, total, largest]) => [payee, age(first), transfers, total, largest]) }),
     ...(state.oi.length === 0 ? {} : { oi: state.oi.map(([t, amount]) => [age(t), amount]) }),
@@ -154,6 +157,7 @@ function decodeState(json: Json): CustomerFeatureState {
       const [ageOf, merchant, country] = tuple(entry, 3);
       return [time(ageOf), str(merchant), str(country)];
     }), compareOnlineCard),
+    hd: o.hd === undefined ? [] : decodeHours(list(o.hd)),
     np: o.np === undefined ? [] : list(o.np).map((entry): NewPayeeRun => {
       const [payee, firstAge, transfers, total, largest] = tuple(entry, 5);
       return [str(payee), time(firstAge), count(transfers), count(total), count(largest)];
@@ -307,6 +311,11 @@ function decodeBuckets(json: Json, tier: BucketTier, n: number, layout?: readonl
     for (let i = 1; i < row.length; i++) buckets[at + (layout?.[i - 1] ?? i)] = num(row[i]);
   }
   return buckets;
+}
+
+function decodeHours(hours: Json[]): number[] {
+  if (hours.length !== 24) throw new CorruptState('hours of day');
+  return hours.map(count);
 }
 
 function mapSets<T, U>(sets: { [K in keyof SeenSets]: T }, map: (set: T) => U): { [K in keyof SeenSets]: U } {

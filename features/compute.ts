@@ -7,7 +7,7 @@ import type { FeatureVector } from './catalogue.js';
 import { distinctInWindow, firstSeen, firstSeenInWindow, isNewAt, knownLongerThan, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
-import { onlineCardHour } from './onlineCard.js';
+import { ONLINE_CARD_HISTORY, onlineCardHour } from './onlineCard.js';
 import { ownMoneyIn90d } from './ownMoneyIn.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
 import { lastMarkAtOrBefore } from './session.js';
@@ -51,6 +51,7 @@ export interface CurrentEventFeatures {
   payee_account_abroad: boolean;
   payee_name_account_changed: boolean;
   device_added_beside_another: boolean;
+  hour_of_day_share: number;
   device_age_seconds: number;
   own_account_transfer: boolean;
   card_present: boolean;
@@ -68,7 +69,7 @@ export const NO_CURRENT_EVENT: Readonly<CurrentEventFeatures> = Object.freeze({
   geo_seconds_from_previous: -1, geo_least_travel_seconds: -1, geo_travel_time_needed_ratio: -1, country_changed: false,
   amount_robust_z: 0, amount_to_typical_ratio: 0, new_network: false,
   merchant_seen_count: 0, merchant_first_seen_days: -1, payee_seen_count: 0, payee_first_seen_days: -1,
-  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false, device_added_beside_another: false,
+  transfers_to_payee_1h: 0, amount_to_payee_1h: 0, new_payee_transfers_90d: 0, new_payee_total_90d: 0, new_payee_growing: false, new_payees_transfers_14d: 0, new_payees_total_14d: 0, payee_abroad: false, abroad: false, country_first_seen_days: -1, settled_abroad: false, payee_account_changed: false, payee_account_abroad: false, payee_name_account_changed: false, device_added_beside_another: false, hour_of_day_share: -1,
   device_age_seconds: -1, own_account_transfer: false, card_present: false,
   seconds_since_new_device_login: -1, seconds_since_new_network_login: -1, seconds_since_new_country_login: -1,
   idle_days_before_reactivation: 0, seconds_since_other_continent: -1,
@@ -93,7 +94,9 @@ export function featureVector(
     // not the accounts a drained session sends money to.
     payeeWasKnownAt: (payee, at) => knownLongerThan(state.s.p, payee, at, DAY, SEEN_HISTORY.p),
   });
-  const online = onlineCardHour(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
+  const countryIsNewAt = (country: string, at: number) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c);
+  const online = onlineCardHour(state.oc, t, merchantIsNewAt, countryIsNewAt);
+  const online6h = onlineCardHour(state.oc, t, merchantIsNewAt, countryIsNewAt, ONLINE_CARD_HISTORY);
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
   const stats90 = outgoingStats(state.d, t, W['90d']);
@@ -134,6 +137,8 @@ export function featureVector(
     card_payment_new_merchant_count_1h: short.cardNewMerchant1h,
     online_card_new_merchant_count_1h: online.newMerchants,
     online_card_new_countries_1h: online.newCountries,
+    online_card_new_merchant_count_6h: online6h.newMerchants,
+    online_card_new_countries_6h: online6h.newCountries,
     transfer_out_count_1h: short.transfersOut1h,
     transfer_out_payees_1h: short.transferPayees1h,
     transfer_out_known_payee_share_1h: short.transfersOut1h === 0 ? 0 : short.transfersToKnownPayees1h / short.transfersOut1h,
@@ -196,6 +201,7 @@ export function featureVector(
     payee_account_abroad: current.payee_account_abroad,
     payee_name_account_changed: current.payee_name_account_changed,
     device_added_beside_another: current.device_added_beside_another,
+    hour_of_day_share: current.hour_of_day_share,
     // Against a month of what came in over the quarter: more than six weeks of income sent to
     // someone first paid weeks ago is a customer being drained, whatever the single amounts.
     new_payee_total_to_monthly_income: income90d > 0 ? current.new_payee_total_90d / (majorUnits(income90d) / 3) : 0,

@@ -1,3 +1,4 @@
+import { hourOfDayShare } from './hoursOfDay.js';
 import { amountGroupOf, compareWithBaseline } from './amountBaselines.js';
 import { amountZScore, outgoingStats } from './amountStats.js';
 import { NO_CURRENT_EVENT, type CurrentEventFeatures } from './compute.js';
@@ -47,6 +48,7 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
     own_account_transfer: facts.ownAccount,
     card_present: facts.cardPresent === true,
     idle_days_before_reactivation: idleDaysBeforeReactivation(before, facts),
+    hour_of_day_share: hourOfDayShare(before.hd, facts.t),
   };
   if (facts.device !== undefined) {
     // Added within 60 days, a week or more after another device the customer still uses: a

@@ -14,7 +14,13 @@ import { WINDOW_SECONDS } from './windows.js';
 /** [time, merchant key, merchant's country ("" when not given)] */
 export type OnlineCardPayment = [t: number, merchant: string, country: string];
 
-/** Payments kept: far more than any genuine hour online, and bounded for a card run through a bot. */
+/**
+ * How long they are kept: a fraudster who paces a stolen card's spending (a purchase every twenty
+ * minutes through the night) stays under any hour's count; six hours hold the night.
+ */
+export const ONLINE_CARD_HISTORY = 6 * 3600;
+
+/** Payments kept: far more than any genuine evening online, and bounded for a card run through a bot. */
 export const ONLINE_CARD_KEPT = 64;
 
 /** The payment of `facts`, if it is a card payment without the card present. */
@@ -31,7 +37,7 @@ export function onlineCardPaymentOf(facts: Pick<EventFacts, 't' | 'type' | 'card
 export function keepOnlineCardPayments(
   kept: readonly OnlineCardPayment[], payment: OnlineCardPayment | undefined, newest: number, lateness: number,
 ): OnlineCardPayment[] {
-  return keepInOrder(kept, payment, newest - lateness - WINDOW_SECONDS['1h'], ONLINE_CARD_KEPT, compare);
+  return keepInOrder(kept, payment, newest - lateness - ONLINE_CARD_HISTORY, ONLINE_CARD_KEPT, compare);
 }
 
 export interface OnlineCardHour {
@@ -44,16 +50,18 @@ export interface OnlineCardHour {
   newCountries: number;
 }
 
+/** The same over any window up to ONLINE_CARD_HISTORY (the hour, or the six hours of a paced spree). */
 export function onlineCardHour(
   kept: readonly OnlineCardPayment[],
   t: number,
   merchantIsNewAt: (merchant: string, at: number) => boolean,
   countryIsNewAt: (country: string, at: number) => boolean,
+  window: number = WINDOW_SECONDS['1h'],
 ): OnlineCardHour {
   let newMerchants = 0;
   const countries = new Set<string>();
   for (const [at, merchant, country] of kept) {
-    if (at > t || t - at > WINDOW_SECONDS['1h']) continue;
+    if (at > t || t - at > window) continue;
     if (merchantIsNewAt(merchant, at)) newMerchants++;
     if (country !== '' && countryIsNewAt(country, at)) countries.add(country);
   }

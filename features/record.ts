@@ -1,3 +1,4 @@
+import { recordHourOfDay } from './hoursOfDay.js';
 import { amountGroupOf, recordBaselineAmount } from './amountBaselines.js';
 import { addOutgoingAmount } from './amountStats.js';
 import {
@@ -65,6 +66,7 @@ export function recordEvent(state: CustomerFeatureState, facts: EventFacts, cfg:
     rv: reactivations(state, facts),
     cr: facts.credit ? recordCredit(state.cr, facts.credit, facts.t, newest) : state.cr,
     oc: keepOnlineCardPayments(state.oc, onlineCard, newest, lateness),
+    hd: recordHourOfDay(state.hd, facts),
     oi: keepOwnMoneyIn(state.oi, facts.fromOwnAccount ? [facts.t, facts.amountMilli] : undefined, newest, lateness),
     np: facts.type === 'transfer_out'
       ? recordNewPayeeTransfer(state.np, facts, facts.payee !== undefined && familiarityAt(state.s.p, facts.payee, facts.t, SEEN_HISTORY.p).first === undefined, newest, lateness)

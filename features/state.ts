@@ -1,3 +1,4 @@
+import type { HoursOfDay } from './hoursOfDay.js';
 import type { AmountBaselines } from './amountBaselines.js';
 import type { Buckets } from './buckets.js';
 import { emptyCreditState, type CreditState } from './credit.js';
@@ -104,8 +105,10 @@ export interface CustomerFeatureState {
   rv: Reactivation[];
   /** What the lending systems reported: arrears, returned debits, credit lines, cash advances (credit.ts). */
   cr: CreditState;
-  /** Card payments without the card present in the last hour, with the merchant's country (onlineCard.ts). */
+  /** Card payments without the card present in the last six hours, with the merchant's country (onlineCard.ts). */
   oc: OnlineCardPayment[];
+  /** The customer's own events per UTC hour of the day (hoursOfDay.ts). */
+  hd: HoursOfDay;
   /** Transfers to each payee first paid in the last 90 days: count, total, largest (newPayees.ts). */
   np: NewPayeeRun[];
   /** Money moved in from the customer's own accounts, 90 days (ownMoneyIn.ts). */
@@ -118,6 +121,6 @@ export function emptyFeatureState(): CustomerFeatureState {
   return {
     v: 3, n: 0, f: 0, e: 0, po: 0, pc: 0, r: [], p: {}, h: [], d: [],
     s: { m: emptySeenSet(), k: emptySeenSet(), c: emptySeenSet(), d: emptySeenSet(), p: emptySeenSet(), n: emptySeenSet(), i: emptySeenSet(), a: emptySeenSet(), q: emptySeenSet() },
-    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], np: [], oi: [], cf: [],
+    sal: [], cp: [], b: {}, sm: {}, rv: [], cr: emptyCreditState(), oc: [], hd: [], np: [], oi: [], cf: [],
   };
 }

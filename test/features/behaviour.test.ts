@@ -312,15 +312,16 @@ describe('a card number spent online', () => {
     expect(featuresAt(state, T0 + 40 * MINUTE + HOUR + SECOND)).toMatchObject({ online_card_new_merchant_count_1h: 0, online_card_new_countries_1h: 0 });
   });
 
-  it('stores the hour online in a key of its own that a state written before it lacks, and forgets it once the hour and the allowed lateness are past', () => {
+  it('stores the six hours online in a key of its own that a state written before it lacks, and forgets them once the six hours and the allowed lateness are past', () => {
     const { state } = replay([online(T0, 'm-hk', 'HK'), online(T0 + MINUTE, 'm-cn', 'CN')]);
     expect(state.oc).toHaveLength(2);
     expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
     const older = JSON.parse(encodeFeatureState(state));
     delete older.oc;
     expect(decodeFeatureState(JSON.stringify(older)).oc).toEqual([]);
-    // Kept for the hour and the allowed lateness (6 h by default), so a late payment still finds its hour.
-    const later = replay([ev('login', T0 + 8 * HOUR)], undefined, state).state;
+    // Kept for six hours and the allowed lateness (6 h by default), so a late payment still finds its night.
+    expect(replay([ev('login', T0 + 11 * HOUR)], undefined, state).state.oc).toHaveLength(2);
+    const later = replay([ev('login', T0 + 13 * HOUR)], undefined, state).state;
     expect(later.oc).toEqual([]);
     expect(JSON.parse(encodeFeatureState(later))).not.toHaveProperty('oc');
   });
@@ -450,5 +451,32 @@ describe('a device added beside the customer\'s own', () => {
     expect(replay([...own, login(T0 + 3 * HOUR, 'dev-carer'), fromCarer(T0 + 39 * DAY + HOUR)]).last.device_added_beside_another).toBe(false);
     const long = Array.from({ length: 80 }, (_, d) => login(T0 + d * DAY, 'dev-own'));
     expect(replay([...long, login(T0 + 10 * DAY, 'dev-carer'), fromCarer(T0 + 79 * DAY + HOUR)]).last.device_added_beside_another).toBe(false);
+  });
+});
+
+describe('the hours of the day a customer acts in', () => {
+  const days = (hour: number, n: number, channel = 'mobile_app') => Array.from({ length: n }, (_, d) => ev('login', T0 + d * DAY + hour * HOUR, { channel }));
+  const online = (atMs: number) => ev('card_payment', atMs, { channel: 'ecommerce', entry_mode: 'online', amount: '300.00', merchant: { id: 'm-x', mcc: '5732', country: 'US' } });
+
+  it('reads the share of their own events within three hours of this one: none at 2 a.m. for a daytime customer, most at their usual hour', () => {
+    const life = [...days(8, 40), ...days(19, 40)];
+    expect(replay([...life, online(T0 + 41 * DAY + 2 * HOUR)]).last.hour_of_day_share).toBe(0);
+    expect(replay([...life, online(T0 + 41 * DAY + 21 * HOUR)]).last.hour_of_day_share).toBeCloseTo(0.5);
+    // A night-shift worker's 3 a.m. is their day.
+    expect(replay([...days(3, 60), online(T0 + 61 * DAY + 2 * HOUR)]).last.hour_of_day_share).toBe(1);
+  });
+
+  it('leaves the bank\'s batch postings out and says nothing (−1) before 50 of the customer\'s own events', () => {
+    expect(replay([...days(8, 30), online(T0 + 31 * DAY + 2 * HOUR)]).last.hour_of_day_share).toBe(-1);
+    expect(replay([...days(8, 60), ...days(2, 60, 'core_banking'), online(T0 + 61 * DAY + 2 * HOUR)]).last.hour_of_day_share).toBe(0);
+  });
+
+  it('keeps the counts through the codec, in a key a state written before it lacks', () => {
+    const { state } = replay(days(8, 3));
+    expect(state.hd[8]).toBe(3);
+    expect(decodeFeatureState(encodeFeatureState(state))).toEqual(state);
+    const older = JSON.parse(encodeFeatureState(state));
+    delete older.hd;
+    expect(decodeFeatureState(JSON.stringify(older)).hd).toEqual([]);
   });
 });

@@ -120,6 +120,10 @@ const TYPOLOGIES: Typology[] = [
   { rule: 'velocity-burst', label: 'three transfers of 1,000 in an hour to new payees', event: transferOut('350.00'),
     features: { ...NEW_PAYEE, transfer_out_count_1h: 3, amount_out_1h: 1_000 },
     nearMiss: { features: { transfer_out_count_1h: 3, amount_out_1h: 1_000 } } },
+  { rule: 'velocity-burst', label: 'a stolen card paced through the night: five new online merchants in six hours in four countries never visited, at 2 a.m.', event: cardPayment('749.00', { channel: 'ecommerce', entry_mode: 'online' }),
+    features: { card_present: false, online_card_new_merchant_count_6h: 5, online_card_new_countries_6h: 4, amount_out_24h: 6_177, hour_of_day_share: 0 },
+    // A trip booked online in an evening: as many countries, at the customer's usual hour.
+    nearMiss: { event: cardPayment('749.00', { channel: 'ecommerce', entry_mode: 'online' }), features: { card_present: false, online_card_new_merchant_count_6h: 7, online_card_new_countries_6h: 5, amount_out_24h: 4_500, hour_of_day_share: 0.31 } } },
   { rule: 'impossible-travel', label: 'login 1,400 km away 20 minutes after a card payment', event: login({ geo: { country: 'ES' } }),
     features: { ...journey(1_400, 1_200), country_changed: true, new_country: true },
     // The same distance flown: the first event abroad 2 h 40 after the last at home.
