@@ -57,7 +57,7 @@ export type NoiseKind = (typeof NOISE_KINDS)[number];
  */
 export const LATER_NOISE_KINDS = [
   'split-payment-new-payee', 'online-shopping-evening', 'returning-customer-pays', 'builder-stage-payments', 'money-home', 'payee-changes-bank',
-  'cash-for-a-car', 'market-day', 'in-app-purchases', 'buying-abroad', 'moving-abroad', 'domestic-trip', 'landlord-changes-bank',
+  'cash-for-a-car', 'market-day', 'in-app-purchases', 'buying-abroad', 'moving-abroad', 'domestic-trip', 'landlord-changes-bank', 'night-online',
 ] as const;
 export type LaterNoiseKind = (typeof LATER_NOISE_KINDS)[number];
 

@@ -477,6 +477,37 @@ export function onlineShoppingEvening(ctx: EpisodeContext, atMs: number): Episod
 }
 
 /**
+ * A night online, once: a customer who is not usually up at that hour, awake with a newborn, back
+ * from a night out or waiting for a sale abroad to open, buys at four to six online shops from half
+ * past eleven into the small hours, 10 to 40 minutes apart, two to four of them abroad in different
+ * countries, 40–400 each (scaled by tier). About 1 in 100 genuine customers a quarter (an
+ * assumption). The look-alike of a stolen card paced through the night (`velocity-burst`): the same
+ * hours and foreign shops, fewer countries and smaller sums.
+ */
+export function nightOnline(ctx: EpisodeContext, atMs: number): Episode {
+  const { rng, customer } = ctx;
+  const writer = new EpisodeWriter(ctx);
+  const night = Math.round(Math.floor(atMs / DAY_MS) * DAY_MS + rng.between(23.5, 25) * HOUR_MS);
+  const device = deviceFor(rng, customer, digitalChannel(rng, customer));
+  const count = rng.int(4, 6);
+  const abroadCount = rng.int(2, Math.min(4, count));
+  const foreign = TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry);
+  const countries = Array.from({ length: count }, (_, i) => (i < abroadCount ? rng.pick(foreign) : customer.homeCountry));
+  let t = night;
+  for (let i = 0; i < count; i++, t += rng.between(10, 40) * MINUTE_MS) {
+    const [mcc, name] = rng.pick(ONLINE_SHOPS);
+    const country = countries[i]!;
+    const merchant: Merchant = { id: `mer-${country.toLowerCase()}-${mcc}-n${rng.int(0, 0xffff).toString(36)}`, mcc, country, name };
+    const gbp = logUniform(rng, 40, 400) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+    writer.add(t, (id, at) => ({
+      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency),
+      currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
+    }));
+  }
+  return { events: writer.events, noise: { kind: 'night-online', atMs: night } };
+}
+
+/**
  * Cash for a used car or a private sale: two to five withdrawals at one cash machine within a few
  * minutes, each at the machine's limit. The look-alike of a cloned card emptied at cash machines:
  * the same count and money, at one place.

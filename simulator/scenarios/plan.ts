@@ -16,7 +16,7 @@ import {
 import {
   changesJobs, groupCollection, jobChange, knownRetailerPurchase, largeCashWithdrawal, newPhoneNewUtility, onlineShoppingEvening, quietSpell, returningCustomer,
   returningCustomerPays, savingElsewhere, splitPaymentNewPayee, subscriptionSignups, builderStagePayments, moneyHome, payeeChangesBank, cashForACar, marketDay,
-  inAppPurchases, buyingAbroad, movingAbroad, domesticTrip, landlordChangesBank,
+  inAppPurchases, buyingAbroad, movingAbroad, domesticTrip, landlordChangesBank, nightOnline,
 } from './lookalikes.js';
 import { forgottenPassword, largePurchase, newDevice, newPayeeNoise, shoppingSpree, travelAbroad } from './noise.js';
 
@@ -71,6 +71,7 @@ export const LATER_NOISE_INJECTORS: Readonly<Record<LaterNoiseKind, Injector>> =
   'returning-customer-pays': returningCustomerPays,
   'domestic-trip': domesticTrip,
   'landlord-changes-bank': landlordChangesBank,
+  'night-online': nightOnline,
 };
 
 export const CREDIT_INJECTORS: Readonly<Record<CreditPattern, Injector>> = {
@@ -124,7 +125,7 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
  * Per 90 days, in line with the rates above: a payment split over the transfer limit as often as a
  * new phone with a new utility, an evening of online shopping as often as a shopping spree in town,
  * a trip to another city at home as often as one abroad, a landlord changing banks as often as
- * any other regular payee.
+ * any other regular payee, a night of online shopping a sixth as often as an evening of it.
  * A deposit paid on return from a silence is drawn twice as often as the returning customer because
  * it is planned last, when fewer customers have nothing else going on (a silence admits no other
  * episode's events, card statements included): about as many end up in a stream. Assumptions.
@@ -132,7 +133,7 @@ const NOISE_RATE_PER_90_DAYS: Readonly<Record<NoiseKind, number>> = {
 const LATER_NOISE_RATE_PER_90_DAYS: Readonly<Record<LaterNoiseKind, number>> = {
   'split-payment-new-payee': 0.04, 'online-shopping-evening': 0.06, 'returning-customer-pays': 0.04, 'builder-stage-payments': 0.03, 'money-home': 0.03, 'payee-changes-bank': 0.02,
   'cash-for-a-car': 0.02, 'market-day': 0.05, 'in-app-purchases': 0.04, 'buying-abroad': 0.02, 'moving-abroad': 0.01, 'domestic-trip': 0.12,
-  'landlord-changes-bank': 0.02,
+  'landlord-changes-bank': 0.02, 'night-online': 0.01,
 };
 
 /**
