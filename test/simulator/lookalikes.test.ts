@@ -187,8 +187,21 @@ describe('a customer back from 100–200 days of silence who pays a deposit (loo
 describe('a builder paid in stages and money sent home (look-alikes of a romance scam\'s run to a new payee)', () => {
 
   it('pays one new domestic payee four or five growing stages a week or two apart from the episode\'s time, 4,000–20,000 in all', () => {
+    let tablets = 0;
     for (const { customer, seed } of CASES) {
-      const events = byTime(runLong(LATER_NOISE_INJECTORS['builder-stage-payments'], customer, seed).events);
+      const all = byTime(runLong(LATER_NOISE_INJECTORS['builder-stage-payments'], customer, seed).events);
+      // One customer in ten pays from a tablet bought two to six weeks before, beside the phone.
+      const added = all.filter((e) => e.type === 'device_added');
+      const events = all.filter((e) => e.type !== 'device_added');
+      expect(added.length).toBeLessThanOrEqual(1);
+      if (added[0]) {
+        tablets++;
+        const tablet = added[0].type === 'device_added' ? added[0].device?.id : undefined;
+        expect(AT - ms(added[0])).toBeGreaterThanOrEqual(14 * DAY);
+        expect(AT - ms(added[0])).toBeLessThanOrEqual(42 * DAY);
+        expect(events.every((e) => e.type === 'transfer_out' && e.device?.id === tablet)).toBe(true);
+        expect(customer.devices.some((d) => d.id === tablet)).toBe(false);
+      }
       expect(events.every((e) => e.type === 'transfer_out')).toBe(true);
       expect([4, 5]).toContain(events.length);
       const payees = new Set(events.map((e) => (e.type === 'transfer_out' ? e.counterparty.id : '')));
@@ -207,6 +220,8 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
       expect(total).toBeGreaterThan(3_900);
       expect(total).toBeLessThan(20_100);
     }
+    expect(tablets).toBeGreaterThan(0);
+    expect(tablets).toBeLessThan(CASES.length / 3);
   });
 
   it('pays one new payee abroad four to six similar amounts two to four weeks apart from the episode\'s time', () => {
@@ -229,9 +244,11 @@ describe('a builder paid in stages and money sent home (look-alikes of a romance
   it('sends nothing after the stream ends, and is measured at the last payment it made', () => {
     for (const kind of ['builder-stage-payments', 'money-home', 'buying-abroad', 'moving-abroad'] as const) {
       for (const { customer, seed } of CASES.slice(0, 30)) {
-        const episode = runLong(LATER_NOISE_INJECTORS[kind], customer, seed, AT + 20 * DAY);
-        expect(episode.events.every((e) => ms(e) >= AT && ms(e) <= AT + 20 * DAY)).toBe(true);
-        expect(episode.noise?.atMs).toBe(Math.max(...episode.events.map(ms)));
+        // A builder's customer may have bought a tablet before the work starts; the payments are what is measured.
+        const paid = runLong(LATER_NOISE_INJECTORS[kind], customer, seed, AT + 20 * DAY);
+        const events = paid.events.filter((e) => e.type !== 'device_added');
+        expect(events.every((e) => ms(e) >= AT && ms(e) <= AT + 20 * DAY)).toBe(true);
+        expect(paid.noise?.atMs).toBe(Math.max(...events.map(ms)));
       }
     }
   });
