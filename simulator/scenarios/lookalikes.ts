@@ -464,14 +464,7 @@ export function onlineShoppingEvening(ctx: EpisodeContext, atMs: number): Episod
   const foreign = TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry);
   let t = evening;
   for (let i = 0; i < count; i++, t += rng.between(2, 10) * MINUTE_MS) {
-    const [mcc, name] = rng.pick(ONLINE_SHOPS);
-    const country = abroad.has(i) ? rng.pick(foreign) : customer.homeCountry;
-    const merchant: Merchant = { id: `mer-${country.toLowerCase()}-${mcc}-o${rng.int(0, 0xffff).toString(36)}`, mcc, country, name };
-    const gbp = logUniform(rng, 30, 400) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
-    writer.add(t, (id, at) => ({
-      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency),
-      currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
-    }));
+    buyOnline(ctx, writer, t, device, () => (abroad.has(i) ? rng.pick(foreign) : customer.homeCountry), 30, 'o');
   }
   return { events: writer.events, noise: { kind: 'online-shopping-evening', atMs: evening } };
 }
@@ -494,17 +487,25 @@ export function nightOnline(ctx: EpisodeContext, atMs: number): Episode {
   const foreign = TRAVEL_COUNTRIES.filter((code) => code !== customer.homeCountry);
   const countries = Array.from({ length: count }, (_, i) => (i < abroadCount ? rng.pick(foreign) : customer.homeCountry));
   let t = night;
-  for (let i = 0; i < count; i++, t += rng.between(10, 40) * MINUTE_MS) {
-    const [mcc, name] = rng.pick(ONLINE_SHOPS);
-    const country = countries[i]!;
-    const merchant: Merchant = { id: `mer-${country.toLowerCase()}-${mcc}-n${rng.int(0, 0xffff).toString(36)}`, mcc, country, name };
-    const gbp = logUniform(rng, 40, 400) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
-    writer.add(t, (id, at) => ({
-      type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency),
-      currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
-    }));
-  }
+  for (let i = 0; i < count; i++, t += rng.between(10, 40) * MINUTE_MS) buyOnline(ctx, writer, t, device, () => countries[i]!, 40, 'n');
   return { events: writer.events, noise: { kind: 'night-online', atMs: night } };
+}
+
+/**
+ * One purchase at an online shop, by card from the customer's own device at home,
+ * `fromGbp`–400 (scaled by tier). The shop is drawn first, then its country (`countryOf`), then the
+ * merchant's id and the sum: the order an evening online always drew in, so its stream is unchanged.
+ */
+function buyOnline(ctx: EpisodeContext, writer: EpisodeWriter, t: number, device: Device, countryOf: () => string, fromGbp: number, tag: string): void {
+  const { rng, customer } = ctx;
+  const [mcc, name] = rng.pick(ONLINE_SHOPS);
+  const country = countryOf();
+  const merchant: Merchant = { id: `mer-${country.toLowerCase()}-${mcc}-${tag}${rng.int(0, 0xffff).toString(36)}`, mcc, country, name };
+  const gbp = logUniform(rng, fromGbp, 400) * TIER_SPEND_FACTOR[customer.tier] ** 0.5;
+  writer.add(t, (id, at) => ({
+    type: 'card_payment', ...envelope(id, customer, at, 'ecommerce'), amount: amountFromGbp(gbp, customer.currency),
+    currency: customer.currency, merchant, device, geo: homeGeo(rng, customer), entry_mode: 'online',
+  }));
 }
 
 /**
