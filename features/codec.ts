@@ -78,7 +78,7 @@ export function encodeFeatureState(state: CustomerFeatureState): string {
     rv: state.rv.map(([t, days]) => [age(t), days]),
     // Absent for the many customers the lending systems say nothing about.
     ...(isEmptyCredit(state.cr) ? {} : { cr: encodeCredit(state.cr, age) }),
-    // Absent unless the card was used online in the last hour.
+    // Absent unless the card was used online in the last six hours.
     ...(state.oc.length === 0 ? {} : { oc: state.oc.map(([t, merchant, country]) => [age(t), merchant, country]) }),
     // Absent until the customer's first own event.
     ...(state.hd.length === 0 ? {} : { hd: state.hd }),

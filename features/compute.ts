@@ -7,7 +7,7 @@ import type { FeatureVector } from './catalogue.js';
 import { distinctInWindow, firstSeen, firstSeenInWindow, isNewAt, knownLongerThan, SEEN_HISTORY } from './distinct.js';
 import { majorUnits } from './eventFacts.js';
 import { openComplaints, salarySignals } from './lifecycle.js';
-import { ONLINE_CARD_HISTORY, onlineCardHour } from './onlineCard.js';
+import { onlineCardWindows } from './onlineCard.js';
 import { ownMoneyIn90d } from './ownMoneyIn.js';
 import { lastTimeAtOrBefore, shortWindowCounts } from './recentLog.js';
 import { lastMarkAtOrBefore } from './session.js';
@@ -94,9 +94,7 @@ export function featureVector(
     // not the accounts a drained session sends money to.
     payeeWasKnownAt: (payee, at) => knownLongerThan(state.s.p, payee, at, DAY, SEEN_HISTORY.p),
   });
-  const countryIsNewAt = (country: string, at: number) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c);
-  const online = onlineCardHour(state.oc, t, merchantIsNewAt, countryIsNewAt);
-  const online6h = onlineCardHour(state.oc, t, merchantIsNewAt, countryIsNewAt, ONLINE_CARD_HISTORY);
+  const { hour: online, sixHours: online6h } = onlineCardWindows(state.oc, t, merchantIsNewAt, (country, at) => isNewAt(state.s.c, country, at, SEEN_HISTORY.c));
   const [h24 = []] = sumWindows(state.h, HOUR_TIER, t, [W['24h']]);
   const [d3 = [], d7 = [], d14 = [], d30 = [], d90 = []] = sumWindows(state.d, DAY_TIER, t, [W['3d'], W['7d'], W['14d'], W['30d'], W['90d']]);
   const stats90 = outgoingStats(state.d, t, W['90d']);

@@ -2,11 +2,11 @@ import type { EventFacts } from './eventFacts.js';
 import { keepInOrder } from './keptInOrder.js';
 import { WINDOW_SECONDS } from './windows.js';
 
-// Card payments made without the card at a terminal (online, by phone), kept for the last hour
+// Card payments made without the card at a terminal (online, by phone), kept for the last six hours
 // with the merchant's country. A stolen card number is spent at whatever shops will take it,
 // wherever they are: new online merchants in four countries the customer was never in, within
-// the hour, is a card being cashed out, where an evening of genuine online shopping stays with
-// shops at home and a country or two abroad. The recent log (recentLog.ts) keeps neither card presence nor a merchant's
+// the hour (or paced through a night), is a card being cashed out, where an evening of genuine
+// online shopping stays with shops at home and a country or two abroad. The recent log (recentLog.ts) keeps neither card presence nor a merchant's
 // country for these payments (its country is where the customer was), and its stored row cannot
 // grow without old readers rejecting the state, so they are kept here, in a key of their own that
 // old readers ignore.
@@ -31,7 +31,7 @@ export function onlineCardPaymentOf(facts: Pick<EventFacts, 't' | 'type' | 'card
 
 /**
  * Adds a payment, if any, in time order (ties by content, so arrival order does not matter) and
- * forgets those older than the hour before `newest` less the allowed lateness, then the oldest
+ * forgets those older than the six hours before `newest` less the allowed lateness, then the oldest
  * beyond the cap; the list itself when nothing changes (the common case: empty).
  */
 export function keepOnlineCardPayments(
@@ -40,8 +40,8 @@ export function keepOnlineCardPayments(
   return keepInOrder(kept, payment, newest - lateness - ONLINE_CARD_HISTORY, ONLINE_CARD_KEPT, compare);
 }
 
-export interface OnlineCardHour {
-  /** Card-not-present payments in [t − 1 h, t] at merchants new when paid. */
+export interface OnlineCardWindow {
+  /** Card-not-present payments in the window (the hour or six hours before t) at merchants new when paid. */
   newMerchants: number;
   /**
    * Distinct merchants' countries among those payments that the customer had never been in when
@@ -50,22 +50,36 @@ export interface OnlineCardHour {
   newCountries: number;
 }
 
-/** The same over any window up to ONLINE_CARD_HISTORY (the hour, or the six hours of a paced spree). */
-export function onlineCardHour(
+/**
+ * The last hour and the last six hours (ONLINE_CARD_HISTORY: a spree paced through the night), in
+ * one pass: each payment is judged new or not once, and counts in every window it falls in.
+ */
+export function onlineCardWindows(
   kept: readonly OnlineCardPayment[],
   t: number,
   merchantIsNewAt: (merchant: string, at: number) => boolean,
   countryIsNewAt: (country: string, at: number) => boolean,
-  window: number = WINDOW_SECONDS['1h'],
-): OnlineCardHour {
-  let newMerchants = 0;
-  const countries = new Set<string>();
+): { hour: OnlineCardWindow; sixHours: OnlineCardWindow } {
+  let hourMerchants = 0;
+  let sixHourMerchants = 0;
+  const hourCountries = new Set<string>();
+  const sixHourCountries = new Set<string>();
   for (const [at, merchant, country] of kept) {
-    if (at > t || t - at > window) continue;
-    if (merchantIsNewAt(merchant, at)) newMerchants++;
-    if (country !== '' && countryIsNewAt(country, at)) countries.add(country);
+    if (at > t || t - at > ONLINE_CARD_HISTORY) continue;
+    const inHour = t - at <= WINDOW_SECONDS['1h'];
+    if (merchantIsNewAt(merchant, at)) {
+      sixHourMerchants++;
+      if (inHour) hourMerchants++;
+    }
+    if (country !== '' && countryIsNewAt(country, at)) {
+      sixHourCountries.add(country);
+      if (inHour) hourCountries.add(country);
+    }
   }
-  return { newMerchants, newCountries: countries.size };
+  return {
+    hour: { newMerchants: hourMerchants, newCountries: hourCountries.size },
+    sixHours: { newMerchants: sixHourMerchants, newCountries: sixHourCountries.size },
+  };
 }
 
 export function compare(a: OnlineCardPayment, b: OnlineCardPayment): number {
