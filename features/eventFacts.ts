@@ -177,6 +177,14 @@ function payeeKey(counterparty: { id?: string | undefined; account?: string | un
   return accountKey(counterparty.account);
 }
 
+/**
+ * Posted by the bank's own systems (pay, standing orders, direct debits, statements), not done by
+ * the customer: these run on at the bank's hours whatever the customer does.
+ */
+export function postedByTheBank(facts: Pick<EventFacts, 'channel'>): boolean {
+  return facts.channel === 'core_banking';
+}
+
 /** Words that say what kind of company a payee is, not which: "Acme Ltd" and "ACME Limited" are one payee. */
 const LEGAL_FORMS: ReadonlySet<string> = new Set([
   'ltd', 'limited', 'plc', 'llp', 'llc', 'inc', 'co', 'company', 'corp', 'gmbh', 'ag', 'kg', 'ug', 'ohg', 'ev',

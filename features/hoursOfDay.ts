@@ -1,4 +1,4 @@
-import type { EventFacts } from './eventFacts.js';
+import { postedByTheBank, type EventFacts } from './eventFacts.js';
 
 // The hours of the day a customer acts in: a count of their own events per UTC hour, halved when
 // it grows large so that habits of the last months outweigh those of years ago. A stolen card
@@ -6,8 +6,8 @@ import type { EventFacts } from './eventFacts.js';
 // a night-shift nurse. The share is read over seven hours, the hour and three either side: whether
 // the customer is usually up and about around then, not whether they happened to act in that very
 // hour (a trip booked at ten at night by someone who shops online at eight is their evening). UTC,
-// not local time: a customer lives in one time zone, and the band takes up the summer-time hour. Kept in a key of its own (`hd`) that
-// older readers ignore.
+// not local time: a customer lives in one time zone, and the band takes up the summer-time hour.
+// Kept in a key of its own (`hd`) that older readers ignore.
 
 /** Counts per UTC hour, 24 of them; empty until the customer's first own event. */
 export type HoursOfDay = number[];
@@ -19,14 +19,9 @@ const BAND_HOURS = 3;
 /** Fewer counted events than this and there is no habit to read (−1). */
 const MIN_COUNTED = 50;
 
-/** Batch postings (salaries, direct debits, statements) come at the bank's hours, not the customer's. */
-function ownAction(facts: Pick<EventFacts, 'channel'>): boolean {
-  return facts.channel !== 'core_banking';
-}
-
-/** The counts with the event's hour added, if the customer acted; the same array when not. */
+/** The counts with the event's hour added, if the customer acted; the same array for the bank's postings. */
 export function recordHourOfDay(hours: readonly number[], facts: Pick<EventFacts, 't' | 'channel'>): HoursOfDay {
-  if (!ownAction(facts)) return hours as HoursOfDay;
+  if (postedByTheBank(facts)) return hours as HoursOfDay;
   const next = hours.length === 24 ? hours.slice() : new Array<number>(24).fill(0);
   next[hourOf(facts.t)]! += 1;
   if (next.reduce((sum, n) => sum + n, 0) >= HALVE_AT) for (let h = 0; h < 24; h++) next[h] = Math.floor(next[h]! / 2);

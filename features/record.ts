@@ -9,7 +9,7 @@ import { latenessSeconds, type FeatureConfig } from './config.js';
 import { anotherEstablished, familiarityAt, pruneSeen, recordSighting, recordSightingInPlace, SEEN_HISTORY } from './distinct.js';
 import { recordCounterpartyFlow } from './borrowing.js';
 import { recordCredit } from './credit.js';
-import type { EventFacts } from './eventFacts.js';
+import { postedByTheBank, type EventFacts } from './eventFacts.js';
 import { pruneComplaints, recordComplaint, recordSalaryCredit } from './lifecycle.js';
 import { pruneNewPayeeRuns, recordNewPayeeTransfer } from './newPayees.js';
 import { keepOnlineCardPayments, onlineCardPaymentOf } from './onlineCard.js';
@@ -180,7 +180,7 @@ function dayChange(facts: EventFacts): BucketChange {
     day[DAY_FIELD.txn]! += 1;
     // Pay, standing orders and direct debits run on without the customer. Counted rather than the
     // customer's own payments because they are rare: a day without any stores no number for it.
-    if (facts.channel === 'core_banking') day[DAY_FIELD.scheduledTxn]! += 1;
+    if (postedByTheBank(facts)) day[DAY_FIELD.scheduledTxn]! += 1;
     if (facts.direction === 'in') {
       day[DAY_FIELD.amountInMilli]! += facts.amountMilli;
       return;
