@@ -333,7 +333,7 @@ export function payeeChangesBank(ctx: EpisodeContext, atMs: number): Episode {
   const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country });
   // Decided apart from the episode's random stream, which the look-alike had before the choice.
   const savedAgain = apart(ctx, 'saved-again') < 1 / 3;
-  const moved: Payee = { ...payee, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank, country };
+  const moved = atNewBankDetails(payee, fresh, savedAgain);
   writer.add(atMs, (id, at) => transfer(ctx, moved, rng.logNormal(150, 0.6) * TIER_SPEND_FACTOR[customer.tier] ** 0.5, device, channel, id, at));
   return { events: writer.events, noise: { kind: 'payee-changes-bank', atMs } };
 }
@@ -360,10 +360,18 @@ export function landlordChangesBank(ctx: EpisodeContext, atMs: number, endMs: nu
   }
   const fresh = newPayee(rng, ctx, { bank: rng.pick(OTHER_BANKS), country: customer.homeCountry });
   const savedAgain = rng.chance(1 / 3);
-  const moved: Payee = { ...landlord, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank };
+  const moved = atNewBankDetails(landlord, fresh, savedAgain);
   writer.add(atMs, (id, at) => transfer(ctx, moved, rentGbp, device, channel, id, at));
   writer.dropAfter(endMs);
   return { events: writer.events, noise: { kind: 'landlord-changes-bank', atMs } };
+}
+
+/**
+ * A payee at the new bank details `fresh` holds (its account, bank and country): the saved payee
+ * edited, or, `savedAgain`, saved anew under the same name with a new id.
+ */
+function atNewBankDetails(payee: Payee, fresh: Payee, savedAgain: boolean): Payee {
+  return { ...payee, ...(savedAgain ? { id: fresh.id } : {}), account: fresh.account, bank: fresh.bank, country: fresh.country };
 }
 
 /** Uniform in [0, 1) for one choice of an episode, from its id rather than its random stream. */
