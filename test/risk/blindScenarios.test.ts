@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../core/events/index.js';
 import { INGEST_KEY, startTestEngine, testConfig } from '../support/testEngine.js';
-import { DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayScenario, type LifeOptions } from './scenarioHarness.js';
+import { DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayScenario, type LifeOptions, BLIND_NOW } from './scenarioHarness.js';
 
 // Blind scenarios: written from how bank customers and fraudsters behave, without reading the rule
 // pack, features or simulator. Each customer has two months of ordinary Berlin life
@@ -20,9 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => engine?.dispose());
 
-// Midnight UTC two days ago, so that hours of the day mean something (Berlin is UTC+1 in winter)
-// and every scenario event (at most a day after NOW) lies in the past.
-const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const NOW = BLIND_NOW;
 const event = eventMaker('blind');
 const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 

@@ -4,7 +4,7 @@ import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
   DAY, EMPLOYER, HOME, HOUR, LANDLORD, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayOutcome,
   reportScenario, settle,
-  type LifeOptions, type RaisedAlert,
+  type LifeOptions, type RaisedAlert, BLIND_NOW
 } from './scenarioHarness.js';
 
 // Blind scenarios, second set: written from how bank customers, fraudsters and borrowers behave,
@@ -22,7 +22,7 @@ import {
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
-const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const NOW = BLIND_NOW;
 // BLIND2_REPORT=<file> writes what each scenario raised, one JSON line each, for reading the reasons.
 const REPORT = process.env.BLIND2_REPORT;
 const event = eventMaker('blind2');

@@ -3,7 +3,7 @@ import type { EventInput } from '../../core/events/index.js';
 import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
   DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, SISTER, eventMaker, ordinaryLife as lifeOf, queueFraud, replayOutcome, reportScenario,
-  type LifeOptions, type RaisedAlert,
+  type LifeOptions, type RaisedAlert, BLIND_NOW, type Merchant, type Geo, type Party
 } from './scenarioHarness.js';
 
 // Blind scenarios, third set: fraud and its genuine look-alikes, written from how fraudsters and
@@ -24,9 +24,7 @@ import {
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
-// Midnight UTC two days ago: hours of the day mean something (Berlin is UTC+1 in winter) and every
-// scenario event (at most NOW + 1 day + 23 h) lies in the past.
-const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const NOW = BLIND_NOW;
 // BLIND3_REPORT=<file> writes what each scenario raised, one JSON line each, for reading the reasons.
 const REPORT = process.env.BLIND3_REPORT;
 const event = eventMaker('blind3');
@@ -43,9 +41,6 @@ const WAITS = { timeoutMs: 30_000, quietMs: 500 };
 /** Posts history and scenario in event-time order; answers the customer's alerts split by what raised them. */
 const replayOn = (engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOutcome(engine, customer, scenario, history, WAITS);
 
-type Merchant = { id: string; mcc: string; country: string; name?: string };
-type Geo = { country: string; lat?: number; lon?: number };
-type Party = { id?: string; account?: string; bank?: string; country?: string; name?: string; own_account?: boolean };
 
 /** A card-present payment in EUR at home unless told otherwise. */
 const pos = (customer: string, at: number, amount: string, merchant: Merchant, extra: Record<string, unknown> = {}) =>

@@ -4,7 +4,7 @@ import { startTestEngine, testConfig } from '../support/testEngine.js';
 import {
   DAY, EMPLOYER, HOME, HOME_IP, HOUR, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayOutcome,
   reportScenario, scenarioOutcome, settle,
-  type LifeOptions, type RaisedAlert, type ScenarioOutcome,
+  type LifeOptions, type RaisedAlert, type ScenarioOutcome, BLIND_NOW, blindAt, type Merchant
 } from './scenarioHarness.js';
 
 // Blind scenarios, fourth set: genuine customers whose life changes (false-positive checks), credit
@@ -26,13 +26,13 @@ import {
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
-const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const NOW = BLIND_NOW;
 // BLIND4_REPORT=<file> writes what each scenario raised, one JSON line each, for reading the reasons.
 const REPORT = process.env.BLIND4_REPORT;
 const event = eventMaker('blind4');
 const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 /** d days before NOW (negative: after), at h:m UTC. */
-const at = (d: number, h: number, m = 0) => NOW - d * DAY + h * HOUR + m * MINUTE;
+const at = blindAt;
 
 const ofType = (alerts: readonly RaisedAlert[], type: string) => alerts.filter((a) => a.type === type);
 function record(name: string, expectation: string, verdict: Record<string, boolean>, alerts: readonly RaisedAlert[], all: readonly RaisedAlert[], note?: string): void {
@@ -46,7 +46,6 @@ type Outcome = ScenarioOutcome;
 
 const replayOn = (engine: Engine, customer: string, scenario: readonly EventInput[], history: readonly EventInput[]) => replayOutcome(engine, customer, scenario, history, WAITS);
 
-type Merchant = { id: string; mcc: string; country: string; name?: string };
 const pos = (customer: string, when: number, amount: string, merchant: Merchant, extra: Record<string, unknown> = {}) =>
   event(customer, 'card_payment', when, { channel: 'pos', amount, currency: 'EUR', merchant, entry_mode: Number(amount) < 50 ? 'contactless' : 'chip', geo: HOME, ...extra });
 const online = (customer: string, when: number, amount: string, merchant: Merchant) =>

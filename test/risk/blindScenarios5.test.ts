@@ -4,7 +4,7 @@ import { INGEST_KEY, startTestEngine, testConfig } from '../support/testEngine.j
 import {
   DAY, HOME, HOME_IP, HOUR, LANDLORD, MINUTE, PHONE, customerAlerts, eventMaker, ordinaryLife as lifeOf, postEvents, queueFraud, replayOutcome,
   reportScenario, scenarioOutcome, settle,
-  type LifeOptions, type RaisedAlert, type ScenarioOutcome,
+  type LifeOptions, type RaisedAlert, type ScenarioOutcome, BLIND_NOW, blindAt, type Merchant, type Geo, type Party
 } from './scenarioHarness.js';
 
 // Blind scenarios, fifth set: seven frauds and seven genuine look-alikes, each fraud paired with a
@@ -37,22 +37,17 @@ import {
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
-// Midnight UTC two days ago: every scenario event (at most NOW + 1 day + 23 h) lies in the past;
-// Berlin is UTC+1 in winter, so 19:00 UTC is 20:00 at home.
-const NOW = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+const NOW = BLIND_NOW;
 const REPORT = process.env.BLIND5_REPORT;
 const event = eventMaker('blind5');
 const ordinaryLife = (customer: string, o?: LifeOptions) => lifeOf(event, NOW, customer, o);
 /** d days before NOW (negative: after), at h:m UTC. */
-const at = (d: number, h: number, m = 0) => NOW - d * DAY + h * HOUR + m * MINUTE;
+const at = blindAt;
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const WAITS = { timeoutMs: 60_000, quietMs: 500 };
 
-type Merchant = { id: string; mcc: string; country: string; name?: string };
-type Geo = { country: string; lat?: number; lon?: number };
 type Device = { id: string; ip?: string };
-type Party = { id?: string; account?: string; bank?: string; country?: string; name?: string; own_account?: boolean };
 
 /** A card-present payment in EUR at home unless told otherwise. */
 const pos = (c: string, when: number, amount: string, merchant: Merchant, extra: Record<string, unknown> = {}) =>

@@ -13,6 +13,20 @@ import { INGEST_KEY, RISK_KEY, eventually, type startTestEngine } from '../suppo
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
+
+/**
+ * A blind set's clock: midnight UTC two days ago, so that hours of the day mean something (Berlin
+ * is UTC+1 in winter: 19:00 UTC is 20:00 at home) and every scenario event (at most a day and
+ * 23 h after it) lies in the past.
+ */
+export const BLIND_NOW: number = (() => { const d = new Date(Date.now() - 2 * DAY); d.setUTCHours(0, 0, 0, 0); return d.getTime(); })();
+/** `d` days before BLIND_NOW (negative: after), at h:m UTC. */
+export const blindAt = (d: number, h: number, m = 0) => BLIND_NOW - d * DAY + h * HOUR + m * MINUTE;
+
+/** What the blind sets' event builders take. */
+export type Merchant = { id: string; mcc: string; country: string; name?: string };
+export type Geo = { country: string; lat?: number; lon?: number };
+export type Party = { id?: string; account?: string; bank?: string; country?: string; name?: string; own_account?: boolean };
 export const HOME = { country: 'DE', lat: 52.52, lon: 13.405 };
 export const HOME_IP = '81.2.69.10';
 export const PHONE = { id: 'dev-own-phone', ip: HOME_IP };
