@@ -71,13 +71,13 @@ export function featuresBeforeEvent(before: CustomerFeatureState, facts: EventFa
   if (facts.payeeAccount !== undefined) {
     // A payee saved and paid before, now at an account never paid: new bank details, from the
     // payee (rare) or from someone who intercepted their invoice (invoice redirection).
-    features.payee_account_changed = payee.count >= 2 && isNew(before.s.a, facts.payeeAccount, facts.t, SEEN_HISTORY.a);
+    const accountIsNew = isNew(before.s.a, facts.payeeAccount, facts.t, SEEN_HISTORY.a);
+    features.payee_account_changed = payee.count >= 2 && accountIsNew;
     features.payee_account_abroad = outsideHome(facts.payeeAccountCountry);
     // The same by the payee's name: a redirected invoice is as often paid to a payee saved anew,
     // under the supplier's name, as to the saved one edited.
     if (facts.payeeName !== undefined) {
-      const name = familiarityAt(before.s.q, facts.payeeName, facts.t, SEEN_HISTORY.q);
-      features.payee_name_account_changed = name.count >= 2 && isNew(before.s.a, facts.payeeAccount, facts.t, SEEN_HISTORY.a);
+      features.payee_name_account_changed = accountIsNew && familiarityAt(before.s.q, facts.payeeName, facts.t, SEEN_HISTORY.q).count >= 2;
     }
   }
   const run = runBefore(before.np, facts);
