@@ -175,13 +175,14 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
   const rng = new SeededRandom(deriveSeed(opts.seed, 'scenario-plan'));
   const pool = shuffle(rng, population);
   const episodes = new Map<string, Episode[]>();
+  const churnFromMs = churnEarliest(opts);
   const build = (customer: SimulatedCustomer, injector: Injector, atMs: number, endMs: number, attempt = 0): Episode => {
     const index = episodes.get(customer.id)?.length ?? 0;
     const ctx: EpisodeContext = {
       customer, merchants,
       rng: new SeededRandom(deriveSeed(opts.seed, `episode:${customer.id}:${index}:${attempt}`)),
       idPrefix: `scn-${opts.seed}-${customer.id.slice(5)}-${index}${attempt ? `r${attempt}` : ''}`,
-      earliestStartMs: churnEarliest(opts),
+      earliestStartMs: churnFromMs,
     };
     return injector(ctx, Math.round(atMs), endMs);
   };
@@ -201,7 +202,6 @@ export function planEpisodes(population: readonly SimulatedCustomer[], merchants
     add(customer, FRAUD_INJECTORS[typology], between(rng, measureFromMs + 12 * HOUR_MS, endMs - 2 * DAY_MS), endMs);
   }
   const churnCount = opts.churnPatterns.length === 0 ? 0 : Math.round(opts.churnShare * population.length);
-  const churnFromMs = churnEarliest(opts);
   for (let i = 0; i < churnCount && pool.length > 0; i++) {
     const pattern = opts.churnPatterns[i % opts.churnPatterns.length]!;
     const customer = take(pattern)!;
